@@ -1,0 +1,27 @@
+# Warning flags, sanitizers and coverage, defined once for every pim target.
+option(PIM_WERROR "Treat warnings as errors" ON)
+set(PIM_SANITIZE "" CACHE STRING "Sanitizers, e.g. address;undefined or thread")
+option(PIM_COVERAGE "Build with gcov instrumentation" OFF)
+option(PIM_FUZZ "Build libFuzzer targets (clang)" OFF)
+
+add_library(pim_options INTERFACE)
+target_compile_features(pim_options INTERFACE cxx_std_20)
+target_compile_options(pim_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wnon-virtual-dtor
+  -Wold-style-cast -Woverloaded-virtual -Wimplicit-fallthrough)
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  target_compile_options(pim_options INTERFACE -Wthread-safety)
+endif()
+if(PIM_WERROR)
+  target_compile_options(pim_options INTERFACE -Werror)
+endif()
+if(PIM_SANITIZE)
+  string(REPLACE ";" "," _pim_san "${PIM_SANITIZE}")
+  target_compile_options(pim_options INTERFACE -fsanitize=${_pim_san} -fno-sanitize-recover=all
+                                              -fno-omit-frame-pointer)
+  target_link_options(pim_options INTERFACE -fsanitize=${_pim_san})
+endif()
+if(PIM_COVERAGE)
+  target_compile_options(pim_options INTERFACE --coverage -O0)
+  target_link_options(pim_options INTERFACE --coverage)
+endif()
