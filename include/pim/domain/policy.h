@@ -16,13 +16,24 @@
 namespace pim {
 
 // Who may approve. kUser and kGroupMembers come from policies (`singleUser`, `groupMembers`);
-// the others are resolved by the engine for built-in routing (extend/renew, default approvers).
-enum class ApproverKind { kUser, kGroupMembers, kGroupOwners, kDirectoryRoleHolders };
+// the others are resolved by the engine for built-in routing (extend/renew, default approvers):
+// kDirectoryRoleHolders = active holders of directory role `id` at "/";
+// kResourceRoleHoldersAtTarget = active holders of resource role `id` at or above the scope of
+// the request being approved.
+enum class ApproverKind {
+  kUser,
+  kGroupMembers,
+  kGroupOwners,
+  kDirectoryRoleHolders,
+  kResourceRoleHoldersAtTarget
+};
 inline constexpr auto kApproverKindNames = MakeEnumTable<ApproverKind>(
     std::pair{ApproverKind::kUser, std::string_view("singleUser")},
     std::pair{ApproverKind::kGroupMembers, std::string_view("groupMembers")},
     std::pair{ApproverKind::kGroupOwners, std::string_view("groupOwners")},
-    std::pair{ApproverKind::kDirectoryRoleHolders, std::string_view("directoryRoleHolders")});
+    std::pair{ApproverKind::kDirectoryRoleHolders, std::string_view("directoryRoleHolders")},
+    std::pair{ApproverKind::kResourceRoleHoldersAtTarget,
+              std::string_view("resourceRoleHoldersAtTarget")});
 
 struct ApproverRef {
   ApproverKind kind = ApproverKind::kUser;

@@ -65,6 +65,7 @@ struct Schedule {
   std::optional<ScheduleId> activated_using;  // the eligibility an activation came from
   absl::Time created;
   absl::Time modified;
+  int expiry_notices_sent = 0;  // 0 none, 1 the 14-day notice, 2 also the 1-day notice
 
   // End of the window, or nullopt when permanent.
   [[nodiscard]] std::optional<absl::Time> End() const;

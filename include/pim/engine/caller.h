@@ -1,0 +1,40 @@
+// Who is asking, and the facts about their sign-in that policies depend on. The API layer
+// builds it from a validated token; the engine never trusts anything else.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "pim/domain/ids.h"
+
+namespace pim {
+
+struct Caller {
+  PrincipalId id;
+  std::optional<absl::Time> mfa_at;              // when multi-factor authentication was performed
+  std::vector<std::string> authentication_contexts;  // satisfied `acrs` claim values, e.g. "c1"
+  bool is_system = false;  // the service itself (bootstrap, directory sync, scheduler)
+
+  // The service acting on its own behalf: may make directory changes, is never an approver.
+  [[nodiscard]] static Caller System() {
+    Caller c;
+    c.id = PrincipalId("system");
+    c.is_system = true;
+    return c;
+  }
+  [[nodiscard]] static Caller User(std::string id) {
+    Caller c;
+    c.id = PrincipalId(std::move(id));
+    return c;
+  }
+  // The same caller, having performed MFA at `t`.
+  [[nodiscard]] Caller WithMfa(absl::Time t) const {
+    Caller c = *this;
+    c.mfa_at = t;
+    return c;
+  }
+};
+
+}  // namespace pim

@@ -1,0 +1,92 @@
+// The engine's in-memory copy of everything the store holds, with the lookups commands need.
+// Built from StoreContents at start-up and advanced by committed change records only.
+// Thread-compatible: the engine guards it (one writer, many readers).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "pim/domain/change.h"
+
+namespace pim {
+
+class State {
+ public:
+  // Applies one mutation's `after` (upsert) or deletion.
+  void Apply(const Mutation& mutation);
+  void Put(const Entity& entity);
+  void Erase(EntityKind kind, const std::string& key);
+
+  [[nodiscard]] const Principal* FindPrincipal(const std::string& id) const;
+  [[nodiscard]] const DirectMembership* FindMembership(const std::string& key) const;
+  [[nodiscard]] const ScopeNode* FindScope(const std::string& path) const;
+  [[nodiscard]] const RoleDefinition* FindRole(const std::string& id) const;
+  [[nodiscard]] const Schedule* FindSchedule(const std::string& id) const;
+  [[nodiscard]] const ScheduleRequest* FindRequest(const std::string& id) const;
+  [[nodiscard]] const Policy* FindPolicy(const std::string& id) const;
+
+  // Keys of direct memberships where `principal` is the member/owner, or `group` is the group.
+  [[nodiscard]] const absl::flat_hash_set<std::string>& MembershipsOfPrincipal(
+      const std::string& principal) const;
+  [[nodiscard]] const absl::flat_hash_set<std::string>& MembershipsOfGroup(
+      const std::string& group) const;
+  // Ids of the schedules of `principal`, and of the schedules for a target object key.
+  [[nodiscard]] const absl::flat_hash_set<std::string>& SchedulesOfPrincipal(
+      const std::string& principal) const;
+  [[nodiscard]] const absl::flat_hash_set<std::string>& SchedulesOfObject(
+      const std::string& object_key) const;
+  // Ids of requests whose principal is `principal`.
+  [[nodiscard]] const absl::flat_hash_set<std::string>& RequestsOfPrincipal(
+      const std::string& principal) const;
+
+  // True when `inner` is `outer` or lies below it in the registered scope tree.
+  [[nodiscard]] bool ScopeWithin(const std::string& inner, const std::string& outer) const;
+
+  [[nodiscard]] const absl::flat_hash_map<std::string, Principal>& principals() const {
+    return principals_;
+  }
+  [[nodiscard]] const absl::flat_hash_map<std::string, ScopeNode>& scopes() const { return scopes_; }
+  [[nodiscard]] const absl::flat_hash_map<std::string, RoleDefinition>& roles() const {
+    return roles_;
+  }
+  [[nodiscard]] const absl::flat_hash_map<std::string, Schedule>& schedules() const {
+    return schedules_;
+  }
+  [[nodiscard]] const absl::flat_hash_map<std::string, ScheduleRequest>& requests() const {
+    return requests_;
+  }
+  [[nodiscard]] const absl::flat_hash_map<std::string, Policy>& policies() const {
+    return policies_;
+  }
+  [[nodiscard]] const absl::flat_hash_map<std::string, DirectMembership>& memberships() const {
+    return memberships_;
+  }
+
+ private:
+  using KeySet = absl::flat_hash_set<std::string>;
+  static void Link(absl::flat_hash_map<std::string, KeySet>& index, const std::string& bucket,
+                   const std::string& key);
+  static void Unlink(absl::flat_hash_map<std::string, KeySet>& index, const std::string& bucket,
+                     const std::string& key);
+  static const KeySet& Bucket(const absl::flat_hash_map<std::string, KeySet>& index,
+                              const std::string& bucket);
+
+  absl::flat_hash_map<std::string, Principal> principals_;
+  absl::flat_hash_map<std::string, DirectMembership> memberships_;
+  absl::flat_hash_map<std::string, ScopeNode> scopes_;
+  absl::flat_hash_map<std::string, RoleDefinition> roles_;
+  absl::flat_hash_map<std::string, Schedule> schedules_;
+  absl::flat_hash_map<std::string, ScheduleRequest> requests_;
+  absl::flat_hash_map<std::string, Policy> policies_;
+
+  absl::flat_hash_map<std::string, KeySet> memberships_by_principal_;
+  absl::flat_hash_map<std::string, KeySet> memberships_by_group_;
+  absl::flat_hash_map<std::string, KeySet> schedules_by_principal_;
+  absl::flat_hash_map<std::string, KeySet> schedules_by_object_;
+  absl::flat_hash_map<std::string, KeySet> requests_by_principal_;
+};
+
+}  // namespace pim

@@ -1,0 +1,56 @@
+// The scheduler's timers, derived from entities (the schedule and request rows are the
+// persisted timers): a scheduled start, an end, the 14-day and 1-day expiry notices, the purge
+// of an expired schedule after its 30-day renewal window, and an approval stage's timeout.
+// Re-derived at start-up, so whatever fell due while the process was down fires first.
+// Thread-compatible.
+#pragma once
+
+#include <tuple>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "pim/domain/change.h"
+
+namespace pim {
+
+inline constexpr absl::Duration kExpiryNoticeFirst = absl::Hours(24 * 14);
+inline constexpr absl::Duration kExpiryNoticeLast = absl::Hours(24);
+inline constexpr absl::Duration kRenewalWindow = absl::Hours(24 * 30);
+
+enum class TimerKind { kScheduleStart, kScheduleEnd, kExpiryNotice, kPurgeExpired, kApprovalTimeout };
+
+struct Timer {
+  absl::Time due;
+  TimerKind kind = TimerKind::kScheduleStart;
+  std::string key;  // schedule or request id
+  friend bool operator==(const Timer&, const Timer&) = default;
+  friend bool operator<(const Timer& a, const Timer& b) {
+    return std::tie(a.due, a.kind, a.key) < std::tie(b.due, b.kind, b.key);
+  }
+};
+
+class TimerQueue {
+ public:
+  void Add(const Entity& entity);
+  // Replaces the timers of `mutation.before` by those of `mutation.after`.
+  void Apply(const Mutation& mutation);
+  // Drops one timer (one its entity no longer implies).
+  void Erase(const Timer& timer) { timers_.erase(timer); }
+  [[nodiscard]] std::optional<Timer> Earliest() const;
+  [[nodiscard]] std::size_t size() const { return timers_.size(); }
+
+  // The timers an entity implies (empty for kinds that have none).
+  [[nodiscard]] static std::vector<Timer> TimersOf(const Entity& entity);
+
+ private:
+  std::set<Timer> timers_;
+};
+
+// How many expiry notices are already moot for a schedule made or changed at `now`: a window
+// that ends within 14 days never gets the 14-day notice, and so on. Activations get none.
+[[nodiscard]] int ExpiryNoticesAlreadyDue(const Schedule& schedule, absl::Time now);
+
+}  // namespace pim

@@ -1,0 +1,308 @@
+#include "pim/engine/access_index.h"
+
+#include <algorithm>
+#include <type_traits>
+
+namespace pim {
+namespace {
+
+constexpr int kMaxGroupDepth = 8;
+
+std::int64_t Nanos(absl::Time t) { return absl::ToUnixNanos(t); }
+
+std::optional<absl::Time> UntilTime(std::int64_t until) {
+  if (until == INT64_MAX) return std::nullopt;
+  return absl::FromUnixNanos(until);
+}
+
+std::string MembershipSource(const DirectMembership& m) { return "membership:" + m.Key(); }
+
+}  // namespace
+
+AccessIndex::Ref AccessIndex::Interner::Intern(const std::string& name) {
+  auto [it, inserted] = ids.try_emplace(name, static_cast<Ref>(names.size()));
+  if (inserted) names.push_back(name);
+  return it->second;
+}
+
+AccessIndex::Ref AccessIndex::Interner::Find(std::string_view name) const {
+  // Debian's abseil has its own string_view type.
+  auto it = ids.find(absl::string_view(name.data(), name.size()));
+  return it == ids.end() ? kNone : it->second;
+}
+
+void AccessIndex::Add(const Entity& entity) { AddContribution(entity); }
+
+void AccessIndex::Apply(const Mutation& mutation) {
+  if (mutation.before) RemoveContribution(*mutation.before);
+  if (mutation.after) AddContribution(*mutation.after);
+}
+
+void AccessIndex::AddGrant(Ref principal, Ref object, Grant grant) {
+  grants_[Pair(principal, object)].push_back(std::move(grant));
+  objects_of_principal_[principal].insert(object);
+  principals_of_object_[object].insert(principal);
+  ++grant_count_;
+}
+
+void AccessIndex::RemoveGrant(Ref principal, Ref object, const std::string& source) {
+  auto it = grants_.find(Pair(principal, object));
+  if (it == grants_.end()) return;
+  auto& list = it->second;
+  auto found = std::find_if(list.begin(), list.end(),
+                            [&](const Grant& g) { return g.source == source; });
+  if (found == list.end()) return;
+  list.erase(found);
+  --grant_count_;
+  if (!list.empty()) return;
+  grants_.erase(it);
+  if (auto o = objects_of_principal_.find(principal); o != objects_of_principal_.end()) {
+    o->second.erase(object);
+    if (o->second.empty()) objects_of_principal_.erase(o);
+  }
+  if (auto p = principals_of_object_.find(object); p != principals_of_object_.end()) {
+    p->second.erase(principal);
+    if (p->second.empty()) principals_of_object_.erase(p);
+  }
+}
+
+void AccessIndex::AddEdge(Ref principal, Edge edge) {
+  members_[edge.group].insert(principal);
+  member_of_[principal].push_back(std::move(edge));
+}
+
+void AccessIndex::RemoveEdge(Ref principal, Ref group, const std::string& source) {
+  auto it = member_of_.find(principal);
+  if (it == member_of_.end()) return;
+  auto& edges = it->second;
+  edges.erase(std::remove_if(edges.begin(), edges.end(),
+                             [&](const Edge& e) { return e.group == group && e.source == source; }),
+              edges.end());
+  const bool still_member =
+      std::any_of(edges.begin(), edges.end(), [&](const Edge& e) { return e.group == group; });
+  if (edges.empty()) member_of_.erase(it);
+  if (!still_member) {
+    if (auto m = members_.find(group); m != members_.end()) {
+      m->second.erase(principal);
+      if (m->second.empty()) members_.erase(m);
+    }
+  }
+}
+
+void AccessIndex::AddContribution(const Entity& entity) {
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, Principal>) {
+          const Ref p = principals_.Intern(e.id.str());
+          if (e.enabled) {
+            disabled_.erase(p);
+          } else {
+            disabled_.insert(p);
+          }
+        } else if constexpr (std::is_same_v<T, ScopeNode>) {
+          const Ref s = scopes_.Intern(e.path);
+          const Ref parent = e.parent.empty() ? kNone : scopes_.Intern(e.parent);
+          if (scope_parent_.size() < scopes_.names.size()) scope_parent_.resize(scopes_.names.size(), kNone);
+          scope_parent_[s] = parent;
+        } else if constexpr (std::is_same_v<T, DirectMembership>) {
+          const Target target = GroupTarget(e.group, e.access);
+          const Ref p = principals_.Intern(e.principal.str());
+          const Ref o = objects_.Intern(target.ObjectKey());
+          if (object_targets_.size() <= o) object_targets_.resize(o + 1);
+          object_targets_[o] = target;
+          AddGrant(p, o, Grant{scopes_.Intern(""), Window{}, MembershipSource(e)});
+          if (e.access == GroupAccess::kMember) {
+            AddEdge(p, Edge{principals_.Intern(e.group.str()), Window{}, MembershipSource(e)});
+          }
+        } else if constexpr (std::is_same_v<T, Schedule>) {
+          if (e.kind != ScheduleKind::kAssignment || e.state == ScheduleState::kExpired) return;
+          const auto end = e.End();
+          const Window window{Nanos(e.start), end ? Nanos(*end) : kForever};
+          const Ref p = principals_.Intern(e.principal.str());
+          const Ref o = objects_.Intern(e.target.ObjectKey());
+          if (object_targets_.size() <= o) {
+            object_targets_.resize(o + 1);
+          }
+          Target blank = e.target;
+          blank.scope.clear();
+          object_targets_[o] = std::move(blank);
+          AddGrant(p, o, Grant{scopes_.Intern(e.target.scope), window, e.id.str()});
+          if (e.target.kind == TargetKind::kGroup && e.target.access == GroupAccess::kMember) {
+            AddEdge(p, Edge{principals_.Intern(e.target.object_id), window, e.id.str()});
+          }
+        }
+      },
+      entity);
+  if (scope_parent_.size() < scopes_.names.size()) scope_parent_.resize(scopes_.names.size(), kNone);
+}
+
+void AccessIndex::RemoveContribution(const Entity& entity) {
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, Principal>) {
+          if (const Ref p = principals_.Find(e.id.str()); p != kNone) disabled_.erase(p);
+        } else if constexpr (std::is_same_v<T, ScopeNode>) {
+          if (const Ref s = scopes_.Find(e.path); s != kNone) scope_parent_[s] = kNone;
+        } else if constexpr (std::is_same_v<T, DirectMembership>) {
+          const Ref p = principals_.Find(e.principal.str());
+          const Ref o = objects_.Find(GroupTarget(e.group, e.access).ObjectKey());
+          if (p == kNone || o == kNone) return;
+          RemoveGrant(p, o, MembershipSource(e));
+          if (e.access == GroupAccess::kMember) {
+            RemoveEdge(p, principals_.Find(e.group.str()), MembershipSource(e));
+          }
+        } else if constexpr (std::is_same_v<T, Schedule>) {
+          if (e.kind != ScheduleKind::kAssignment || e.state == ScheduleState::kExpired) return;
+          const Ref p = principals_.Find(e.principal.str());
+          const Ref o = objects_.Find(e.target.ObjectKey());
+          if (p == kNone || o == kNone) return;
+          RemoveGrant(p, o, e.id.str());
+          if (e.target.kind == TargetKind::kGroup && e.target.access == GroupAccess::kMember) {
+            RemoveEdge(p, principals_.Find(e.target.object_id), e.id.str());
+          }
+        }
+      },
+      entity);
+}
+
+bool AccessIndex::ScopeCovers(Ref outer, Ref inner) const {
+  Ref current = inner;
+  for (int depth = 0; depth < 64 && current != kNone; ++depth) {
+    if (current == outer) return true;
+    current = current < scope_parent_.size() ? scope_parent_[current] : kNone;
+  }
+  return false;
+}
+
+absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(Ref principal,
+                                                                   std::int64_t now) const {
+  absl::InlinedVector<Holder, 8> holders;
+  holders.push_back(Holder{principal, kForever, kNone});
+  // Breadth-first over active memberships; `depth` bounds nesting, the linear scan of the
+  // (short) holder list avoids cycles.
+  std::size_t level_begin = 0;
+  for (int depth = 0; depth < kMaxGroupDepth && level_begin < holders.size(); ++depth) {
+    const std::size_t level_end = holders.size();
+    for (std::size_t i = level_begin; i < level_end; ++i) {
+      const Holder h = holders[i];
+      auto it = member_of_.find(h.principal);
+      if (it == member_of_.end()) continue;
+      for (const Edge& edge : it->second) {
+        if (!edge.window.Covers(now) || Disabled(edge.group)) continue;
+        const std::int64_t until = std::min(h.until, edge.window.end);
+        auto seen = std::find_if(holders.begin(), holders.end(),
+                                 [&](const Holder& x) { return x.principal == edge.group; });
+        if (seen != holders.end()) {
+          seen->until = std::max(seen->until, until);
+          continue;
+        }
+        holders.push_back(Holder{edge.group, until, h.via == kNone ? edge.group : h.via});
+      }
+    }
+    level_begin = level_end;
+  }
+  return holders;
+}
+
+AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Target& target,
+                                            absl::Time now_time) const {
+  CheckResult result;
+  const Ref p = principals_.Find(principal);
+  if (p == kNone || Disabled(p)) return result;
+  const Ref o = objects_.Find(target.ObjectKey());
+  const Ref s = scopes_.Find(target.scope);
+  if (o == kNone || s == kNone) return result;
+  const std::int64_t now = Nanos(now_time);
+
+  std::int64_t best_until = -1;
+  const Grant* best = nullptr;
+  Ref best_via = kNone;
+  for (const Holder& h : HoldersFor(p, now)) {
+    auto it = grants_.find(Pair(h.principal, o));
+    if (it == grants_.end()) continue;
+    for (const Grant& g : it->second) {
+      if (!g.window.Covers(now) || !ScopeCovers(g.scope, s)) continue;
+      const std::int64_t until = std::min(h.until, g.window.end);
+      if (until > best_until) {
+        best_until = until;
+        best = &g;
+        best_via = h.via;
+      }
+    }
+  }
+  if (best == nullptr) return result;
+  result.allowed = true;
+  result.granted_by = best->source;
+  if (best_via != kNone) result.via_group = principals_.names[best_via];
+  result.until = UntilTime(best_until);
+  return result;
+}
+
+std::vector<AccessIndex::EffectiveGrant> AccessIndex::GrantsOf(std::string_view principal,
+                                                               absl::Time now_time) const {
+  std::vector<EffectiveGrant> out;
+  const Ref p = principals_.Find(principal);
+  if (p == kNone || Disabled(p)) return out;
+  const std::int64_t now = Nanos(now_time);
+  for (const Holder& h : HoldersFor(p, now)) {
+    auto objects = objects_of_principal_.find(h.principal);
+    if (objects == objects_of_principal_.end()) continue;
+    for (const Ref o : objects->second) {
+      for (const Grant& g : grants_.at(Pair(h.principal, o))) {
+        if (!g.window.Covers(now)) continue;
+        EffectiveGrant grant;
+        grant.target = object_targets_[o];
+        grant.target.scope = scopes_.names[g.scope];
+        grant.granted_by = g.source;
+        if (h.via != kNone) grant.via_group = principals_.names[h.via];
+        grant.until = UntilTime(std::min(h.until, g.window.end));
+        out.push_back(std::move(grant));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> AccessIndex::HoldersOf(const Target& target, absl::Time now_time) const {
+  std::vector<std::string> out;
+  const Ref o = objects_.Find(target.ObjectKey());
+  const Ref s = scopes_.Find(target.scope);
+  if (o == kNone || s == kNone) return out;
+  const std::int64_t now = Nanos(now_time);
+  auto holders = principals_of_object_.find(o);
+  if (holders == principals_of_object_.end()) return out;
+
+  absl::flat_hash_set<Ref> seen;
+  std::vector<Ref> frontier;
+  for (const Ref p : holders->second) {
+    if (Disabled(p)) continue;
+    const auto& list = grants_.at(Pair(p, o));
+    const bool holds = std::any_of(list.begin(), list.end(), [&](const Grant& g) {
+      return g.window.Covers(now) && ScopeCovers(g.scope, s);
+    });
+    if (holds && seen.insert(p).second) frontier.push_back(p);
+  }
+  // Expand groups to their active members, transitively.
+  for (std::size_t i = 0; i < frontier.size(); ++i) {
+    auto members = members_.find(frontier[i]);
+    if (members == members_.end()) continue;
+    for (const Ref m : members->second) {
+      if (seen.contains(m) || Disabled(m)) continue;
+      const auto& edges = member_of_.at(m);
+      const bool active = std::any_of(edges.begin(), edges.end(), [&](const Edge& e) {
+        return e.group == frontier[i] && e.window.Covers(now);
+      });
+      if (active) {
+        seen.insert(m);
+        frontier.push_back(m);
+      }
+    }
+  }
+  out.reserve(frontier.size());
+  for (const Ref r : frontier) out.push_back(principals_.names[r]);
+  return out;
+}
+
+}  // namespace pim

@@ -1,0 +1,168 @@
+// Who may manage what, who may approve, and who holds the administrator roles.
+#include <algorithm>
+#include <array>
+
+#include "pim/domain/role_definition.h"
+#include "planner.h"
+
+namespace pim::internal {
+namespace {
+
+// Directory roles that may manage PIM for a group that is not role-assignable (besides its
+// owners and the roles that may manage role-assignable groups).
+constexpr std::array<std::string_view, 4> kGroupManagerRoles = {
+    role::kDirectoryWriters, role::kGroupsAdministrator, role::kIdentityGovernanceAdministrator,
+    role::kUserAdministrator};
+
+bool IsEnabledUser(const Context& ctx, const std::string& id) {
+  const Principal* p = ctx.state.FindPrincipal(id);
+  return p != nullptr && p->enabled && p->kind == PrincipalKind::kUser;
+}
+
+bool IsRequester(const ScheduleRequest& request, const PrincipalId& who) {
+  return who == request.principal || who == request.created_by;
+}
+
+// Users (other than the requester) that `ref` designates for `request`, at ctx.now.
+std::vector<std::string> Designated(const Context& ctx, const ApproverRef& ref,
+                                    const ScheduleRequest& request) {
+  std::vector<std::string> holders;
+  switch (ref.kind) {
+    case ApproverKind::kUser:
+      holders.push_back(ref.id);
+      break;
+    case ApproverKind::kGroupMembers:
+      holders = ctx.index.HoldersOf(GroupTarget(PrincipalId(ref.id), GroupAccess::kMember), ctx.now);
+      break;
+    case ApproverKind::kGroupOwners:
+      holders = ctx.index.HoldersOf(GroupTarget(PrincipalId(ref.id), GroupAccess::kOwner), ctx.now);
+      break;
+    case ApproverKind::kDirectoryRoleHolders:
+      holders = ctx.index.HoldersOf(DirectoryRoleTarget(ref.id, "/"), ctx.now);
+      break;
+    case ApproverKind::kResourceRoleHoldersAtTarget:
+      holders = ctx.index.HoldersOf(ResourceRoleTarget(ref.id, request.target.scope), ctx.now);
+      break;
+  }
+  std::erase_if(holders, [&](const std::string& id) {
+    return !IsEnabledUser(ctx, id) || IsRequester(request, PrincipalId(id));
+  });
+  return holders;
+}
+
+}  // namespace
+
+bool HoldsDirectoryRole(const Context& ctx, const PrincipalId& who, std::string_view role) {
+  return ctx.index.Check(who.str(), DirectoryRoleTarget(role, "/"), ctx.now).allowed;
+}
+
+bool CanManage(const Context& ctx, const Caller& caller, const Target& target) {
+  if (caller.is_system) return true;
+  const PrincipalId& who = caller.id;
+  switch (target.kind) {
+    case TargetKind::kGroup: {
+      if (HoldsDirectoryRole(ctx, who, role::kGlobalAdministrator) ||
+          HoldsDirectoryRole(ctx, who, role::kPrivilegedRoleAdministrator)) {
+        return true;
+      }
+      const PrincipalId group(target.object_id);
+      if (ctx.index.Check(who.str(), GroupTarget(group, GroupAccess::kOwner), ctx.now).allowed) {
+        return true;
+      }
+      const Principal* g = ctx.state.FindPrincipal(target.object_id);
+      if (g == nullptr || g->is_assignable_to_role) return false;
+      return std::any_of(kGroupManagerRoles.begin(), kGroupManagerRoles.end(),
+                         [&](std::string_view role) { return HoldsDirectoryRole(ctx, who, role); });
+    }
+    case TargetKind::kDirectoryRole:
+      return HoldsDirectoryRole(ctx, who, role::kGlobalAdministrator) ||
+             HoldsDirectoryRole(ctx, who, role::kPrivilegedRoleAdministrator);
+    case TargetKind::kResourceRole:
+      return ctx.index.Check(who.str(), ResourceRoleTarget(role::kOwner, target.scope), ctx.now)
+                 .allowed ||
+             ctx.index
+                 .Check(who.str(), ResourceRoleTarget(role::kUserAccessAdministrator, target.scope),
+                        ctx.now)
+                 .allowed;
+  }
+  return false;
+}
+
+bool IsApprover(const Context& ctx, const ApprovalStage& stage, const ScheduleRequest& request,
+                const PrincipalId& who) {
+  if (IsRequester(request, who) || !IsEnabledUser(ctx, who.str())) return false;
+  return std::any_of(stage.approvers.begin(), stage.approvers.end(), [&](const ApproverRef& ref) {
+    const auto designated = Designated(ctx, ref, request);
+    return std::find(designated.begin(), designated.end(), who.str()) != designated.end();
+  });
+}
+
+int CountApprovers(const Context& ctx, const ApprovalStage& stage, const ScheduleRequest& request) {
+  absl::flat_hash_set<std::string> distinct;
+  for (const ApproverRef& ref : stage.approvers) {
+    for (auto& id : Designated(ctx, ref, request)) distinct.insert(std::move(id));
+  }
+  return static_cast<int>(distinct.size());
+}
+
+std::vector<ApproverRef> ExtensionApprovers(const Target& target) {
+  std::vector<ApproverRef> approvers;
+  if (target.kind == TargetKind::kResourceRole) {
+    approvers.push_back({ApproverKind::kResourceRoleHoldersAtTarget, std::string(role::kOwner), ""});
+    approvers.push_back(
+        {ApproverKind::kResourceRoleHoldersAtTarget, std::string(role::kUserAccessAdministrator), ""});
+    return approvers;
+  }
+  approvers.push_back(
+      {ApproverKind::kDirectoryRoleHolders, std::string(role::kGlobalAdministrator), ""});
+  approvers.push_back(
+      {ApproverKind::kDirectoryRoleHolders, std::string(role::kPrivilegedRoleAdministrator), ""});
+  if (target.kind == TargetKind::kGroup) {
+    approvers.push_back({ApproverKind::kGroupOwners, target.object_id, ""});
+  }
+  return approvers;
+}
+
+AdminHolders ActiveAdminHolders(const ChangeSet& view, std::string_view role) {
+  AdminHolders result;
+  const absl::Time now = view.at();
+  auto enabled = [&](const std::string& id, PrincipalKind* kind) {
+    const Principal* p = view.FindPrincipal(id);
+    if (p == nullptr || !p->enabled) return false;
+    *kind = p->kind;
+    return true;
+  };
+  auto active = [&](const Schedule& s) {
+    return s.kind == ScheduleKind::kAssignment && s.state != ScheduleState::kExpired &&
+           s.CoversTime(now);
+  };
+  for (const Schedule* s : view.SchedulesOfObject(DirectoryRoleTarget(role, "/").ObjectKey())) {
+    if (!active(*s) || s->target.scope != "/") continue;
+    PrincipalKind kind{};
+    if (!enabled(s->principal.str(), &kind)) continue;
+    const bool permanent = !s->End().has_value();
+    if (kind != PrincipalKind::kGroup) {
+      result.holders.insert(s->principal.str());
+      result.any_permanent |= permanent;
+      continue;
+    }
+    // A role-assignable group holds the role for its active members (no nesting allowed).
+    const std::string& group = s->principal.str();
+    auto add_member = [&](const std::string& member, bool membership_permanent) {
+      PrincipalKind member_kind{};
+      if (!enabled(member, &member_kind) || member_kind == PrincipalKind::kGroup) return;
+      result.holders.insert(member);
+      result.any_permanent |= permanent && membership_permanent;
+    };
+    for (const DirectMembership* m : view.MembershipsOfGroup(group)) {
+      if (m->access == GroupAccess::kMember) add_member(m->principal.str(), true);
+    }
+    for (const Schedule* ms :
+         view.SchedulesOfObject(GroupTarget(PrincipalId(group), GroupAccess::kMember).ObjectKey())) {
+      if (active(*ms)) add_member(ms->principal.str(), !ms->End().has_value());
+    }
+  }
+  return result;
+}
+
+}  // namespace pim::internal

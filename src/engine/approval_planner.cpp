@@ -1,0 +1,140 @@
+// Approval decisions and cancellation of pending requests.
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "pim/domain/status.h"
+#include "planner.h"
+
+namespace pim::internal {
+namespace {
+
+ApprovalStage* CurrentStage(ScheduleRequest& r) {
+  for (auto& stage : r.approval->stages) {
+    if (stage.status == StageStatus::kInProgress) return &stage;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<ScheduleRequest> PlanDecision(const Context& ctx, const Caller& caller,
+                                             const RequestId& id, bool approve,
+                                             const std::string& justification,
+                                             ChangeSet& changes) {
+  const ScheduleRequest* found = ctx.state.FindRequest(id.str());
+  if (found == nullptr || !found->approval) {
+    return Error(absl::StatusCode::kNotFound, code::kApprovalNotFound,
+                 absl::StrCat("No approval with id ", id.str(), "."));
+  }
+  ScheduleRequest r = *found;
+  ApprovalStage* stage = CurrentStage(r);
+  if (r.status != RequestStatus::kPendingApproval || stage == nullptr) {
+    return Error(absl::StatusCode::kFailedPrecondition, code::kApprovalAlreadyDecided,
+                 "This request is no longer pending approval.");
+  }
+  if (caller.id == r.principal || caller.id == r.created_by) {
+    return Error(absl::StatusCode::kPermissionDenied, code::kNotAnApprover,
+                 "A requester cannot approve or deny their own request.");
+  }
+  if (caller.is_system || !IsApprover(ctx, *stage, r, caller.id)) {
+    return Error(absl::StatusCode::kPermissionDenied, code::kNotAnApprover,
+                 "The caller is not an approver of this request.");
+  }
+  if (std::any_of(stage->decisions.begin(), stage->decisions.end(),
+                  [&](const ApprovalDecision& d) { return d.approver == caller.id; })) {
+    return Error(absl::StatusCode::kFailedPrecondition, code::kApprovalAlreadyDecided,
+                 "The caller has already decided this approval stage.");
+  }
+  if (justification.size() > kMaxTextLength) {
+    return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
+                 "The justification is too long.");
+  }
+  if (stage->is_approver_justification_required &&
+      absl::StripAsciiWhitespace(justification).empty()) {
+    return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
+                 "This approval requires a justification from the approver.");
+  }
+
+  stage->decisions.push_back(ApprovalDecision{caller.id, approve, justification, ctx.now});
+  if (!approve) {
+    stage->status = StageStatus::kCompleted;
+    r.status = RequestStatus::kDenied;
+    r.completed = ctx.now;
+    changes.BeginRecord("request.denied", absl::StrCat("request ", r.id.str(), " denied by ",
+                                                       caller.id.str()));
+    changes.Put(r);
+    return r;
+  }
+  const auto approvals = std::count_if(stage->decisions.begin(), stage->decisions.end(),
+                                       [](const ApprovalDecision& d) { return d.approved; });
+  if (approvals < stage->approvals_required) {
+    changes.BeginRecord("request.approvalRecorded",
+                        absl::StrCat("request ", r.id.str(), " approved by ", caller.id.str(), " (",
+                                     approvals, " of ", stage->approvals_required, ")"));
+    changes.Put(r);
+    return r;
+  }
+  stage->status = StageStatus::kCompleted;
+  const auto next = std::find_if(r.approval->stages.begin(), r.approval->stages.end(),
+                                 [](const ApprovalStage& s) { return s.status == StageStatus::kNotStarted; });
+  if (next != r.approval->stages.end()) {
+    next->status = StageStatus::kInProgress;
+    next->started = ctx.now;
+    changes.BeginRecord("request.approvalStageCompleted",
+                        absl::StrCat("request ", r.id.str(), " passed a stage; next stage started"));
+    changes.Put(r);
+    return r;
+  }
+  // Fully approved: provision now. ProvisionRequest stages nothing when it fails, so the
+  // request can be recorded as Failed instead.
+  ScheduleRequest provisioned = r;
+  if (const absl::Status status = ProvisionRequest(ctx, changes, provisioned); !status.ok()) {
+    r.status = RequestStatus::kFailed;
+    r.completed = ctx.now;
+    changes.BeginRecord("request.failed", absl::StrCat("request ", r.id.str(),
+                                                       " approved but could not be applied: ",
+                                                       status.message()));
+    changes.Put(r);
+    return r;
+  }
+  return provisioned;
+}
+
+absl::StatusOr<ScheduleRequest> PlanCancel(const Context& ctx, const Caller& caller,
+                                           const RequestId& id, ChangeSet& changes) {
+  const ScheduleRequest* found = ctx.state.FindRequest(id.str());
+  if (found == nullptr) {
+    return Error(absl::StatusCode::kNotFound, code::kRequestNotFound,
+                 absl::StrCat("No request with id ", id.str(), "."));
+  }
+  if (caller.id != found->created_by && caller.id != found->principal) {
+    return Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
+                 "Only the requester can cancel a request.");
+  }
+  ScheduleRequest r = *found;
+  const Schedule* scheduled =
+      r.target_schedule ? ctx.state.FindSchedule(r.target_schedule->str()) : nullptr;
+  const bool future_start = r.status == RequestStatus::kGranted && scheduled != nullptr &&
+                            scheduled->state == ScheduleState::kScheduled &&
+                            scheduled->created_using == r.id;
+  if (r.status != RequestStatus::kPendingApproval && !future_start) {
+    return Error(absl::StatusCode::kFailedPrecondition, code::kRequestNotCancelable,
+                 absl::StrCat("A request in status ", std::string(kRequestStatusNames.Name(r.status)),
+                              " cannot be canceled."));
+  }
+  changes.BeginRecord("request.canceled",
+                      absl::StrCat("request ", r.id.str(), " canceled by ", caller.id.str()));
+  if (future_start) changes.Erase(EntityKind::kSchedule, scheduled->id.str());
+  if (r.approval) {
+    for (auto& stage : r.approval->stages) {
+      if (stage.status == StageStatus::kInProgress) stage.status = StageStatus::kCompleted;
+    }
+  }
+  r.status = RequestStatus::kCanceled;
+  r.completed = ctx.now;
+  changes.Put(r);
+  return r;
+}
+
+}  // namespace pim::internal

@@ -1,0 +1,290 @@
+#include "pim/engine/engine.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "pim/domain/role_definition.h"
+#include "pim/domain/status.h"
+#include "planner.h"
+
+namespace pim {
+namespace {
+
+const PrincipalId kSystemActor("system");
+
+std::string Describe(const Schedule& s) {
+  return absl::StrCat(std::string(kScheduleKindNames.Name(s.kind)), " ", s.id.str(), " of ", s.principal.str(),
+                      " for ", s.target.Key());
+}
+
+}  // namespace
+
+Engine::Engine(Store& store, Clock& clock, IdGenerator& ids, EngineOptions options)
+    : store_(store), clock_(clock), ids_(ids), options_(std::move(options)) {}
+
+Engine::~Engine() = default;
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock, IdGenerator& ids,
+                                                     EngineOptions options) {
+  PIM_ASSIGN_OR_RETURN(StoreContents contents, store.Load());
+  std::unique_ptr<Engine> engine(new Engine(store, clock, ids, std::move(options)));
+  absl::MutexLock write(&engine->write_mu_);
+  {
+    absl::MutexLock read(&engine->read_mu_);
+    for (const Entity& e : contents.entities) {
+      engine->state_.Put(e);
+      engine->index_.Add(e);
+      engine->timers_.Add(e);
+    }
+    engine->revision_ = contents.revision;
+  }
+
+  // Seed what every tenant has: the root scope and the built-in roles.
+  const absl::Time now = clock.Now();
+  ChangeSet seed(engine->state_, now, kSystemActor);
+  if (engine->state_.FindScope("/") == nullptr) {
+    seed.BeginRecord("scope.registered", "tenant root");
+    seed.Put(ScopeNode{"/", ScopeKind::kTenant, "", "Tenant root"});
+  }
+  for (const RoleDefinition& role : BuiltInRoleDefinitions()) {
+    if (engine->state_.FindRole(role.id.str()) == nullptr) {
+      seed.BeginRecord("roleDefinition.created", role.display_name);
+      seed.Put(role);
+    }
+  }
+  PIM_RETURN_IF_ERROR(engine->CommitLocked(seed, /*enforce_last_admin=*/false));
+  PIM_RETURN_IF_ERROR(engine->RunDueLocked(now));
+  return engine;
+}
+
+absl::Status Engine::CommitLocked(ChangeSet& changes, bool enforce_last_admin) {
+  if (changes.empty()) return absl::OkStatus();
+
+  // Lock-out protection, judged on the state before and after the whole command.
+  const ChangeSet before_view(state_, changes.at(), changes.actor());
+  for (const std::string_view role :
+       {role::kGlobalAdministrator, role::kPrivilegedRoleAdministrator}) {
+    const auto before = internal::ActiveAdminHolders(before_view, role);
+    const auto after = internal::ActiveAdminHolders(changes, role);
+    const bool is_ga = role == role::kGlobalAdministrator;
+    const char* name = is_ga ? "Global Administrator" : "Privileged Role Administrator";
+    if (!before.holders.empty() && after.holders.empty()) {
+      if (enforce_last_admin) {
+        return Error(absl::StatusCode::kFailedPrecondition, code::kLastAdministrator,
+                     absl::StrCat("This change would leave no active ", name,
+                                  "; assign another one first."));
+      }
+      changes.BeginRecord(is_ga ? "alert.noActiveGlobalAdministrator"
+                                : "alert.noActivePrivilegedRoleAdministrator",
+                          absl::StrCat("No active ", name, " remains."));
+    } else if (is_ga && before.any_permanent && !after.any_permanent && !after.holders.empty()) {
+      changes.BeginRecord("alert.onlyTimeBoundGlobalAdministrators",
+                          "Only time-bound Global Administrators remain; the tenant will be "
+                          "without one when the last assignment ends.");
+    }
+  }
+
+  Revision first = 0;
+  {
+    absl::ReaderMutexLock read(&read_mu_);
+    first = revision_ + 1;
+  }
+  std::vector<ChangeRecord> records = changes.TakeRecords(first);
+  PIM_RETURN_IF_ERROR(store_.Commit(records));
+
+  absl::MutexLock write(&read_mu_);
+  for (const ChangeRecord& record : records) {
+    for (const Mutation& m : record.mutations) {
+      state_.Apply(m);
+      index_.Apply(m);
+      timers_.Apply(m);
+    }
+  }
+  revision_ = records.back().revision;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ScheduleRequest> Engine::Submit(const Caller& caller, const RequestInput& input) {
+  return RunCommand<ScheduleRequest>(caller, [&](const internal::Context& ctx, ChangeSet& changes) {
+    return internal::PlanRequest(ctx, caller, input, changes);
+  });
+}
+
+absl::StatusOr<ScheduleRequest> Engine::Decide(const Caller& caller, const RequestId& id,
+                                               bool approve, const std::string& justification) {
+  return RunCommand<ScheduleRequest>(caller, [&](const internal::Context& ctx, ChangeSet& changes) {
+    return internal::PlanDecision(ctx, caller, id, approve, justification, changes);
+  });
+}
+
+absl::StatusOr<ScheduleRequest> Engine::Cancel(const Caller& caller, const RequestId& id) {
+  return RunCommand<ScheduleRequest>(caller, [&](const internal::Context& ctx, ChangeSet& changes) {
+    return internal::PlanCancel(ctx, caller, id, changes);
+  });
+}
+
+absl::Status Engine::RunDue() {
+  absl::MutexLock lock(&write_mu_);
+  return RunDueLocked(clock_.Now());
+}
+
+absl::Status Engine::RunDueLocked(absl::Time now) {
+  while (true) {
+    std::optional<Timer> next;
+    {
+      absl::ReaderMutexLock read(&read_mu_);
+      next = timers_.Earliest();
+    }
+    if (!next || next->due > now) return absl::OkStatus();
+    PIM_RETURN_IF_ERROR(FireTimer(*next));
+  }
+}
+
+absl::Status Engine::FireTimer(const Timer& timer) {
+  ChangeSet changes(state_, timer.due, kSystemActor);
+  if (const Schedule* found = state_.FindSchedule(timer.key)) {
+    Schedule s = *found;
+    s.modified = timer.due;
+    switch (timer.kind) {
+      case TimerKind::kScheduleStart: {
+        s.state = ScheduleState::kActive;
+        s.expiry_notices_sent = ExpiryNoticesAlreadyDue(s, timer.due);
+        changes.BeginRecord("schedule.started", Describe(s));
+        changes.Put(s);
+        if (const ScheduleRequest* r = state_.FindRequest(s.created_using.str());
+            r != nullptr && r->status == RequestStatus::kGranted) {
+          ScheduleRequest provisioned = *r;
+          provisioned.status = RequestStatus::kProvisioned;
+          changes.Put(std::move(provisioned));
+        }
+        break;
+      }
+      case TimerKind::kScheduleEnd:
+        changes.BeginRecord("schedule.expired", Describe(s));
+        if (s.kind == ScheduleKind::kAssignment && s.assignment_type == AssignmentType::kActivated) {
+          changes.Erase(EntityKind::kSchedule, s.id.str());  // activations are not renewable
+        } else {
+          s.state = ScheduleState::kExpired;
+          changes.Put(s);
+        }
+        break;
+      case TimerKind::kExpiryNotice:
+        changes.BeginRecord("schedule.expiryNotice",
+                            absl::StrCat(Describe(s), s.expiry_notices_sent == 0
+                                                          ? " ends within 14 days"
+                                                          : " ends within 1 day"));
+        ++s.expiry_notices_sent;
+        changes.Put(s);
+        break;
+      case TimerKind::kPurgeExpired:
+        changes.BeginRecord("schedule.purged", Describe(s));
+        changes.Erase(EntityKind::kSchedule, s.id.str());
+        break;
+      case TimerKind::kApprovalTimeout:
+        break;
+    }
+  } else if (const ScheduleRequest* found_request = state_.FindRequest(timer.key);
+             found_request != nullptr && timer.kind == TimerKind::kApprovalTimeout) {
+    ScheduleRequest r = *found_request;
+    for (auto& stage : r.approval->stages) {
+      if (stage.status == StageStatus::kInProgress) stage.status = StageStatus::kExpired;
+    }
+    r.status = RequestStatus::kTimedOut;
+    r.completed = timer.due;
+    changes.BeginRecord("request.timedOut",
+                        absl::StrCat("request ", r.id.str(), " was not decided in time"));
+    changes.Put(std::move(r));
+  }
+  if (changes.empty()) {
+    // A timer whose entity no longer implies it: drop it so the loop makes progress.
+    absl::MutexLock write(&read_mu_);
+    timers_.Erase(timer);
+    return absl::OkStatus();
+  }
+  return CommitLocked(changes, /*enforce_last_admin=*/false);
+}
+
+std::optional<absl::Time> Engine::NextDue() const {
+  absl::ReaderMutexLock read(&read_mu_);
+  if (auto t = timers_.Earliest()) return t->due;
+  return std::nullopt;
+}
+
+CheckAnswer Engine::Check(std::string_view principal, const Target& target) const {
+  const absl::Time now = clock_.Now();
+  absl::ReaderMutexLock read(&read_mu_);
+  const auto r = index_.Check(principal, target, now);
+  return CheckAnswer{r.allowed, r.granted_by, r.via_group, r.until, revision_};
+}
+
+std::vector<AccessIndex::EffectiveGrant> Engine::GrantsOf(std::string_view principal) const {
+  const absl::Time now = clock_.Now();
+  absl::ReaderMutexLock read(&read_mu_);
+  return index_.GrantsOf(principal, now);
+}
+
+std::vector<std::string> Engine::HoldersOf(const Target& target) const {
+  const absl::Time now = clock_.Now();
+  absl::ReaderMutexLock read(&read_mu_);
+  return index_.HoldersOf(target, now);
+}
+
+Revision Engine::revision() const {
+  absl::ReaderMutexLock read(&read_mu_);
+  return revision_;
+}
+
+Revision Engine::AwaitRevision(Revision revision, absl::Duration timeout) const {
+  absl::ReaderMutexLock read(&read_mu_);
+  auto reached = [this, revision]() ABSL_SHARED_LOCKS_REQUIRED(read_mu_) {
+    return revision_ >= revision;
+  };
+  read_mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+  return revision_;
+}
+
+std::optional<ScheduleRequest> Engine::GetRequest(const RequestId& id) const {
+  absl::ReaderMutexLock read(&read_mu_);
+  if (const auto* r = state_.FindRequest(id.str())) return *r;
+  return std::nullopt;
+}
+
+std::optional<Schedule> Engine::GetSchedule(const ScheduleId& id) const {
+  absl::ReaderMutexLock read(&read_mu_);
+  if (const auto* s = state_.FindSchedule(id.str())) return *s;
+  return std::nullopt;
+}
+
+std::vector<Schedule> Engine::SchedulesOf(const PrincipalId& principal) const {
+  absl::ReaderMutexLock read(&read_mu_);
+  std::vector<Schedule> out;
+  for (const auto& id : state_.SchedulesOfPrincipal(principal.str())) {
+    out.push_back(*state_.FindSchedule(id));
+  }
+  return out;
+}
+
+std::vector<ScheduleRequest> Engine::RequestsOf(const PrincipalId& principal) const {
+  absl::ReaderMutexLock read(&read_mu_);
+  std::vector<ScheduleRequest> out;
+  for (const auto& id : state_.RequestsOfPrincipal(principal.str())) {
+    out.push_back(*state_.FindRequest(id));
+  }
+  return out;
+}
+
+Policy Engine::EffectivePolicy(const Target& target) const {
+  absl::ReaderMutexLock read(&read_mu_);
+  return internal::EffectivePolicy(state_, options_, target);
+}
+
+PolicyId Engine::PolicyIdFor(const Target& target) const {
+  return internal::PolicyIdFor(options_, target);
+}
+
+void Engine::Read(const std::function<void(const State&)>& fn) const {
+  absl::ReaderMutexLock read(&read_mu_);
+  fn(state_);
+}
+
+}  // namespace pim

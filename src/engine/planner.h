@@ -1,0 +1,104 @@
+// Engine internals: the pure decision logic of each command. A planner reads committed state
+// and the index through a Context, stages its effects in a ChangeSet and returns the outcome;
+// it never commits. Not part of the public API.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "pim/domain/status.h"
+#include "pim/engine/access_index.h"
+#include "pim/engine/caller.h"
+#include "pim/engine/change_set.h"
+#include "pim/engine/engine.h"
+#include "pim/engine/id_generator.h"
+#include "pim/engine/state.h"
+
+namespace pim::internal {
+
+inline constexpr absl::Duration kMinimumAssignment = absl::Minutes(5);
+inline constexpr absl::Duration kExtendWindow = absl::Hours(24 * 14);
+inline constexpr std::size_t kMaxTextLength = 1024;
+
+struct Context {
+  const State& state;
+  const AccessIndex& index;
+  const EngineOptions& options;
+  IdGenerator& ids;
+  absl::Time now;
+};
+
+// ---- Policies (policy_resolution.cpp) ----
+[[nodiscard]] PolicyId PolicyIdFor(const EngineOptions& options, const Target& target);
+// The stored policy for the target (resource roles: the nearest scope at or above with one),
+// or the defaults under the target's own policy id.
+[[nodiscard]] Policy EffectivePolicy(const State& state, const EngineOptions& options,
+                                     const Target& target);
+
+// ---- Access rules (access_rules.cpp) ----
+[[nodiscard]] bool HoldsDirectoryRole(const Context& ctx, const PrincipalId& who,
+                                      std::string_view role);
+// Who may manage assignments and the policy of `target` (see the assignment page).
+[[nodiscard]] bool CanManage(const Context& ctx, const Caller& caller, const Target& target);
+// Whether `who` may decide `stage` of `request`. The requester never may.
+[[nodiscard]] bool IsApprover(const Context& ctx, const ApprovalStage& stage,
+                              const ScheduleRequest& request, const PrincipalId& who);
+// How many distinct enabled users other than the requester could decide `stage` now.
+[[nodiscard]] int CountApprovers(const Context& ctx, const ApprovalStage& stage,
+                                 const ScheduleRequest& request);
+// Approvers for selfExtend / selfRenew: Global and Privileged Role Administrators, plus the
+// group's owners for a group; Owners and User Access Administrators at or above the scope for
+// a resource role.
+[[nodiscard]] std::vector<ApproverRef> ExtensionApprovers(const Target& target);
+
+struct AdminHolders {
+  absl::flat_hash_set<std::string> holders;  // enabled users/service principals holding it
+  bool any_permanent = false;                // some holder holds it through a permanent assignment
+};
+// Effective active holders of directory role `role` at "/" in the view at view.at().
+[[nodiscard]] AdminHolders ActiveAdminHolders(const ChangeSet& view, std::string_view role);
+
+// ---- Shared validation and cascades (request_planner.cpp) ----
+// The target's group or role exists, and its scope is registered in the right scope space.
+[[nodiscard]] absl::Status ValidateTarget(const Context& ctx, const Target& target);
+// `member`'s activations that rest on an eligibility held by `group` (they end when the
+// membership does).
+[[nodiscard]] std::vector<const Schedule*> ActivationsThroughGroup(const ChangeSet& view,
+                                                                   const PrincipalId& member,
+                                                                   const std::string& group);
+
+// ---- Commands (request_planner.cpp, approval_planner.cpp) ----
+[[nodiscard]] absl::StatusOr<ScheduleRequest> PlanRequest(const Context& ctx, const Caller& caller,
+                                                          const RequestInput& input,
+                                                          ChangeSet& changes);
+// Applies a request whose approvals are complete (or that needs none): stages the schedule
+// changes and sets its final status. FailedPrecondition when it no longer applies.
+[[nodiscard]] absl::Status ProvisionRequest(const Context& ctx, ChangeSet& changes,
+                                            ScheduleRequest& request);
+[[nodiscard]] absl::StatusOr<ScheduleRequest> PlanDecision(const Context& ctx, const Caller& caller,
+                                                           const RequestId& id, bool approve,
+                                                           const std::string& justification,
+                                                           ChangeSet& changes);
+[[nodiscard]] absl::StatusOr<ScheduleRequest> PlanCancel(const Context& ctx, const Caller& caller,
+                                                         const RequestId& id, ChangeSet& changes);
+
+}  // namespace pim::internal
+
+namespace pim {
+
+// Defined here so that every file implementing commands can use it.
+template <typename Result, typename Plan>
+absl::StatusOr<Result> Engine::RunCommand(const Caller& caller, Plan plan) {
+  absl::MutexLock lock(&write_mu_);
+  const absl::Time now = clock_.Now();
+  PIM_RETURN_IF_ERROR(RunDueLocked(now));
+  internal::Context ctx{state_, index_, options_, ids_, now};
+  ChangeSet changes(state_, now, caller.id);
+  PIM_ASSIGN_OR_RETURN(Result result, plan(ctx, changes));
+  PIM_RETURN_IF_ERROR(CommitLocked(changes, /*enforce_last_admin=*/true));
+  return result;
+}
+
+}  // namespace pim

@@ -1,0 +1,154 @@
+#include "pim/engine/state.h"
+
+#include <type_traits>
+
+namespace pim {
+namespace {
+
+template <typename Map>
+const typename Map::mapped_type* FindIn(const Map& map, const std::string& key) {
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+void State::Link(absl::flat_hash_map<std::string, KeySet>& index, const std::string& bucket,
+                 const std::string& key) {
+  index[bucket].insert(key);
+}
+
+void State::Unlink(absl::flat_hash_map<std::string, KeySet>& index, const std::string& bucket,
+                   const std::string& key) {
+  auto it = index.find(bucket);
+  if (it == index.end()) return;
+  it->second.erase(key);
+  if (it->second.empty()) index.erase(it);
+}
+
+const State::KeySet& State::Bucket(const absl::flat_hash_map<std::string, KeySet>& index,
+                                   const std::string& bucket) {
+  static const KeySet kEmpty;
+  auto it = index.find(bucket);
+  return it == index.end() ? kEmpty : it->second;
+}
+
+void State::Apply(const Mutation& mutation) {
+  if (mutation.after) {
+    Put(*mutation.after);
+  } else {
+    Erase(mutation.kind, mutation.key);
+  }
+}
+
+void State::Put(const Entity& entity) {
+  const std::string key = KeyOf(entity);
+  Erase(KindOf(entity), key);  // drop secondary-index links of the old version
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, Principal>) {
+          principals_[key] = e;
+        } else if constexpr (std::is_same_v<T, DirectMembership>) {
+          memberships_[key] = e;
+          Link(memberships_by_principal_, e.principal.str(), key);
+          Link(memberships_by_group_, e.group.str(), key);
+        } else if constexpr (std::is_same_v<T, ScopeNode>) {
+          scopes_[key] = e;
+        } else if constexpr (std::is_same_v<T, RoleDefinition>) {
+          roles_[key] = e;
+        } else if constexpr (std::is_same_v<T, Schedule>) {
+          schedules_[key] = e;
+          Link(schedules_by_principal_, e.principal.str(), key);
+          Link(schedules_by_object_, e.target.ObjectKey(), key);
+        } else if constexpr (std::is_same_v<T, ScheduleRequest>) {
+          requests_[key] = e;
+          Link(requests_by_principal_, e.principal.str(), key);
+        } else if constexpr (std::is_same_v<T, Policy>) {
+          policies_[key] = e;
+        }
+      },
+      entity);
+}
+
+void State::Erase(EntityKind kind, const std::string& key) {
+  switch (kind) {
+    case EntityKind::kPrincipal:
+      principals_.erase(key);
+      return;
+    case EntityKind::kMembership:
+      if (auto it = memberships_.find(key); it != memberships_.end()) {
+        Unlink(memberships_by_principal_, it->second.principal.str(), key);
+        Unlink(memberships_by_group_, it->second.group.str(), key);
+        memberships_.erase(it);
+      }
+      return;
+    case EntityKind::kScope:
+      scopes_.erase(key);
+      return;
+    case EntityKind::kRoleDefinition:
+      roles_.erase(key);
+      return;
+    case EntityKind::kSchedule:
+      if (auto it = schedules_.find(key); it != schedules_.end()) {
+        Unlink(schedules_by_principal_, it->second.principal.str(), key);
+        Unlink(schedules_by_object_, it->second.target.ObjectKey(), key);
+        schedules_.erase(it);
+      }
+      return;
+    case EntityKind::kRequest:
+      if (auto it = requests_.find(key); it != requests_.end()) {
+        Unlink(requests_by_principal_, it->second.principal.str(), key);
+        requests_.erase(it);
+      }
+      return;
+    case EntityKind::kPolicy:
+      policies_.erase(key);
+      return;
+  }
+}
+
+const Principal* State::FindPrincipal(const std::string& id) const { return FindIn(principals_, id); }
+const DirectMembership* State::FindMembership(const std::string& key) const {
+  return FindIn(memberships_, key);
+}
+const ScopeNode* State::FindScope(const std::string& path) const { return FindIn(scopes_, path); }
+const RoleDefinition* State::FindRole(const std::string& id) const { return FindIn(roles_, id); }
+const Schedule* State::FindSchedule(const std::string& id) const { return FindIn(schedules_, id); }
+const ScheduleRequest* State::FindRequest(const std::string& id) const {
+  return FindIn(requests_, id);
+}
+const Policy* State::FindPolicy(const std::string& id) const { return FindIn(policies_, id); }
+
+const absl::flat_hash_set<std::string>& State::MembershipsOfPrincipal(
+    const std::string& principal) const {
+  return Bucket(memberships_by_principal_, principal);
+}
+const absl::flat_hash_set<std::string>& State::MembershipsOfGroup(const std::string& group) const {
+  return Bucket(memberships_by_group_, group);
+}
+const absl::flat_hash_set<std::string>& State::SchedulesOfPrincipal(
+    const std::string& principal) const {
+  return Bucket(schedules_by_principal_, principal);
+}
+const absl::flat_hash_set<std::string>& State::SchedulesOfObject(
+    const std::string& object_key) const {
+  return Bucket(schedules_by_object_, object_key);
+}
+const absl::flat_hash_set<std::string>& State::RequestsOfPrincipal(
+    const std::string& principal) const {
+  return Bucket(requests_by_principal_, principal);
+}
+
+bool State::ScopeWithin(const std::string& inner, const std::string& outer) const {
+  std::string current = inner;
+  for (int depth = 0; depth < 64; ++depth) {  // registered trees are shallow; bound any cycle
+    if (current == outer) return true;
+    const ScopeNode* node = FindScope(current);
+    if (node == nullptr || node->parent.empty()) return false;
+    current = node->parent;
+  }
+  return false;
+}
+
+}  // namespace pim

@@ -1,0 +1,72 @@
+#include "pim/engine/timer_queue.h"
+
+namespace pim {
+namespace {
+
+bool GetsExpiryNotices(const Schedule& s) {
+  return !(s.kind == ScheduleKind::kAssignment && s.assignment_type == AssignmentType::kActivated);
+}
+
+}  // namespace
+
+std::vector<Timer> TimerQueue::TimersOf(const Entity& entity) {
+  std::vector<Timer> out;
+  if (const auto* s = std::get_if<Schedule>(&entity)) {
+    const auto end = s->End();
+    switch (s->state) {
+      case ScheduleState::kScheduled:
+        out.push_back(Timer{s->start, TimerKind::kScheduleStart, s->id.str()});
+        break;
+      case ScheduleState::kActive:
+        if (!end) break;
+        out.push_back(Timer{*end, TimerKind::kScheduleEnd, s->id.str()});
+        if (GetsExpiryNotices(*s) && s->expiry_notices_sent < 2) {
+          const absl::Duration before =
+              s->expiry_notices_sent == 0 ? kExpiryNoticeFirst : kExpiryNoticeLast;
+          out.push_back(Timer{*end - before, TimerKind::kExpiryNotice, s->id.str()});
+        }
+        break;
+      case ScheduleState::kExpired:
+        if (end) out.push_back(Timer{*end + kRenewalWindow, TimerKind::kPurgeExpired, s->id.str()});
+        break;
+    }
+  } else if (const auto* r = std::get_if<ScheduleRequest>(&entity)) {
+    if (r->status == RequestStatus::kPendingApproval && r->approval) {
+      for (const auto& stage : r->approval->stages) {
+        if (stage.status == StageStatus::kInProgress && stage.started) {
+          out.push_back(
+              Timer{*stage.started + stage.timeout, TimerKind::kApprovalTimeout, r->id.str()});
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+void TimerQueue::Add(const Entity& entity) {
+  for (auto& t : TimersOf(entity)) timers_.insert(std::move(t));
+}
+
+void TimerQueue::Apply(const Mutation& mutation) {
+  if (mutation.before) {
+    for (const auto& t : TimersOf(*mutation.before)) timers_.erase(t);
+  }
+  if (mutation.after) Add(*mutation.after);
+}
+
+std::optional<Timer> TimerQueue::Earliest() const {
+  if (timers_.empty()) return std::nullopt;
+  return *timers_.begin();
+}
+
+int ExpiryNoticesAlreadyDue(const Schedule& schedule, absl::Time now) {
+  if (!GetsExpiryNotices(schedule)) return 2;
+  const auto end = schedule.End();
+  if (!end) return 0;
+  if (*end - now <= kExpiryNoticeLast) return 2;
+  if (*end - now <= kExpiryNoticeFirst) return 1;
+  return 0;
+}
+
+}  // namespace pim
