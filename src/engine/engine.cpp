@@ -60,11 +60,16 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
 absl::Status Engine::CommitLocked(ChangeSet& changes, bool enforce_last_admin) {
   if (changes.empty()) return absl::OkStatus();
 
-  // Lock-out protection, judged on the state before and after the whole command.
-  const ChangeSet before_view(state_, changes.at(), changes.actor());
+  // Lock-out protection, judged on the state before and after the whole change. "Before"
+  // includes the instant just before: a schedule ending now still counted a moment ago.
+  const ChangeSet before_now(state_, changes.at(), changes.actor());
+  const ChangeSet before_then(state_, changes.at() - absl::Nanoseconds(1), changes.actor());
   for (const std::string_view role :
        {role::kGlobalAdministrator, role::kPrivilegedRoleAdministrator}) {
-    const auto before = internal::ActiveAdminHolders(before_view, role);
+    auto before = internal::ActiveAdminHolders(before_now, role);
+    const auto then = internal::ActiveAdminHolders(before_then, role);
+    before.holders.insert(then.holders.begin(), then.holders.end());
+    before.any_permanent |= then.any_permanent;
     const auto after = internal::ActiveAdminHolders(changes, role);
     const bool is_ga = role == role::kGlobalAdministrator;
     const char* name = is_ga ? "Global Administrator" : "Privileged Role Administrator";
