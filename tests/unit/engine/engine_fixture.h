@@ -46,7 +46,11 @@ class EngineTest : public ::testing::Test {
     auto engine = Engine::Open(*store_, clock_, ids_);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = std::move(*engine);
-    listener_ = clock_.AddListener([this](absl::Time) { ASSERT_TRUE(engine_->RunDue().ok()); });
+    listener_ = clock_.AddListener([this](absl::Time) {
+      if (engine_) {
+        ASSERT_TRUE(engine_->RunDue().ok());
+      }
+    });
   }
 
   std::string NewId() { return ids_.NewGuid(); }
