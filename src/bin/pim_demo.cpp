@@ -41,8 +41,12 @@ class Demo {
       : engine_(engine), clock_(clock), ids_(ids) {}
 
   PrincipalId AddUser(const std::string& name) {
-    Principal p{PrincipalId(ids_.NewGuid()), PrincipalKind::kUser, name,
-                absl::StrCat(name, "@demo.pim"), false, true};
+    Principal p{PrincipalId(ids_.NewGuid()),
+                PrincipalKind::kUser,
+                name,
+                absl::StrCat(name, "@demo.pim"),
+                false,
+                true};
     Must(engine_.PutPrincipal(Caller::System(), p));
     return p.id;
   }
@@ -75,8 +79,8 @@ class Demo {
     const CheckAnswer a = engine_.Check(id.str(), target);
     Say(absl::StrCat("  check(", who, ", ", what, ") = ", a.allowed ? "allowed" : "denied",
                      a.until ? absl::StrCat(" until ", FormatDateTime(*a.until)) : "",
-                     a.via_group.empty() ? "" : " (through a group)", "  [revision ",
-                     a.revision, "]"));
+                     a.via_group.empty() ? "" : " (through a group)", "  [revision ", a.revision,
+                     "]"));
   }
   void Advance(absl::Duration d) {
     clock_.Advance(d);
@@ -92,11 +96,10 @@ class Demo {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string dir =
-      argc > 1 ? argv[1]
-               : (std::filesystem::temp_directory_path() /
-                  absl::StrCat("pim-demo-", absl::ToUnixSeconds(absl::Now())))
-                     .string();
+  const std::string dir = argc > 1 ? argv[1]
+                                   : (std::filesystem::temp_directory_path() /
+                                      absl::StrCat("pim-demo-", absl::ToUnixSeconds(absl::Now())))
+                                         .string();
   std::filesystem::create_directories(dir);
   std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
                                std::filesystem::perm_options::replace);
@@ -131,11 +134,13 @@ int main(int argc, char** argv) {
   policy.approval.is_approval_required = true;
   policy.approval.stages.front().primary_approvers = {{ApproverKind::kUser, root.str(), "root"}};
   Must(engine->UpdatePolicy(Caller::System(), policy).status());
-  Say("users root (Global Administrator), alice, bob, carol; Security Administrator needs approval");
+  Say("users root (Global Administrator), alice, bob, carol; Security Administrator needs "
+      "approval");
 
   Say("\n1. alice activates Helpdesk Administrator for 2 hours (MFA + justification)");
   const auto a = Must(demo.Activate(alice, helpdesk, absl::Hours(2)));
-  Say(absl::StrCat("  request ", a.id.str(), ": ", std::string(kRequestStatusNames.Name(a.status))));
+  Say(absl::StrCat("  request ", a.id.str(), ": ",
+                   std::string(kRequestStatusNames.Name(a.status))));
   demo.Report("alice", alice, helpdesk, "Helpdesk Administrator");
 
   Say("\n2. bob asks for Security Administrator for 9 hours: the policy allows at most 8");
@@ -151,7 +156,8 @@ int main(int argc, char** argv) {
   demo.Report("bob", bob, security, "Security Administrator");
 
   Say("\n4. carol schedules her Tier 0 membership to start in one hour: one request, two roles");
-  const auto c = Must(demo.Activate(carol, tier0_member, absl::Hours(1), clock.Now() + absl::Hours(1)));
+  const auto c =
+      Must(demo.Activate(carol, tier0_member, absl::Hours(1), clock.Now() + absl::Hours(1)));
   Say(absl::StrCat("  request: ", std::string(kRequestStatusNames.Name(c.status))));
   demo.Report("carol", carol, exchange, "Exchange Administrator");
   demo.Advance(absl::Hours(1));

@@ -4,12 +4,14 @@
 
 namespace pim {
 namespace {
-constexpr std::string_view kPayloadKey = "pim.dev/code";
+// absl::string_view, not std::string_view: Debian's Abseil keeps its own string_view type
+// (ABSL_OPTION_USE_STD_STRING_VIEW 0), which does not convert from std::string_view.
+constexpr absl::string_view kPayloadKey = "pim.dev/code";
 }  // namespace
 
 absl::Status Error(absl::StatusCode canonical, std::string_view code, std::string_view message) {
-  absl::Status status(canonical, message);
-  status.SetPayload(kPayloadKey, absl::Cord(code));
+  absl::Status status(canonical, absl::string_view(message.data(), message.size()));
+  status.SetPayload(kPayloadKey, absl::Cord(absl::string_view(code.data(), code.size())));
   return status;
 }
 

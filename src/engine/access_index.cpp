@@ -49,8 +49,8 @@ void AccessIndex::RemoveGrant(Ref principal, Ref object, const std::string& sour
   auto it = grants_.find(Pair(principal, object));
   if (it == grants_.end()) return;
   auto& list = it->second;
-  auto found = std::find_if(list.begin(), list.end(),
-                            [&](const Grant& g) { return g.source == source; });
+  auto found =
+      std::find_if(list.begin(), list.end(), [&](const Grant& g) { return g.source == source; });
   if (found == list.end()) return;
   list.erase(found);
   --grant_count_;
@@ -103,7 +103,8 @@ void AccessIndex::AddContribution(const Entity& entity) {
         } else if constexpr (std::is_same_v<T, ScopeNode>) {
           const Ref s = scopes_.Intern(e.path);
           const Ref parent = e.parent.empty() ? kNone : scopes_.Intern(e.parent);
-          if (scope_parent_.size() < scopes_.names.size()) scope_parent_.resize(scopes_.names.size(), kNone);
+          if (scope_parent_.size() < scopes_.names.size())
+            scope_parent_.resize(scopes_.names.size(), kNone);
           scope_parent_[s] = parent;
         } else if constexpr (std::is_same_v<T, DirectMembership>) {
           const Target target = GroupTarget(e.group, e.access);
@@ -134,7 +135,8 @@ void AccessIndex::AddContribution(const Entity& entity) {
         }
       },
       entity);
-  if (scope_parent_.size() < scopes_.names.size()) scope_parent_.resize(scopes_.names.size(), kNone);
+  if (scope_parent_.size() < scopes_.names.size())
+    scope_parent_.resize(scopes_.names.size(), kNone);
 }
 
 void AccessIndex::RemoveContribution(const Entity& entity) {
@@ -177,7 +179,7 @@ bool AccessIndex::ScopeCovers(Ref outer, Ref inner) const {
 }
 
 absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(Ref principal,
-                                                                   std::int64_t now) const {
+                                                                    std::int64_t now) const {
   absl::InlinedVector<Holder, 8> holders;
   holders.push_back(Holder{principal, kForever, kNone});
   // Breadth-first over active memberships; `depth` bounds nesting, the linear scan of the

@@ -32,7 +32,8 @@ std::vector<std::string> Designated(const Context& ctx, const ApproverRef& ref,
       holders.push_back(ref.id);
       break;
     case ApproverKind::kGroupMembers:
-      holders = ctx.index.HoldersOf(GroupTarget(PrincipalId(ref.id), GroupAccess::kMember), ctx.now);
+      holders =
+          ctx.index.HoldersOf(GroupTarget(PrincipalId(ref.id), GroupAccess::kMember), ctx.now);
       break;
     case ApproverKind::kGroupOwners:
       holders = ctx.index.HoldersOf(GroupTarget(PrincipalId(ref.id), GroupAccess::kOwner), ctx.now);
@@ -108,9 +109,10 @@ int CountApprovers(const Context& ctx, const ApprovalStage& stage, const Schedul
 std::vector<ApproverRef> ExtensionApprovers(const Target& target) {
   std::vector<ApproverRef> approvers;
   if (target.kind == TargetKind::kResourceRole) {
-    approvers.push_back({ApproverKind::kResourceRoleHoldersAtTarget, std::string(role::kOwner), ""});
     approvers.push_back(
-        {ApproverKind::kResourceRoleHoldersAtTarget, std::string(role::kUserAccessAdministrator), ""});
+        {ApproverKind::kResourceRoleHoldersAtTarget, std::string(role::kOwner), ""});
+    approvers.push_back({ApproverKind::kResourceRoleHoldersAtTarget,
+                         std::string(role::kUserAccessAdministrator), ""});
     return approvers;
   }
   approvers.push_back(
@@ -157,8 +159,8 @@ AdminHolders ActiveAdminHolders(const ChangeSet& view, std::string_view role) {
     for (const DirectMembership* m : view.MembershipsOfGroup(group)) {
       if (m->access == GroupAccess::kMember) add_member(m->principal.str(), true);
     }
-    for (const Schedule* ms :
-         view.SchedulesOfObject(GroupTarget(PrincipalId(group), GroupAccess::kMember).ObjectKey())) {
+    for (const Schedule* ms : view.SchedulesOfObject(
+             GroupTarget(PrincipalId(group), GroupAccess::kMember).ObjectKey())) {
       if (active(*ms)) add_member(ms->principal.str(), !ms->End().has_value());
     }
   }

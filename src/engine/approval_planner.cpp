@@ -20,8 +20,7 @@ ApprovalStage* CurrentStage(ScheduleRequest& r) {
 
 absl::StatusOr<ScheduleRequest> PlanDecision(const Context& ctx, const Caller& caller,
                                              const RequestId& id, bool approve,
-                                             const std::string& justification,
-                                             ChangeSet& changes) {
+                                             const std::string& justification, ChangeSet& changes) {
   const ScheduleRequest* found = ctx.state.FindRequest(id.str());
   if (found == nullptr || !found->approval) {
     return Error(absl::StatusCode::kNotFound, code::kApprovalNotFound,
@@ -61,8 +60,8 @@ absl::StatusOr<ScheduleRequest> PlanDecision(const Context& ctx, const Caller& c
     stage->status = StageStatus::kCompleted;
     r.status = RequestStatus::kDenied;
     r.completed = ctx.now;
-    changes.BeginRecord("request.denied", absl::StrCat("request ", r.id.str(), " denied by ",
-                                                       caller.id.str()));
+    changes.BeginRecord("request.denied",
+                        absl::StrCat("request ", r.id.str(), " denied by ", caller.id.str()));
     changes.Put(r);
     return r;
   }
@@ -76,13 +75,15 @@ absl::StatusOr<ScheduleRequest> PlanDecision(const Context& ctx, const Caller& c
     return r;
   }
   stage->status = StageStatus::kCompleted;
-  const auto next = std::find_if(r.approval->stages.begin(), r.approval->stages.end(),
-                                 [](const ApprovalStage& s) { return s.status == StageStatus::kNotStarted; });
+  const auto next =
+      std::find_if(r.approval->stages.begin(), r.approval->stages.end(),
+                   [](const ApprovalStage& s) { return s.status == StageStatus::kNotStarted; });
   if (next != r.approval->stages.end()) {
     next->status = StageStatus::kInProgress;
     next->started = ctx.now;
-    changes.BeginRecord("request.approvalStageCompleted",
-                        absl::StrCat("request ", r.id.str(), " passed a stage; next stage started"));
+    changes.BeginRecord(
+        "request.approvalStageCompleted",
+        absl::StrCat("request ", r.id.str(), " passed a stage; next stage started"));
     changes.Put(r);
     return r;
   }
@@ -92,9 +93,9 @@ absl::StatusOr<ScheduleRequest> PlanDecision(const Context& ctx, const Caller& c
   if (const absl::Status status = ProvisionRequest(ctx, changes, provisioned); !status.ok()) {
     r.status = RequestStatus::kFailed;
     r.completed = ctx.now;
-    changes.BeginRecord("request.failed", absl::StrCat("request ", r.id.str(),
-                                                       " approved but could not be applied: ",
-                                                       status.message()));
+    changes.BeginRecord("request.failed",
+                        absl::StrCat("request ", r.id.str(),
+                                     " approved but could not be applied: ", status.message()));
     changes.Put(r);
     return r;
   }
@@ -119,9 +120,10 @@ absl::StatusOr<ScheduleRequest> PlanCancel(const Context& ctx, const Caller& cal
                             scheduled->state == ScheduleState::kScheduled &&
                             scheduled->created_using == r.id;
   if (r.status != RequestStatus::kPendingApproval && !future_start) {
-    return Error(absl::StatusCode::kFailedPrecondition, code::kRequestNotCancelable,
-                 absl::StrCat("A request in status ", std::string(kRequestStatusNames.Name(r.status)),
-                              " cannot be canceled."));
+    return Error(
+        absl::StatusCode::kFailedPrecondition, code::kRequestNotCancelable,
+        absl::StrCat("A request in status ", std::string(kRequestStatusNames.Name(r.status)),
+                     " cannot be canceled."));
   }
   changes.BeginRecord("request.canceled",
                       absl::StrCat("request ", r.id.str(), " canceled by ", caller.id.str()));

@@ -13,8 +13,8 @@ namespace {
 const PrincipalId kSystemActor("system");
 
 std::string Describe(const Schedule& s) {
-  return absl::StrCat(std::string(kScheduleKindNames.Name(s.kind)), " ", s.id.str(), " of ", s.principal.str(),
-                      " for ", s.target.Key());
+  return absl::StrCat(std::string(kScheduleKindNames.Name(s.kind)), " ", s.id.str(), " of ",
+                      s.principal.str(), " for ", s.target.Key());
 }
 
 }  // namespace
@@ -79,9 +79,9 @@ absl::Status Engine::CommitLocked(ChangeSet& changes, bool enforce_last_admin) {
                      absl::StrCat("This change would leave no active ", name,
                                   "; assign another one first."));
       }
-      changes.BeginRecord(is_ga ? "alert.noActiveGlobalAdministrator"
-                                : "alert.noActivePrivilegedRoleAdministrator",
-                          absl::StrCat("No active ", name, " remains."));
+      changes.BeginRecord(
+          is_ga ? "alert.noActiveGlobalAdministrator" : "alert.noActivePrivilegedRoleAdministrator",
+          absl::StrCat("No active ", name, " remains."));
     } else if (is_ga && before.any_permanent && !after.any_permanent && !after.holders.empty()) {
       changes.BeginRecord("alert.onlyTimeBoundGlobalAdministrators",
                           "Only time-bound Global Administrators remain; the tenant will be "
@@ -166,7 +166,8 @@ absl::Status Engine::FireTimer(const Timer& timer) {
       }
       case TimerKind::kScheduleEnd:
         changes.BeginRecord("schedule.expired", Describe(s));
-        if (s.kind == ScheduleKind::kAssignment && s.assignment_type == AssignmentType::kActivated) {
+        if (s.kind == ScheduleKind::kAssignment &&
+            s.assignment_type == AssignmentType::kActivated) {
           changes.Erase(EntityKind::kSchedule, s.id.str());  // activations are not renewable
         } else {
           s.state = ScheduleState::kExpired;
@@ -174,10 +175,10 @@ absl::Status Engine::FireTimer(const Timer& timer) {
         }
         break;
       case TimerKind::kExpiryNotice:
-        changes.BeginRecord("schedule.expiryNotice",
-                            absl::StrCat(Describe(s), s.expiry_notices_sent == 0
-                                                          ? " ends within 14 days"
-                                                          : " ends within 1 day"));
+        changes.BeginRecord(
+            "schedule.expiryNotice",
+            absl::StrCat(Describe(s), s.expiry_notices_sent == 0 ? " ends within 14 days"
+                                                                 : " ends within 1 day"));
         ++s.expiry_notices_sent;
         changes.Put(s);
         break;
@@ -241,9 +242,8 @@ Revision Engine::revision() const {
 
 Revision Engine::AwaitRevision(Revision revision, absl::Duration timeout) const {
   absl::ReaderMutexLock read(&read_mu_);
-  auto reached = [this, revision]() ABSL_SHARED_LOCKS_REQUIRED(read_mu_) {
-    return revision_ >= revision;
-  };
+  auto reached = [this, revision]()
+                     ABSL_SHARED_LOCKS_REQUIRED(read_mu_) { return revision_ >= revision; };
   read_mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
   return revision_;
 }

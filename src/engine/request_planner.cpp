@@ -34,9 +34,9 @@ absl::Status DoesNotExist() {
                "The Role assignment does not exist.");
 }
 absl::Status PolicyFailure(const std::vector<std::string>& rules) {
-  return Error(absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed,
-               absl::StrCat("The following policy rules failed: [\"",
-                            absl::StrJoin(rules, "\",\""), "\"]"));
+  return Error(
+      absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed,
+      absl::StrCat("The following policy rules failed: [\"", absl::StrJoin(rules, "\",\""), "\"]"));
 }
 
 void AddFailure(std::vector<std::string>& failures, std::string rule) {
@@ -58,12 +58,13 @@ absl::Status ValidateText(const char* field, const std::string& value) {
 
 absl::Status ValidateRequestId(const Context& ctx, const RequestId& id) {
   const std::string& s = id.str();
-  const bool well_formed = !s.empty() && s.size() <= 128 &&
-                           std::all_of(s.begin(), s.end(), [](char c) {
-                             return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
-                                    c == '-' || c == '_' || c == '.';
-                           });
-  if (!well_formed) return BadRequest("The request id must be 1-128 letters, digits, '-', '_' or '.'.");
+  const bool well_formed =
+      !s.empty() && s.size() <= 128 && std::all_of(s.begin(), s.end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+               c == '.';
+      });
+  if (!well_formed)
+    return BadRequest("The request id must be 1-128 letters, digits, '-', '_' or '.'.");
   if (ctx.state.FindRequest(s) != nullptr) {
     return Error(absl::StatusCode::kAlreadyExists, code::kRequestExists,
                  absl::StrCat("A role assignment request with Id: ", s, " already exists"));
@@ -94,8 +95,8 @@ absl::Status ValidateTarget(const Context& ctx, const Target& target) {
       }
       const ScopeNode* scope = ctx.state.FindScope(target.scope);
       const bool directory_scope = scope != nullptr && IsDirectoryScopeKind(scope->kind);
-      const bool resource_scope =
-          scope != nullptr && (scope->kind == ScopeKind::kTenant || !IsDirectoryScopeKind(scope->kind));
+      const bool resource_scope = scope != nullptr && (scope->kind == ScopeKind::kTenant ||
+                                                       !IsDirectoryScopeKind(scope->kind));
       if (target.kind == TargetKind::kDirectoryRole ? !directory_scope : !resource_scope) {
         return Error(absl::StatusCode::kNotFound, code::kScopeNotFound,
                      absl::StrCat("Scope '", target.scope, "' is not registered for this role."));
@@ -122,7 +123,8 @@ absl::Status ValidatePrincipalForTarget(const Principal& principal, const Reques
     }
   }
   if (t.kind == TargetKind::kGroup) {
-    if (principal.id.str() == t.object_id) return BadRequest("A group cannot be assigned to itself.");
+    if (principal.id.str() == t.object_id)
+      return BadRequest("A group cannot be assigned to itself.");
     const Principal* group = ctx.state.FindPrincipal(t.object_id);
     if (principal.kind == PrincipalKind::kGroup && input.kind == ScheduleKind::kAssignment &&
         t.access == GroupAccess::kMember && group != nullptr && group->is_assignable_to_role) {
@@ -174,7 +176,8 @@ absl::StatusOr<Window> ResolveWindow(absl::Time now, absl::Time start, const Exp
   switch (requested.type) {
     case ExpirationType::kNotSpecified:
       if (rule.is_expiration_required) {
-        w.expiration = Expiration{ExpirationType::kAfterDuration, std::nullopt, rule.maximum_duration};
+        w.expiration =
+            Expiration{ExpirationType::kAfterDuration, std::nullopt, rule.maximum_duration};
       } else {
         w.expiration = Expiration{ExpirationType::kNoExpiration, std::nullopt, std::nullopt};
       }
@@ -190,7 +193,8 @@ absl::StatusOr<Window> ResolveWindow(absl::Time now, absl::Time start, const Exp
       w.expiration.end.reset();
       break;
     case ExpirationType::kAfterDateTime:
-      if (!requested.end) return BadRequest("expiration.endDateTime is required with afterDateTime.");
+      if (!requested.end)
+        return BadRequest("expiration.endDateTime is required with afterDateTime.");
       w.expiration.duration.reset();
       break;
   }
@@ -283,7 +287,8 @@ std::vector<Basis> EligibilityBases(const Context& ctx, const PrincipalId& princ
     }
     for (const auto& id : ctx.state.SchedulesOfPrincipal(grant.target.object_id)) {
       const Schedule* s = ctx.state.FindSchedule(id);
-      if (Enables(ctx, *s, target, at)) bases.push_back(Basis{s, EarlierEnd(s->End(), grant.until)});
+      if (Enables(ctx, *s, target, at))
+        bases.push_back(Basis{s, EarlierEnd(s->End(), grant.until)});
     }
   }
   return bases;
@@ -297,8 +302,8 @@ Schedule NewSchedule(const Context& ctx, const ScheduleRequest& r, const Window&
   s.kind = r.kind;
   s.principal = r.principal;
   s.target = r.target;
-  s.assignment_type =
-      r.action == RequestAction::kSelfActivate ? AssignmentType::kActivated : AssignmentType::kAssigned;
+  s.assignment_type = r.action == RequestAction::kSelfActivate ? AssignmentType::kActivated
+                                                               : AssignmentType::kAssigned;
   s.start = w.start;
   s.expiration = w.expiration;
   s.state = w.start > ctx.now ? ScheduleState::kScheduled : ScheduleState::kActive;
@@ -386,9 +391,10 @@ struct Plan {
 absl::Status PlanAdminAssign(Plan& p) {
   if (p.Live() != nullptr) return Exists();
   CheckEnablement(p.ctx, p.AdminEnablementRule(), p.caller, p.input, p.failures);
-  PIM_ASSIGN_OR_RETURN(Window w, ResolveWindow(p.ctx.now, RequestedStart(p.ctx, p.input.schedule_info),
-                                               p.input.schedule_info.expiration,
-                                               p.AdminExpirationRule(), p.failures));
+  PIM_ASSIGN_OR_RETURN(
+      Window w,
+      ResolveWindow(p.ctx.now, RequestedStart(p.ctx, p.input.schedule_info),
+                    p.input.schedule_info.expiration, p.AdminExpirationRule(), p.failures));
   p.request.schedule_info = ScheduleInfo{w.start, w.expiration};
   return absl::OkStatus();
 }
@@ -401,9 +407,10 @@ absl::Status PlanAdminUpdate(Plan& p) {
   }
   CheckEnablement(p.ctx, p.AdminEnablementRule(), p.caller, p.input, p.failures);
   const absl::Time start = p.input.schedule_info.start.value_or(s->start);
-  PIM_ASSIGN_OR_RETURN(Window w, ResolveWindow(p.ctx.now, std::max(start, std::min(s->start, p.ctx.now)),
-                                               p.input.schedule_info.expiration,
-                                               p.AdminExpirationRule(), p.failures));
+  PIM_ASSIGN_OR_RETURN(
+      Window w,
+      ResolveWindow(p.ctx.now, std::max(start, std::min(s->start, p.ctx.now)),
+                    p.input.schedule_info.expiration, p.AdminExpirationRule(), p.failures));
   p.request.schedule_info = ScheduleInfo{w.start, w.expiration};
   return absl::OkStatus();
 }
@@ -413,7 +420,8 @@ absl::Status PlanRemove(Plan& p, bool self) {
   if (s == nullptr) return DoesNotExist();
   if (self && s->kind == ScheduleKind::kAssignment &&
       s->assignment_type != AssignmentType::kActivated) {
-    return BadRequest("Only an activation can be deactivated; an administrator removes assignments.");
+    return BadRequest(
+        "Only an activation can be deactivated; an administrator removes assignments.");
   }
   if (self && s->kind == ScheduleKind::kAssignment) {
     if (s->state == ScheduleState::kScheduled) {
@@ -459,8 +467,8 @@ absl::StatusOr<Window> ExtensionWindow(Plan& p, const Schedule& s) {
   if (e.type == ExpirationType::kAfterDuration && e.duration) {
     e = Expiration{ExpirationType::kAfterDateTime, p.ctx.now + *e.duration, std::nullopt};
   }
-  PIM_ASSIGN_OR_RETURN(Window w, ResolveWindow(p.ctx.now, p.ctx.now, e, p.AdminExpirationRule(),
-                                               p.failures));
+  PIM_ASSIGN_OR_RETURN(Window w,
+                       ResolveWindow(p.ctx.now, p.ctx.now, e, p.AdminExpirationRule(), p.failures));
   const auto old_end = s.End();
   const auto new_end = w.End();
   if (new_end && old_end && *new_end <= *old_end) {
@@ -490,9 +498,10 @@ absl::Status PlanRenew(Plan& p) {
     return Error(absl::StatusCode::kFailedPrecondition, code::kRenewWindow,
                  "An assignment can be renewed only within 30 days after it ended.");
   }
-  PIM_ASSIGN_OR_RETURN(Window w, ResolveWindow(p.ctx.now, RequestedStart(p.ctx, p.input.schedule_info),
-                                               p.input.schedule_info.expiration,
-                                               p.AdminExpirationRule(), p.failures));
+  PIM_ASSIGN_OR_RETURN(
+      Window w,
+      ResolveWindow(p.ctx.now, RequestedStart(p.ctx, p.input.schedule_info),
+                    p.input.schedule_info.expiration, p.AdminExpirationRule(), p.failures));
   p.request.schedule_info = ScheduleInfo{w.start, w.expiration};
   p.request.target_schedule = s->id;
   return absl::OkStatus();
@@ -501,7 +510,8 @@ absl::Status PlanRenew(Plan& p) {
 absl::Status PlanActivate(Plan& p) {
   const ScheduleInfo& info = p.input.schedule_info;
   const absl::Time start = RequestedStart(p.ctx, info);
-  if (FindLive(p.changes, ScheduleKind::kAssignment, p.input.principal, p.input.target) != nullptr) {
+  if (FindLive(p.changes, ScheduleKind::kAssignment, p.input.principal, p.input.target) !=
+      nullptr) {
     return Exists();
   }
   if (HasPendingRequest(p.ctx, p.input)) {
@@ -511,7 +521,8 @@ absl::Status PlanActivate(Plan& p) {
   const Policy& policy = p.policy;
   if (policy.authentication_context.is_enabled) {
     const auto& have = p.caller.authentication_contexts;
-    if (std::find(have.begin(), have.end(), policy.authentication_context.claim_value) == have.end()) {
+    if (std::find(have.begin(), have.end(), policy.authentication_context.claim_value) ==
+        have.end()) {
       return Error(absl::StatusCode::kInvalidArgument, code::kAcrsValidationFailed,
                    absl::StrCat("&claims=%7B%22access_token%22%3A%7B%22acrs%22%3A%7B%22essential%22"
                                 "%3Atrue%2C%20%22value%22%3A%22",
@@ -528,18 +539,20 @@ absl::Status PlanActivate(Plan& p) {
 
   std::vector<Basis> bases = EligibilityBases(p.ctx, p.input.principal, p.input.target, start);
   if (p.input.linked_eligibility) {
-    std::erase_if(bases, [&](const Basis& b) { return b.eligibility->id != *p.input.linked_eligibility; });
+    std::erase_if(bases,
+                  [&](const Basis& b) { return b.eligibility->id != *p.input.linked_eligibility; });
   }
   if (bases.empty()) {
     AddFailure(p.failures, "EligibilityRule");
     return absl::OkStatus();
   }
   // The basis that lasts longest; the activation cannot outlive it.
-  const Basis best = *std::max_element(bases.begin(), bases.end(), [](const Basis& a, const Basis& b) {
-    if (!a.until) return false;
-    if (!b.until) return true;
-    return *a.until < *b.until;
-  });
+  const Basis best =
+      *std::max_element(bases.begin(), bases.end(), [](const Basis& a, const Basis& b) {
+        if (!a.until) return false;
+        if (!b.until) return true;
+        return *a.until < *b.until;
+      });
   p.request.linked_eligibility = best.eligibility->id;
   const auto end = w.End();
   if (best.until && (!end || *end > *best.until)) {
@@ -561,7 +574,8 @@ absl::StatusOr<Approval> BuildApproval(const Plan& p) {
       stage.approvers = settings.primary_approvers;
       if (stage.approvers.empty() && p.input.target.kind == TargetKind::kDirectoryRole) {
         stage.approvers = {
-            {ApproverKind::kDirectoryRoleHolders, std::string(role::kPrivilegedRoleAdministrator), ""},
+            {ApproverKind::kDirectoryRoleHolders, std::string(role::kPrivilegedRoleAdministrator),
+             ""},
             {ApproverKind::kDirectoryRoleHolders, std::string(role::kGlobalAdministrator), ""}};
       }
       stage.approvals_required = settings.approvals_required;
@@ -577,11 +591,10 @@ absl::StatusOr<Approval> BuildApproval(const Plan& p) {
   for (std::size_t i = 0; i < approval.stages.size(); ++i) {
     const int available = CountApprovers(p.ctx, approval.stages[i], p.request);
     if (available < approval.stages[i].approvals_required) {
-      return Error(absl::StatusCode::kFailedPrecondition, code::kNoApprovers,
-                   absl::StrCat("Approval stage ", i + 1, " needs ",
-                                approval.stages[i].approvals_required,
-                                " approver(s) other than the requester, but ", available,
-                                " can approve."));
+      return Error(
+          absl::StatusCode::kFailedPrecondition, code::kNoApprovers,
+          absl::StrCat("Approval stage ", i + 1, " needs ", approval.stages[i].approvals_required,
+                       " approver(s) other than the requester, but ", available, " can approve."));
     }
   }
   approval.stages.front().status = StageStatus::kInProgress;
@@ -620,7 +633,13 @@ absl::StatusOr<ScheduleRequest> PlanRequest(const Context& ctx, const Caller& ca
                       : "The caller is not allowed to manage assignments of this target.");
   }
 
-  Plan p{ctx, caller, input, changes, ScheduleRequest{}, EffectivePolicy(ctx.state, ctx.options, input.target), {}};
+  Plan p{ctx,
+         caller,
+         input,
+         changes,
+         ScheduleRequest{},
+         EffectivePolicy(ctx.state, ctx.options, input.target),
+         {}};
   ScheduleRequest& r = p.request;
   r.id = input.id.value_or(RequestId(ctx.ids.NewGuid()));
   r.kind = input.kind;
@@ -674,8 +693,8 @@ absl::StatusOr<ScheduleRequest> PlanRequest(const Context& ctx, const Caller& ca
     r.approval = std::move(approval);
     r.status = RequestStatus::kPendingApproval;
     changes.BeginRecord("request.pendingApproval",
-                        absl::StrCat(std::string(kRequestActionNames.Name(r.action)), " by ", caller.id.str(),
-                                     " for ", r.target.Key(), " awaits approval"));
+                        absl::StrCat(std::string(kRequestActionNames.Name(r.action)), " by ",
+                                     caller.id.str(), " for ", r.target.Key(), " awaits approval"));
     changes.Put(r);
     return r;
   }
@@ -716,7 +735,8 @@ absl::Status ProvisionRequest(const Context& ctx, ChangeSet& changes, ScheduleRe
   switch (r.action) {
     case RequestAction::kSelfActivate: {
       if (live != nullptr) return Exists();
-      const Schedule* basis = r.linked_eligibility ? changes.FindSchedule(r.linked_eligibility->str()) : nullptr;
+      const Schedule* basis =
+          r.linked_eligibility ? changes.FindSchedule(r.linked_eligibility->str()) : nullptr;
       if (basis == nullptr || !basis->CoversTime(w.start)) {
         return PolicyFailure({"EligibilityRule"});
       }

@@ -108,7 +108,9 @@ void State::Erase(EntityKind kind, const std::string& key) {
   }
 }
 
-const Principal* State::FindPrincipal(const std::string& id) const { return FindIn(principals_, id); }
+const Principal* State::FindPrincipal(const std::string& id) const {
+  return FindIn(principals_, id);
+}
 const DirectMembership* State::FindMembership(const std::string& key) const {
   return FindIn(memberships_, key);
 }

@@ -1,7 +1,6 @@
 // The only file in pim that reads the system clock.
-#include "pim/engine/clock.h"
-
 #include "absl/time/clock.h"
+#include "pim/engine/clock.h"
 
 namespace pim {
 

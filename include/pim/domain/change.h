@@ -24,7 +24,15 @@ namespace pim {
 using Revision = std::int64_t;
 
 // The kinds of state the store keeps; the order of the variant below matches.
-enum class EntityKind { kPrincipal, kMembership, kScope, kRoleDefinition, kSchedule, kRequest, kPolicy };
+enum class EntityKind {
+  kPrincipal,
+  kMembership,
+  kScope,
+  kRoleDefinition,
+  kSchedule,
+  kRequest,
+  kPolicy
+};
 inline constexpr auto kEntityKindNames = MakeEnumTable<EntityKind>(
     std::pair{EntityKind::kPrincipal, std::string_view("principal")},
     std::pair{EntityKind::kMembership, std::string_view("membership")},
@@ -53,8 +61,9 @@ struct Mutation {
 struct ChangeRecord {
   Revision revision = 0;
   absl::Time at;
-  PrincipalId actor;   // who caused it; "system" for the scheduler
-  std::string event;   // e.g. "request.created", "schedule.expired", "alert.noPermanentGlobalAdministrator"
+  PrincipalId actor;  // who caused it; "system" for the scheduler
+  std::string
+      event;  // e.g. "request.created", "schedule.expired", "alert.noPermanentGlobalAdministrator"
   std::string detail;  // human-readable summary, no secrets
   std::vector<Mutation> mutations;
   friend bool operator==(const ChangeRecord&, const ChangeRecord&) = default;

@@ -85,7 +85,8 @@ struct EnablementRule {
 struct AuthenticationContextRule {
   bool is_enabled = false;
   std::string claim_value;  // e.g. "c1"
-  friend bool operator==(const AuthenticationContextRule&, const AuthenticationContextRule&) = default;
+  friend bool operator==(const AuthenticationContextRule&,
+                         const AuthenticationContextRule&) = default;
 };
 
 enum class NotificationRecipient { kAdmin, kRequestor, kApprover };
@@ -120,15 +121,15 @@ struct Policy {
   PolicyId id;
   Target target;  // kind, object_id, access; scope "/" for directory roles, ARM scope for resources
   // Activation (EndUser / Assignment).
-  ExpirationRule activation_expiration;      // Expiration_EndUser_Assignment
-  EnablementRule activation_enablement;      // Enablement_EndUser_Assignment
-  ApprovalRule approval;                     // Approval_EndUser_Assignment
+  ExpirationRule activation_expiration;              // Expiration_EndUser_Assignment
+  EnablementRule activation_enablement;              // Enablement_EndUser_Assignment
+  ApprovalRule approval;                             // Approval_EndUser_Assignment
   AuthenticationContextRule authentication_context;  // AuthenticationContext_EndUser_Assignment
   // Admin assignment (Admin / Eligibility, Admin / Assignment).
-  ExpirationRule eligibility_expiration;     // Expiration_Admin_Eligibility
-  EnablementRule eligibility_enablement;     // Enablement_Admin_Eligibility
-  ExpirationRule assignment_expiration;      // Expiration_Admin_Assignment
-  EnablementRule assignment_enablement;      // Enablement_Admin_Assignment
+  ExpirationRule eligibility_expiration;          // Expiration_Admin_Eligibility
+  EnablementRule eligibility_enablement;          // Enablement_Admin_Eligibility
+  ExpirationRule assignment_expiration;           // Expiration_Admin_Assignment
+  EnablementRule assignment_enablement;           // Enablement_Admin_Assignment
   std::array<NotificationRule, 9> notifications;  // Notification_{recipient}_{event}
   absl::Time last_modified = absl::UnixEpoch();
   PrincipalId last_modified_by;

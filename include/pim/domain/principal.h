@@ -21,7 +21,7 @@ struct Principal {
   PrincipalId id;
   PrincipalKind kind = PrincipalKind::kUser;
   std::string display_name;
-  std::string mail;                   // user principal name / e-mail; may be empty
+  std::string mail;                    // user principal name / e-mail; may be empty
   bool is_assignable_to_role = false;  // groups only; immutable after creation
   bool enabled = true;                 // a disabled account holds nothing (check says no)
 
@@ -30,9 +30,9 @@ struct Principal {
 
 // A group relationship: `member` or `owner` (Graph `accessId`).
 enum class GroupAccess { kMember, kOwner };
-inline constexpr auto kGroupAccessNames = MakeEnumTable<GroupAccess>(
-    std::pair{GroupAccess::kMember, std::string_view("member")},
-    std::pair{GroupAccess::kOwner, std::string_view("owner")});
+inline constexpr auto kGroupAccessNames =
+    MakeEnumTable<GroupAccess>(std::pair{GroupAccess::kMember, std::string_view("member")},
+                               std::pair{GroupAccess::kOwner, std::string_view("owner")});
 
 // A standing (non-PIM) membership or ownership of `group` by `principal`.
 struct DirectMembership {

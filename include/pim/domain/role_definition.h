@@ -12,9 +12,9 @@
 namespace pim {
 
 enum class RoleKind { kDirectory, kResource };
-inline constexpr auto kRoleKindNames = MakeEnumTable<RoleKind>(
-    std::pair{RoleKind::kDirectory, std::string_view("directory")},
-    std::pair{RoleKind::kResource, std::string_view("resource")});
+inline constexpr auto kRoleKindNames =
+    MakeEnumTable<RoleKind>(std::pair{RoleKind::kDirectory, std::string_view("directory")},
+                            std::pair{RoleKind::kResource, std::string_view("resource")});
 
 struct RoleDefinition {
   RoleDefinitionId id;  // lowercase GUID
@@ -29,10 +29,12 @@ struct RoleDefinition {
 namespace role {
 // Entra built-in role template ids.
 inline constexpr std::string_view kGlobalAdministrator = "62e90394-69f5-4237-9190-012177145e10";
-inline constexpr std::string_view kPrivilegedRoleAdministrator = "e8611ab8-c189-46e8-94e1-60213ab1f814";
+inline constexpr std::string_view kPrivilegedRoleAdministrator =
+    "e8611ab8-c189-46e8-94e1-60213ab1f814";
 inline constexpr std::string_view kUserAdministrator = "fe930be7-5e62-47db-91af-98c3a49a38b1";
 inline constexpr std::string_view kGroupsAdministrator = "fdd7a751-b60b-444a-984c-02652fe8fa1c";
-inline constexpr std::string_view kIdentityGovernanceAdministrator = "45d8d3c5-c802-45c6-b32a-1d70b5e1e86e";
+inline constexpr std::string_view kIdentityGovernanceAdministrator =
+    "45d8d3c5-c802-45c6-b32a-1d70b5e1e86e";
 inline constexpr std::string_view kDirectoryWriters = "9360feb5-f418-4baa-8175-e2a00bac4301";
 inline constexpr std::string_view kHelpdeskAdministrator = "729827e3-9c14-49f7-bb1b-9608f156bbb8";
 inline constexpr std::string_view kExchangeAdministrator = "29232cdf-9323-42fd-ade2-1d097af3e4de";

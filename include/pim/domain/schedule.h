@@ -58,7 +58,7 @@ struct Schedule {
   PrincipalId principal;
   Target target;
   AssignmentType assignment_type = AssignmentType::kAssigned;  // assignments only
-  absl::Time start;                                           // resolved start
+  absl::Time start;                                            // resolved start
   Expiration expiration;  // kNoExpiration, kAfterDateTime or kAfterDuration once stored
   ScheduleState state = ScheduleState::kScheduled;
   RequestId created_using;

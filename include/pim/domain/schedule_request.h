@@ -86,8 +86,7 @@ inline constexpr auto kRequestStatusNames = MakeEnumTable<RequestStatus>(
     std::pair{RequestStatus::kTimedOut, std::string_view("TimedOut")},
     std::pair{RequestStatus::kProvisioningStarted, std::string_view("ProvisioningStarted")},
     std::pair{RequestStatus::kInvalid, std::string_view("Invalid")},
-    std::pair{RequestStatus::kPendingScheduleCreation,
-              std::string_view("PendingScheduleCreation")},
+    std::pair{RequestStatus::kPendingScheduleCreation, std::string_view("PendingScheduleCreation")},
     std::pair{RequestStatus::kScheduleCreated, std::string_view("ScheduleCreated")},
     std::pair{RequestStatus::kPendingExternalProvisioning,
               std::string_view("PendingExternalProvisioning")});
@@ -99,11 +98,11 @@ struct TicketInfo {
 };
 
 enum class StageStatus { kNotStarted, kInProgress, kCompleted, kExpired };
-inline constexpr auto kStageStatusNames = MakeEnumTable<StageStatus>(
-    std::pair{StageStatus::kNotStarted, std::string_view("NotStarted")},
-    std::pair{StageStatus::kInProgress, std::string_view("InProgress")},
-    std::pair{StageStatus::kCompleted, std::string_view("Completed")},
-    std::pair{StageStatus::kExpired, std::string_view("Expired")});
+inline constexpr auto kStageStatusNames =
+    MakeEnumTable<StageStatus>(std::pair{StageStatus::kNotStarted, std::string_view("NotStarted")},
+                               std::pair{StageStatus::kInProgress, std::string_view("InProgress")},
+                               std::pair{StageStatus::kCompleted, std::string_view("Completed")},
+                               std::pair{StageStatus::kExpired, std::string_view("Expired")});
 
 struct ApprovalDecision {
   PrincipalId approver;
@@ -147,7 +146,7 @@ struct ScheduleRequest {
   PrincipalId created_by;
   std::optional<ScheduleId> target_schedule;
   std::optional<ScheduleId> linked_eligibility;  // selfActivate: the eligibility used
-  std::optional<Approval> approval;               // present when approval was required
+  std::optional<Approval> approval;              // present when approval was required
 
   friend bool operator==(const ScheduleRequest&, const ScheduleRequest&) = default;
 };

@@ -19,7 +19,7 @@ enum class ScopeKind {
   kManagementGroup,     // "/providers/Microsoft.Management/managementGroups/{name}"
   kSubscription,        // "/subscriptions/{guid}"
   kResourceGroup,       // "/subscriptions/{guid}/resourceGroups/{name}"
-  kResource,            // "/subscriptions/{guid}/resourceGroups/{name}/providers/{ns}/{type}/{name}[/...]"
+  kResource,  // "/subscriptions/{guid}/resourceGroups/{name}/providers/{ns}/{type}/{name}[/...]"
 };
 inline constexpr auto kScopeKindNames = MakeEnumTable<ScopeKind>(
     std::pair{ScopeKind::kTenant, std::string_view("tenant")},

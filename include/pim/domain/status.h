@@ -12,8 +12,10 @@ namespace pim {
 
 // The stable machine codes a client can see. One registry: add new codes here only.
 namespace code {
-inline constexpr std::string_view kPolicyValidationFailed = "RoleAssignmentRequestPolicyValidationFailed";
-inline constexpr std::string_view kAcrsValidationFailed = "RoleAssignmentRequestAcrsValidationFailed";
+inline constexpr std::string_view kPolicyValidationFailed =
+    "RoleAssignmentRequestPolicyValidationFailed";
+inline constexpr std::string_view kAcrsValidationFailed =
+    "RoleAssignmentRequestAcrsValidationFailed";
 inline constexpr std::string_view kActiveDurationTooShort = "ActiveDurationTooShort";
 inline constexpr std::string_view kRoleAssignmentExists = "RoleAssignmentExists";
 inline constexpr std::string_view kRoleAssignmentDoesNotExist = "RoleAssignmentDoesNotExist";
@@ -55,17 +57,17 @@ inline constexpr std::string_view kUnavailable = "ServiceUnavailable";
 #define PIM_STATUS_CONCAT_(a, b) PIM_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define PIM_RETURN_IF_ERROR(expr)                  \
-  do {                                             \
+#define PIM_RETURN_IF_ERROR(expr)                       \
+  do {                                                  \
     if (auto _pim_status = (expr); !_pim_status.ok()) { \
-      return _pim_status;                          \
-    }                                              \
+      return _pim_status;                               \
+    }                                                   \
   } while (false)
 
 // `lhs = value of rexpr`, or returns its status from the enclosing function.
 #define PIM_ASSIGN_OR_RETURN(lhs, rexpr) \
   PIM_ASSIGN_OR_RETURN_IMPL_(PIM_STATUS_CONCAT_(_pim_statusor_, __LINE__), lhs, rexpr)
-#define PIM_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                               \
+#define PIM_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr)   \
+  auto statusor = (rexpr);                                 \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()

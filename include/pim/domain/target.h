@@ -18,9 +18,9 @@ inline constexpr auto kTargetKindNames = MakeEnumTable<TargetKind>(
 
 struct Target {
   TargetKind kind = TargetKind::kGroup;
-  std::string object_id;                    // group id, or role definition id
+  std::string object_id;                      // group id, or role definition id
   GroupAccess access = GroupAccess::kMember;  // groups only; kMember otherwise
-  std::string scope;                        // canonical scope; "" for groups
+  std::string scope;                          // canonical scope; "" for groups
 
   // The same target without its scope: what a policy or an index bucket is keyed by.
   [[nodiscard]] std::string ObjectKey() const;

@@ -13,7 +13,7 @@ namespace pim {
 
 struct Caller {
   PrincipalId id;
-  std::optional<absl::Time> mfa_at;              // when multi-factor authentication was performed
+  std::optional<absl::Time> mfa_at;  // when multi-factor authentication was performed
   std::vector<std::string> authentication_contexts;  // satisfied `acrs` claim values, e.g. "c1"
   bool is_system = false;  // the service itself (bootstrap, directory sync, scheduler)
 

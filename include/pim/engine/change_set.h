@@ -33,7 +33,8 @@ class ChangeSet {
   [[nodiscard]] const ScheduleRequest* FindRequest(const std::string& id) const;
   [[nodiscard]] const DirectMembership* FindMembership(const std::string& key) const;
   [[nodiscard]] std::vector<const Schedule*> SchedulesOfObject(const std::string& object_key) const;
-  [[nodiscard]] std::vector<const Schedule*> SchedulesOfPrincipal(const std::string& principal) const;
+  [[nodiscard]] std::vector<const Schedule*> SchedulesOfPrincipal(
+      const std::string& principal) const;
   [[nodiscard]] std::vector<const DirectMembership*> MembershipsOfGroup(
       const std::string& group) const;
 

@@ -48,7 +48,9 @@ class State {
   [[nodiscard]] const absl::flat_hash_map<std::string, Principal>& principals() const {
     return principals_;
   }
-  [[nodiscard]] const absl::flat_hash_map<std::string, ScopeNode>& scopes() const { return scopes_; }
+  [[nodiscard]] const absl::flat_hash_map<std::string, ScopeNode>& scopes() const {
+    return scopes_;
+  }
   [[nodiscard]] const absl::flat_hash_map<std::string, RoleDefinition>& roles() const {
     return roles_;
   }

@@ -5,10 +5,10 @@
 // Thread-compatible.
 #pragma once
 
-#include <tuple>
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -20,7 +20,13 @@ inline constexpr absl::Duration kExpiryNoticeFirst = absl::Hours(24 * 14);
 inline constexpr absl::Duration kExpiryNoticeLast = absl::Hours(24);
 inline constexpr absl::Duration kRenewalWindow = absl::Hours(24 * 30);
 
-enum class TimerKind { kScheduleStart, kScheduleEnd, kExpiryNotice, kPurgeExpired, kApprovalTimeout };
+enum class TimerKind {
+  kScheduleStart,
+  kScheduleEnd,
+  kExpiryNotice,
+  kPurgeExpired,
+  kApprovalTimeout
+};
 
 struct Timer {
   absl::Time due;

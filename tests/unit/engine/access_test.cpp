@@ -18,8 +18,17 @@ class AccessTest : public EngineTest {
  protected:
   void SetUp() override {
     EngineTest::SetUp();
-    ASSERT_TRUE(engine_->RegisterScope(Caller::System(), {"/providers/Microsoft.Management/managementGroups/root-mg", {}, "", "MG"}).ok());
-    ASSERT_TRUE(engine_->RegisterScope(Caller::System(), {kSub, {}, "/providers/microsoft.management/managementgroups/root-mg", "Sub"}).ok());
+    ASSERT_TRUE(engine_
+                    ->RegisterScope(
+                        Caller::System(),
+                        {"/providers/Microsoft.Management/managementGroups/root-mg", {}, "", "MG"})
+                    .ok());
+    ASSERT_TRUE(
+        engine_
+            ->RegisterScope(
+                Caller::System(),
+                {kSub, {}, "/providers/microsoft.management/managementgroups/root-mg", "Sub"})
+            .ok());
     for (const char* scope : {kRg, kVm, kOtherRg}) {
       ASSERT_TRUE(engine_->RegisterScope(Caller::System(), {scope, {}, "", scope}).ok()) << scope;
     }
@@ -38,7 +47,10 @@ TEST_F(AccessTest, ActiveAssignmentAtAScopeAppliesBelowItOnly) {
 }
 
 TEST_F(AccessTest, ManagementGroupAssignmentReachesSubscriptionsUnderIt) {
-  ASSERT_TRUE(MakeActive(alice_, ResourceRoleTarget(role::kReader, "/providers/microsoft.management/managementgroups/root-mg")).ok());
+  ASSERT_TRUE(MakeActive(alice_, ResourceRoleTarget(
+                                     role::kReader,
+                                     "/providers/microsoft.management/managementgroups/root-mg"))
+                  .ok());
   EXPECT_TRUE(Holds(alice_, ResourceRoleTarget(role::kReader, kVm)));
 }
 
@@ -57,8 +69,9 @@ TEST_F(AccessTest, ActivationAboveTheEligibleScopeFails) {
 }
 
 TEST_F(AccessTest, UnregisteredScopeIsRejected) {
-  EXPECT_ERROR(MakeEligible(alice_, ResourceRoleTarget(role::kContributor, "/subscriptions/unknown")),
-               absl::StatusCode::kNotFound, code::kScopeNotFound);
+  EXPECT_ERROR(
+      MakeEligible(alice_, ResourceRoleTarget(role::kContributor, "/subscriptions/unknown")),
+      absl::StatusCode::kNotFound, code::kScopeNotFound);
 }
 
 TEST_F(AccessTest, MemberOfAnEligibleGroupCanActivateTheRole) {
@@ -77,7 +90,8 @@ TEST_F(AccessTest, LeavingTheGroupEndsActivationsThatRestedOnIt) {
   ASSERT_TRUE(engine_->AddMembership(Caller::System(), {group, alice_, GroupAccess::kMember}).ok());
   ASSERT_TRUE(MakeEligible(group, Helpdesk()).ok());
   ASSERT_TRUE(Activate(alice_, Helpdesk()).ok());
-  ASSERT_TRUE(engine_->RemoveMembership(Caller::System(), {group, alice_, GroupAccess::kMember}).ok());
+  ASSERT_TRUE(
+      engine_->RemoveMembership(Caller::System(), {group, alice_, GroupAccess::kMember}).ok());
   EXPECT_FALSE(Holds(alice_, Helpdesk()));
 }
 

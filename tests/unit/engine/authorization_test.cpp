@@ -34,7 +34,8 @@ TEST_F(AuthorizationTest, DirectoryRolesAreManagedByPrivilegedRoleOrGlobalAdmini
 }
 
 TEST_F(AuthorizationTest, AdministrativeUnitScopedAdministratorCannotManageDirectoryRoles) {
-  ASSERT_TRUE(engine_->RegisterScope(Caller::System(), {"/administrativeUnits/au1", {}, "", "AU 1"}).ok());
+  ASSERT_TRUE(
+      engine_->RegisterScope(Caller::System(), {"/administrativeUnits/au1", {}, "", "AU 1"}).ok());
   const PrincipalId scoped = AddUser("scoped");
   ASSERT_TRUE(MakeActive(scoped, DirectoryRoleTarget(role::kPrivilegedRoleAdministrator,
                                                      "/administrativeUnits/au1"))
@@ -63,8 +64,9 @@ TEST_F(AuthorizationTest, OtherGroupsAreManagedByGroupAdministratorRolesOrOwner)
     EXPECT_TRUE(AssignAs(AdminWith(role), GroupTarget(group, GroupAccess::kMember)).ok()) << role;
   }
   const PrincipalId group = AddGroup("team");
-  EXPECT_ERROR(AssignAs(AdminWith(role::kHelpdeskAdministrator), GroupTarget(group, GroupAccess::kMember)),
-               absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+  EXPECT_ERROR(
+      AssignAs(AdminWith(role::kHelpdeskAdministrator), GroupTarget(group, GroupAccess::kMember)),
+      absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
   const PrincipalId owner = AddUser("owner");
   ASSERT_TRUE(engine_->AddMembership(Caller::System(), {group, owner, GroupAccess::kOwner}).ok());
   EXPECT_TRUE(AssignAs(owner, GroupTarget(group, GroupAccess::kMember)).ok());

@@ -17,11 +17,11 @@
 namespace pim::testing {
 
 // Asserts a status (or StatusOr) failed with `canonical` and machine `code`.
-#define EXPECT_ERROR(expr, canonical, code_value)                    \
-  do {                                                               \
-    const absl::Status _s = ::pim::testing::StatusOf(expr);          \
-    EXPECT_EQ(_s.code(), canonical) << _s;                           \
-    EXPECT_EQ(::pim::ErrorCodeOf(_s), code_value) << _s;             \
+#define EXPECT_ERROR(expr, canonical, code_value)           \
+  do {                                                      \
+    const absl::Status _s = ::pim::testing::StatusOf(expr); \
+    EXPECT_EQ(_s.code(), canonical) << _s;                  \
+    EXPECT_EQ(::pim::ErrorCodeOf(_s), code_value) << _s;    \
   } while (false)
 
 inline absl::Status StatusOf(const absl::Status& s) { return s; }
@@ -30,7 +30,9 @@ absl::Status StatusOf(const absl::StatusOr<T>& s) {
   return s.status();
 }
 
-inline absl::Time T0() { return absl::FromCivil(absl::CivilSecond(2026, 1, 5, 9, 0, 0), absl::UTCTimeZone()); }
+inline absl::Time T0() {
+  return absl::FromCivil(absl::CivilSecond(2026, 1, 5, 9, 0, 0), absl::UTCTimeZone());
+}
 
 class EngineTest : public ::testing::Test {
  protected:
@@ -73,7 +75,9 @@ class EngineTest : public ::testing::Test {
     return Expiration{ExpirationType::kAfterDuration, std::nullopt, d};
   }
   static Expiration Permanent() { return Expiration{ExpirationType::kNoExpiration, {}, {}}; }
-  static Expiration Until(absl::Time t) { return Expiration{ExpirationType::kAfterDateTime, t, {}}; }
+  static Expiration Until(absl::Time t) {
+    return Expiration{ExpirationType::kAfterDateTime, t, {}};
+  }
 
   // An admin request made by the system caller.
   absl::StatusOr<ScheduleRequest> Admin(RequestAction action, ScheduleKind kind,
@@ -101,7 +105,8 @@ class EngineTest : public ::testing::Test {
 
   // A self request by `who`, with MFA done just now and a justification.
   absl::StatusOr<ScheduleRequest> Self(RequestAction action, const PrincipalId& who,
-                                       const Target& target, Expiration expiration = For(absl::Hours(1)),
+                                       const Target& target,
+                                       Expiration expiration = For(absl::Hours(1)),
                                        std::optional<absl::Time> start = std::nullopt,
                                        ScheduleKind kind = ScheduleKind::kAssignment) {
     RequestInput in;

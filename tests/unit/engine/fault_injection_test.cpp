@@ -19,8 +19,9 @@ struct Observed {
   std::optional<absl::Time> next_due;
   std::vector<bool> holds;
   friend bool operator==(const Observed& a, const Observed& b) {
-    return a.contents.revision == b.contents.revision && a.contents.entities == b.contents.entities &&
-           a.revision == b.revision && a.next_due == b.next_due && a.holds == b.holds;
+    return a.contents.revision == b.contents.revision &&
+           a.contents.entities == b.contents.entities && a.revision == b.revision &&
+           a.next_due == b.next_due && a.holds == b.holds;
   }
 };
 

@@ -54,7 +54,8 @@ TEST_F(LastAdminTest, DeactivatingTheLastActivatedGlobalAdministratorIsRefused) 
   ASSERT_TRUE(MakeEligible(a, GA()).ok());
   ASSERT_TRUE(Activate(a, GA()).ok());
   clock_.Advance(absl::Minutes(10));
-  EXPECT_ERROR(Deactivate(a, GA()), absl::StatusCode::kFailedPrecondition, code::kLastAdministrator);
+  EXPECT_ERROR(Deactivate(a, GA()), absl::StatusCode::kFailedPrecondition,
+               code::kLastAdministrator);
   EXPECT_TRUE(Holds(a, GA()));
 }
 
@@ -69,16 +70,16 @@ TEST_F(LastAdminTest, ScheduledExpiryIsNeverBlockedAndRaisesAnAlert) {
 TEST_F(LastAdminTest, EndDateOnTheLastPermanentGlobalAdministratorIsRefused) {
   const PrincipalId a = AddUser("a");
   ASSERT_TRUE(MakeActive(a, GA()).ok());
-  EXPECT_ERROR(Admin(RequestAction::kAdminUpdate, ScheduleKind::kAssignment, a, GA(),
-                     For(absl::Hours(48))),
-               absl::StatusCode::kFailedPrecondition, code::kLastAdministrator);
+  EXPECT_ERROR(
+      Admin(RequestAction::kAdminUpdate, ScheduleKind::kAssignment, a, GA(), For(absl::Hours(48))),
+      absl::StatusCode::kFailedPrecondition, code::kLastAdministrator);
   EXPECT_FALSE(engine_->Check(a.str(), GA()).until.has_value());
 
   const PrincipalId b = AddUser("b");
   ASSERT_TRUE(MakeActive(b, GA()).ok());
-  EXPECT_TRUE(Admin(RequestAction::kAdminUpdate, ScheduleKind::kAssignment, a, GA(),
-                    For(absl::Hours(48)))
-                  .ok());
+  EXPECT_TRUE(
+      Admin(RequestAction::kAdminUpdate, ScheduleKind::kAssignment, a, GA(), For(absl::Hours(48)))
+          .ok());
 }
 
 TEST_F(LastAdminTest, RemovingThePermanentGlobalAdministratorLeavingTimeBoundOnesAlerts) {
