@@ -23,7 +23,11 @@ struct EnumTable {
   }
   [[nodiscard]] std::optional<Enum> Parse(std::string_view text) const {
     for (const auto& [e, name] : entries) {
-      if (absl::EqualsIgnoreCase(name, text)) return e;
+      // Debian's abseil has its own string_view type.
+      if (absl::EqualsIgnoreCase(absl::string_view(name.data(), name.size()),
+                                 absl::string_view(text.data(), text.size()))) {
+        return e;
+      }
     }
     return std::nullopt;
   }

@@ -1,0 +1,51 @@
+#include "pim/domain/ids.h"
+
+#include <sstream>
+#include <string_view>
+
+#include "gtest/gtest.h"
+
+namespace pim {
+namespace {
+
+TEST(IsGuidTest, AcceptsEightFourFourFourTwelveHexInAnyCase) {
+  for (const std::string_view text :
+       {"62e90394-69f5-4237-9190-012177145e10", "62E90394-69F5-4237-9190-012177145E10",
+        "62e90394-69F5-4237-9190-012177145e10", "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff"}) {
+    EXPECT_TRUE(IsGuid(text)) << text;
+  }
+}
+
+TEST(IsGuidTest, RejectsEverythingElse) {
+  for (const std::string_view text : {
+           "",
+           "62e90394-69f5-4237-9190-012177145e1",    // 35 characters
+           "62e90394-69f5-4237-9190-012177145e100",  // 37 characters
+           "62e9039469f542379190012177145e10abcd",   // no hyphens
+           "62e90394069f5-4237-9190-012177145e1",    // hyphen moved
+           "62e90394-69f5-4237-9190_012177145e10",   // wrong separator
+           "62e90394-69f5-4237-9190-012177145e1g",   // not hex
+           "{62e90394-69f5-4237-9190-012177145e10}",
+           "62e90394-69f5-4237-9190-012177145e1\n",
+           "62e90394-69f5-4237-9190--12177145e10",
+           "------------------------------------",
+       }) {
+    EXPECT_FALSE(IsGuid(text)) << text;
+  }
+  EXPECT_FALSE(IsGuid(std::string_view("62e90394-69f5-4237-9190-012177145e1\0", 36)));
+}
+
+TEST(IdTest, ComparesAndPrintsByValue) {
+  const PrincipalId a("a");
+  const PrincipalId b("b");
+  EXPECT_LT(a, b);
+  EXPECT_EQ(a, PrincipalId("a"));
+  EXPECT_TRUE(PrincipalId().empty());
+  std::ostringstream out;
+  out << a;
+  EXPECT_EQ(out.str(), "a");
+}
+
+}  // namespace
+}  // namespace pim
