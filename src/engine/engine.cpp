@@ -97,16 +97,30 @@ absl::Status Engine::CommitLocked(ChangeSet& changes, bool enforce_last_admin) {
   std::vector<ChangeRecord> records = changes.TakeRecords(first);
   PIM_RETURN_IF_ERROR(store_.Commit(records));
 
-  absl::MutexLock write(&read_mu_);
-  for (const ChangeRecord& record : records) {
-    for (const Mutation& m : record.mutations) {
-      state_.Apply(m);
-      index_.Apply(m);
-      timers_.Apply(m);
+  bool earliest_changed = false;
+  {
+    absl::MutexLock write(&read_mu_);
+    const auto earliest = timers_.Earliest();
+    for (const ChangeRecord& record : records) {
+      for (const Mutation& m : record.mutations) {
+        state_.Apply(m);
+        index_.Apply(m);
+        timers_.Apply(m);
+      }
     }
+    revision_ = records.back().revision;
+    earliest_changed = timers_.Earliest() != earliest;
   }
-  revision_ = records.back().revision;
+  if (earliest_changed) {
+    absl::MutexLock lock(&listener_mu_);
+    if (timer_listener_) timer_listener_();
+  }
   return absl::OkStatus();
+}
+
+void Engine::SetTimerListener(std::function<void()> listener) {
+  absl::MutexLock lock(&listener_mu_);
+  timer_listener_ = std::move(listener);
 }
 
 absl::StatusOr<ScheduleRequest> Engine::Submit(const Caller& caller, const RequestInput& input) {

@@ -7,6 +7,7 @@
 // writer holds only while applying an already-committed change (microseconds).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -112,6 +113,10 @@ class Engine {
   absl::Status RunDue();
   // When the next timer is due, if any.
   [[nodiscard]] std::optional<absl::Time> NextDue() const;
+  // `listener` is called after every commit that changes the earliest timer; nullptr removes
+  // it. It runs on the committing thread while the engine's writer lock is held, so it must
+  // only signal (SchedulerThread::Wake), never call back into the engine.
+  void SetTimerListener(std::function<void()> listener);
 
   // ---- Queries (never touch the store) ----
 
@@ -160,6 +165,9 @@ class Engine {
   AccessIndex index_ ABSL_GUARDED_BY(read_mu_);
   TimerQueue timers_ ABSL_GUARDED_BY(read_mu_);
   Revision revision_ ABSL_GUARDED_BY(read_mu_) = 0;
+
+  mutable absl::Mutex listener_mu_;
+  std::function<void()> timer_listener_ ABSL_GUARDED_BY(listener_mu_);
 };
 
 }  // namespace pim
