@@ -454,7 +454,8 @@ absl::Status CheckExtendable(const Plan& p, const Schedule* s) {
   }
   const auto end = s->End();
   if (!end) return BadRequest("A permanent assignment does not expire and cannot be extended.");
-  if (*end - p.ctx.now > kExtendWindow) {
+  // Administrators may extend at any time; end users only near the end.
+  if (p.input.action == RequestAction::kSelfExtend && *end - p.ctx.now > kExtendWindow) {
     return Error(absl::StatusCode::kFailedPrecondition, code::kExtendWindow,
                  "An assignment can be extended only within 14 days of its end.");
   }
@@ -494,7 +495,9 @@ absl::Status PlanRenew(Plan& p) {
   if (s->kind == ScheduleKind::kAssignment && s->assignment_type == AssignmentType::kActivated) {
     return BadRequest("An activation cannot be renewed; activate again.");
   }
-  if (p.ctx.now > *s->End() + kRenewalWindow) {
+  // [end, end + 30 days): the purge timer removes the schedule at the window's end; this
+  // check covers a purge that has not committed yet.
+  if (p.ctx.now >= *s->End() + kRenewalWindow) {
     return Error(absl::StatusCode::kFailedPrecondition, code::kRenewWindow,
                  "An assignment can be renewed only within 30 days after it ended.");
   }
@@ -735,10 +738,16 @@ absl::Status ProvisionRequest(const Context& ctx, ChangeSet& changes, ScheduleRe
   switch (r.action) {
     case RequestAction::kSelfActivate: {
       if (live != nullptr) return Exists();
-      const Schedule* basis =
-          r.linked_eligibility ? changes.FindSchedule(r.linked_eligibility->str()) : nullptr;
-      if (basis == nullptr || !basis->CoversTime(w.start)) {
-        return PolicyFailure({"EligibilityRule"});
+      // The basis is judged again now: it may have ended or shrunk while approval was pending,
+      // and the activation cannot outlive it.
+      std::vector<Basis> bases = EligibilityBases(ctx, r.principal, r.target, w.start);
+      std::erase_if(bases, [&](const Basis& b) {
+        return !r.linked_eligibility || b.eligibility->id != *r.linked_eligibility;
+      });
+      if (bases.empty()) return PolicyFailure({"EligibilityRule"});
+      const auto until = bases.front().until;
+      if (const auto end = w.End(); until && (!end || *end > *until)) {
+        w.expiration = Expiration{ExpirationType::kAfterDateTime, *until, std::nullopt};
       }
       PIM_RETURN_IF_ERROR(check_window());
       Schedule s = NewSchedule(ctx, r, w);
