@@ -12,6 +12,10 @@ target_compile_options(pim_options INTERFACE
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   target_compile_options(pim_options INTERFACE -Wthread-safety)
 endif()
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12 reports false positives inside libstdc++'s std::string at -O2/-O3 (GCC bug 105329).
+  target_compile_options(pim_options INTERFACE -Wno-restrict)
+endif()
 if(PIM_WERROR)
   target_compile_options(pim_options INTERFACE -Werror)
 endif()

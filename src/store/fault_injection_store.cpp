@@ -1,0 +1,46 @@
+#include "pim/store/fault_injection_store.h"
+
+namespace pim {
+
+void FaultInjectionStore::FailCommitNumber(int n) {
+  if (n < 1) return;
+  absl::MutexLock lock(&mu_);
+  fail_at_.insert(seen_ + n);
+}
+
+void FaultInjectionStore::FailAllCommits(bool fail) {
+  absl::MutexLock lock(&mu_);
+  fail_all_ = fail;
+}
+
+std::int64_t FaultInjectionStore::commits_seen() const {
+  absl::MutexLock lock(&mu_);
+  return seen_;
+}
+
+std::int64_t FaultInjectionStore::commits_failed() const {
+  absl::MutexLock lock(&mu_);
+  return failed_;
+}
+
+absl::StatusOr<StoreContents> FaultInjectionStore::Load() { return base_.Load(); }
+
+absl::Status FaultInjectionStore::Commit(std::span<const ChangeRecord> records) {
+  {
+    absl::MutexLock lock(&mu_);
+    ++seen_;
+    const bool fail = fail_all_ || fail_at_.erase(seen_) > 0;
+    if (fail) {
+      ++failed_;
+      return absl::UnavailableError("injected commit failure");
+    }
+  }
+  return base_.Commit(records);
+}
+
+absl::StatusOr<std::vector<ChangeRecord>> FaultInjectionStore::ReadChanges(Revision after,
+                                                                           std::size_t limit) {
+  return base_.ReadChanges(after, limit);
+}
+
+}  // namespace pim

@@ -1,0 +1,47 @@
+#include "pim/store/memory_store.h"
+
+#include <algorithm>
+
+#include "pim/store/commit_validation.h"
+
+namespace pim {
+
+absl::StatusOr<StoreContents> MemoryStore::Load() {
+  absl::MutexLock lock(&mu_);
+  StoreContents contents;
+  contents.revision = changes_.empty() ? 0 : changes_.back().revision;
+  contents.entities.reserve(entities_.size());
+  for (const auto& [key, entity] : entities_) contents.entities.push_back(entity);
+  return contents;
+}
+
+absl::Status MemoryStore::Commit(std::span<const ChangeRecord> records) {
+  absl::MutexLock lock(&mu_);
+  const Revision last = changes_.empty() ? 0 : changes_.back().revision;
+  if (absl::Status status = ValidateCommit(records, last); !status.ok()) return status;
+  // Nothing below can fail (short of running out of memory), so the batch applies whole.
+  for (const ChangeRecord& record : records) {
+    for (const Mutation& m : record.mutations) {
+      if (m.after) {
+        entities_.insert_or_assign({m.kind, m.key}, *m.after);
+      } else {
+        entities_.erase({m.kind, m.key});
+      }
+    }
+    changes_.push_back(record);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ChangeRecord>> MemoryStore::ReadChanges(Revision after,
+                                                                   std::size_t limit) {
+  absl::MutexLock lock(&mu_);
+  auto first =
+      std::upper_bound(changes_.begin(), changes_.end(), after,
+                       [](Revision r, const ChangeRecord& record) { return r < record.revision; });
+  const auto available = static_cast<std::size_t>(changes_.end() - first);
+  const auto count = static_cast<std::ptrdiff_t>(std::min(limit, available));
+  return std::vector<ChangeRecord>(first, first + count);
+}
+
+}  // namespace pim
