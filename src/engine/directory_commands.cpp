@@ -244,6 +244,7 @@ absl::StatusOr<Policy> Engine::UpdatePolicy(const Caller& caller, const Policy& 
         updated.last_modified_by = caller.id;
         changes.BeginRecord("policy.updated", updated.id.str());
         changes.Put(updated);
+        internal::OnboardGroup(ctx, changes, target);
         return updated;
       });
 }

@@ -69,6 +69,9 @@ struct AdminHolders {
                                                                    const PrincipalId& member,
                                                                    const std::string& group);
 
+// Marks a group target's group as managed by PIM (implicit onboarding), once.
+void OnboardGroup(const Context& ctx, ChangeSet& changes, const Target& target);
+
 // ---- Commands (request_planner.cpp, approval_planner.cpp) ----
 [[nodiscard]] absl::StatusOr<ScheduleRequest> PlanRequest(const Context& ctx, const Caller& caller,
                                                           const RequestInput& input,

@@ -622,6 +622,15 @@ std::vector<const Schedule*> ActivationsThroughGroup(const ChangeSet& view,
   return out;
 }
 
+void OnboardGroup(const Context& ctx, ChangeSet& changes, const Target& target) {
+  if (target.kind != TargetKind::kGroup) return;
+  const Principal* group = ctx.state.FindPrincipal(target.object_id);
+  if (group == nullptr || group->pim_managed) return;
+  Principal onboarded = *group;
+  onboarded.pim_managed = true;
+  changes.Put(std::move(onboarded));
+}
+
 absl::StatusOr<ScheduleRequest> PlanRequest(const Context& ctx, const Caller& caller,
                                             const RequestInput& input, ChangeSet& changes) {
   const Principal* principal = nullptr;
@@ -699,10 +708,12 @@ absl::StatusOr<ScheduleRequest> PlanRequest(const Context& ctx, const Caller& ca
                         absl::StrCat(std::string(kRequestActionNames.Name(r.action)), " by ",
                                      caller.id.str(), " for ", r.target.Key(), " awaits approval"));
     changes.Put(r);
+    OnboardGroup(ctx, changes, r.target);
     return r;
   }
   if (input.is_validation_only) return r;
   PIM_RETURN_IF_ERROR(ProvisionRequest(ctx, changes, r));
+  OnboardGroup(ctx, changes, r.target);
   if (input.action == RequestAction::kAdminUpdate) {
     // Never put an end date on the last permanent active Global Administrator.
     const ChangeSet before(ctx.state, ctx.now, caller.id);

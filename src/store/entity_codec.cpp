@@ -139,7 +139,8 @@ json::object ToJson(const Principal& p) {
           {"displayName", p.display_name},
           {"mail", p.mail},
           {"isAssignableToRole", p.is_assignable_to_role},
-          {"enabled", p.enabled}};
+          {"enabled", p.enabled},
+          {"pimManaged", p.pim_managed}};
 }
 
 json::object ToJson(const DirectMembership& m) {
@@ -527,6 +528,7 @@ Principal ReadPrincipal(Reader& r) {
   p.mail = r.String("mail");
   p.is_assignable_to_role = r.Bool("isAssignableToRole");
   p.enabled = r.Bool("enabled");
+  p.pim_managed = r.Bool("pimManaged");
   return p;
 }
 

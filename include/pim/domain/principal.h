@@ -24,6 +24,8 @@ struct Principal {
   std::string mail;                    // user principal name / e-mail; may be empty
   bool is_assignable_to_role = false;  // groups only; immutable after creation
   bool enabled = true;                 // a disabled account holds nothing (check says no)
+  bool pim_managed = false;  // groups: onboarded to PIM for Groups by its first request or
+                             // policy change; onboarding cannot be undone
 
   friend bool operator==(const Principal&, const Principal&) = default;
 };

@@ -166,3 +166,26 @@ TEST_F(AccessTest, CheckAnswersCarryTheRevisionTheyReflect) {
 
 }  // namespace
 }  // namespace pim::testing
+
+namespace pim::testing {
+namespace {
+
+TEST_F(AccessTest, AGroupIsOnboardedToPimByItsFirstRequestAndStaysSo) {
+  const PrincipalId group = AddGroup("project");
+  auto managed = [&] {
+    bool result = false;
+    engine_->Read([&](const State& s) { result = s.FindPrincipal(group.str())->pim_managed; });
+    return result;
+  };
+  EXPECT_FALSE(managed());
+  ASSERT_TRUE(MakeEligible(alice_, GroupTarget(group, GroupAccess::kMember)).ok());
+  EXPECT_TRUE(managed());
+  clock_.Advance(absl::Minutes(10));
+  ASSERT_TRUE(Admin(RequestAction::kAdminRemove, ScheduleKind::kEligibility, alice_,
+                    GroupTarget(group, GroupAccess::kMember), Expiration{})
+                  .ok());
+  EXPECT_TRUE(managed());
+}
+
+}  // namespace
+}  // namespace pim::testing

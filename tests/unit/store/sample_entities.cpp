@@ -59,6 +59,7 @@ Principal SamplePrincipal(int n) {
   p.display_name = absl::StrCat("Ops \"team\" ", n, " \\ \t ✓");
   p.mail = absl::StrCat("ops", n, "@example.com");
   p.is_assignable_to_role = true;
+  p.pim_managed = true;
   p.enabled = false;
   return p;
 }
