@@ -67,7 +67,9 @@ inline constexpr std::string_view kUnavailable = "ServiceUnavailable";
 // `lhs = value of rexpr`, or returns its status from the enclosing function.
 #define PIM_ASSIGN_OR_RETURN(lhs, rexpr) \
   PIM_ASSIGN_OR_RETURN_IMPL_(PIM_STATUS_CONCAT_(_pim_statusor_, __LINE__), lhs, rexpr)
+// NOLINTBEGIN(bugprone-macro-parentheses): `statusor` is a name and `lhs` a declaration.
 #define PIM_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr)   \
   auto statusor = (rexpr);                                 \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
+// NOLINTEND(bugprone-macro-parentheses)
