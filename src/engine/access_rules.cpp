@@ -125,6 +125,36 @@ std::vector<ApproverRef> ExtensionApprovers(const Target& target) {
   return approvers;
 }
 
+bool TouchesAdministratorRoles(const State& state, const ChangeSet& changes) {
+  auto is_admin_role = [](const Target& t) {
+    return t.kind == TargetKind::kDirectoryRole &&
+           (t.object_id == role::kGlobalAdministrator ||
+            t.object_id == role::kPrivilegedRoleAdministrator);
+  };
+  auto group_holds_admin_role = [&](const std::string& group) {
+    for (const Schedule* s : state.SchedulesOfPrincipal(group)) {
+      if (is_admin_role(s->target)) return true;
+    }
+    return false;
+  };
+  auto touches = [&](const Entity& e) {
+    if (std::holds_alternative<Principal>(e)) return true;
+    if (const auto* m = std::get_if<DirectMembership>(&e))
+      return group_holds_admin_role(m->group.str());
+    if (const auto* s = std::get_if<Schedule>(&e)) {
+      return is_admin_role(s->target) ||
+             (s->target.kind == TargetKind::kGroup && group_holds_admin_role(s->target.object_id));
+    }
+    return false;
+  };
+  for (const ChangeRecord& record : changes.records()) {
+    for (const Mutation& m : record.mutations) {
+      if ((m.before && touches(*m.before)) || (m.after && touches(*m.after))) return true;
+    }
+  }
+  return false;
+}
+
 AdminHolders ActiveAdminHolders(const ChangeSet& view, std::string_view role) {
   AdminHolders result;
   const absl::Time now = view.at();

@@ -92,8 +92,8 @@ const DirectMembership* ChangeSet::FindMembership(const std::string& key) const 
 
 std::vector<const Schedule*> ChangeSet::SchedulesOfObject(const std::string& object_key) const {
   std::vector<const Schedule*> out;
-  for (const auto& id : state_.SchedulesOfObject(object_key)) {
-    if (Staged(EntityKind::kSchedule, id) == nullptr) out.push_back(state_.FindSchedule(id));
+  for (const Schedule* s : state_.SchedulesOfObject(object_key)) {
+    if (Staged(EntityKind::kSchedule, s->id.str()) == nullptr) out.push_back(s);
   }
   for (const auto& [key, value] : staged_) {
     if (key.first != EntityKind::kSchedule || !value) continue;
@@ -105,13 +105,26 @@ std::vector<const Schedule*> ChangeSet::SchedulesOfObject(const std::string& obj
 
 std::vector<const Schedule*> ChangeSet::SchedulesOfPrincipal(const std::string& principal) const {
   std::vector<const Schedule*> out;
-  for (const auto& id : state_.SchedulesOfPrincipal(principal)) {
-    if (Staged(EntityKind::kSchedule, id) == nullptr) out.push_back(state_.FindSchedule(id));
+  for (const Schedule* s : state_.SchedulesOfPrincipal(principal)) {
+    if (Staged(EntityKind::kSchedule, s->id.str()) == nullptr) out.push_back(s);
   }
   for (const auto& [key, value] : staged_) {
     if (key.first != EntityKind::kSchedule || !value) continue;
     const auto& s = std::get<Schedule>(*value);
     if (s.principal.str() == principal) out.push_back(&s);
+  }
+  return out;
+}
+
+std::vector<const Schedule*> ChangeSet::ActivationsOf(const std::string& eligibility_id) const {
+  std::vector<const Schedule*> out;
+  for (const Schedule* s : state_.ActivationsOf(eligibility_id)) {
+    if (Staged(EntityKind::kSchedule, s->id.str()) == nullptr) out.push_back(s);
+  }
+  for (const auto& [key, value] : staged_) {
+    if (key.first != EntityKind::kSchedule || !value) continue;
+    const auto& s = std::get<Schedule>(*value);
+    if (s.activated_using && s.activated_using->str() == eligibility_id) out.push_back(&s);
   }
   return out;
 }

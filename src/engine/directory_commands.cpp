@@ -85,17 +85,17 @@ absl::Status Engine::DeletePrincipal(const Caller& caller, const PrincipalId& id
                for (const auto& key : ctx.state.MembershipsOfPrincipal(id.str())) {
                  changes.Erase(EntityKind::kMembership, key);
                }
-               for (const auto& sid : ctx.state.SchedulesOfPrincipal(id.str())) {
-                 changes.Erase(EntityKind::kSchedule, sid);
+               for (const Schedule* s : ctx.state.SchedulesOfPrincipal(id.str())) {
+                 changes.Erase(EntityKind::kSchedule, s->id.str());
                }
                if (p->kind == PrincipalKind::kGroup) {
                  for (const auto& key : ctx.state.MembershipsOfGroup(id.str())) {
                    changes.Erase(EntityKind::kMembership, key);
                  }
                  for (const GroupAccess access : {GroupAccess::kMember, GroupAccess::kOwner}) {
-                   for (const auto& sid :
+                   for (const Schedule* s :
                         ctx.state.SchedulesOfObject(GroupTarget(id, access).ObjectKey())) {
-                     changes.Erase(EntityKind::kSchedule, sid);
+                     changes.Erase(EntityKind::kSchedule, s->id.str());
                    }
                  }
                }

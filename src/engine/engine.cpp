@@ -26,17 +26,24 @@ Engine::~Engine() = default;
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock, IdGenerator& ids,
                                                      EngineOptions options) {
-  PIM_ASSIGN_OR_RETURN(StoreContents contents, store.Load());
   std::unique_ptr<Engine> engine(new Engine(store, clock, ids, std::move(options)));
   absl::MutexLock write(&engine->write_mu_);
   {
     absl::MutexLock read(&engine->read_mu_);
-    for (const Entity& e : contents.entities) {
-      engine->state_.Put(e);
-      engine->index_.Add(e);
-      engine->timers_.Add(e);
-    }
-    engine->revision_ = contents.revision;
+    // Straight from the store into state, index and timers: nothing is held twice.
+    struct Sink final : EntitySink {
+      Engine& e;
+      explicit Sink(Engine& engine) : e(engine) {}
+      void Expect(EntityKind kind, std::size_t count) override {
+        if (kind == EntityKind::kSchedule) e.state_.ReserveSchedules(count);
+      }
+      void Add(Entity&& entity) override {
+        e.index_.Add(entity);
+        e.timers_.Add(entity);
+        e.state_.Put(std::move(entity));
+      }
+    } sink(*engine);
+    PIM_ASSIGN_OR_RETURN(engine->revision_, store.LoadInto(sink));
   }
 
   // Seed what every tenant has: the root scope and the built-in roles.
@@ -62,10 +69,12 @@ absl::Status Engine::CommitLocked(ChangeSet& changes, bool enforce_last_admin) {
 
   // Lock-out protection, judged on the state before and after the whole change. "Before"
   // includes the instant just before: a schedule ending now still counted a moment ago.
+  const bool check_admins = internal::TouchesAdministratorRoles(state_, changes);
   const ChangeSet before_now(state_, changes.at(), changes.actor());
   const ChangeSet before_then(state_, changes.at() - absl::Nanoseconds(1), changes.actor());
   for (const std::string_view role :
        {role::kGlobalAdministrator, role::kPrivilegedRoleAdministrator}) {
+    if (!check_admins) break;
     auto before = internal::ActiveAdminHolders(before_now, role);
     const auto then = internal::ActiveAdminHolders(before_then, role);
     before.holders.insert(then.holders.begin(), then.holders.end());
@@ -277,9 +286,7 @@ std::optional<Schedule> Engine::GetSchedule(const ScheduleId& id) const {
 std::vector<Schedule> Engine::SchedulesOf(const PrincipalId& principal) const {
   absl::ReaderMutexLock read(&read_mu_);
   std::vector<Schedule> out;
-  for (const auto& id : state_.SchedulesOfPrincipal(principal.str())) {
-    out.push_back(*state_.FindSchedule(id));
-  }
+  for (const Schedule* s : state_.SchedulesOfPrincipal(principal.str())) out.push_back(*s);
   return out;
 }
 

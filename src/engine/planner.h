@@ -57,6 +57,10 @@ struct AdminHolders {
   absl::flat_hash_set<std::string> holders;  // enabled users/service principals holding it
   bool any_permanent = false;                // some holder holds it through a permanent assignment
 };
+// Whether `changes` could change who holds Global or Privileged Role Administrator: it touches
+// a schedule of those roles, a principal, or the membership of a group that has such a
+// schedule. When false the lock-out checks can be skipped.
+[[nodiscard]] bool TouchesAdministratorRoles(const State& state, const ChangeSet& changes);
 // Effective active holders of directory role `role` at "/" in the view at view.at().
 [[nodiscard]] AdminHolders ActiveAdminHolders(const ChangeSet& view, std::string_view role);
 

@@ -277,16 +277,14 @@ std::optional<absl::Time> EarlierEnd(std::optional<absl::Time> a, std::optional<
 std::vector<Basis> EligibilityBases(const Context& ctx, const PrincipalId& principal,
                                     const Target& target, absl::Time at) {
   std::vector<Basis> bases;
-  for (const auto& id : ctx.state.SchedulesOfPrincipal(principal.str())) {
-    const Schedule* s = ctx.state.FindSchedule(id);
+  for (const Schedule* s : ctx.state.SchedulesOfPrincipal(principal.str())) {
     if (Enables(ctx, *s, target, at)) bases.push_back(Basis{s, s->End()});
   }
   for (const auto& grant : ctx.index.GrantsOf(principal.str(), ctx.now)) {
     if (grant.target.kind != TargetKind::kGroup || grant.target.access != GroupAccess::kMember) {
       continue;
     }
-    for (const auto& id : ctx.state.SchedulesOfPrincipal(grant.target.object_id)) {
-      const Schedule* s = ctx.state.FindSchedule(id);
+    for (const Schedule* s : ctx.state.SchedulesOfPrincipal(grant.target.object_id)) {
       if (Enables(ctx, *s, target, at))
         bases.push_back(Basis{s, EarlierEnd(s->End(), grant.until)});
     }
@@ -332,8 +330,8 @@ std::vector<const Schedule*> DependentActivations(const ChangeSet& view, const S
            a.activated_using.has_value();
   };
   if (s.kind == ScheduleKind::kEligibility) {
-    for (const Schedule* a : view.SchedulesOfObject(s.target.ObjectKey())) {
-      if (is_activation(*a) && *a->activated_using == s.id) out.push_back(a);
+    for (const Schedule* a : view.ActivationsOf(s.id.str())) {
+      if (is_activation(*a)) out.push_back(a);
     }
   } else if (s.target.kind == TargetKind::kGroup && s.target.access == GroupAccess::kMember) {
     out = ActivationsThroughGroup(view, s.principal, s.target.object_id);

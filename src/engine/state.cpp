@@ -13,24 +13,48 @@ const typename Map::mapped_type* FindIn(const Map& map, const std::string& key) 
 
 }  // namespace
 
-void State::Link(absl::flat_hash_map<std::string, KeySet>& index, const std::string& bucket,
-                 const std::string& key) {
-  index[bucket].insert(key);
+template <typename Set>
+void State::Link(absl::flat_hash_map<std::string, Set>& index, const std::string& bucket,
+                 typename Set::value_type value) {
+  index[bucket].insert(std::move(value));
 }
 
-void State::Unlink(absl::flat_hash_map<std::string, KeySet>& index, const std::string& bucket,
-                   const std::string& key) {
+template <typename Set>
+void State::Unlink(absl::flat_hash_map<std::string, Set>& index, const std::string& bucket,
+                   const typename Set::value_type& value) {
   auto it = index.find(bucket);
   if (it == index.end()) return;
-  it->second.erase(key);
+  it->second.erase(value);
   if (it->second.empty()) index.erase(it);
 }
 
-const State::KeySet& State::Bucket(const absl::flat_hash_map<std::string, KeySet>& index,
-                                   const std::string& bucket) {
-  static const KeySet kEmpty;
+template <typename Set>
+const Set& State::Bucket(const absl::flat_hash_map<std::string, Set>& index,
+                         const std::string& bucket) {
+  static const Set kEmpty;
   auto it = index.find(bucket);
   return it == index.end() ? kEmpty : it->second;
+}
+
+void State::ReserveSchedules(std::size_t schedules) { schedules_.reserve(schedules); }
+
+void State::PutSchedule(Schedule schedule) {
+  std::string key = schedule.id.str();
+  const Schedule& stored =
+      schedules_.insert_or_assign(std::move(key), std::move(schedule)).first->second;
+  Link(schedules_by_principal_, stored.principal.str(), &stored);
+  Link(schedules_by_object_, stored.target.ObjectKey(), &stored);
+  if (stored.activated_using) Link(activations_by_basis_, stored.activated_using->str(), &stored);
+}
+
+void State::EraseSchedule(const std::string& id) {
+  auto it = schedules_.find(id);
+  if (it == schedules_.end()) return;
+  const Schedule* s = &it->second;
+  Unlink(schedules_by_principal_, s->principal.str(), s);
+  Unlink(schedules_by_object_, s->target.ObjectKey(), s);
+  if (s->activated_using) Unlink(activations_by_basis_, s->activated_using->str(), s);
+  schedules_.erase(it);
 }
 
 void State::Apply(const Mutation& mutation) {
@@ -58,9 +82,7 @@ void State::Put(const Entity& entity) {
         } else if constexpr (std::is_same_v<T, RoleDefinition>) {
           roles_[key] = e;
         } else if constexpr (std::is_same_v<T, Schedule>) {
-          schedules_[key] = e;
-          Link(schedules_by_principal_, e.principal.str(), key);
-          Link(schedules_by_object_, e.target.ObjectKey(), key);
+          PutSchedule(e);
         } else if constexpr (std::is_same_v<T, ScheduleRequest>) {
           requests_[key] = e;
           Link(requests_by_principal_, e.principal.str(), key);
@@ -69,6 +91,15 @@ void State::Put(const Entity& entity) {
         }
       },
       entity);
+}
+
+void State::Put(Entity&& entity) {
+  if (auto* schedule = std::get_if<Schedule>(&entity)) {
+    EraseSchedule(schedule->id.str());
+    PutSchedule(std::move(*schedule));
+    return;
+  }
+  Put(static_cast<const Entity&>(entity));
 }
 
 void State::Erase(EntityKind kind, const std::string& key) {
@@ -90,11 +121,7 @@ void State::Erase(EntityKind kind, const std::string& key) {
       roles_.erase(key);
       return;
     case EntityKind::kSchedule:
-      if (auto it = schedules_.find(key); it != schedules_.end()) {
-        Unlink(schedules_by_principal_, it->second.principal.str(), key);
-        Unlink(schedules_by_object_, it->second.target.ObjectKey(), key);
-        schedules_.erase(it);
-      }
+      EraseSchedule(key);
       return;
     case EntityKind::kRequest:
       if (auto it = requests_.find(key); it != requests_.end()) {
@@ -129,13 +156,14 @@ const absl::flat_hash_set<std::string>& State::MembershipsOfPrincipal(
 const absl::flat_hash_set<std::string>& State::MembershipsOfGroup(const std::string& group) const {
   return Bucket(memberships_by_group_, group);
 }
-const absl::flat_hash_set<std::string>& State::SchedulesOfPrincipal(
-    const std::string& principal) const {
+const State::ScheduleSet& State::SchedulesOfPrincipal(const std::string& principal) const {
   return Bucket(schedules_by_principal_, principal);
 }
-const absl::flat_hash_set<std::string>& State::SchedulesOfObject(
-    const std::string& object_key) const {
+const State::ScheduleSet& State::SchedulesOfObject(const std::string& object_key) const {
   return Bucket(schedules_by_object_, object_key);
+}
+const State::ScheduleSet& State::ActivationsOf(const std::string& eligibility_id) const {
+  return Bucket(activations_by_basis_, eligibility_id);
 }
 const absl::flat_hash_set<std::string>& State::RequestsOfPrincipal(
     const std::string& principal) const {

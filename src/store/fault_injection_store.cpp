@@ -23,7 +23,9 @@ std::int64_t FaultInjectionStore::commits_failed() const {
   return failed_;
 }
 
-absl::StatusOr<StoreContents> FaultInjectionStore::Load() { return base_.Load(); }
+absl::StatusOr<Revision> FaultInjectionStore::LoadInto(EntitySink& sink) {
+  return base_.LoadInto(sink);
+}
 
 absl::Status FaultInjectionStore::Commit(std::span<const ChangeRecord> records) {
   {

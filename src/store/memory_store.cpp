@@ -6,13 +6,10 @@
 
 namespace pim {
 
-absl::StatusOr<StoreContents> MemoryStore::Load() {
+absl::StatusOr<Revision> MemoryStore::LoadInto(EntitySink& sink) {
   absl::MutexLock lock(&mu_);
-  StoreContents contents;
-  contents.revision = changes_.empty() ? 0 : changes_.back().revision;
-  contents.entities.reserve(entities_.size());
-  for (const auto& [key, entity] : entities_) contents.entities.push_back(entity);
-  return contents;
+  for (const auto& [key, entity] : entities_) sink.Add(Entity(entity));
+  return changes_.empty() ? 0 : changes_.back().revision;
 }
 
 absl::Status MemoryStore::Commit(std::span<const ChangeRecord> records) {

@@ -35,6 +35,7 @@ class ChangeSet {
   [[nodiscard]] std::vector<const Schedule*> SchedulesOfObject(const std::string& object_key) const;
   [[nodiscard]] std::vector<const Schedule*> SchedulesOfPrincipal(
       const std::string& principal) const;
+  [[nodiscard]] std::vector<const Schedule*> ActivationsOf(const std::string& eligibility_id) const;
   [[nodiscard]] std::vector<const DirectMembership*> MembershipsOfGroup(
       const std::string& group) const;
 
@@ -42,6 +43,7 @@ class ChangeSet {
   [[nodiscard]] absl::Time at() const { return at_; }
   [[nodiscard]] const PrincipalId& actor() const { return actor_; }
   [[nodiscard]] bool empty() const { return records_.empty(); }
+  [[nodiscard]] const std::vector<ChangeRecord>& records() const { return records_; }
 
   // The staged records, numbered from `first_revision`. The ChangeSet is spent afterwards.
   [[nodiscard]] std::vector<ChangeRecord> TakeRecords(Revision first_revision);

@@ -9,15 +9,21 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
 #include "pim/domain/change.h"
 
 namespace pim {
 
 class State {
  public:
+  using ScheduleSet = absl::flat_hash_set<const Schedule*>;
+
+  // Prepares for `schedules` schedules (start-up, before a bulk load).
+  void ReserveSchedules(std::size_t schedules);
   // Applies one mutation's `after` (upsert) or deletion.
   void Apply(const Mutation& mutation);
   void Put(const Entity& entity);
+  void Put(Entity&& entity);
   void Erase(EntityKind kind, const std::string& key);
 
   [[nodiscard]] const Principal* FindPrincipal(const std::string& id) const;
@@ -33,11 +39,11 @@ class State {
       const std::string& principal) const;
   [[nodiscard]] const absl::flat_hash_set<std::string>& MembershipsOfGroup(
       const std::string& group) const;
-  // Ids of the schedules of `principal`, and of the schedules for a target object key.
-  [[nodiscard]] const absl::flat_hash_set<std::string>& SchedulesOfPrincipal(
-      const std::string& principal) const;
-  [[nodiscard]] const absl::flat_hash_set<std::string>& SchedulesOfObject(
-      const std::string& object_key) const;
+  // The schedules of `principal`; those for a target object key; the activations whose
+  // basis is eligibility `eligibility_id`. Pointers stay valid until that schedule changes.
+  [[nodiscard]] const ScheduleSet& SchedulesOfPrincipal(const std::string& principal) const;
+  [[nodiscard]] const ScheduleSet& SchedulesOfObject(const std::string& object_key) const;
+  [[nodiscard]] const ScheduleSet& ActivationsOf(const std::string& eligibility_id) const;
   // Ids of requests whose principal is `principal`.
   [[nodiscard]] const absl::flat_hash_set<std::string>& RequestsOfPrincipal(
       const std::string& principal) const;
@@ -54,10 +60,10 @@ class State {
   [[nodiscard]] const absl::flat_hash_map<std::string, RoleDefinition>& roles() const {
     return roles_;
   }
-  [[nodiscard]] const absl::flat_hash_map<std::string, Schedule>& schedules() const {
+  [[nodiscard]] const absl::node_hash_map<std::string, Schedule>& schedules() const {
     return schedules_;
   }
-  [[nodiscard]] const absl::flat_hash_map<std::string, ScheduleRequest>& requests() const {
+  [[nodiscard]] const absl::node_hash_map<std::string, ScheduleRequest>& requests() const {
     return requests_;
   }
   [[nodiscard]] const absl::flat_hash_map<std::string, Policy>& policies() const {
@@ -69,25 +75,32 @@ class State {
 
  private:
   using KeySet = absl::flat_hash_set<std::string>;
-  static void Link(absl::flat_hash_map<std::string, KeySet>& index, const std::string& bucket,
-                   const std::string& key);
-  static void Unlink(absl::flat_hash_map<std::string, KeySet>& index, const std::string& bucket,
-                     const std::string& key);
-  static const KeySet& Bucket(const absl::flat_hash_map<std::string, KeySet>& index,
-                              const std::string& bucket);
+  template <typename Set>
+  static void Link(absl::flat_hash_map<std::string, Set>& index, const std::string& bucket,
+                   typename Set::value_type value);
+  template <typename Set>
+  static void Unlink(absl::flat_hash_map<std::string, Set>& index, const std::string& bucket,
+                     const typename Set::value_type& value);
+  template <typename Set>
+  static const Set& Bucket(const absl::flat_hash_map<std::string, Set>& index,
+                           const std::string& bucket);
+  void PutSchedule(Schedule schedule);
+  void EraseSchedule(const std::string& id);
 
   absl::flat_hash_map<std::string, Principal> principals_;
   absl::flat_hash_map<std::string, DirectMembership> memberships_;
   absl::flat_hash_map<std::string, ScopeNode> scopes_;
   absl::flat_hash_map<std::string, RoleDefinition> roles_;
-  absl::flat_hash_map<std::string, Schedule> schedules_;
-  absl::flat_hash_map<std::string, ScheduleRequest> requests_;
+  // Node maps: entries never move, so the secondary indexes can point at them.
+  absl::node_hash_map<std::string, Schedule> schedules_;
+  absl::node_hash_map<std::string, ScheduleRequest> requests_;
   absl::flat_hash_map<std::string, Policy> policies_;
 
   absl::flat_hash_map<std::string, KeySet> memberships_by_principal_;
   absl::flat_hash_map<std::string, KeySet> memberships_by_group_;
-  absl::flat_hash_map<std::string, KeySet> schedules_by_principal_;
-  absl::flat_hash_map<std::string, KeySet> schedules_by_object_;
+  absl::flat_hash_map<std::string, ScheduleSet> schedules_by_principal_;
+  absl::flat_hash_map<std::string, ScheduleSet> schedules_by_object_;
+  absl::flat_hash_map<std::string, ScheduleSet> activations_by_basis_;
   absl::flat_hash_map<std::string, KeySet> requests_by_principal_;
 };
 

@@ -18,14 +18,46 @@ struct StoreContents {
   std::vector<Entity> entities;
 };
 
+// Receives the entities a Store reads at start-up, one at a time, so that a million schedules
+// never sit in memory twice. Called only on the thread that called Store::LoadInto.
+class EntitySink {
+ public:
+  virtual ~EntitySink() = default;
+  // A hint, before any Add: about `count` entities of `kind` will follow.
+  virtual void Expect(EntityKind kind, std::size_t count) {
+    (void)kind;
+    (void)count;
+  }
+  // Takes one stored entity.
+  virtual void Add(Entity&& entity) = 0;
+};
+
 // Thread-compatible: the engine serialises Commit() and Load(); ReadChanges() may run
 // concurrently with Commit() from other threads.
 class Store {
  public:
   virtual ~Store() = default;
 
-  // Reads every stored entity and the last revision. Internal/Unavailable on I/O failure.
-  [[nodiscard]] virtual absl::StatusOr<StoreContents> Load() = 0;
+  // Hands every stored entity to `sink` (in no particular order) and returns the last
+  // committed revision, all from one consistent snapshot. Internal/Unavailable on I/O
+  // failure, DataLoss when stored data does not decode; after an error the sink may have
+  // received part of the entities and must be discarded.
+  [[nodiscard]] virtual absl::StatusOr<Revision> LoadInto(EntitySink& sink) = 0;
+
+  // Everything at once, for tests and tools: LoadInto collected into a StoreContents.
+  [[nodiscard]] absl::StatusOr<StoreContents> Load() {
+    struct Collect final : EntitySink {
+      std::vector<Entity>* out;
+      explicit Collect(std::vector<Entity>* o) : out(o) {}
+      void Add(Entity&& entity) override { out->push_back(std::move(entity)); }
+    };
+    StoreContents contents;
+    Collect collect(&contents.entities);
+    auto revision = LoadInto(collect);
+    if (!revision.ok()) return revision.status();
+    contents.revision = *revision;
+    return contents;
+  }
 
   // In one transaction: for each record in order, applies each mutation (`after` upserts the
   // entity under (kind, key); no `after` deletes it) and appends the record to the change log.

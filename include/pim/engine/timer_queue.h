@@ -6,11 +6,11 @@
 #pragma once
 
 #include <optional>
-#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/time/time.h"
 #include "pim/domain/change.h"
 
@@ -52,7 +52,7 @@ class TimerQueue {
   [[nodiscard]] static std::vector<Timer> TimersOf(const Entity& entity);
 
  private:
-  std::set<Timer> timers_;
+  absl::btree_set<Timer> timers_;
 };
 
 // How many expiry notices are already moot for a schedule made or changed at `now`: a window

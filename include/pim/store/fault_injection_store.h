@@ -36,7 +36,7 @@ class FaultInjectionStore final : public Store {
 
   // Store. Load() and ReadChanges() pass through. Commit() returns Unavailable without
   // calling the wrapped store when a failure is due; otherwise it returns the base's result.
-  [[nodiscard]] absl::StatusOr<StoreContents> Load() override;
+  [[nodiscard]] absl::StatusOr<Revision> LoadInto(EntitySink& sink) override;
   [[nodiscard]] absl::Status Commit(std::span<const ChangeRecord> records) override;
   [[nodiscard]] absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(Revision after,
                                                                       std::size_t limit) override;

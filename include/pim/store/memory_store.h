@@ -29,7 +29,7 @@ class MemoryStore final : public Store {
   // a kind; it never fails. Commit() validates the whole batch first (ValidateCommit():
   // FailedPrecondition / InvalidArgument) and then applies it, so it is all or nothing.
   // ReadChanges() returns copies.
-  [[nodiscard]] absl::StatusOr<StoreContents> Load() override;
+  [[nodiscard]] absl::StatusOr<Revision> LoadInto(EntitySink& sink) override;
   [[nodiscard]] absl::Status Commit(std::span<const ChangeRecord> records) override;
   [[nodiscard]] absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(Revision after,
                                                                       std::size_t limit) override;

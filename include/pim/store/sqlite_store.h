@@ -77,7 +77,7 @@ class SqliteStore final : public Store {
   // does not decode.
   // Commit() runs in one BEGIN IMMEDIATE transaction and rolls it back on any error; it also
   // returns InvalidArgument for inconsistent mutations (see ValidateCommit()).
-  [[nodiscard]] absl::StatusOr<StoreContents> Load() override;
+  [[nodiscard]] absl::StatusOr<Revision> LoadInto(EntitySink& sink) override;
   [[nodiscard]] absl::Status Commit(std::span<const ChangeRecord> records) override;
   [[nodiscard]] absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(Revision after,
                                                                       std::size_t limit) override;

@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <limits>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "pim/domain/status.h"
 #include "pim/store/entity_codec.h"
 #include "store/sqlite/schedule_row.h"
@@ -17,25 +21,10 @@ namespace pim::sqlite {
 namespace {
 
 constexpr std::string_view kMaxRevisionSql = "SELECT COALESCE(MAX(revision), 0) FROM changes";
-constexpr std::string_view kMaxScheduleRowidSql = "SELECT COALESCE(MAX(rowid), 0) FROM schedules";
-constexpr std::string_view kCountEntitiesSql =
-    "SELECT (SELECT count(*) FROM principals) + (SELECT count(*) FROM memberships) + (SELECT "
-    "count(*) FROM scopes) + (SELECT count(*) FROM role_definitions) + (SELECT count(*) FROM "
-    "schedules) + (SELECT count(*) FROM requests) + (SELECT count(*) FROM policies)";
 
-// Runs `read` inside BEGIN ... COMMIT on `db`; rolls back when it fails.
-template <typename Read>
-absl::Status InReadTransaction(Connection& db, Read read) {
-  PIM_RETURN_IF_ERROR(db.Run("BEGIN", "begin load"));
-  absl::Status status = read();
-  if (status.ok()) status = db.Run("COMMIT", "end load");
-  if (!status.ok() && !db.InAutocommit()) db.Run("ROLLBACK", "end load").IgnoreError();
-  return status;
-}
-
-// Appends the schedules with lower < rowid <= upper to `out`.
+// Appends the schedules with lower < rowid <= upper to `out`, calling out(Schedule&&).
 template <typename Out>
-absl::Status ScanSchedules(Connection& db, std::int64_t lower, std::int64_t upper, Out& out) {
+absl::Status ScanSchedules(Connection& db, std::int64_t lower, std::int64_t upper, Out&& out) {
   PIM_ASSIGN_OR_RETURN(Statement select, db.Prepare(kSelectSchedulesSql, "load schedules"));
   select.BindInt64(1, lower);
   select.BindInt64(2, upper);
@@ -43,83 +32,139 @@ absl::Status ScanSchedules(Connection& db, std::int64_t lower, std::int64_t uppe
     PIM_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) return absl::OkStatus();
     PIM_ASSIGN_OR_RETURN(Schedule schedule, ReadScheduleRow(select));
-    out.emplace_back(std::move(schedule));
+    out(std::move(schedule));
   }
 }
 
-// Appends every entity of the JSON-bodied table for `kind` to `out`.
-absl::Status ScanBodies(Connection& db, EntityKind kind, std::vector<Entity>& out) {
+// Hands every entity of the JSON-bodied table for `kind` to `sink`.
+absl::Status ScanBodies(Connection& db, EntityKind kind, EntitySink& sink) {
   const TableSql& table = EntityTables()[static_cast<std::size_t>(kind)];
   PIM_ASSIGN_OR_RETURN(Statement select, db.Prepare(table.select_all, "load entities"));
   while (true) {
     PIM_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) return absl::OkStatus();
     PIM_ASSIGN_OR_RETURN(Entity entity, DecodeEntity(kind, select.ColumnText(0)));
-    out.push_back(std::move(entity));
+    sink.Add(std::move(entity));
   }
 }
 
-// The helper's half: its schedules and the revision its snapshot saw.
-struct UpperHalf {
-  absl::Status status;
-  std::vector<Schedule> schedules;
-  Revision revision = 0;
+// Batches of decoded schedules from the helper thread to the calling thread. Bounded, so the
+// helper never runs far ahead of the consumer. Thread-safe.
+class BatchQueue {
+ public:
+  static constexpr std::size_t kBatch = 4096;
+  static constexpr std::size_t kMaxQueued = 8;
+
+  // Producer: blocks while the queue is full.
+  void Push(std::vector<Schedule> batch) {
+    absl::MutexLock lock(&mu_);
+    auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return queue_.size() < kMaxQueued; };
+    mu_.Await(absl::Condition(&room));
+    queue_.push_back(std::move(batch));
+  }
+  void Finish(absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    status_ = std::move(status);
+    done_ = true;
+  }
+  // Consumer: the next batch, or nullopt once the producer finished and everything was taken.
+  std::optional<std::vector<Schedule>> Pop() {
+    absl::MutexLock lock(&mu_);
+    auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done_ || !queue_.empty(); };
+    mu_.Await(absl::Condition(&ready));
+    if (queue_.empty()) return std::nullopt;
+    std::vector<Schedule> batch = std::move(queue_.front());
+    queue_.pop_front();
+    return batch;
+  }
+  absl::Status status() {
+    absl::MutexLock lock(&mu_);
+    return status_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::deque<std::vector<Schedule>> queue_ ABSL_GUARDED_BY(mu_);
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status status_ ABSL_GUARDED_BY(mu_);
 };
 
-void LoadUpperHalf(Connection& db, std::int64_t split, std::size_t expected, UpperHalf& half) {
-  half.schedules.reserve(expected);
-  half.status = InReadTransaction(db, [&]() -> absl::Status {
-    PIM_ASSIGN_OR_RETURN(half.revision, db.QueryInt64(kMaxRevisionSql, "load revision"));
-    return ScanSchedules(db, split, std::numeric_limits<std::int64_t>::max(), half.schedules);
-  });
+void ProduceSchedules(Connection& db, BatchQueue& queue) {
+  std::vector<Schedule> batch;
+  batch.reserve(BatchQueue::kBatch);
+  absl::Status status =
+      ScanSchedules(db, std::numeric_limits<std::int64_t>::min(),
+                    std::numeric_limits<std::int64_t>::max(), [&](Schedule&& schedule) {
+                      batch.push_back(std::move(schedule));
+                      if (batch.size() == BatchQueue::kBatch) {
+                        queue.Push(std::move(batch));
+                        batch = {};
+                        batch.reserve(BatchQueue::kBatch);
+                      }
+                    });
+  if (status.ok() && !batch.empty()) queue.Push(std::move(batch));
+  queue.Finish(std::move(status));
+}
+
+void EndRead(Connection& db) {
+  if (!db.InAutocommit()) db.Run("COMMIT", "end load").IgnoreError();
 }
 
 }  // namespace
 
-absl::StatusOr<StoreContents> LoadContents(Connection& primary, Connection& helper) {
-  StoreContents contents;
-  UpperHalf upper;
-  PIM_RETURN_IF_ERROR(InReadTransaction(primary, [&]() -> absl::Status {
-    PIM_ASSIGN_OR_RETURN(contents.revision, primary.QueryInt64(kMaxRevisionSql, "load revision"));
-    // An Entity is as large as its largest alternative: growing the vector by doubling would
-    // move a million of them several times over.
-    PIM_ASSIGN_OR_RETURN(const std::int64_t rows, primary.QueryInt64(kCountEntitiesSql, "count"));
-    contents.entities.reserve(static_cast<std::size_t>(rows));
-    PIM_ASSIGN_OR_RETURN(const std::int64_t max_rowid,
-                         primary.QueryInt64(kMaxScheduleRowidSql, "load schedules"));
-    const std::int64_t split = max_rowid / 2;
-    // Rowids may be sparse after deletes; never expect more than there are rows.
-    const auto expected = static_cast<std::size_t>(std::min(max_rowid - split, rows));
-
-    // Upper half on a second thread; when no thread can be had, on this one afterwards.
-    std::thread thread;
-    try {
-      thread = std::thread(LoadUpperHalf, std::ref(helper), split, expected, std::ref(upper));
-    } catch (const std::system_error&) {
+absl::StatusOr<Revision> LoadInto(Connection& primary, Connection& helper, EntitySink& sink) {
+  // Both snapshots are fixed by their first read; they must agree before anything streams.
+  auto begin = [&]() -> absl::StatusOr<std::int64_t> {
+    PIM_RETURN_IF_ERROR(primary.Run("BEGIN", "begin load"));
+    PIM_RETURN_IF_ERROR(helper.Run("BEGIN", "begin load"));
+    PIM_ASSIGN_OR_RETURN(const std::int64_t revision,
+                         primary.QueryInt64(kMaxRevisionSql, "load revision"));
+    PIM_ASSIGN_OR_RETURN(const std::int64_t seen_by_helper,
+                         helper.QueryInt64(kMaxRevisionSql, "load revision"));
+    if (revision != seen_by_helper) {
+      return absl::AbortedError("the store changed while it was being loaded");
     }
-    absl::Status status = absl::OkStatus();
-    for (std::size_t i = 0; i < kEntityKindCount && status.ok(); ++i) {
-      const auto kind = static_cast<EntityKind>(i);
-      if (kind == EntityKind::kSchedule) continue;
-      status = ScanBodies(primary, kind, contents.entities);
-    }
-    if (status.ok()) {
-      status = ScanSchedules(primary, std::numeric_limits<std::int64_t>::min(), split,
-                             contents.entities);
-    }
-    if (thread.joinable()) {
-      thread.join();
-    } else if (status.ok()) {
-      LoadUpperHalf(helper, split, expected, upper);
-    }
-    return status;
-  }));
-  PIM_RETURN_IF_ERROR(upper.status);
-  if (upper.revision != contents.revision) {
-    return absl::AbortedError("the store changed while it was being loaded");
+    return revision;
+  };
+  const absl::StatusOr<std::int64_t> revision = begin();
+  if (!revision.ok()) {
+    EndRead(primary);
+    EndRead(helper);
+    return revision.status();
   }
-  for (Schedule& schedule : upper.schedules) contents.entities.emplace_back(std::move(schedule));
-  return contents;
+  absl::StatusOr<std::int64_t> schedules =
+      primary.QueryInt64("SELECT count(*) FROM schedules", "count schedules");
+  if (schedules.ok()) sink.Expect(EntityKind::kSchedule, static_cast<std::size_t>(*schedules));
+
+  BatchQueue queue;
+  std::thread producer;
+  absl::Status status;
+  try {
+    producer = std::thread(ProduceSchedules, std::ref(helper), std::ref(queue));
+  } catch (const std::system_error&) {
+  }
+  status = schedules.status();
+  for (std::size_t i = 0; i < kEntityKindCount && status.ok(); ++i) {
+    const auto kind = static_cast<EntityKind>(i);
+    if (kind != EntityKind::kSchedule) status = ScanBodies(primary, kind, sink);
+  }
+  if (producer.joinable()) {
+    // Drain even after an error, so the producer is never left blocked on a full queue.
+    while (auto batch = queue.Pop()) {
+      if (!status.ok()) continue;
+      for (Schedule& schedule : *batch) sink.Add(Entity(std::move(schedule)));
+    }
+    producer.join();
+    if (status.ok()) status = queue.status();
+  } else if (status.ok()) {
+    status = ScanSchedules(helper, std::numeric_limits<std::int64_t>::min(),
+                           std::numeric_limits<std::int64_t>::max(),
+                           [&](Schedule&& schedule) { sink.Add(Entity(std::move(schedule))); });
+  }
+  EndRead(primary);
+  EndRead(helper);
+  PIM_RETURN_IF_ERROR(status);
+  return *revision;
 }
 
 }  // namespace pim::sqlite

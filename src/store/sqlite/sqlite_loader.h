@@ -1,6 +1,8 @@
 // Reading the whole store at start-up. Schedules are the bulk (a million rows is a normal
-// tenant), so they are scanned by two threads, each over half of the rowid range on its own
-// connection, while the small tables are read alongside. Private to the SQLite backend.
+// tenant): a second thread decodes them on its own connection and hands them over in batches,
+// while the calling thread reads the small tables and feeds everything to the sink, so decoding
+// and the engine's inserts overlap and no full copy of the store is ever held. Private to the
+// SQLite backend.
 #pragma once
 
 #include "absl/status/statusor.h"
@@ -9,12 +11,13 @@
 
 namespace pim::sqlite {
 
-// Reads every entity and the last revision. `primary` reads the small tables and the lower
-// half of the schedules; `helper`, on a second thread, the upper half. Each works in its own
-// read transaction; when the two transactions saw different revisions (another process
-// committed in between) the result is Aborted and the caller may retry. DataLoss when a row
-// does not decode; the mapped SQLite error otherwise. Both connections end outside any
-// transaction. The caller keeps both connections to itself for the duration.
-[[nodiscard]] absl::StatusOr<StoreContents> LoadContents(Connection& primary, Connection& helper);
+// Streams every entity to `sink` (on the calling thread) and returns the last revision.
+// `primary` and `helper` each hold a read transaction over the same snapshot; when they saw
+// different revisions (another process committed in between) the result is Aborted before
+// anything was streamed, and the caller may retry. DataLoss when a row does not decode; the
+// mapped SQLite error otherwise. Both connections end outside any transaction. The caller
+// keeps both connections to itself for the duration.
+[[nodiscard]] absl::StatusOr<Revision> LoadInto(Connection& primary, Connection& helper,
+                                                EntitySink& sink);
 
 }  // namespace pim::sqlite

@@ -97,18 +97,19 @@ SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Con
 
 SqliteStore::~SqliteStore() = default;
 
-absl::StatusOr<StoreContents> SqliteStore::Load() {
+absl::StatusOr<Revision> SqliteStore::LoadInto(EntitySink& sink) {
   // Both connections: the load reads on both at once (sqlite_loader.h).
   absl::MutexLock write_lock(&write_mu_);
   absl::MutexLock read_lock(&read_mu_);
-  // The two read transactions disagree only when another process committed in between.
+  // The two read transactions disagree only when another process committed in between; that
+  // is detected before anything reaches the sink, so a retry is safe.
   constexpr int kAttempts = 3;
-  absl::StatusOr<StoreContents> contents;
+  absl::StatusOr<Revision> revision;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    contents = sqlite::LoadContents(*writer_, *reader_);
-    if (contents.status().code() != absl::StatusCode::kAborted) break;
+    revision = sqlite::LoadInto(*writer_, *reader_, sink);
+    if (revision.status().code() != absl::StatusCode::kAborted) break;
   }
-  return contents;
+  return revision;
 }
 
 absl::Status SqliteStore::Commit(std::span<const ChangeRecord> records) {

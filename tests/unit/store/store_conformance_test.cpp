@@ -43,7 +43,7 @@ struct SqliteStoreFactory {
 // Owns the base store it wraps.
 class OwningFaultInjectionStore final : public Store {
  public:
-  absl::StatusOr<StoreContents> Load() override { return wrapper_.Load(); }
+  absl::StatusOr<Revision> LoadInto(EntitySink& sink) override { return wrapper_.LoadInto(sink); }
   absl::Status Commit(std::span<const ChangeRecord> records) override {
     return wrapper_.Commit(records);
   }
