@@ -62,7 +62,8 @@ class Store {
   // In one transaction: for each record in order, applies each mutation (`after` upserts the
   // entity under (kind, key); no `after` deletes it) and appends the record to the change log.
   // Revisions must be strictly increasing and greater than the last committed one, else
-  // FailedPrecondition. On any failure nothing at all is applied (Internal/Unavailable).
+  // FailedPrecondition; a mutation whose key or kind does not match its entities is
+  // InvalidArgument. On any failure nothing at all is applied (Internal/Unavailable).
   [[nodiscard]] virtual absl::Status Commit(std::span<const ChangeRecord> records) = 0;
 
   // Change records with revision > `after`, oldest first, at most `limit` of them.
