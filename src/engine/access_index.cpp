@@ -33,6 +33,36 @@ AccessIndex::Ref AccessIndex::Interner::Find(std::string_view name) const {
 
 void AccessIndex::Add(const Entity& entity) { AddContribution(entity); }
 
+std::size_t AccessIndex::ObjectSlot(const Target& target) {
+  switch (target.kind) {
+    case TargetKind::kGroup:
+      return target.access == GroupAccess::kMember ? 0 : 1;
+    case TargetKind::kDirectoryRole:
+      return 2;
+    case TargetKind::kResourceRole:
+      return 3;
+  }
+  return 3;
+}
+
+AccessIndex::Ref AccessIndex::InternObject(const Target& target) {
+  const Ref o = objects_.Intern(target.ObjectKey());
+  if (object_targets_.size() <= o) {
+    object_targets_.resize(o + 1);
+    Target blank = target;
+    blank.scope.clear();
+    object_targets_[o] = std::move(blank);
+    object_by_id_[ObjectSlot(target)].try_emplace(target.object_id, o);
+  }
+  return o;
+}
+
+AccessIndex::Ref AccessIndex::FindObject(const Target& target) const {
+  const auto& ids = object_by_id_[ObjectSlot(target)];
+  auto it = ids.find(absl::string_view(target.object_id.data(), target.object_id.size()));
+  return it == ids.end() ? kNone : it->second;
+}
+
 void AccessIndex::Apply(const Mutation& mutation) {
   if (mutation.before) RemoveContribution(*mutation.before);
   if (mutation.after) AddContribution(*mutation.after);
@@ -107,11 +137,8 @@ void AccessIndex::AddContribution(const Entity& entity) {
             scope_parent_.resize(scopes_.names.size(), kNone);
           scope_parent_[s] = parent;
         } else if constexpr (std::is_same_v<T, DirectMembership>) {
-          const Target target = GroupTarget(e.group, e.access);
           const Ref p = principals_.Intern(e.principal.str());
-          const Ref o = objects_.Intern(target.ObjectKey());
-          if (object_targets_.size() <= o) object_targets_.resize(o + 1);
-          object_targets_[o] = target;
+          const Ref o = InternObject(GroupTarget(e.group, e.access));
           AddGrant(p, o, Grant{scopes_.Intern(""), Window{}, MembershipSource(e)});
           if (e.access == GroupAccess::kMember) {
             AddEdge(p, Edge{principals_.Intern(e.group.str()), Window{}, MembershipSource(e)});
@@ -121,13 +148,7 @@ void AccessIndex::AddContribution(const Entity& entity) {
           const auto end = e.End();
           const Window window{Nanos(e.start), end ? Nanos(*end) : kForever};
           const Ref p = principals_.Intern(e.principal.str());
-          const Ref o = objects_.Intern(e.target.ObjectKey());
-          if (object_targets_.size() <= o) {
-            object_targets_.resize(o + 1);
-          }
-          Target blank = e.target;
-          blank.scope.clear();
-          object_targets_[o] = std::move(blank);
+          const Ref o = InternObject(e.target);
           AddGrant(p, o, Grant{scopes_.Intern(e.target.scope), window, e.id.str()});
           if (e.target.kind == TargetKind::kGroup && e.target.access == GroupAccess::kMember) {
             AddEdge(p, Edge{principals_.Intern(e.target.object_id), window, e.id.str()});
@@ -149,7 +170,7 @@ void AccessIndex::RemoveContribution(const Entity& entity) {
           if (const Ref s = scopes_.Find(e.path); s != kNone) scope_parent_[s] = kNone;
         } else if constexpr (std::is_same_v<T, DirectMembership>) {
           const Ref p = principals_.Find(e.principal.str());
-          const Ref o = objects_.Find(GroupTarget(e.group, e.access).ObjectKey());
+          const Ref o = FindObject(GroupTarget(e.group, e.access));
           if (p == kNone || o == kNone) return;
           RemoveGrant(p, o, MembershipSource(e));
           if (e.access == GroupAccess::kMember) {
@@ -158,7 +179,7 @@ void AccessIndex::RemoveContribution(const Entity& entity) {
         } else if constexpr (std::is_same_v<T, Schedule>) {
           if (e.kind != ScheduleKind::kAssignment || e.state == ScheduleState::kExpired) return;
           const Ref p = principals_.Find(e.principal.str());
-          const Ref o = objects_.Find(e.target.ObjectKey());
+          const Ref o = FindObject(e.target);
           if (p == kNone || o == kNone) return;
           RemoveGrant(p, o, e.id.str());
           if (e.target.kind == TargetKind::kGroup && e.target.access == GroupAccess::kMember) {
@@ -213,7 +234,7 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
   CheckResult result;
   const Ref p = principals_.Find(principal);
   if (p == kNone || Disabled(p)) return result;
-  const Ref o = objects_.Find(target.ObjectKey());
+  const Ref o = FindObject(target);
   const Ref s = scopes_.Find(target.scope);
   if (o == kNone || s == kNone) return result;
   const std::int64_t now = Nanos(now_time);
@@ -269,7 +290,7 @@ std::vector<AccessIndex::EffectiveGrant> AccessIndex::GrantsOf(std::string_view 
 
 std::vector<std::string> AccessIndex::HoldersOf(const Target& target, absl::Time now_time) const {
   std::vector<std::string> out;
-  const Ref o = objects_.Find(target.ObjectKey());
+  const Ref o = FindObject(target);
   const Ref s = scopes_.Find(target.scope);
   if (o == kNone || s == kNone) return out;
   const std::int64_t now = Nanos(now_time);

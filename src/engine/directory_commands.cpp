@@ -165,6 +165,10 @@ absl::Status Engine::RegisterScope(const Caller& caller, const ScopeNode& node) 
                  return BadRequest("The tenant root always exists.");
                n.kind = shape.kind;
                if (shape.derived_parent) {
+                 if (!node.parent.empty() && CanonicalScope(node.parent) != *shape.derived_parent) {
+                   return BadRequest(absl::StrCat("The parent of '", n.path, "' is '",
+                                                  *shape.derived_parent, "'."));
+                 }
                  n.parent = *shape.derived_parent;
                } else {
                  n.parent = node.parent.empty() ? "/" : CanonicalScope(node.parent);

@@ -242,8 +242,9 @@ std::optional<absl::Time> Engine::NextDue() const {
 CheckAnswer Engine::Check(std::string_view principal, const Target& target) const {
   const absl::Time now = clock_.Now();
   absl::ReaderMutexLock read(&read_mu_);
-  const auto r = index_.Check(principal, target, now);
-  return CheckAnswer{r.allowed, r.granted_by, r.via_group, r.until, revision_};
+  auto r = index_.Check(principal, target, now);
+  return CheckAnswer{r.allowed, std::move(r.granted_by), std::move(r.via_group), r.until,
+                     revision_};
 }
 
 std::vector<AccessIndex::EffectiveGrant> Engine::GrantsOf(std::string_view principal) const {

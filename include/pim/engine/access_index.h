@@ -11,6 +11,7 @@
 // Thread-compatible: the engine takes a reader lock for queries and a writer lock for Apply.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -93,6 +94,11 @@ class AccessIndex {
   [[nodiscard]] static std::uint64_t Pair(Ref a, Ref b) {
     return (static_cast<std::uint64_t>(a) << 32) | b;
   }
+  // Object refs: interned by Target::ObjectKey() when written; found by (kind, access, id)
+  // without building that key when read.
+  Ref InternObject(const Target& target);
+  [[nodiscard]] Ref FindObject(const Target& target) const;
+  [[nodiscard]] static std::size_t ObjectSlot(const Target& target);
   void AddContribution(const Entity& entity);
   void RemoveContribution(const Entity& entity);
   void AddGrant(Ref principal, Ref object, Grant grant);
@@ -108,7 +114,8 @@ class AccessIndex {
   Interner objects_;  // Target::ObjectKey()
   Interner scopes_;
   std::vector<Target> object_targets_;  // per object ref, scope blank
-  std::vector<Ref> scope_parent_;       // per scope ref
+  std::array<absl::flat_hash_map<std::string, Ref>, 4> object_by_id_;  // by ObjectSlot()
+  std::vector<Ref> scope_parent_;                                      // per scope ref
   absl::flat_hash_set<Ref> disabled_;
   absl::flat_hash_map<std::uint64_t, absl::InlinedVector<Grant, 1>> grants_;  // (principal, object)
   absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> objects_of_principal_;
