@@ -26,6 +26,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "benchmark/benchmark.h"
 #include "dataset.h"
 #include "pim/engine/engine.h"
@@ -231,6 +232,9 @@ void BM_Fdatasync(benchmark::State& state) {
 
 int main(int argc, char** argv) {
   using namespace pim::bench;
+  // As a production main (pimd) does: Debian's abseil runs the Mutex deadlock detector by
+  // default, which adds a process-wide lock to every lock/unlock.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   const auto divisor_flag = TakeFlag(argc, argv, "divisor");
   const auto activations_flag = TakeFlag(argc, argv, "activations");
   const std::uint32_t divisor =

@@ -40,6 +40,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "benchmark/benchmark.h"
 #include "dataset.h"
 #include "pim/engine/clock.h"
@@ -540,6 +541,9 @@ void PrintSummary(const World& w) {
 
 int main(int argc, char** argv) {
   using namespace pim::bench;
+  // As a production main (pimd) does: Debian's abseil runs the Mutex deadlock detector by
+  // default, which adds a process-wide lock to every lock/unlock.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   auto flag = [&](const char* name, std::size_t fallback) -> std::size_t {
     const auto v = TakeFlag(argc, argv, name);
     return v ? std::strtoull(v->c_str(), nullptr, 10) : fallback;

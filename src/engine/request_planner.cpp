@@ -245,7 +245,7 @@ const Schedule* FindExpired(const ChangeSet& view, ScheduleKind kind, const Prin
 }
 
 bool HasPendingRequest(const Context& ctx, const RequestInput& input) {
-  for (const auto& id : ctx.state.RequestsOfPrincipal(input.principal.str())) {
+  for (const auto& id : ctx.state.PendingRequestsOfPrincipal(input.principal.str())) {
     const ScheduleRequest* r = ctx.state.FindRequest(id);
     if (r->status == RequestStatus::kPendingApproval && r->kind == input.kind &&
         r->action == input.action && r->target == input.target) {

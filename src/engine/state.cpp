@@ -86,6 +86,9 @@ void State::Put(const Entity& entity) {
         } else if constexpr (std::is_same_v<T, ScheduleRequest>) {
           requests_[key] = e;
           Link(requests_by_principal_, e.principal.str(), key);
+          if (e.status == RequestStatus::kPendingApproval) {
+            Link(pending_requests_by_principal_, e.principal.str(), key);
+          }
         } else if constexpr (std::is_same_v<T, Policy>) {
           policies_[key] = e;
         }
@@ -126,6 +129,7 @@ void State::Erase(EntityKind kind, const std::string& key) {
     case EntityKind::kRequest:
       if (auto it = requests_.find(key); it != requests_.end()) {
         Unlink(requests_by_principal_, it->second.principal.str(), key);
+        Unlink(pending_requests_by_principal_, it->second.principal.str(), key);
         requests_.erase(it);
       }
       return;
@@ -164,6 +168,10 @@ const State::ScheduleSet& State::SchedulesOfObject(const std::string& object_key
 }
 const State::ScheduleSet& State::ActivationsOf(const std::string& eligibility_id) const {
   return Bucket(activations_by_basis_, eligibility_id);
+}
+const absl::flat_hash_set<std::string>& State::PendingRequestsOfPrincipal(
+    const std::string& principal) const {
+  return Bucket(pending_requests_by_principal_, principal);
 }
 const absl::flat_hash_set<std::string>& State::RequestsOfPrincipal(
     const std::string& principal) const {

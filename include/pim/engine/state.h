@@ -45,6 +45,10 @@ class State {
   [[nodiscard]] const ScheduleSet& SchedulesOfObject(const std::string& object_key) const;
   [[nodiscard]] const ScheduleSet& ActivationsOf(const std::string& eligibility_id) const;
   // Ids of requests whose principal is `principal`.
+  // Ids of `principal`'s requests that are pending approval (a small set, unlike all of its
+  // requests, which only grow).
+  [[nodiscard]] const absl::flat_hash_set<std::string>& PendingRequestsOfPrincipal(
+      const std::string& principal) const;
   [[nodiscard]] const absl::flat_hash_set<std::string>& RequestsOfPrincipal(
       const std::string& principal) const;
 
@@ -102,6 +106,7 @@ class State {
   absl::flat_hash_map<std::string, ScheduleSet> schedules_by_object_;
   absl::flat_hash_map<std::string, ScheduleSet> activations_by_basis_;
   absl::flat_hash_map<std::string, KeySet> requests_by_principal_;
+  absl::flat_hash_map<std::string, KeySet> pending_requests_by_principal_;
 };
 
 }  // namespace pim
