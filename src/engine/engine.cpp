@@ -39,11 +39,13 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
       }
       void Add(Entity&& entity) override {
         e.index_.Add(entity);
-        e.timers_.Add(entity);
+        TimerQueue::AppendTimersOf(entity, timers);
         e.state_.Put(std::move(entity));
       }
+      std::vector<Timer> timers;
     } sink(*engine);
     PIM_ASSIGN_OR_RETURN(engine->revision_, store.LoadInto(sink));
+    engine->timers_.AddAll(std::move(sink.timers));
   }
 
   // Seed what every tenant has: the root scope and the built-in roles.

@@ -1,5 +1,7 @@
 #include "pim/engine/timer_queue.h"
 
+#include <algorithm>
+
 namespace pim {
 namespace {
 
@@ -9,8 +11,7 @@ bool GetsExpiryNotices(const Schedule& s) {
 
 }  // namespace
 
-std::vector<Timer> TimerQueue::TimersOf(const Entity& entity) {
-  std::vector<Timer> out;
+void TimerQueue::AppendTimersOf(const Entity& entity, std::vector<Timer>& out) {
   if (const auto* s = std::get_if<Schedule>(&entity)) {
     const auto end = s->End();
     switch (s->state) {
@@ -41,16 +42,25 @@ std::vector<Timer> TimerQueue::TimersOf(const Entity& entity) {
       }
     }
   }
-  return out;
 }
 
 void TimerQueue::Add(const Entity& entity) {
-  for (auto& t : TimersOf(entity)) timers_.insert(std::move(t));
+  std::vector<Timer> timers;
+  AppendTimersOf(entity, timers);
+  for (auto& t : timers) timers_.insert(std::move(t));
+}
+
+void TimerQueue::AddAll(std::vector<Timer> timers) {
+  std::sort(timers.begin(), timers.end());
+  // Sorted input: each insert lands at the end, so the tree is built in one pass.
+  for (auto& t : timers) timers_.insert(timers_.end(), std::move(t));
 }
 
 void TimerQueue::Apply(const Mutation& mutation) {
+  std::vector<Timer> timers;
   if (mutation.before) {
-    for (const auto& t : TimersOf(*mutation.before)) timers_.erase(t);
+    AppendTimersOf(*mutation.before, timers);
+    for (const auto& t : timers) timers_.erase(t);
   }
   if (mutation.after) Add(*mutation.after);
 }

@@ -41,6 +41,8 @@ struct Timer {
 class TimerQueue {
  public:
   void Add(const Entity& entity);
+  // Adds many timers at once (start-up): sorts them, then builds the queue in one pass.
+  void AddAll(std::vector<Timer> timers);
   // Replaces the timers of `mutation.before` by those of `mutation.after`.
   void Apply(const Mutation& mutation);
   // Drops one timer (one its entity no longer implies).
@@ -48,8 +50,8 @@ class TimerQueue {
   [[nodiscard]] std::optional<Timer> Earliest() const;
   [[nodiscard]] std::size_t size() const { return timers_.size(); }
 
-  // The timers an entity implies (empty for kinds that have none).
-  [[nodiscard]] static std::vector<Timer> TimersOf(const Entity& entity);
+  // Appends the timers an entity implies (none for kinds that have none) to `out`.
+  static void AppendTimersOf(const Entity& entity, std::vector<Timer>& out);
 
  private:
   absl::btree_set<Timer> timers_;
