@@ -69,7 +69,8 @@ class Engine {
   // ---- Commands. Each is one transaction; on any error nothing changes. ----
 
   // Creates a schedule request and carries it as far as it can go now: Provisioned, Granted
-  // (future start), PendingApproval, or Revoked (remove/deactivate). Errors (code):
+  // (future start), PendingApproval, or Revoked (remove/deactivate). With is_validation_only
+  // every rule is evaluated and the would-be request returned, but nothing changes. Errors:
   // InvalidArgument (BadRequest, RoleAssignmentRequestPolicyValidationFailed,
   // ActiveDurationTooShort), NotFound (SubjectNotFound, RoleNotFound, ScopeNotFound,
   // RoleAssignmentDoesNotExist), PermissionDenied (AuthorizationFailed), AlreadyExists
@@ -78,7 +79,9 @@ class Engine {
   [[nodiscard]] absl::StatusOr<ScheduleRequest> Submit(const Caller& caller,
                                                        const RequestInput& input);
 
-  // An approver's decision on the current stage of a pending request. Errors: NotFound
+  // An approver's decision on the current stage of a pending request. The last approval
+  // provisions it at its start time; if it no longer applies (its eligibility ended meanwhile)
+  // the request ends Failed, which is returned as a value, not an error. Errors: NotFound
   // (ApprovalNotFound), PermissionDenied (NotAnApprover: not an approver, or the requester),
   // FailedPrecondition (ApprovalStageAlreadyDecided: not pending, or already decided by the
   // caller), InvalidArgument (justification required).
