@@ -189,3 +189,37 @@ TEST_F(AccessTest, AGroupIsOnboardedToPimByItsFirstRequestAndStaysSo) {
 
 }  // namespace
 }  // namespace pim::testing
+
+namespace pim::testing {
+namespace {
+
+// Managing privileged access groups: different groups carry different policies, e.g. stricter
+// ones for partners than for employees, for the same role.
+TEST_F(AccessTest, EachGroupHasItsOwnPolicy) {
+  const PrincipalId employees = AddGroup("helpdesk-employees", /*assignable=*/true);
+  const PrincipalId partners = AddGroup("helpdesk-partners", /*assignable=*/true);
+  const PrincipalId approver = AddUser("approver");
+  ASSERT_TRUE(MakeActive(employees, Helpdesk()).ok());
+  ASSERT_TRUE(MakeActive(partners, Helpdesk()).ok());
+  ASSERT_TRUE(MakeEligible(alice_, GroupTarget(employees, GroupAccess::kMember)).ok());
+  ASSERT_TRUE(MakeEligible(alice_, GroupTarget(partners, GroupAccess::kMember)).ok());
+  Policy strict = engine_->EffectivePolicy(GroupTarget(partners, GroupAccess::kMember));
+  strict.approval.is_approval_required = true;
+  strict.approval.stages.front().primary_approvers = {{ApproverKind::kUser, approver.str(), ""}};
+  ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), strict).ok());
+
+  auto via_partners = Activate(alice_, GroupTarget(partners, GroupAccess::kMember));
+  ASSERT_TRUE(via_partners.ok()) << via_partners.status();
+  EXPECT_EQ(via_partners->status, RequestStatus::kPendingApproval);
+  EXPECT_FALSE(Holds(alice_, Helpdesk()));
+  auto via_employees = Activate(alice_, GroupTarget(employees, GroupAccess::kMember));
+  ASSERT_TRUE(via_employees.ok()) << via_employees.status();
+  EXPECT_EQ(via_employees->status, RequestStatus::kProvisioned);
+  EXPECT_EQ(engine_->Check(alice_.str(), Helpdesk()).via_group, employees.str());
+  // The owner policy of the same group is untouched.
+  EXPECT_FALSE(engine_->EffectivePolicy(GroupTarget(partners, GroupAccess::kOwner))
+                   .approval.is_approval_required);
+}
+
+}  // namespace
+}  // namespace pim::testing
