@@ -172,7 +172,9 @@ absl::Status Engine::RunDueLocked(absl::Time now) {
 
 absl::Status Engine::FireTimer(const Timer& timer) {
   ChangeSet changes(state_, timer.due, kSystemActor);
-  if (const Schedule* found = state_.FindSchedule(timer.key)) {
+  const bool about_request =
+      timer.kind == TimerKind::kApprovalTimeout || timer.kind == TimerKind::kPurgeCanceledRequest;
+  if (const Schedule* found = about_request ? nullptr : state_.FindSchedule(timer.key)) {
     Schedule s = *found;
     s.modified = timer.due;
     switch (timer.kind) {
@@ -212,9 +214,18 @@ absl::Status Engine::FireTimer(const Timer& timer) {
         changes.Erase(EntityKind::kSchedule, s.id.str());
         break;
       case TimerKind::kApprovalTimeout:
+      case TimerKind::kPurgeCanceledRequest:
         break;
     }
-  } else if (const ScheduleRequest* found_request = state_.FindRequest(timer.key);
+  } else if (const ScheduleRequest* canceled =
+                 about_request ? state_.FindRequest(timer.key) : nullptr;
+             canceled != nullptr && timer.kind == TimerKind::kPurgeCanceledRequest &&
+             canceled->status == RequestStatus::kCanceled) {
+    changes.BeginRecord("request.purged",
+                        absl::StrCat("canceled request ", canceled->id.str(), " purged"));
+    changes.Erase(EntityKind::kRequest, canceled->id.str());
+  } else if (const ScheduleRequest* found_request =
+                 about_request ? state_.FindRequest(timer.key) : nullptr;
              found_request != nullptr && timer.kind == TimerKind::kApprovalTimeout) {
     ScheduleRequest r = *found_request;
     for (auto& stage : r.approval->stages) {

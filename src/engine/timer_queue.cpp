@@ -32,6 +32,10 @@ void TimerQueue::AppendTimersOf(const Entity& entity, std::vector<Timer>& out) {
         break;
     }
   } else if (const auto* r = std::get_if<ScheduleRequest>(&entity)) {
+    if (r->status == RequestStatus::kCanceled && r->completed) {
+      out.push_back(Timer{*r->completed + kCanceledRequestRetention,
+                          TimerKind::kPurgeCanceledRequest, r->id.str()});
+    }
     if (r->status == RequestStatus::kPendingApproval && r->approval) {
       for (const auto& stage : r->approval->stages) {
         if (stage.status == StageStatus::kInProgress && stage.started) {

@@ -1,6 +1,7 @@
 // The scheduler's timers, derived from entities (the schedule and request rows are the
 // persisted timers): a scheduled start, an end, the 14-day and 1-day expiry notices, the purge
-// of an expired schedule after its 30-day renewal window, and an approval stage's timeout.
+// of an expired schedule after its 30-day renewal window, an approval stage's timeout, and the
+// purge of a canceled request 30 days later.
 // Re-derived at start-up, so whatever fell due while the process was down fires first.
 // Thread-compatible.
 #pragma once
@@ -19,13 +20,16 @@ namespace pim {
 inline constexpr absl::Duration kExpiryNoticeFirst = absl::Hours(24 * 14);
 inline constexpr absl::Duration kExpiryNoticeLast = absl::Hours(24);
 inline constexpr absl::Duration kRenewalWindow = absl::Hours(24 * 30);
+// A canceled request is purged this long after it was canceled (Graph's documented behaviour).
+inline constexpr absl::Duration kCanceledRequestRetention = absl::Hours(24 * 30);
 
 enum class TimerKind {
   kScheduleStart,
   kScheduleEnd,
   kExpiryNotice,
   kPurgeExpired,
-  kApprovalTimeout
+  kApprovalTimeout,
+  kPurgeCanceledRequest
 };
 
 struct Timer {

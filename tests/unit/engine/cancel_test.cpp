@@ -180,3 +180,24 @@ TEST_F(CancelTest, UnknownRequestIsNotFound) {
 
 }  // namespace
 }  // namespace pim::testing
+
+namespace pim::testing {
+namespace {
+
+TEST_F(CancelTest, ACanceledRequestIsPurgedThirtyDaysLater) {
+  auto pending = Activate(alice_, Helpdesk());
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  ASSERT_TRUE(engine_->Cancel(User(alice_), pending->id).ok());
+  clock_.Advance(absl::Hours(24 * 30) - absl::Nanoseconds(1));
+  EXPECT_TRUE(engine_->GetRequest(pending->id).has_value());
+  clock_.Advance(absl::Nanoseconds(1));
+  EXPECT_FALSE(engine_->GetRequest(pending->id).has_value());
+  // The change log keeps the request's history.
+  auto changes = store_->ReadChanges(0, 100000);
+  ASSERT_TRUE(changes.ok());
+  EXPECT_EQ(changes->back().event, "request.purged");
+  EXPECT_EQ(changes->back().at, T0() + absl::Hours(24 * 30));
+}
+
+}  // namespace
+}  // namespace pim::testing
