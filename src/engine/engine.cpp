@@ -66,17 +66,14 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
   return engine;
 }
 
-absl::Status Engine::CommitLocked(ChangeSet& changes, bool enforce_last_admin) {
-  if (changes.empty()) return absl::OkStatus();
-
-  // Lock-out protection, judged on the state before and after the whole change. "Before"
-  // includes the instant just before: a schedule ending now still counted a moment ago.
-  const bool check_admins = internal::TouchesAdministratorRoles(state_, changes);
+absl::Status Engine::CheckLockOut(ChangeSet& changes, bool enforce_last_admin) {
+  if (!internal::TouchesAdministratorRoles(state_, changes)) return absl::OkStatus();
+  // Judged on the state before and after the whole change. "Before" includes the instant just
+  // before: a schedule ending now still counted a moment ago.
   const ChangeSet before_now(state_, changes.at(), changes.actor());
   const ChangeSet before_then(state_, changes.at() - absl::Nanoseconds(1), changes.actor());
   for (const std::string_view role :
        {role::kGlobalAdministrator, role::kPrivilegedRoleAdministrator}) {
-    if (!check_admins) break;
     auto before = internal::ActiveAdminHolders(before_now, role);
     const auto then = internal::ActiveAdminHolders(before_then, role);
     before.holders.insert(then.holders.begin(), then.holders.end());
@@ -99,6 +96,13 @@ absl::Status Engine::CommitLocked(ChangeSet& changes, bool enforce_last_admin) {
                           "without one when the last assignment ends.");
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status Engine::CommitLocked(ChangeSet& changes, bool enforce_last_admin) {
+  if (changes.empty()) return absl::OkStatus();
+
+  PIM_RETURN_IF_ERROR(CheckLockOut(changes, enforce_last_admin));
 
   Revision first = 0;
   {

@@ -39,7 +39,6 @@ inline constexpr std::string_view kApprovalAlreadyDecided = "ApprovalStageAlread
 inline constexpr std::string_view kNotAnApprover = "NotAnApprover";
 inline constexpr std::string_view kObjectExists = "ObjectAlreadyExists";
 inline constexpr std::string_view kObjectNotFound = "ObjectNotFound";
-inline constexpr std::string_view kObjectInUse = "ObjectInUse";
 inline constexpr std::string_view kInternal = "InternalServerError";
 inline constexpr std::string_view kUnavailable = "ServiceUnavailable";
 }  // namespace code

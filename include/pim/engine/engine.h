@@ -149,6 +149,10 @@ class Engine {
   // ever mutates it.
   absl::Status CommitLocked(ChangeSet& changes, bool enforce_last_admin)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The last active Global / Privileged Role Administrator: refuses the change when enforcing,
+  // otherwise (timers) appends alert records. Skipped when the change cannot touch them.
+  absl::Status CheckLockOut(ChangeSet& changes, bool enforce_last_admin)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status RunDueLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status FireTimer(const Timer& timer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Runs one command: fires due timers, lets `plan` stage changes, commits.
