@@ -326,6 +326,28 @@ PolicyId Engine::PolicyIdFor(const Target& target) const {
   return internal::PolicyIdFor(options_, target);
 }
 
+bool Engine::IsCurrentApprover(const PrincipalId& who, const RequestId& id) const {
+  absl::ReaderMutexLock read(&read_mu_);
+  const ScheduleRequest* request = state_.FindRequest(id.str());
+  if (request == nullptr || request->status != RequestStatus::kPendingApproval ||
+      !request->approval.has_value()) {
+    return false;
+  }
+  const internal::Context ctx{state_, index_, options_, ids_, clock_.Now()};
+  for (const ApprovalStage& stage : request->approval->stages) {
+    if (stage.status == StageStatus::kInProgress) {
+      return internal::IsApprover(ctx, stage, *request, who);
+    }
+  }
+  return false;
+}
+
+bool Engine::CanManage(const Caller& caller, const Target& target) const {
+  absl::ReaderMutexLock read(&read_mu_);
+  const internal::Context ctx{state_, index_, options_, ids_, clock_.Now()};
+  return internal::CanManage(ctx, caller, target);
+}
+
 void Engine::Read(const std::function<void(const State&)>& fn) const {
   absl::ReaderMutexLock read(&read_mu_);
   fn(state_);

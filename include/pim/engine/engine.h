@@ -138,6 +138,11 @@ class Engine {
   // The policy in force for `target` (stored, or the defaults).
   [[nodiscard]] Policy EffectivePolicy(const Target& target) const;
   [[nodiscard]] PolicyId PolicyIdFor(const Target& target) const;
+  // Whether `who` may decide the stage of request `id` that is in progress now (false when the
+  // request is unknown, not pending, or `who` is its requester).
+  [[nodiscard]] bool IsCurrentApprover(const PrincipalId& who, const RequestId& id) const;
+  // Whether `caller` may manage assignments and the policy of `target`.
+  [[nodiscard]] bool CanManage(const Caller& caller, const Target& target) const;
   // Runs `fn` with a consistent read-only view of the whole state.
   void Read(const std::function<void(const State&)>& fn) const;
 

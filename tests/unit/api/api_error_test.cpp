@@ -1,0 +1,50 @@
+#include "pim/api/api_error.h"
+
+#include "boost/json/parse.hpp"
+#include "gtest/gtest.h"
+#include "pim/domain/status.h"
+
+namespace pim::api {
+namespace {
+
+TEST(ApiErrorTest, CatalogueCodesAreBadRequestWhateverTheirCanonicalKind) {
+  EXPECT_EQ(HttpStatusFor(Error(absl::StatusCode::kNotFound, code::kRoleAssignmentDoesNotExist,
+                                "The Role assignment does not exist.")),
+            400);
+  EXPECT_EQ(HttpStatusFor(Error(absl::StatusCode::kAlreadyExists, code::kRoleAssignmentExists,
+                                "The Role assignment already exists.")),
+            400);
+  EXPECT_EQ(HttpStatusFor(Error(absl::StatusCode::kNotFound, code::kRequestNotFound, "x")), 404);
+  EXPECT_EQ(HttpStatusFor(absl::PermissionDeniedError("no")), 403);
+  EXPECT_EQ(HttpStatusFor(absl::ResourceExhaustedError("slow down")), 429);
+}
+
+TEST(ApiErrorTest, GraphBodyCarriesCodeMessageAndInnerError) {
+  HttpRequest http;
+  RequestContext ctx{http, "/v1.0/x", "", Caller::User("u"), "req-1", "client-1",
+                     absl::FromUnixSeconds(1714550405)};
+  const HttpResponse r = GraphError(
+      Error(absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed,
+            "The following policy rules failed: [\"MfaRule\"]"),
+      ctx);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Header("content-type"), "application/json");
+  const auto body = boost::json::parse(r.body).as_object();
+  const auto& error = body.at("error").as_object();
+  EXPECT_EQ(error.at("code"), "RoleAssignmentRequestPolicyValidationFailed");
+  EXPECT_EQ(error.at("message"), "The following policy rules failed: [\"MfaRule\"]");
+  EXPECT_EQ(error.at("innerError").at("date"), "2024-05-01T08:00:05");
+  EXPECT_EQ(error.at("innerError").at("request-id"), "req-1");
+  EXPECT_EQ(error.at("innerError").at("client-request-id"), "client-1");
+}
+
+TEST(ApiErrorTest, InternalErrorsDoNotLeakTheirText) {
+  const HttpResponse r = ArmError(absl::InternalError("sqlite: disk I/O error at /var/lib/pim"));
+  EXPECT_EQ(r.status, 500);
+  const auto error = boost::json::parse(r.body).at("error").as_object();
+  EXPECT_EQ(error.at("message"), "An internal error occurred.");
+  EXPECT_EQ(r.body.find("sqlite"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pim::api

@@ -1,0 +1,46 @@
+#include "pim/api/request_target.h"
+
+#include "gtest/gtest.h"
+#include "pim/domain/status.h"
+
+namespace pim::api {
+namespace {
+
+TEST(RequestTargetTest, CollapsesDuplicateSlashesAndSplitsTheQuery) {
+  auto t = ParseRequestTarget(
+      "//subscriptions/s1/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/"
+      "?api-version=2020-10-01&$filter=asTarget()");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->path,
+            "/subscriptions/s1/providers/Microsoft.Authorization/roleAssignmentScheduleRequests");
+  EXPECT_EQ(t->raw_query, "api-version=2020-10-01&$filter=asTarget()");
+}
+
+TEST(RequestTargetTest, DecodesThePathButLeavesTheQueryEncoded) {
+  auto t = ParseRequestTarget("/v1.0/roleManagement/directory/"
+                              "roleAssignmentScheduleRequests/filterByCurrentUser(on=%27principal%27)"
+                              "?$filter=status%20eq%20%27PendingApproval%27");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->path,
+            "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests/"
+            "filterByCurrentUser(on='principal')");
+  EXPECT_EQ(t->raw_query, "$filter=status%20eq%20%27PendingApproval%27");
+}
+
+TEST(RequestTargetTest, RootStaysRoot) {
+  auto t = ParseRequestTarget("/");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->path, "/");
+}
+
+TEST(RequestTargetTest, RefusesWhatIsNotAPlainPath) {
+  for (const char* bad : {"", "v1.0/users", "http://x/", "/a/%zz", "/a/%2", "/a/%00b", "/a/../b",
+                          "/a/./b", "/a/%2e%2e/b", "/a\tb"}) {
+    auto t = ParseRequestTarget(bad);
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(ErrorCodeOf(t.status()), code::kBadRequest) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace pim::api
