@@ -1,0 +1,55 @@
+// The front door of pimd's API: frames the path, assigns the request context, authenticates
+// the caller and dispatches to the surface that owns the path — Graph (/v1.0, /beta), ARM
+// (/.../providers/Microsoft.Authorization/..., /pim/v1/resources) or pim's own API
+// (/pim/v1/check, /pim/v1/watch, and /pim/v1/test/clock in test-clock mode). Errors are
+// answered in the format of the surface the path belongs to.
+//
+// Every response carries `X-Pim-Revision`: the engine revision after the request was served,
+// so a client can demand an answer at least that fresh later (check's minRevision).
+//
+// Thread-safe; Handle never throws.
+#pragma once
+
+#include <memory>
+
+#include "pim/api/api_options.h"
+#include "pim/api/arm/arm_api.h"
+#include "pim/api/authenticator.h"
+#include "pim/api/graph/graph_api.h"
+#include "pim/api/http.h"
+#include "pim/api/watch_feed.h"
+#include "pim/engine/clock.h"
+#include "pim/engine/engine.h"
+#include "pim/engine/manual_clock.h"
+#include "pim/engine/store.h"
+
+namespace pim::api {
+
+class ApiService {
+ public:
+  // `test_clock`, when given, is the engine's clock and enables /pim/v1/test/clock. All
+  // references must outlive the service.
+  ApiService(Engine& engine, Store& store, const Clock& clock, const Authenticator& authenticator,
+             ApiOptions options, ManualClock* test_clock = nullptr);
+
+  [[nodiscard]] HttpResponse Handle(const HttpRequest& request);
+
+  [[nodiscard]] const WatchFeed& watch_feed() const { return watch_; }
+
+ private:
+  HttpResponse HandlePim(const RequestContext& ctx);
+  HttpResponse Check(const RequestContext& ctx);
+  HttpResponse TestClock(const RequestContext& ctx);
+  HttpResponse Watch(const RequestContext& ctx);
+
+  Engine& engine_;
+  const Clock& clock_;
+  const Authenticator& authenticator_;
+  const ApiOptions options_;
+  ManualClock* const test_clock_;
+  GraphApi graph_;
+  ArmApi arm_;
+  WatchFeed watch_;
+};
+
+}  // namespace pim::api

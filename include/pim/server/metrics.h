@@ -1,0 +1,57 @@
+// pimd's Prometheus metrics: requests by route and status, latency histograms per route, open
+// connections and watch streams; the engine's revision, active grants and scheduler lag are
+// read at scrape time. Thread-safe.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/btree_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "pim/engine/engine.h"
+
+namespace pim::server {
+
+// A low-cardinality label for a request path: the surface and the last two segments that are
+// not ids, e.g. "graph roleAssignmentScheduleRequests/cancel", "arm roleEligibilitySchedules".
+[[nodiscard]] std::string RouteLabel(std::string_view path);
+
+class Metrics {
+ public:
+  void RecordRequest(const std::string& route, int status, absl::Duration latency);
+  void ConnectionOpened() { connections_.fetch_add(1); }
+  void ConnectionClosed() { connections_.fetch_sub(1); }
+  void ConnectionRefused() { refused_.fetch_add(1); }
+  void WatchOpened() { watches_.fetch_add(1); }
+  void WatchClosed() { watches_.fetch_sub(1); }
+  void RateLimited() { rate_limited_.fetch_add(1); }
+  [[nodiscard]] int connections() const { return connections_.load(); }
+  [[nodiscard]] int watches() const { return watches_.load(); }
+
+  // The exposition text (format 0.0.4).
+  [[nodiscard]] std::string Render(const Engine& engine, absl::Time now) const;
+
+  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+
+ private:
+  struct Histogram {
+    std::array<std::uint64_t, kBuckets.size()> counts{};  // per bucket, not cumulative
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  mutable absl::Mutex mu_;
+  absl::btree_map<std::pair<std::string, int>, std::uint64_t> requests_ ABSL_GUARDED_BY(mu_);
+  absl::btree_map<std::string, Histogram> latency_ ABSL_GUARDED_BY(mu_);
+  std::atomic<int> connections_{0};
+  std::atomic<std::uint64_t> refused_{0};
+  std::atomic<int> watches_{0};
+  std::atomic<std::uint64_t> rate_limited_{0};
+};
+
+}  // namespace pim::server

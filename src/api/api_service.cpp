@@ -1,0 +1,92 @@
+#include "pim/api/api_service.h"
+
+#include <exception>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "pim/api/api_error.h"
+#include "pim/api/request_target.h"
+#include "pim/domain/status.h"
+
+namespace pim::api {
+namespace {
+
+enum class Surface { kGraph, kArm, kPim };
+
+Surface SurfaceOf(std::string_view path) {
+  const absl::string_view p(path.data(), path.size());
+  if (absl::StartsWith(p, "/pim/v1/resources")) return Surface::kArm;
+  if (absl::StartsWith(p, "/pim/")) return Surface::kPim;
+  if (absl::StrContains(absl::AsciiStrToLower(p), "/providers/microsoft.authorization")) {
+    return Surface::kArm;
+  }
+  return Surface::kGraph;
+}
+
+HttpResponse ErrorFor(Surface surface, const absl::Status& status, const RequestContext& ctx) {
+  return surface == Surface::kArm ? ArmError(status) : GraphError(status, ctx);
+}
+
+}  // namespace
+
+ApiService::ApiService(Engine& engine, Store& store, const Clock& clock,
+                       const Authenticator& authenticator, ApiOptions options,
+                       ManualClock* test_clock)
+    : engine_(engine),
+      clock_(clock),
+      authenticator_(authenticator),
+      options_(std::move(options)),
+      test_clock_(test_clock),
+      graph_(engine, options_),
+      arm_(engine, options_),
+      watch_(engine, store) {}
+
+HttpResponse ApiService::Handle(const HttpRequest& request) {
+  std::string client_request_id(request.Header("client-request-id"));
+  if (client_request_id.empty() || client_request_id.size() > 128) {
+    client_request_id = request.request_id;
+  }
+  auto target = ParseRequestTarget(request.target);
+  RequestContext ctx{request,
+                     target.ok() ? target->path : std::string("/"),
+                     target.ok() ? target->raw_query : std::string(),
+                     Caller{},
+                     request.request_id,
+                     std::move(client_request_id),
+                     clock_.Now()};
+  const Surface surface = SurfaceOf(ctx.path);
+  HttpResponse response;
+  try {
+    if (!target.ok()) {
+      response = ErrorFor(surface, target.status(), ctx);
+    } else if (auto caller = authenticator_.Authenticate(request); !caller.ok()) {
+      response = ErrorFor(surface, caller.status(), ctx);
+      response.SetHeader("WWW-Authenticate", "Bearer");
+    } else {
+      ctx.caller = *std::move(caller);
+      std::optional<HttpResponse> served;
+      switch (surface) {
+        case Surface::kPim: served = HandlePim(ctx); break;
+        case Surface::kArm: served = arm_.Handle(ctx); break;
+        case Surface::kGraph: served = graph_.Handle(ctx); break;
+      }
+      response = served.has_value()
+                     ? std::move(*served)
+                     : ErrorFor(surface,
+                                Error(absl::StatusCode::kNotFound, code::kBadRequest,
+                                      "No such resource."),
+                                ctx);
+    }
+  } catch (const std::exception&) {
+    // Handlers do not throw; a library that did is a bug, answered without detail.
+    response = ErrorFor(surface, absl::InternalError("unexpected exception"), ctx);
+  }
+  response.SetHeader("request-id", ctx.request_id);
+  response.SetHeader("client-request-id", ctx.client_request_id);
+  response.SetHeader("X-Pim-Revision", absl::StrCat(engine_.revision()));
+  return response;
+}
+
+}  // namespace pim::api

@@ -1,0 +1,192 @@
+// pim's own API (docs/api.md): batched access checks, the change feed, and the test clock.
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "boost/json/value.hpp"
+#include "pim/api/api_error.h"
+#include "pim/api/api_service.h"
+#include "pim/domain/iso8601.h"
+#include "pim/domain/scope.h"
+#include "pim/domain/status.h"
+
+namespace pim::api {
+namespace {
+
+constexpr std::size_t kMaxChecksPerRequest = 1000;
+constexpr absl::Duration kMaxRevisionWait = absl::Seconds(2);
+
+absl::Status Bad(std::string message) {
+  return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
+}
+
+absl::StatusOr<boost::json::object> ParseObject(std::string_view body) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(body, ec);
+  if (ec || !v.is_object()) return Bad("The request body must be a JSON object.");
+  return std::move(v.as_object());
+}
+
+// A string member, "" when absent; an error when present but not a string.
+absl::StatusOr<std::string> StringMember(const boost::json::object& o, const char* name,
+                                         std::size_t index) {
+  const auto* v = o.if_contains(name);
+  if (v == nullptr || v->is_null()) return std::string();
+  if (!v->is_string()) return Bad(absl::StrCat("checks[", index, "].", name, " must be a string."));
+  return std::string(v->as_string());
+}
+
+// The last path segment of a role definition id given in full ARM form, or the id itself.
+std::string RoleGuid(std::string_view id) {
+  const std::size_t slash = id.rfind('/');
+  return std::string(slash == std::string_view::npos ? id : id.substr(slash + 1));
+}
+
+// One check item: {principalId, groupId + accessId} | {principalId, roleDefinitionId +
+// directoryScopeId} | {principalId, roleDefinitionId + scope}.
+absl::StatusOr<std::pair<std::string, Target>> ParseCheck(const boost::json::value& item,
+                                                          std::size_t i) {
+  if (!item.is_object()) return Bad(absl::StrCat("checks[", i, "] must be an object."));
+  const auto& o = item.as_object();
+  PIM_ASSIGN_OR_RETURN(std::string principal, StringMember(o, "principalId", i));
+  PIM_ASSIGN_OR_RETURN(const std::string group, StringMember(o, "groupId", i));
+  PIM_ASSIGN_OR_RETURN(const std::string access, StringMember(o, "accessId", i));
+  PIM_ASSIGN_OR_RETURN(const std::string role, StringMember(o, "roleDefinitionId", i));
+  PIM_ASSIGN_OR_RETURN(const std::string directory_scope, StringMember(o, "directoryScopeId", i));
+  PIM_ASSIGN_OR_RETURN(const std::string scope, StringMember(o, "scope", i));
+  if (principal.empty()) return Bad(absl::StrCat("checks[", i, "].principalId is required."));
+  const int kinds = static_cast<int>(!group.empty()) + static_cast<int>(!role.empty());
+  if (kinds != 1) {
+    return Bad(absl::StrCat("checks[", i, "] needs exactly one of groupId or roleDefinitionId."));
+  }
+  if (!group.empty()) {
+    const auto parsed = kGroupAccessNames.Parse(access.empty() ? "member" : access);
+    if (!parsed) return Bad(absl::StrCat("checks[", i, "].accessId must be member or owner."));
+    return std::pair{std::move(principal), GroupTarget(PrincipalId(group), *parsed)};
+  }
+  if (!directory_scope.empty() && !scope.empty()) {
+    return Bad(absl::StrCat("checks[", i, "] takes directoryScopeId or scope, not both."));
+  }
+  if (!scope.empty()) {
+    PIM_RETURN_IF_ERROR(ClassifyScope(scope).status());
+    return std::pair{std::move(principal), ResourceRoleTarget(RoleGuid(role), CanonicalScope(scope))};
+  }
+  return std::pair{std::move(principal),
+                   DirectoryRoleTarget(role, directory_scope.empty() ? "/" : directory_scope)};
+}
+
+HttpResponse JsonResponse(int status, const boost::json::object& body) {
+  return HttpResponse::Json(status, boost::json::serialize(body));
+}
+
+}  // namespace
+
+HttpResponse ApiService::HandlePim(const RequestContext& ctx) {
+  const std::string_view method = ctx.http.method;
+  if (ctx.path == "/pim/v1/check") {
+    if (method != "POST") {
+      return GraphError(Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
+                              "check takes POST."), ctx);
+    }
+    return Check(ctx);
+  }
+  if (ctx.path == "/pim/v1/watch") {
+    if (method != "GET") {
+      return GraphError(Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
+                              "watch takes GET."), ctx);
+    }
+    return Watch(ctx);
+  }
+  if (ctx.path == "/pim/v1/test/clock" && test_clock_ != nullptr) return TestClock(ctx);
+  return GraphError(Error(absl::StatusCode::kNotFound, code::kBadRequest, "No such resource."),
+                    ctx);
+}
+
+HttpResponse ApiService::Check(const RequestContext& ctx) {
+  auto body = ParseObject(ctx.http.body);
+  if (!body.ok()) return GraphError(body.status(), ctx);
+  const auto* checks = body->if_contains("checks");
+  if (checks == nullptr || !checks->is_array() || checks->as_array().empty()) {
+    return GraphError(Bad("\"checks\" must be a non-empty array."), ctx);
+  }
+  if (checks->as_array().size() > kMaxChecksPerRequest) {
+    return GraphError(Bad(absl::StrCat("At most ", kMaxChecksPerRequest, " checks per request.")),
+                      ctx);
+  }
+  if (const auto* min = body->if_contains("minRevision"); min != nullptr && !min->is_null()) {
+    if (!min->is_int64() || min->as_int64() < 0) {
+      return GraphError(Bad("\"minRevision\" must be a non-negative integer."), ctx);
+    }
+    if (engine_.AwaitRevision(min->as_int64(), kMaxRevisionWait) < min->as_int64()) {
+      return GraphError(Error(absl::StatusCode::kUnavailable, code::kUnavailable,
+                              "This server has not reached the requested revision yet; retry."),
+                        ctx);
+    }
+  }
+  std::vector<std::pair<std::string, Target>> items;
+  items.reserve(checks->as_array().size());
+  for (std::size_t i = 0; i < checks->as_array().size(); ++i) {
+    auto item = ParseCheck(checks->as_array()[i], i);
+    if (!item.ok()) return GraphError(item.status(), ctx);
+    items.push_back(*std::move(item));
+  }
+  boost::json::array results;
+  Revision revision = 0;
+  for (const auto& [principal, target] : items) {
+    const CheckAnswer a = engine_.Check(principal, target);
+    revision = std::max(revision, a.revision);
+    results.push_back(boost::json::object{
+        {"allowed", a.allowed},
+        {"grantedBy", a.granted_by.empty() ? boost::json::value() : boost::json::value(a.granted_by)},
+        {"viaGroupId", a.via_group.empty() ? boost::json::value() : boost::json::value(a.via_group)},
+        {"until", a.until ? boost::json::value(FormatDateTime(*a.until)) : boost::json::value()}});
+  }
+  return JsonResponse(200, {{"revision", revision}, {"results", std::move(results)}});
+}
+
+HttpResponse ApiService::Watch(const RequestContext& ctx) {
+  auto start = watch_.StartRevision(ctx);
+  if (!start.ok()) return GraphError(start.status(), ctx);
+  HttpResponse response;
+  response.status = 200;
+  response.SetHeader("Content-Type", "text/event-stream");
+  response.SetHeader("Cache-Control", "no-store");
+  response.stream_after = *start;
+  return response;
+}
+
+HttpResponse ApiService::TestClock(const RequestContext& ctx) {
+  if (ctx.http.method == "POST") {
+    auto body = ParseObject(ctx.http.body);
+    if (!body.ok()) return GraphError(body.status(), ctx);
+    const auto* now = body->if_contains("now");
+    const auto* advance = body->if_contains("advance");
+    if ((now == nullptr) == (advance == nullptr)) {
+      return GraphError(Bad("Send exactly one of \"now\" (date-time) or \"advance\" (duration)."),
+                        ctx);
+    }
+    const auto* text = now != nullptr ? now : advance;
+    if (!text->is_string()) return GraphError(Bad("The value must be a string."), ctx);
+    const std::string_view value = text->as_string();
+    if (now != nullptr) {
+      auto t = ParseDateTime(value);
+      if (!t.ok()) return GraphError(t.status(), ctx);
+      if (*t < test_clock_->Now()) return GraphError(Bad("The test clock never moves back."), ctx);
+      test_clock_->SetTime(*t);
+    } else {
+      auto d = ParseIsoDuration(value);
+      if (!d.ok()) return GraphError(d.status(), ctx);
+      if (*d < absl::ZeroDuration()) return GraphError(Bad("The test clock never moves back."), ctx);
+      test_clock_->Advance(*d);
+    }
+    // Fire what fell due before answering, so the caller sees its effects at once.
+    if (auto fired = engine_.RunDue(); !fired.ok()) return GraphError(fired, ctx);
+  } else if (ctx.http.method != "GET") {
+    return GraphError(Bad("The test clock takes GET or POST."), ctx);
+  }
+  return JsonResponse(200, {{"now", FormatDateTime(test_clock_->Now())}});
+}
+
+}  // namespace pim::api

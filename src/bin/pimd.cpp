@@ -1,0 +1,203 @@
+// pimd: the one wiring file. Chooses the concrete store (SQLite), clock (system, or the test
+// clock), authenticator (static tokens until #4) and server, then serves until SIGINT/SIGTERM.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "boost/json/serialize.hpp"
+#include "pim/api/api_service.h"
+#include "pim/api/static_token_authenticator.h"
+#include "pim/domain/iso8601.h"
+#include "pim/engine/engine.h"
+#include "pim/engine/manual_clock.h"
+#include "pim/engine/scheduler_thread.h"
+#include "pim/server/demo_directory.h"
+#include "pim/server/http_server.h"
+#include "pim/server/json_log.h"
+#include "pim/server/metrics.h"
+#include "pim/server/pimd_config.h"
+#include "pim/server/self_signed.h"
+#include "pim/store/sqlite_store.h"
+
+namespace {
+
+using pim::server::LogJson;
+using pim::server::LogLevel;
+
+int Fail(const std::string& what, const absl::Status& status) {
+  LogJson(LogLevel::kError, "pimd.startFailed",
+          {{"step", what}, {"error", std::string(status.message())}});
+  std::fprintf(stderr, "pimd: %s: %s\n", what.c_str(), std::string(status.message()).c_str());
+  return 1;
+}
+
+absl::Status EnsurePrivateDirectory(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::PermissionDeniedError(absl::StrCat("cannot create ", dir));
+  if (::chmod(dir.c_str(), 0700) != 0) {
+    return absl::PermissionDeniedError(absl::StrCat("cannot restrict ", dir, " to its owner"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteTokensFile(const std::string& path,
+                             const std::vector<pim::api::StaticToken>& tokens) {
+  boost::json::array list;
+  for (const auto& t : tokens) {
+    list.push_back(boost::json::object{{"token", t.token},
+                                       {"principalId", t.principal_id},
+                                       {"mfa", t.mfa}});
+  }
+  const std::string text =
+      boost::json::serialize(boost::json::object{{"tokens", std::move(list)}}) + "\n";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::PermissionDeniedError(absl::StrCat("cannot create ", path));
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  return ok ? absl::OkStatus() : absl::UnavailableError(absl::StrCat("cannot write ", path));
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  const pim::server::ParsedCommandLine parsed = pim::server::ParsePimdCommandLine(argc, argv);
+  if (!parsed.run) {
+    std::fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
+    return parsed.exit_code;
+  }
+  // Everything pimd creates (database, WAL, keys, tokens) is private to its user unless it
+  // says otherwise (the CA certificate is made readable on purpose).
+  ::umask(077);
+  pim::server::PimdConfig config = parsed.config;
+  if (auto s = pim::server::ValidatePimdConfig(config); !s.ok()) return Fail("configuration", s);
+
+  // Signals are handled by sigwait below; every thread started from here on inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  if (auto s = EnsurePrivateDirectory(config.data_dir); !s.ok()) return Fail("data directory", s);
+
+  pim::SystemClock system_clock;
+  std::unique_ptr<pim::ManualClock> test_clock;
+  pim::Clock* clock = &system_clock;
+  if (config.test_clock) {
+    absl::Time start = system_clock.Now();
+    if (!config.test_clock_start.empty()) {
+      auto t = pim::ParseDateTime(config.test_clock_start);
+      if (!t.ok()) return Fail("--test-clock-start", t.status());
+      start = *t;
+    }
+    test_clock = std::make_unique<pim::ManualClock>(start);
+    clock = test_clock.get();
+    LogJson(LogLevel::kWarning, "pimd.testClock",
+            {{"message",
+              "TEST CLOCK MODE: time moves only through POST /pim/v1/test/clock. Never use this "
+              "in production."},
+             {"now", pim::FormatDateTime(start)}});
+  }
+
+  auto store = pim::SqliteStore::Open(config.data_dir + "/pim.db");
+  if (!store.ok()) return Fail("database", store.status());
+  pim::RandomIdGenerator ids;
+  auto engine = pim::Engine::Open(**store, *clock, ids, pim::EngineOptions{config.tenant_id});
+  if (!engine.ok()) return Fail("engine", engine.status());
+
+  if (config.demo && !pim::server::demo::IsSeeded(**engine)) {
+    if (auto s = pim::server::demo::Seed(**engine, *clock); !s.ok()) return Fail("demo", s);
+    LogJson(LogLevel::kInfo, "pimd.demoSeeded");
+  }
+  if (config.demo && !std::filesystem::exists(config.tokens_file)) {
+    if (auto s = WriteTokensFile(config.tokens_file, pim::server::demo::MakeTokens()); !s.ok()) {
+      return Fail("tokens file", s);
+    }
+  }
+  auto tokens_text = ReadFile(config.tokens_file);
+  if (!tokens_text.ok()) {
+    return Fail("tokens file", absl::NotFoundError(absl::StrCat(
+                                   "no tokens file at ", config.tokens_file,
+                                   "; start with --demo or write one (docs/operations.md)")));
+  }
+  auto tokens = pim::api::StaticTokenAuthenticator::ParseFile(*tokens_text);
+  if (!tokens.ok()) return Fail("tokens file", tokens.status());
+  auto authenticator = pim::api::StaticTokenAuthenticator::Create(*tokens, *clock);
+  if (!authenticator.ok()) return Fail("tokens file", authenticator.status());
+
+  std::string ca_file;
+  if (config.server.tls && config.server.certificate_file.empty()) {
+    auto files = pim::server::EnsureSelfSignedCertificate(config.data_dir + "/tls",
+                                                          config.tls_hostnames, system_clock);
+    if (!files.ok()) return Fail("TLS certificate", files.status());
+    config.server.certificate_file = files->certificate_file;
+    config.server.private_key_file = files->private_key_file;
+    ca_file = files->ca_file;
+  }
+
+  pim::SchedulerThread scheduler(**engine, *clock);
+  (*engine)->SetTimerListener([&scheduler] { scheduler.Wake(); });
+  int clock_listener = -1;
+  if (test_clock) clock_listener = test_clock->AddListener([&](absl::Time) { scheduler.Wake(); });
+
+  pim::api::ApiService api(**engine, **store, *clock, *authenticator,
+                           pim::api::ApiOptions{config.tenant_id}, test_clock.get());
+  pim::server::Metrics metrics;
+  auto server = pim::server::HttpServer::Start(
+      config.server, [&api](const pim::api::HttpRequest& r) { return api.Handle(r); }, **engine,
+      api.watch_feed(), metrics, system_clock);
+  if (!server.ok()) return Fail("listen", server.status());
+  (*server)->SetReady(true);
+
+  const std::string host =
+      config.server.listen_address.find(':') != std::string::npos
+          ? absl::StrCat("[", config.server.listen_address, "]")
+          : (config.server.listen_address == "127.0.0.1" ? std::string("localhost")
+                                                         : config.server.listen_address);
+  const std::string url = absl::StrCat(config.server.tls ? "https://" : "http://", host, ":",
+                                       (*server)->port());
+  LogJson(LogLevel::kInfo, "pimd.listening",
+          {{"url", url}, {"dataDir", config.data_dir}, {"revision", (*engine)->revision()}});
+  std::printf("pimd: listening on %s\n", url.c_str());
+  if (!ca_file.empty()) std::printf("pimd: TLS CA certificate (trust this): %s\n", ca_file.c_str());
+  std::printf("pimd: bearer tokens: %s\n", config.tokens_file.c_str());
+  if (config.demo) {
+    std::printf("pimd: demo tenant:\n%s", pim::server::demo::Describe().c_str());
+    std::printf(
+        "pimd: try   TOKEN=$(jq -r '.tokens[1].token' %s)\n"
+        "            curl --cacert %s -H \"Authorization: Bearer $TOKEN\" \\\n"
+        "              '%s/v1.0/roleManagement/directory/roleEligibilitySchedules/"
+        "filterByCurrentUser(on=%%27principal%%27)'\n",
+        config.tokens_file.c_str(), ca_file.empty() ? "<ca.pem>" : ca_file.c_str(), url.c_str());
+  }
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  LogJson(LogLevel::kInfo, "pimd.stopping", {{"signal", signal_number}});
+  (*server)->SetReady(false);
+  (*server)->Stop();
+  if (clock_listener >= 0) test_clock->RemoveListener(clock_listener);
+  (*engine)->SetTimerListener(nullptr);
+  return 0;
+}

@@ -1,0 +1,496 @@
+#include "pim/server/http_server.h"
+
+#include <openssl/rand.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/ssl.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/strand.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
+#include "boost/beast/ssl.hpp"
+#include "boost/json/object.hpp"
+#include "boost/json/serialize.hpp"
+#include "pim/server/json_log.h"
+#include "pim/server/rate_limiter.h"
+
+namespace pim::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::chrono::steady_clock::duration Chrono(absl::Duration d) {
+  return absl::ToChronoNanoseconds(d);
+}
+
+std::string NewRequestId() {
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof(b)) != 1) return "00000000-0000-4000-8000-000000000000";
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  return absl::StrFormat("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+                         b[12], b[13], b[14], b[15]);
+}
+
+// A Host header we are willing to echo into absolute links: host[:port], no odd characters.
+bool IsSafeHost(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  for (const char c : host) {
+    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
+          c == ':' || c == '[' || c == ']')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+api::HttpResponse PlainJson(int status, std::string body) {
+  return api::HttpResponse::Json(status, std::move(body));
+}
+
+// An error raised by the server itself (limits, health), in Graph's envelope: pimd's clients
+// all parse it.
+api::HttpResponse ServerError(int status, std::string_view code, std::string_view message) {
+  boost::json::object error{{"code", code}, {"message", message}};
+  return PlainJson(status, boost::json::serialize(boost::json::object{{"error", error}}));
+}
+
+// Wakes every open watch stream when the engine's revision moves. One thread for all streams:
+// it waits on the engine (no polling) and posts a wake-up to each stream's own executor.
+class WatchHub {
+ public:
+  explicit WatchHub(const Engine& engine) : engine_(engine), thread_([this] { Run(); }) {}
+  ~WatchHub() {
+    stop_.store(true);
+    thread_.join();
+  }
+  int Register(std::function<void()> wake) {
+    absl::MutexLock lock(&mu_);
+    const int id = next_id_++;
+    streams_.emplace(id, std::move(wake));
+    return id;
+  }
+  void Unregister(int id) {
+    absl::MutexLock lock(&mu_);
+    streams_.erase(id);
+  }
+
+ private:
+  void Run() {
+    Revision seen = engine_.revision();
+    while (!stop_.load()) {
+      const Revision now = engine_.AwaitRevision(seen + 1, absl::Milliseconds(200));
+      if (now <= seen) continue;
+      seen = now;
+      absl::MutexLock lock(&mu_);
+      for (const auto& [id, wake] : streams_) wake();
+    }
+  }
+
+  const Engine& engine_;
+  std::atomic<bool> stop_{false};
+  absl::Mutex mu_;
+  absl::flat_hash_map<int, std::function<void()>> streams_ ABSL_GUARDED_BY(mu_);
+  int next_id_ ABSL_GUARDED_BY(mu_) = 0;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(const ServerOptions& o, Handler h, const Engine& e, const api::WatchFeed& w, Metrics& m,
+       const Clock& c)
+      : options(o),
+        handler(std::move(h)),
+        engine(e),
+        watch(w),
+        metrics(m),
+        wall_clock(c),
+        limiter(o.rate_limit_per_second, o.rate_limit_burst),
+        hub(e),
+        ssl_context(ssl::context::tls_server),
+        acceptor(ioc) {}
+
+  void Accept();
+  template <typename Stream>
+  void StartSession(Stream stream, std::string remote);
+  // Serves what the server answers itself; nullopt for everything else.
+  std::optional<api::HttpResponse> ServeBuiltIn(const api::HttpRequest& request);
+
+  const ServerOptions options;
+  const Handler handler;
+  const Engine& engine;
+  const api::WatchFeed& watch;
+  Metrics& metrics;
+  const Clock& wall_clock;
+  RateLimiter limiter;
+  std::atomic<bool> ready{false};
+  std::atomic<bool> stopped{false};
+  // Destroyed after the I/O context, whose pending handlers own sessions that use them.
+  WatchHub hub;
+  ssl::context ssl_context;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  std::uint16_t bound_port = 0;
+  std::vector<std::thread> threads;
+};
+
+namespace {
+
+// One connection. `Stream` is beast::tcp_stream or ssl::stream<beast::tcp_stream>.
+template <typename Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(HttpServer::Impl& server, Stream stream, std::string remote)
+      : server_(server),
+        stream_(std::move(stream)),
+        remote_(std::move(remote)),
+        timer_(stream_.get_executor()) {
+    server_.metrics.ConnectionOpened();
+  }
+  ~Session() {
+    if (watch_id_ >= 0) {
+      server_.hub.Unregister(watch_id_);
+      server_.metrics.WatchClosed();
+    }
+    server_.metrics.ConnectionClosed();
+  }
+
+  void Run() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(Chrono(server_.options.read_timeout));
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (!ec) self->Read(true);
+                              });
+    } else {
+      Read(true);
+    }
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  void Read(bool first) {
+    parser_.emplace();
+    parser_->header_limit(server_.options.max_header_bytes);
+    parser_->body_limit(server_.options.max_body_bytes);
+    beast::get_lowest_layer(stream_).expires_after(
+        Chrono(first ? server_.options.read_timeout : server_.options.idle_timeout));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->OnRead(ec);
+                     });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::eof ||
+        ec == net::error::connection_reset) {
+      return Close();
+    }
+    if (ec == http::error::body_limit) {
+      return Reply(ServerError(413, "RequestEntityTooLarge",
+                               absl::StrCat("The request body exceeds ",
+                                            server_.options.max_body_bytes, " bytes.")),
+                   false);
+    }
+    if (ec == http::error::header_limit) {
+      return Reply(ServerError(431, "RequestHeaderFieldsTooLarge",
+                               absl::StrCat("The request header exceeds ",
+                                            server_.options.max_header_bytes, " bytes.")),
+                   false);
+    }
+    if (ec) return Reply(ServerError(400, "BadRequest", "Malformed HTTP request."), false);
+
+    const absl::Time started = server_.wall_clock.Now();
+    auto& req = parser_->get();
+    api::HttpRequest request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    for (const auto& field : req) {
+      request.headers.emplace_back(absl::AsciiStrToLower(absl::string_view(
+                                       field.name_string().data(), field.name_string().size())),
+                                   std::string(field.value()));
+    }
+    request.body = std::move(req.body());
+    request.remote_address = remote_;
+    request.request_id = NewRequestId();
+    const std::string_view host(req[http::field::host].data(), req[http::field::host].size());
+    request.base_url = !server_.options.public_url.empty()
+                           ? server_.options.public_url
+                           : absl::StrCat(kTls ? "https://" : "http://",
+                                          IsSafeHost(host)
+                                              ? std::string(host)
+                                              : absl::StrCat(server_.options.listen_address, ":",
+                                                             server_.bound_port));
+    const bool keep_alive = req.keep_alive();
+
+    api::HttpResponse response;
+    if (auto built_in = server_.ServeBuiltIn(request)) {
+      response = std::move(*built_in);
+    } else {
+      const std::string_view credential = request.Header("authorization");
+      const std::string key = credential.empty()
+                                  ? absl::StrCat("addr:", remote_)
+                                  : absl::StrCat("cred:", absl::Hash<std::string_view>{}(credential));
+      const absl::Duration wait = server_.limiter.Take(key, started);
+      if (wait > absl::ZeroDuration()) {
+        server_.metrics.RateLimited();
+        response = ServerError(429, "TooManyRequests", "Too many requests; retry later.");
+        response.SetHeader("Retry-After",
+                           absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(
+                                                                 wait, absl::Seconds(1))))));
+      } else {
+        response = server_.handler(request);
+      }
+    }
+    const std::string route = RouteLabel(request.target.substr(0, request.target.find('?')));
+    server_.metrics.RecordRequest(route, response.status, server_.wall_clock.Now() - started);
+    LogJson(LogLevel::kInfo, "http.request",
+            {{"requestId", request.request_id},
+             {"method", request.method},
+             {"route", route},
+             {"status", response.status},
+             {"durationMs", absl::ToDoubleMilliseconds(server_.wall_clock.Now() - started)},
+             {"remote", remote_}});
+    if (response.stream_after.has_value() && response.status == 200) {
+      return StartWatch(std::move(response));
+    }
+    Reply(std::move(response), keep_alive);
+  }
+
+  void Reply(api::HttpResponse response, bool keep_alive) {
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->result(static_cast<unsigned>(response.status));
+    res->version(11);
+    res->set(http::field::server, "pimd");
+    for (auto& [name, value] : response.headers) res->set(name, value);
+    res->body() = std::move(response.body);
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(Chrono(server_.options.write_timeout));
+    http::async_write(stream_, *res,
+                      [self = this->shared_from_this(), res, keep_alive](beast::error_code ec,
+                                                                          std::size_t) {
+                        if (ec || !keep_alive) return self->Close();
+                        self->Read(false);
+                      });
+  }
+
+  // ---- watch: Server-Sent Events until the client leaves or must resynchronise ----
+
+  void StartWatch(api::HttpResponse response) {
+    if (server_.metrics.watches() >= server_.options.max_watch_streams) {
+      return Reply(ServerError(503, "ServiceUnavailable", "Too many watch streams; retry later."),
+                   false);
+    }
+    server_.metrics.WatchOpened();
+    cursor_ = *response.stream_after;
+    std::weak_ptr<Session> weak = this->shared_from_this();
+    auto executor = timer_.get_executor();
+    watch_id_ = server_.hub.Register([weak, executor] {
+      net::post(executor, [weak] {
+        if (auto self = weak.lock()) self->timer_.cancel();
+      });
+    });
+    std::string head = absl::StrCat("HTTP/1.1 200 OK\r\nServer: pimd\r\nConnection: close\r\n");
+    for (const auto& [name, value] : response.headers) {
+      absl::StrAppend(&head, name, ": ", value, "\r\n");
+    }
+    head += "\r\n";
+    Send(std::move(head));
+  }
+
+  // Writes `text`, then looks for more events.
+  void Send(std::string text) {
+    auto buffer = std::make_shared<std::string>(std::move(text));
+    beast::get_lowest_layer(stream_).expires_after(Chrono(server_.options.write_timeout));
+    net::async_write(stream_, net::buffer(*buffer),
+                     [self = this->shared_from_this(), buffer](beast::error_code ec, std::size_t) {
+                       if (ec || self->resync_) return self->Close();
+                       self->Pump();
+                     });
+  }
+
+  void Pump() {
+    auto batch = server_.watch.Next(cursor_, 500);
+    if (!batch.ok()) return Close();
+    if (!batch->text.empty()) {
+      cursor_ = batch->last;
+      resync_ = batch->resync;
+      return Send(std::move(batch->text));
+    }
+    // Nothing new: wait for the hub's wake-up or the heartbeat, whichever comes first.
+    beast::get_lowest_layer(stream_).expires_never();
+    timer_.expires_after(Chrono(server_.options.watch_heartbeat));
+    timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (self->server_.stopped.load()) return self->Close();
+      if (ec == net::error::operation_aborted) return self->Pump();
+      self->Send(api::WatchFeed::Heartbeat());
+    });
+    // A change that landed between Next() and arming the timer must not wait for a heartbeat.
+    if (server_.engine.revision() > cursor_) timer_.cancel();
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    timer_.cancel();
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    } else {
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    }
+  }
+
+  HttpServer::Impl& server_;
+  Stream stream_;
+  const std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  net::steady_timer timer_;
+  int watch_id_ = -1;
+  Revision cursor_ = 0;
+  bool resync_ = false;
+};
+
+}  // namespace
+
+std::optional<api::HttpResponse> HttpServer::Impl::ServeBuiltIn(const api::HttpRequest& request) {
+  const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+  if (path != "/healthz" && path != "/readyz" && path != "/metrics") return std::nullopt;
+  if (request.method != "GET" && request.method != "HEAD") {
+    return ServerError(405, "MethodNotAllowed", "Use GET.");
+  }
+  if (path == "/healthz") return PlainJson(200, R"({"status":"ok"})");
+  if (path == "/readyz") {
+    return ready.load() ? PlainJson(200, R"({"status":"ready"})")
+                        : PlainJson(503, R"({"status":"starting"})");
+  }
+  api::HttpResponse r;
+  r.status = 200;
+  r.SetHeader("Content-Type", "text/plain; version=0.0.4");
+  r.body = metrics.Render(engine, wall_clock.Now());
+  return r;
+}
+
+template <typename Stream>
+void HttpServer::Impl::StartSession(Stream stream, std::string remote) {
+  std::make_shared<Session<Stream>>(*this, std::move(stream), std::move(remote))->Run();
+}
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!stopped.load()) Accept();
+      return;
+    }
+    if (metrics.connections() >= options.max_connections) {
+      metrics.ConnectionRefused();
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      beast::error_code remote_ec;
+      const auto endpoint = socket.remote_endpoint(remote_ec);
+      std::string remote = remote_ec ? "unknown" : endpoint.address().to_string();
+      socket.set_option(tcp::no_delay(true), remote_ec);
+      if (options.tls) {
+        StartSession(ssl::stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)),
+                                                    ssl_context),
+                     std::move(remote));
+      } else {
+        StartSession(beast::tcp_stream(std::move(socket)), std::move(remote));
+      }
+    }
+    Accept();
+  });
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& options,
+                                                              Handler handler,
+                                                              const Engine& engine,
+                                                              const api::WatchFeed& watch,
+                                                              Metrics& metrics,
+                                                              const Clock& wall_clock) {
+  beast::error_code ec;
+  const auto address = net::ip::make_address(options.listen_address, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen address '", options.listen_address, "' is not an IP address"));
+  }
+  if (!options.tls && !address.is_loopback()) {
+    return absl::InvalidArgumentError("plain HTTP is only allowed on a loopback address");
+  }
+  auto impl = std::make_unique<Impl>(options, std::move(handler), engine, watch, metrics,
+                                     wall_clock);
+  if (options.tls) {
+    auto& ctx = impl->ssl_context;
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                    ssl::context::single_dh_use);
+    ctx.use_certificate_chain_file(options.certificate_file, ec);
+    if (ec) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot use certificate ", options.certificate_file, ": ", ec.message()));
+    }
+    ctx.use_private_key_file(options.private_key_file, ssl::context::pem, ec);
+    if (ec) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot use private key ", options.private_key_file, ": ", ec.message()));
+    }
+  }
+  const tcp::endpoint endpoint(address, options.port);
+  auto& acceptor = impl->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address, ":",
+                                               options.port, ": ", ec.message()));
+  }
+  impl->bound_port = acceptor.local_endpoint().port();
+  impl->Accept();
+  Impl* raw = impl.get();
+  for (int i = 0; i < std::max(1, options.threads); ++i) {
+    impl->threads.emplace_back([raw] { raw->ioc.run(); });
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+std::uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+void HttpServer::SetReady(bool ready) { impl_->ready.store(ready); }
+
+void HttpServer::Stop() {
+  if (!impl_ || impl_->stopped.exchange(true)) return;
+  net::post(impl_->ioc, [impl = impl_.get()] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace pim::server

@@ -1,0 +1,129 @@
+#include "pim/server/pimd_config.h"
+
+#include <sstream>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "boost/asio/ip/address.hpp"
+
+namespace pim::server {
+namespace {
+
+bool IsLoopback(const std::string& address) {
+  boost::system::error_code ec;
+  const auto a = boost::asio::ip::make_address(address, ec);
+  return !ec && a.is_loopback();
+}
+
+}  // namespace
+
+ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
+  ParsedCommandLine out;
+  PimdConfig& c = out.config;
+  CLI::App app{
+      "pimd: Privileged Identity Management server (Graph and ARM PIM APIs, check and watch).\n"
+      "Every option can also be set as an environment variable (shown in brackets) or in the\n"
+      "file given with --config (INI/TOML, keys named like the long options)."};
+  app.set_config("--config", "", "Read settings from this file");
+  double read_timeout = absl::ToDoubleSeconds(c.server.read_timeout);
+  double idle_timeout = absl::ToDoubleSeconds(c.server.idle_timeout);
+  double heartbeat = absl::ToDoubleSeconds(c.server.watch_heartbeat);
+  app.add_option("--data-dir", c.data_dir, "Directory for the database, tokens and TLS files")
+      ->envname("PIMD_DATA_DIR")->capture_default_str();
+  app.add_option("--listen", c.server.listen_address, "IP address to listen on")
+      ->envname("PIMD_LISTEN")->capture_default_str();
+  app.add_option("--port", c.server.port, "TCP port (0 picks a free one)")
+      ->envname("PIMD_PORT")->capture_default_str();
+  app.add_option("--tls-cert", c.server.certificate_file,
+                 "PEM certificate chain (default: a generated one in <data-dir>/tls)")
+      ->envname("PIMD_TLS_CERT");
+  app.add_option("--tls-key", c.server.private_key_file, "PEM private key for --tls-cert")
+      ->envname("PIMD_TLS_KEY");
+  app.add_option("--tls-hostname", c.tls_hostnames,
+                 "Names and addresses the generated certificate is valid for")
+      ->envname("PIMD_TLS_HOSTNAMES")->delimiter(',')->capture_default_str();
+  app.add_flag("--plain-http", c.plain_http,
+               "Serve plain HTTP instead of TLS (loopback addresses only; for tests)")
+      ->envname("PIMD_PLAIN_HTTP");
+  app.add_option("--public-url", c.public_url,
+                 "Base URL clients use to reach pimd, for absolute links (default: from Host)")
+      ->envname("PIMD_PUBLIC_URL");
+  app.add_option("--tenant-id", c.tenant_id, "Directory tenant id")
+      ->envname("PIMD_TENANT_ID")->capture_default_str();
+  app.add_option("--tokens-file", c.tokens_file,
+                 "Bearer tokens mapped to principals (default <data-dir>/tokens.json)")
+      ->envname("PIMD_TOKENS_FILE");
+  app.add_flag("--demo", c.demo, "Seed the demo tenant into an empty database")
+      ->envname("PIMD_DEMO");
+  app.add_flag("--test-clock", c.test_clock,
+               "TESTS ONLY: a clock that moves only through POST /pim/v1/test/clock "
+               "(loopback addresses only)")
+      ->envname("PIMD_TEST_CLOCK");
+  app.add_option("--test-clock-start", c.test_clock_start,
+                 "Start time of the test clock (ISO 8601; default: now)")
+      ->envname("PIMD_TEST_CLOCK_START");
+  app.add_option("--threads", c.server.threads, "I/O threads")
+      ->envname("PIMD_THREADS")->capture_default_str();
+  app.add_option("--max-connections", c.server.max_connections, "Open connections at most")
+      ->envname("PIMD_MAX_CONNECTIONS")->capture_default_str();
+  app.add_option("--max-header-bytes", c.server.max_header_bytes, "Largest request header")
+      ->envname("PIMD_MAX_HEADER_BYTES")->capture_default_str();
+  app.add_option("--max-body-bytes", c.server.max_body_bytes, "Largest request body")
+      ->envname("PIMD_MAX_BODY_BYTES")->capture_default_str();
+  app.add_option("--read-timeout", read_timeout,
+                 "Seconds a client has to send a whole request (and the TLS handshake)")
+      ->envname("PIMD_READ_TIMEOUT")->capture_default_str();
+  app.add_option("--idle-timeout", idle_timeout,
+                 "Seconds an idle kept-alive connection stays open")
+      ->envname("PIMD_IDLE_TIMEOUT")->capture_default_str();
+  app.add_option("--rate-limit", c.server.rate_limit_per_second,
+                 "Requests per second per caller (0: no limit)")
+      ->envname("PIMD_RATE_LIMIT")->capture_default_str();
+  app.add_option("--rate-burst", c.server.rate_limit_burst, "Burst size per caller")
+      ->envname("PIMD_RATE_BURST")->capture_default_str();
+  app.add_option("--max-watch-streams", c.server.max_watch_streams, "Open watch streams at most")
+      ->envname("PIMD_MAX_WATCH_STREAMS")->capture_default_str();
+  app.add_option("--watch-heartbeat", heartbeat, "Seconds between heartbeats on a watch stream")
+      ->envname("PIMD_WATCH_HEARTBEAT")->capture_default_str();
+  app.set_version_flag("--version", "pimd 0.1.0");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream out_stream;
+    std::ostringstream err_stream;
+    out.exit_code = app.exit(e, out_stream, err_stream);
+    out.message = out_stream.str() + err_stream.str();
+    return out;
+  }
+  c.server.read_timeout = absl::Seconds(read_timeout);
+  c.server.idle_timeout = absl::Seconds(idle_timeout);
+  c.server.watch_heartbeat = absl::Seconds(heartbeat);
+  c.server.tls = !c.plain_http;
+  c.server.public_url = c.public_url;
+  if (c.tokens_file.empty()) c.tokens_file = c.data_dir + "/tokens.json";
+  out.run = true;
+  return out;
+}
+
+absl::Status ValidatePimdConfig(const PimdConfig& c) {
+  if (c.plain_http && !IsLoopback(c.server.listen_address)) {
+    return absl::InvalidArgumentError("--plain-http is only allowed on a loopback --listen address");
+  }
+  if (c.test_clock && !IsLoopback(c.server.listen_address)) {
+    return absl::InvalidArgumentError("--test-clock is only allowed on a loopback --listen address");
+  }
+  if (c.server.certificate_file.empty() != c.server.private_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  if (c.server.threads < 1 || c.server.threads > 256) {
+    return absl::InvalidArgumentError("--threads must be between 1 and 256");
+  }
+  if (c.server.read_timeout <= absl::ZeroDuration() ||
+      c.server.idle_timeout <= absl::ZeroDuration() ||
+      c.server.watch_heartbeat <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("timeouts and the heartbeat must be positive");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace pim::server

@@ -1,0 +1,242 @@
+// The HTTP server over real TLS on loopback (port 0): keep-alive, limits, rate limiting, the
+// built-in endpoints and the watch stream. Clients verify the generated CA, so these tests also
+// prove the self-signed certificate is usable.
+#include "pim/server/http_server.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "boost/asio/connect.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/ssl.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
+#include "boost/beast/ssl.hpp"
+#include "gtest/gtest.h"
+#include "pim/api/watch_feed.h"
+#include "pim/server/self_signed.h"
+#include "unit/engine/engine_fixture.h"
+#include "unit/store/temp_dir.h"
+
+namespace pim::server {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+class HttpServerTest : public pim::testing::EngineTest {
+ protected:
+  void StartServer(ServerOptions options,
+                   HttpServer::Handler handler = [](const api::HttpRequest& r) {
+                     return api::HttpResponse::Json(
+                         200, absl::StrCat(R"({"echo":")", r.method, " ", r.target.size(), R"("})"));
+                   }) {
+    auto files = EnsureSelfSignedCertificate(dir_.path() + "/tls", {"localhost", "127.0.0.1"},
+                                             clock_);
+    ASSERT_TRUE(files.ok()) << files.status();
+    options.listen_address = "127.0.0.1";
+    options.port = 0;
+    options.certificate_file = files->certificate_file;
+    options.private_key_file = files->private_key_file;
+    options.threads = 2;
+    ca_file_ = files->ca_file;
+    watch_ = std::make_unique<api::WatchFeed>(*engine_, *store_);
+    auto server =
+        HttpServer::Start(options, std::move(handler), *engine_, *watch_, metrics_, wall_clock_);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+  }
+
+  // A TLS client that verifies the server against the generated CA.
+  struct Client {
+    explicit Client(const std::string& ca_file, std::uint16_t port)
+        : ctx(ssl::context::tls_client), stream(ioc, ctx) {
+      ctx.load_verify_file(ca_file);
+      ctx.set_verify_mode(ssl::verify_peer);
+      stream.set_verify_callback(ssl::host_name_verification("localhost"));
+      beast::get_lowest_layer(stream).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+      stream.handshake(ssl::stream_base::client);
+    }
+    http::response<http::string_body> Send(http::request<http::string_body> req) {
+      req.version(11);
+      req.set(http::field::host, "localhost");
+      req.prepare_payload();
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+      http::write(stream, req);
+      http::response<http::string_body> res;
+      http::read(stream, buffer, res);
+      return res;
+    }
+    http::response<http::string_body> Get(const std::string& target) {
+      return Send(http::request<http::string_body>(http::verb::get, target, 11));
+    }
+    net::io_context ioc;
+    ssl::context ctx;
+    beast::ssl_stream<beast::tcp_stream> stream;
+    beast::flat_buffer buffer;
+  };
+
+  std::unique_ptr<Client> Connect() { return std::make_unique<Client>(ca_file_, server_->port()); }
+
+  pim::testing::TempDir dir_;
+  SystemClock wall_clock_;
+  Metrics metrics_;
+  std::string ca_file_;
+  std::unique_ptr<api::WatchFeed> watch_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpServerTest, ServesOverVerifiedTlsWithKeepAlive) {
+  StartServer({});
+  auto client = Connect();
+  auto first = client->Get("/anything");
+  EXPECT_EQ(first.result_int(), 200);
+  EXPECT_EQ(first[http::field::content_type], "application/json");
+  EXPECT_EQ(first.body(), R"({"echo":"GET 9"})");
+  auto second = client->Get("/again");  // same connection
+  EXPECT_EQ(second.result_int(), 200);
+  EXPECT_EQ(metrics_.connections(), 1);
+}
+
+TEST_F(HttpServerTest, HealthReadinessAndMetricsNeedNoHandler) {
+  StartServer({}, [](const api::HttpRequest&) -> api::HttpResponse {
+    ADD_FAILURE() << "built-in endpoints must not reach the API";
+    return api::HttpResponse::Empty(500);
+  });
+  auto client = Connect();
+  EXPECT_EQ(client->Get("/healthz").result_int(), 200);
+  EXPECT_EQ(client->Get("/readyz").result_int(), 503);
+  server_->SetReady(true);
+  EXPECT_EQ(client->Get("/readyz").result_int(), 200);
+  const auto metrics = client->Get("/metrics");
+  EXPECT_EQ(metrics.result_int(), 200);
+  EXPECT_TRUE(absl::StrContains(metrics.body(), "pim_revision ")) << metrics.body();
+  EXPECT_TRUE(absl::StrContains(metrics.body(), "pim_http_requests_total{route=\"graph healthz\",status=\"200\"} 1"))
+      << metrics.body();
+  EXPECT_TRUE(absl::StrContains(metrics.body(), "pim_http_request_duration_seconds_bucket"));
+}
+
+TEST_F(HttpServerTest, OversizedBodyIs413AndNothingReachesTheHandler) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  int calls = 0;
+  StartServer(options, [&calls](const api::HttpRequest&) {
+    ++calls;
+    return api::HttpResponse::Empty(204);
+  });
+  auto client = Connect();
+  http::request<http::string_body> req(http::verb::post, "/x", 11);
+  req.body() = std::string(4096, 'a');
+  EXPECT_EQ(client->Send(std::move(req)).result_int(), 413);
+  EXPECT_EQ(calls, 0);
+}
+
+TEST_F(HttpServerTest, OversizedHeaderIs431) {
+  ServerOptions options;
+  options.max_header_bytes = 2048;
+  StartServer(options);
+  auto client = Connect();
+  http::request<http::string_body> req(http::verb::get, "/x", 11);
+  req.set("x-padding", std::string(4096, 'p'));
+  EXPECT_EQ(client->Send(std::move(req)).result_int(), 431);
+}
+
+TEST_F(HttpServerTest, ASilentClientIsDisconnectedAfterTheReadTimeout) {
+  ServerOptions options;
+  options.read_timeout = absl::Milliseconds(300);
+  StartServer(options);
+  auto client = Connect();
+  // Half a request line, then nothing: the server must hang up on its own.
+  const std::string partial = "GET /slow HTTP/1.1\r\nHost: local";
+  net::write(client->stream, net::buffer(partial));
+  beast::get_lowest_layer(client->stream).expires_after(std::chrono::seconds(10));
+  http::response<http::string_body> res;
+  beast::error_code ec;
+  http::read(client->stream, client->buffer, res, ec);
+  EXPECT_TRUE(ec) << "expected the server to close the connection";
+  EXPECT_NE(ec, beast::error::timeout) << "the server did not close within 10 s";
+}
+
+TEST_F(HttpServerTest, ConnectionsBeyondTheLimitAreRefused) {
+  ServerOptions options;
+  options.max_connections = 1;
+  StartServer(options);
+  auto first = Connect();
+  EXPECT_EQ(first->Get("/x").result_int(), 200);
+  EXPECT_THROW(Connect(), boost::system::system_error);
+  first.reset();
+}
+
+TEST_F(HttpServerTest, RateLimitAnswers429WithRetryAfter) {
+  ServerOptions options;
+  options.rate_limit_per_second = 0.5;
+  options.rate_limit_burst = 2;
+  StartServer(options);
+  auto client = Connect();
+  auto get = [&] {
+    http::request<http::string_body> req(http::verb::get, "/x", 11);
+    req.set(http::field::authorization, "Bearer caller-one");
+    return client->Send(std::move(req));
+  };
+  EXPECT_EQ(get().result_int(), 200);
+  EXPECT_EQ(get().result_int(), 200);
+  const auto limited = get();
+  EXPECT_EQ(limited.result_int(), 429);
+  EXPECT_EQ(limited[http::field::retry_after], "2");
+  // Another caller has its own bucket.
+  http::request<http::string_body> other(http::verb::get, "/x", 11);
+  other.set(http::field::authorization, "Bearer caller-two");
+  EXPECT_EQ(client->Send(std::move(other)).result_int(), 200);
+}
+
+TEST_F(HttpServerTest, PlainHttpIsRefusedOffLoopback) {
+  ServerOptions options;
+  options.tls = false;
+  options.listen_address = "0.0.0.0";
+  api::WatchFeed watch(*engine_, *store_);
+  auto server = HttpServer::Start(
+      options, [](const api::HttpRequest&) { return api::HttpResponse::Empty(204); }, *engine_,
+      watch, metrics_, wall_clock_);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(HttpServerTest, WatchStreamsEachCommittedChangeAsAnEvent) {
+  ServerOptions options;
+  options.watch_heartbeat = absl::Seconds(30);
+  StartServer(options, [this](const api::HttpRequest&) {
+    api::HttpResponse r;
+    r.SetHeader("Content-Type", "text/event-stream");
+    r.stream_after = engine_->revision();
+    return r;
+  });
+  auto client = Connect();
+  http::request<http::string_body> req(http::verb::get, "/pim/v1/watch", 11);
+  req.set(http::field::host, "localhost");
+  http::write(client->stream, req);
+  // Read the head, then make a change and expect its event.
+  http::response_parser<http::string_body> parser;
+  beast::get_lowest_layer(client->stream).expires_after(std::chrono::seconds(10));
+  http::read_header(client->stream, client->buffer, parser);
+  EXPECT_EQ(parser.get()[http::field::content_type], "text/event-stream");
+  const PrincipalId user = AddUser("watched");
+  std::string text = beast::buffers_to_string(client->buffer.data());
+  while (!absl::StrContains(text, "\n\n")) {
+    char chunk[512];
+    const std::size_t n = client->stream.read_some(net::buffer(chunk));
+    text.append(chunk, n);
+  }
+  EXPECT_TRUE(absl::StrContains(text, absl::StrCat("id: ", engine_->revision(), "\n"))) << text;
+  EXPECT_TRUE(absl::StrContains(text, "event: change\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, user.str())) << text;
+  EXPECT_EQ(metrics_.watches(), 1);
+}
+
+}  // namespace
+}  // namespace pim::server
