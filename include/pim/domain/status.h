@@ -41,6 +41,8 @@ inline constexpr std::string_view kObjectExists = "ObjectAlreadyExists";
 inline constexpr std::string_view kObjectNotFound = "ObjectNotFound";
 inline constexpr std::string_view kInternal = "InternalServerError";
 inline constexpr std::string_view kUnavailable = "ServiceUnavailable";
+inline constexpr std::string_view kMissingApiVersion = "MissingApiVersionParameter";
+inline constexpr std::string_view kInvalidApiVersion = "InvalidApiVersionParameter";
 }  // namespace code
 
 // Builds a status with `canonical` code, machine `code` and a message for people (no secrets).

@@ -5,6 +5,24 @@
 // Decoding is strict: `%XX` is decoded, `+` stays a literal plus (it is not a space), a bad
 // escape, a repeated option, an unknown `$option`, or a malformed value is InvalidArgument with
 // code BadRequest. Nothing is silently ignored.
+//
+// Values accepted (option names are case-insensitive and always start with `$`; `filter=`
+// without it is a plain parameter):
+//   $filter    see filter.h
+//   $select    name ("," name)*, spaces around names allowed, duplicates dropped; `*` alone means
+//              every property (an empty list). Paths (a/b) are refused.
+//   $expand    item ("," item)*; item := name ["(" opt (";" opt)* ")"]; opt := "$select=" names
+//              | "$expand=" items. Nesting deeper than 8, `*`, a repeated item or nested option,
+//              and other nested options ($filter, $top...) are refused.
+//   $top       0..1000; $skip and $skiptoken: 0..2^63-1; all plain ASCII digits (no sign, no
+//              spaces). $skiptoken is our opaque offset, so anything else is refused.
+//   $orderby   path [" " (asc|desc)] ("," ...)*
+//   $count     true | false (case-insensitive)
+// Empty segments (`a=1&&b=2`, a trailing `&`) carry nothing and are skipped; a segment without
+// `=` is a parameter with an empty value. A repeated plain parameter (names compared ignoring
+// ASCII case) is refused, as is a query string longer than 16 KiB.
+//
+// Thread-safe: free functions over values.
 #pragma once
 
 #include <cstdint>
@@ -55,12 +73,16 @@ struct Query {
 // on a decoded NUL.
 [[nodiscard]] absl::StatusOr<std::string> PercentDecode(std::string_view text);
 
-// Keeps only the `select`ed top-level properties of `entity` (plus every "@odata.*" key);
-// an empty list keeps everything.
+// Keeps only the `select`ed top-level properties of `entity` (names compared ignoring ASCII
+// case), plus every "@odata.*" key and every "prop@odata.*" annotation of a kept property; an
+// empty list keeps everything. Key order is preserved.
 [[nodiscard]] boost::json::object Project(const boost::json::object& entity,
                                           const std::vector<std::string>& select);
 
-// Sorts `items` (objects) by `orderby`, stable, nulls first ascending; dates compare as instants.
+// Sorts `items` (objects) by `orderby`, stable, nulls first ascending (last descending); dates
+// compare as instants. Values of different types order by type: null/missing < boolean <
+// number < date-time string < other string (ignoring ASCII case) < object/array; a non-object
+// item sorts as all-null. Never fails, whatever the values.
 void Sort(boost::json::array& items, const std::vector<OrderBy>& orderby);
 
 // One page of a collection, after filtering, sorting, projecting and paging.
@@ -70,11 +92,17 @@ struct Page {
   std::optional<int64_t> count;          // total matching items, when $count=true
 };
 
-// Applies `query` to `items` (entity objects): $filter (Matches), $orderby, $skip, then a page
-// of min($top, page_size) items starting at the $skiptoken offset, then $select. `next_link` is
-// `base_url + path + "?" + raw_query` with `$skiptoken` set to the next offset (other options,
-// api-version included, kept verbatim). The skiptoken is opaque to clients; a malformed one was
-// already refused by ParseQuery.
+// Applies `query` to `items` (entity objects; any other item is dropped): $filter (Matches),
+// $count (the number matching, before $skip and paging), $orderby, $skip, then a page of
+// min($top, page_size) items (page_size below 1 counts as 1; like Graph, $top sizes a page)
+// starting at the $skiptoken offset, then $select (which keeps the $expand-ed properties too).
+// `next_link` is set when items follow the page: `base_url + path + "?" + raw_query` with
+// `$skiptoken` set to the next offset (the parameter replaced in place, else appended; every
+// other parameter, api-version included, kept byte for byte; empty segments dropped). It is
+// absolute when `base_url` is ("https://host[:port][/prefix]", a trailing '/' is dropped; `path`
+// is the raw request path, a '/' is added before it if missing), and ParseQuery accepts its
+// query whenever it accepted `raw_query`. The skiptoken is opaque to clients; a malformed one
+// was already refused by ParseQuery (here it would mean "past the end").
 [[nodiscard]] Page Paginate(boost::json::array items, const Query& query, std::string_view base_url,
                             std::string_view path, std::string_view raw_query,
                             int64_t page_size = 100);

@@ -1,0 +1,316 @@
+// Graph directory objects as clients of the PIM endpoints read them: /users, /groups (with
+// members and owners), /servicePrincipals, /me, and /roleManagement/directory/roleDefinitions.
+// Read-only for now; other methods answer 405.
+//
+// A group's members/owners are its direct memberships plus the principals holding an active PIM
+// assignment of that membership now (reference 1.7); eligible ones are not members.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "api/graph/graph_routes.h"
+#include "api/graph/graph_wire.h"
+#include "pim/api/api_error.h"
+#include "pim/api/odata/query.h"
+#include "pim/domain/status.h"
+
+namespace pim::api::graph {
+namespace json = boost::json;
+namespace {
+
+absl::string_view A(std::string_view s) { return {s.data(), s.size()}; }
+bool Same(std::string_view a, std::string_view b) { return absl::EqualsIgnoreCase(A(a), A(b)); }
+
+// Path segments of `rest`, with OData key syntax `name('key')` split into `name`, `key`.
+std::vector<std::string> Segments(std::string_view rest) {
+  std::vector<std::string> out;
+  std::size_t begin = 0;
+  while (begin < rest.size()) {
+    std::size_t end = rest.find('/', begin);
+    if (end == std::string_view::npos) end = rest.size();
+    std::string_view seg = rest.substr(begin, end - begin);
+    const std::size_t open = seg.find("('");
+    if (open != std::string_view::npos && seg.size() > open + 4 &&
+        seg.substr(seg.size() - 2) == "')") {
+      out.emplace_back(seg.substr(0, open));
+      out.emplace_back(seg.substr(open + 2, seg.size() - open - 4));
+    } else if (!seg.empty()) {
+      out.emplace_back(seg);
+    }
+    begin = end + 1;
+  }
+  return out;
+}
+
+HttpResponse MethodNotAllowed(const Route& route) {
+  HttpResponse r = GraphError(
+      BadRequest(absl::StrCat("The HTTP method '", A(route.ctx.http.method),
+                              "' is not supported on this resource; it is read-only (GET).")),
+      route.ctx);
+  r.status = 405;
+  r.SetHeader("Allow", "GET");
+  return r;
+}
+
+absl::Status NotFound(std::string_view id) {
+  return Error(absl::StatusCode::kNotFound, code::kObjectNotFound,
+               absl::StrCat("Resource '", A(id.substr(0, 200)),
+                            "' does not exist or one of its queried reference-property objects "
+                            "are not present."));
+}
+
+// ---- Wire forms ----
+
+json::object UserToJson(const Principal& p) {
+  return json::object{{"id", p.id.str()},
+                      {"displayName", StringOrNull(p.display_name)},
+                      {"userPrincipalName", StringOrNull(p.mail)},
+                      {"mail", StringOrNull(p.mail)},
+                      {"accountEnabled", p.enabled}};
+}
+
+json::object GroupToJson(const Principal& p) {
+  return json::object{{"id", p.id.str()},
+                      {"displayName", StringOrNull(p.display_name)},
+                      {"mail", StringOrNull(p.mail)},
+                      {"mailEnabled", !p.mail.empty()},
+                      {"securityEnabled", true},
+                      {"isAssignableToRole", p.is_assignable_to_role},
+                      {"groupTypes", json::array{}}};
+}
+
+json::object ServicePrincipalToJson(const Principal& p) {
+  return json::object{{"id", p.id.str()},
+                      {"displayName", StringOrNull(p.display_name)},
+                      {"accountEnabled", p.enabled},
+                      {"servicePrincipalType", "Application"}};
+}
+
+json::object EntityOf(const Principal& p) {
+  switch (p.kind) {
+    case PrincipalKind::kUser:
+      return UserToJson(p);
+    case PrincipalKind::kGroup:
+      return GroupToJson(p);
+    case PrincipalKind::kServicePrincipal:
+      return ServicePrincipalToJson(p);
+  }
+  return {};
+}
+
+// A member of a `directoryObject` collection: the entity with its derived type first.
+json::object DirectoryObjectToJson(const Principal& p) {
+  json::object out;
+  switch (p.kind) {
+    case PrincipalKind::kUser:
+      out["@odata.type"] = "#microsoft.graph.user";
+      break;
+    case PrincipalKind::kGroup:
+      out["@odata.type"] = "#microsoft.graph.group";
+      break;
+    case PrincipalKind::kServicePrincipal:
+      out["@odata.type"] = "#microsoft.graph.servicePrincipal";
+      break;
+  }
+  for (auto& kv : EntityOf(p)) out[kv.key()] = kv.value();
+  return out;
+}
+
+json::object RoleDefinitionToJson(const RoleDefinition& role) {
+  return json::object{{"id", role.id.str()},
+                      {"displayName", role.display_name},
+                      {"description", StringOrNull(role.description)},
+                      {"isBuiltIn", role.is_built_in},
+                      {"isEnabled", true},
+                      {"resourceScopes", json::array{"/"}},
+                      {"templateId", role.id.str()},
+                      {"version", nullptr},
+                      {"rolePermissions", json::array{}}};
+}
+
+std::string_view EntitySetOf(PrincipalKind kind) {
+  switch (kind) {
+    case PrincipalKind::kUser:
+      return "users";
+    case PrincipalKind::kGroup:
+      return "groups";
+    case PrincipalKind::kServicePrincipal:
+      return "servicePrincipals";
+  }
+  return {};
+}
+
+// ---- Lookups (each in one read view) ----
+
+// Principal `key` of `kind`, by id (case-insensitive) or, for users, by userPrincipalName.
+std::optional<Principal> FindPrincipal(const Engine& engine, PrincipalKind kind,
+                                       std::string_view key) {
+  std::optional<Principal> found;
+  engine.Read([&](const State& state) {
+    for (const std::string& id : {std::string(key), absl::AsciiStrToLower(A(key))}) {
+      const Principal* p = state.FindPrincipal(id);
+      if (p != nullptr && p->kind == kind) {
+        found = *p;
+        return;
+      }
+    }
+    if (kind != PrincipalKind::kUser || key.find('@') == std::string_view::npos) return;
+    for (const auto& [id, p] : state.principals()) {
+      if (p.kind == kind && !p.mail.empty() && Same(p.mail, key)) {
+        found = p;
+        return;
+      }
+    }
+  });
+  return found;
+}
+
+json::array AllOfKind(const Engine& engine, PrincipalKind kind) {
+  std::vector<const Principal*> picked;
+  json::array out;
+  engine.Read([&](const State& state) {
+    for (const auto& [id, p] : state.principals()) {
+      if (p.kind == kind) picked.push_back(&p);
+    }
+    std::sort(picked.begin(), picked.end(),
+              [](const Principal* a, const Principal* b) { return a->id < b->id; });
+    for (const Principal* p : picked) out.emplace_back(EntityOf(*p));
+  });
+  return out;
+}
+
+// Direct members/owners of `group` plus the holders of an active PIM assignment of that
+// access at `now`, in id order.
+json::array MembersOf(const Engine& engine, const PrincipalId& group, GroupAccess access,
+                      absl::Time now) {
+  json::array out;
+  engine.Read([&](const State& state) {
+    absl::flat_hash_set<std::string> ids;
+    for (const std::string& key : state.MembershipsOfGroup(group.str())) {
+      const DirectMembership* m = state.FindMembership(key);
+      if (m != nullptr && m->access == access) ids.insert(m->principal.str());
+    }
+    for (const Schedule* s : state.SchedulesOfObject(GroupTarget(group, access).ObjectKey())) {
+      if (s->kind == ScheduleKind::kAssignment && s->state != ScheduleState::kExpired &&
+          s->CoversTime(now)) {
+        ids.insert(s->principal.str());
+      }
+    }
+    std::vector<std::string> sorted(ids.begin(), ids.end());
+    std::sort(sorted.begin(), sorted.end());
+    for (const std::string& id : sorted) {
+      if (const Principal* p = state.FindPrincipal(id)) out.emplace_back(DirectoryObjectToJson(*p));
+    }
+  });
+  return out;
+}
+
+// ---- Responses ----
+
+HttpResponse Collection(const Route& route, std::string_view entity_set, json::array items,
+                        const odata::Query& query) {
+  return CollectionResponse(
+      route.ctx, route.version, entity_set, query,
+      odata::Paginate(std::move(items), query, route.ctx.http.base_url, route.ctx.path,
+                      route.ctx.raw_query, route.options.page_size));
+}
+
+HttpResponse Entity(const Route& route, std::string_view entity_set, json::object entity,
+                    const odata::Query& query) {
+  if (!query.select.empty()) entity = odata::Project(entity, query.select);
+  return EntityResponse(200, route.ctx, route.version, entity_set, query, entity);
+}
+
+absl::Status NoExpand(const odata::Query& query) {
+  if (query.expand.empty()) return absl::OkStatus();
+  return BadRequest(
+      absl::StrCat("$expand of '", A(query.expand.front().property), "' is not supported here."));
+}
+
+absl::StatusOr<HttpResponse> Principals(const Route& route, const std::vector<std::string>& seg,
+                                        PrincipalKind kind, const odata::Query& query) {
+  const std::string_view set = EntitySetOf(kind);
+  if (seg.size() == 1) return Collection(route, set, AllOfKind(route.engine, kind), query);
+  const std::optional<Principal> p = FindPrincipal(route.engine, kind, seg[1]);
+  if (!p.has_value()) return NotFound(seg[1]);
+  if (seg.size() == 2) return Entity(route, set, EntityOf(*p), query);
+  if (seg.size() == 3 && kind == PrincipalKind::kGroup &&
+      (seg[2] == "members" || seg[2] == "owners")) {
+    const GroupAccess access = seg[2] == "members" ? GroupAccess::kMember : GroupAccess::kOwner;
+    return Collection(route, "directoryObjects",
+                      MembersOf(route.engine, p->id, access, route.ctx.now), query);
+  }
+  return UnknownSegment(seg[2]);
+}
+
+absl::StatusOr<HttpResponse> RoleDefinitions(const Route& route,
+                                             const std::vector<std::string>& seg,
+                                             const odata::Query& query) {
+  constexpr std::string_view kSet = "roleManagement/directory/roleDefinitions";
+  if (seg.size() == 3) {
+    json::array items;
+    route.engine.Read([&](const State& state) {
+      std::vector<const RoleDefinition*> roles;
+      for (const auto& [id, role] : state.roles()) {
+        if (role.kind == RoleKind::kDirectory) roles.push_back(&role);
+      }
+      std::sort(roles.begin(), roles.end(),
+                [](const RoleDefinition* a, const RoleDefinition* b) { return a->id < b->id; });
+      for (const RoleDefinition* role : roles) items.emplace_back(RoleDefinitionToJson(*role));
+    });
+    return Collection(route, kSet, std::move(items), query);
+  }
+  if (seg.size() > 4) return UnknownSegment(seg[4]);
+  std::optional<json::object> entity;
+  route.engine.Read([&](const State& state) {
+    const RoleDefinition* role = state.FindRole(absl::AsciiStrToLower(A(seg[3])));
+    if (role != nullptr && role->kind == RoleKind::kDirectory) entity = RoleDefinitionToJson(*role);
+  });
+  if (!entity.has_value()) return NotFound(seg[3]);
+  return Entity(route, kSet, std::move(*entity), query);
+}
+
+absl::StatusOr<HttpResponse> Dispatch(const Route& route, const std::vector<std::string>& seg) {
+  if (route.ctx.http.method != "GET") return MethodNotAllowed(route);
+  PIM_ASSIGN_OR_RETURN(odata::Query query, odata::ParseQuery(route.ctx.raw_query));
+  PIM_RETURN_IF_ERROR(NoExpand(query));
+  const std::string& head = seg[0];
+  if (head == "me") {
+    if (seg.size() > 1) return UnknownSegment(seg[1]);
+    const std::optional<Principal> me =
+        FindPrincipal(route.engine, PrincipalKind::kUser, route.ctx.caller.id.str());
+    if (!me.has_value()) return NotFound(route.ctx.caller.id.str());
+    return Entity(route, "users", EntityOf(*me), query);
+  }
+  if (head == "users") return Principals(route, seg, PrincipalKind::kUser, query);
+  if (head == "groups") return Principals(route, seg, PrincipalKind::kGroup, query);
+  if (head == "servicePrincipals") {
+    return Principals(route, seg, PrincipalKind::kServicePrincipal, query);
+  }
+  return RoleDefinitions(route, seg, query);
+}
+
+}  // namespace
+
+std::optional<HttpResponse> HandleDirectoryObjects(const Route& route) {
+  const std::vector<std::string> seg = Segments(route.rest);
+  if (seg.empty()) return std::nullopt;
+  const bool principals =
+      seg[0] == "me" || seg[0] == "users" || seg[0] == "groups" || seg[0] == "servicePrincipals";
+  const bool role_definitions = seg.size() >= 3 && seg[0] == "roleManagement" &&
+                                seg[1] == "directory" && seg[2] == "roleDefinitions";
+  if (!principals && !role_definitions) return std::nullopt;
+  absl::StatusOr<HttpResponse> response = Dispatch(route, seg);
+  if (!response.ok()) return GraphError(response.status(), route.ctx);
+  return std::move(*response);
+}
+
+}  // namespace pim::api::graph
