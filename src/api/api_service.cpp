@@ -68,16 +68,22 @@ HttpResponse ApiService::Handle(const HttpRequest& request) {
       ctx.caller = *std::move(caller);
       std::optional<HttpResponse> served;
       switch (surface) {
-        case Surface::kPim: served = HandlePim(ctx); break;
-        case Surface::kArm: served = arm_.Handle(ctx); break;
-        case Surface::kGraph: served = graph_.Handle(ctx); break;
+        case Surface::kPim:
+          served = HandlePim(ctx);
+          break;
+        case Surface::kArm:
+          served = arm_.Handle(ctx);
+          break;
+        case Surface::kGraph:
+          served = graph_.Handle(ctx);
+          break;
       }
-      response = served.has_value()
-                     ? std::move(*served)
-                     : ErrorFor(surface,
-                                Error(absl::StatusCode::kNotFound, code::kBadRequest,
-                                      "No such resource."),
-                                ctx);
+      response =
+          served.has_value()
+              ? std::move(*served)
+              : ErrorFor(surface,
+                         Error(absl::StatusCode::kNotFound, code::kBadRequest, "No such resource."),
+                         ctx);
     }
   } catch (const std::exception&) {
     // Handlers do not throw; a library that did is a bug, answered without detail.

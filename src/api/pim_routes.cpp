@@ -18,7 +18,7 @@ namespace {
 constexpr std::size_t kMaxChecksPerRequest = 1000;
 constexpr absl::Duration kMaxRevisionWait = absl::Seconds(2);
 
-absl::Status Bad(std::string message) {
+absl::Status Bad(const std::string& message) {
   return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
 }
 
@@ -71,7 +71,8 @@ absl::StatusOr<std::pair<std::string, Target>> ParseCheck(const boost::json::val
   }
   if (!scope.empty()) {
     PIM_RETURN_IF_ERROR(ClassifyScope(scope).status());
-    return std::pair{std::move(principal), ResourceRoleTarget(RoleGuid(role), CanonicalScope(scope))};
+    return std::pair{std::move(principal),
+                     ResourceRoleTarget(RoleGuid(role), CanonicalScope(scope))};
   }
   return std::pair{std::move(principal),
                    DirectoryRoleTarget(role, directory_scope.empty() ? "/" : directory_scope)};
@@ -87,15 +88,15 @@ HttpResponse ApiService::HandlePim(const RequestContext& ctx) {
   const std::string_view method = ctx.http.method;
   if (ctx.path == "/pim/v1/check") {
     if (method != "POST") {
-      return GraphError(Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
-                              "check takes POST."), ctx);
+      return GraphError(
+          Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, "check takes POST."), ctx);
     }
     return Check(ctx);
   }
   if (ctx.path == "/pim/v1/watch") {
     if (method != "GET") {
-      return GraphError(Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
-                              "watch takes GET."), ctx);
+      return GraphError(
+          Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, "watch takes GET."), ctx);
     }
     return Watch(ctx);
   }
@@ -139,8 +140,10 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
     revision = std::max(revision, a.revision);
     results.push_back(boost::json::object{
         {"allowed", a.allowed},
-        {"grantedBy", a.granted_by.empty() ? boost::json::value() : boost::json::value(a.granted_by)},
-        {"viaGroupId", a.via_group.empty() ? boost::json::value() : boost::json::value(a.via_group)},
+        {"grantedBy",
+         a.granted_by.empty() ? boost::json::value() : boost::json::value(a.granted_by)},
+        {"viaGroupId",
+         a.via_group.empty() ? boost::json::value() : boost::json::value(a.via_group)},
         {"until", a.until ? boost::json::value(FormatDateTime(*a.until)) : boost::json::value()}});
   }
   return JsonResponse(200, {{"revision", revision}, {"results", std::move(results)}});
@@ -178,7 +181,8 @@ HttpResponse ApiService::TestClock(const RequestContext& ctx) {
     } else {
       auto d = ParseIsoDuration(value);
       if (!d.ok()) return GraphError(d.status(), ctx);
-      if (*d < absl::ZeroDuration()) return GraphError(Bad("The test clock never moves back."), ctx);
+      if (*d < absl::ZeroDuration())
+        return GraphError(Bad("The test clock never moves back."), ctx);
       test_clock_->Advance(*d);
     }
     // Fire what fell due before answering, so the caller sees its effects at once.

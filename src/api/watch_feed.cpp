@@ -27,14 +27,12 @@ std::string EventText(const ChangeRecord& record) {
                                           {"key", m.key},
                                           {"op", m.after.has_value() ? "put" : "delete"}});
   }
-  const boost::json::object data{{"revision", record.revision},
-                                 {"time", FormatDateTime(record.at)},
-                                 {"actorId", record.actor.str()},
-                                 {"event", record.event},
-                                 {"detail", record.detail},
-                                 {"changes", std::move(changes)}};
-  return absl::StrCat("id: ", record.revision, "\nevent: change\ndata: ",
-                      boost::json::serialize(data), "\n\n");
+  const boost::json::object data{
+      {"revision", record.revision},   {"time", FormatDateTime(record.at)},
+      {"actorId", record.actor.str()}, {"event", record.event},
+      {"detail", record.detail},       {"changes", std::move(changes)}};
+  return absl::StrCat("id: ", record.revision,
+                      "\nevent: change\ndata: ", boost::json::serialize(data), "\n\n");
 }
 
 }  // namespace
@@ -43,8 +41,8 @@ absl::StatusOr<Revision> WatchFeed::StartRevision(const RequestContext& ctx) con
   const std::string_view last_event_id = ctx.http.Header("last-event-id");
   if (!last_event_id.empty()) return ParseRevision(last_event_id, "Last-Event-ID");
   PIM_ASSIGN_OR_RETURN(const odata::Query query, odata::ParseQuery(ctx.raw_query));
-  if (query.filter || !query.select.empty() || !query.expand.empty() || query.top ||
-      query.skip || !query.orderby.empty() || query.count || query.skiptoken) {
+  if (query.filter || !query.select.empty() || !query.expand.empty() || query.top || query.skip ||
+      !query.orderby.empty() || query.count || query.skiptoken) {
     return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
                  "watch takes only the `since` parameter.");
   }
@@ -58,7 +56,7 @@ absl::StatusOr<Revision> WatchFeed::StartRevision(const RequestContext& ctx) con
   return engine_.revision();
 }
 
-absl::StatusOr<WatchFeed::Batch> WatchFeed::Next(Revision after, int limit) const {
+absl::StatusOr<WatchFeed::Batch> WatchFeed::Next(Revision after, std::size_t limit) const {
   const Revision current = engine_.revision();
   Batch batch;
   batch.last = after;

@@ -54,9 +54,8 @@ absl::Status WriteTokensFile(const std::string& path,
                              const std::vector<pim::api::StaticToken>& tokens) {
   boost::json::array list;
   for (const auto& t : tokens) {
-    list.push_back(boost::json::object{{"token", t.token},
-                                       {"principalId", t.principal_id},
-                                       {"mfa", t.mfa}});
+    list.push_back(
+        boost::json::object{{"token", t.token}, {"principalId", t.principal_id}, {"mfa", t.mfa}});
   }
   const std::string text =
       boost::json::serialize(boost::json::object{{"tokens", std::move(list)}}) + "\n";
@@ -134,6 +133,23 @@ int main(int argc, char** argv) {
       return Fail("tokens file", s);
     }
   }
+  std::string ca_file;
+  if (config.server.tls && config.server.certificate_file.empty()) {
+    auto files = pim::server::EnsureSelfSignedCertificate(config.data_dir + "/tls",
+                                                          config.tls_hostnames, system_clock);
+    if (!files.ok()) return Fail("TLS certificate", files.status());
+    config.server.certificate_file = files->certificate_file;
+    config.server.private_key_file = files->private_key_file;
+    ca_file = files->ca_file;
+  }
+
+  if (config.init_only) {
+    std::printf("pimd: data directory %s is ready\n", config.data_dir.c_str());
+    if (!ca_file.empty())
+      std::printf("pimd: TLS CA certificate (trust this): %s\n", ca_file.c_str());
+    return 0;
+  }
+
   auto tokens_text = ReadFile(config.tokens_file);
   if (!tokens_text.ok()) {
     return Fail("tokens file", absl::NotFoundError(absl::StrCat(
@@ -144,16 +160,6 @@ int main(int argc, char** argv) {
   if (!tokens.ok()) return Fail("tokens file", tokens.status());
   auto authenticator = pim::api::StaticTokenAuthenticator::Create(*tokens, *clock);
   if (!authenticator.ok()) return Fail("tokens file", authenticator.status());
-
-  std::string ca_file;
-  if (config.server.tls && config.server.certificate_file.empty()) {
-    auto files = pim::server::EnsureSelfSignedCertificate(config.data_dir + "/tls",
-                                                          config.tls_hostnames, system_clock);
-    if (!files.ok()) return Fail("TLS certificate", files.status());
-    config.server.certificate_file = files->certificate_file;
-    config.server.private_key_file = files->private_key_file;
-    ca_file = files->ca_file;
-  }
 
   pim::SchedulerThread scheduler(**engine, *clock);
   (*engine)->SetTimerListener([&scheduler] { scheduler.Wake(); });
@@ -174,8 +180,8 @@ int main(int argc, char** argv) {
           ? absl::StrCat("[", config.server.listen_address, "]")
           : (config.server.listen_address == "127.0.0.1" ? std::string("localhost")
                                                          : config.server.listen_address);
-  const std::string url = absl::StrCat(config.server.tls ? "https://" : "http://", host, ":",
-                                       (*server)->port());
+  const std::string url =
+      absl::StrCat(config.server.tls ? "https://" : "http://", host, ":", (*server)->port());
   LogJson(LogLevel::kInfo, "pimd.listening",
           {{"url", url}, {"dataDir", config.data_dir}, {"revision", (*engine)->revision()}});
   std::printf("pimd: listening on %s\n", url.c_str());

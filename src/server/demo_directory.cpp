@@ -16,8 +16,13 @@ std::string ResourceGroup() {
 }
 
 Principal User(const char* id, std::string name, std::string mail) {
-  return Principal{PrincipalId(std::string(id)), PrincipalKind::kUser, std::move(name),
-                   std::move(mail), false, true, false};
+  return Principal{PrincipalId(std::string(id)),
+                   PrincipalKind::kUser,
+                   std::move(name),
+                   std::move(mail),
+                   false,
+                   true,
+                   false};
 }
 
 absl::Status Assign(Engine& engine, ScheduleKind kind, const char* who, const Target& target,
@@ -46,8 +51,8 @@ std::string RandomToken(const std::string& name) {
   unsigned char bytes[24];
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) std::abort();
   return absl::StrCat("pim_demo_", name, "_",
-                      absl::BytesToHexString(absl::string_view(
-                          reinterpret_cast<const char*>(bytes), sizeof(bytes))));
+                      absl::BytesToHexString(
+                          absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes))));
 }
 
 }  // namespace
@@ -76,10 +81,10 @@ absl::Status Seed(Engine& engine, const Clock& clock) {
       system, DirectMembership{PrincipalId(std::string(kApprovers)),
                                PrincipalId(std::string(kCara)), GroupAccess::kMember}));
 
-  const std::string mg = absl::StrCat("/providers/Microsoft.Management/managementGroups/",
-                                      kManagementGroup);
-  PIM_RETURN_IF_ERROR(engine.RegisterScope(system, ScopeNode{mg, ScopeKind::kManagementGroup, "/",
-                                                             "Contoso"}));
+  const std::string mg =
+      absl::StrCat("/providers/Microsoft.Management/managementGroups/", kManagementGroup);
+  PIM_RETURN_IF_ERROR(
+      engine.RegisterScope(system, ScopeNode{mg, ScopeKind::kManagementGroup, "/", "Contoso"}));
   PIM_RETURN_IF_ERROR(engine.RegisterScope(
       system, ScopeNode{Subscription(), ScopeKind::kSubscription, mg, "Production"}));
   PIM_RETURN_IF_ERROR(engine.RegisterScope(
@@ -92,8 +97,8 @@ absl::Status Seed(Engine& engine, const Clock& clock) {
   const Target helpdesk = DirectoryRoleTarget(role::kHelpdeskAdministrator);
   const Target contributor = ResourceRoleTarget(role::kContributor, Subscription());
   const Target rg_owner = ResourceRoleTarget(role::kOwner, ResourceGroup());
-  const Target operators = GroupTarget(PrincipalId(std::string(kProdOperators)),
-                                       GroupAccess::kMember);
+  const Target operators =
+      GroupTarget(PrincipalId(std::string(kProdOperators)), GroupAccess::kMember);
 
   PIM_RETURN_IF_ERROR(Assign(engine, ScheduleKind::kAssignment, kAda, ga));
   PIM_RETURN_IF_ERROR(Assign(engine, ScheduleKind::kEligibility, kBen, user_admin));
@@ -103,8 +108,7 @@ absl::Status Seed(Engine& engine, const Clock& clock) {
   PIM_RETURN_IF_ERROR(Assign(engine, ScheduleKind::kEligibility, kDan, operators));
   PIM_RETURN_IF_ERROR(Assign(engine, ScheduleKind::kEligibility, kEve, helpdesk));
   // Prod Operators' members hold Owner on web-rg: one group activation, one more role.
-  PIM_RETURN_IF_ERROR(
-      Assign(engine, ScheduleKind::kAssignment, kProdOperators, rg_owner));
+  PIM_RETURN_IF_ERROR(Assign(engine, ScheduleKind::kAssignment, kProdOperators, rg_owner));
 
   PIM_RETURN_IF_ERROR(RequireApproval(engine, security_admin, /*ticket=*/false));
   PIM_RETURN_IF_ERROR(RequireApproval(engine, operators, /*ticket=*/true));
@@ -115,9 +119,9 @@ absl::Status Seed(Engine& engine, const Clock& clock) {
   shift.action = RequestAction::kSelfActivate;
   shift.principal = PrincipalId(std::string(kEve));
   shift.target = helpdesk;
-  shift.schedule_info = {absl::FromCivil(absl::CivilSecond(today + 1) + 9 * 3600,
-                                         absl::UTCTimeZone()),
-                         {ExpirationType::kAfterDuration, {}, absl::Hours(4)}};
+  shift.schedule_info = {
+      absl::FromCivil(absl::CivilSecond(today + 1) + std::int64_t{9} * 3600, absl::UTCTimeZone()),
+      {ExpirationType::kAfterDuration, {}, absl::Hours(4)}};
   shift.justification = "Helpdesk shift";
   return engine.Submit(Caller::User(std::string(kEve)).WithMfa(clock.Now()), shift).status();
 }

@@ -52,8 +52,8 @@ std::string NewRequestId() {
 bool IsSafeHost(std::string_view host) {
   if (host.empty() || host.size() > 255) return false;
   for (const char c : host) {
-    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
-          c == ':' || c == '[' || c == ']')) {
+    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+          c == '[' || c == ']')) {
       return false;
     }
   }
@@ -80,10 +80,10 @@ class WatchHub {
     stop_.store(true);
     thread_.join();
   }
-  int Register(std::function<void()> wake) {
+  int Register(const std::function<void()>& wake) {
     absl::MutexLock lock(&mu_);
     const int id = next_id_++;
-    streams_.emplace(id, std::move(wake));
+    streams_.emplace(id, wake);
     return id;
   }
   void Unregister(int id) {
@@ -193,10 +193,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     parser_->body_limit(server_.options.max_body_bytes);
     beast::get_lowest_layer(stream_).expires_after(
         Chrono(first ? server_.options.read_timeout : server_.options.idle_timeout));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -233,13 +232,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     request.remote_address = remote_;
     request.request_id = NewRequestId();
     const std::string_view host(req[http::field::host].data(), req[http::field::host].size());
-    request.base_url = !server_.options.public_url.empty()
-                           ? server_.options.public_url
-                           : absl::StrCat(kTls ? "https://" : "http://",
-                                          IsSafeHost(host)
-                                              ? std::string(host)
-                                              : absl::StrCat(server_.options.listen_address, ":",
-                                                             server_.bound_port));
+    request.base_url =
+        !server_.options.public_url.empty()
+            ? server_.options.public_url
+            : absl::StrCat(kTls ? "https://" : "http://",
+                           IsSafeHost(host) ? std::string(host)
+                                            : absl::StrCat(server_.options.listen_address, ":",
+                                                           server_.bound_port));
     const bool keep_alive = req.keep_alive();
 
     api::HttpResponse response;
@@ -247,16 +246,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       response = std::move(*built_in);
     } else {
       const std::string_view credential = request.Header("authorization");
-      const std::string key = credential.empty()
-                                  ? absl::StrCat("addr:", remote_)
-                                  : absl::StrCat("cred:", absl::Hash<std::string_view>{}(credential));
+      const std::string key =
+          credential.empty() ? absl::StrCat("addr:", remote_)
+                             : absl::StrCat("cred:", absl::Hash<std::string_view>{}(credential));
       const absl::Duration wait = server_.limiter.Take(key, started);
       if (wait > absl::ZeroDuration()) {
         server_.metrics.RateLimited();
         response = ServerError(429, "TooManyRequests", "Too many requests; retry later.");
         response.SetHeader("Retry-After",
-                           absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(
-                                                                 wait, absl::Seconds(1))))));
+                           absl::StrCat(std::max<int64_t>(
+                               1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))))));
       } else {
         response = server_.handler(request);
       }
@@ -286,12 +285,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     res->keep_alive(keep_alive);
     res->prepare_payload();
     beast::get_lowest_layer(stream_).expires_after(Chrono(server_.options.write_timeout));
-    http::async_write(stream_, *res,
-                      [self = this->shared_from_this(), res, keep_alive](beast::error_code ec,
-                                                                          std::size_t) {
-                        if (ec || !keep_alive) return self->Close();
-                        self->Read(false);
-                      });
+    http::async_write(
+        stream_, *res,
+        [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) return self->Close();
+          self->Read(false);
+        });
   }
 
   // ---- watch: Server-Sent Events until the client leaves or must resynchronise ----
@@ -373,7 +372,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 }  // namespace
 
 std::optional<api::HttpResponse> HttpServer::Impl::ServeBuiltIn(const api::HttpRequest& request) {
-  const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+  const std::string_view path =
+      std::string_view(request.target).substr(0, request.target.find('?'));
   if (path != "/healthz" && path != "/readyz" && path != "/metrics") return std::nullopt;
   if (request.method != "GET" && request.method != "HEAD") {
     return ServerError(405, "MethodNotAllowed", "Use GET.");
@@ -411,9 +411,9 @@ void HttpServer::Impl::Accept() {
       std::string remote = remote_ec ? "unknown" : endpoint.address().to_string();
       socket.set_option(tcp::no_delay(true), remote_ec);
       if (options.tls) {
-        StartSession(ssl::stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)),
-                                                    ssl_context),
-                     std::move(remote));
+        StartSession(
+            ssl::stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), ssl_context),
+            std::move(remote));
       } else {
         StartSession(beast::tcp_stream(std::move(socket)), std::move(remote));
       }
@@ -424,11 +424,15 @@ void HttpServer::Impl::Accept() {
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  try {
+    Stop();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw; joining failed
+  }
+}
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& options,
-                                                              Handler handler,
-                                                              const Engine& engine,
+                                                              Handler handler, const Engine& engine,
                                                               const api::WatchFeed& watch,
                                                               Metrics& metrics,
                                                               const Clock& wall_clock) {
@@ -441,8 +445,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOption
   if (!options.tls && !address.is_loopback()) {
     return absl::InvalidArgumentError("plain HTTP is only allowed on a loopback address");
   }
-  auto impl = std::make_unique<Impl>(options, std::move(handler), engine, watch, metrics,
-                                     wall_clock);
+  auto impl =
+      std::make_unique<Impl>(options, std::move(handler), engine, watch, metrics, wall_clock);
   if (options.tls) {
     auto& ctx = impl->ssl_context;
     ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |

@@ -9,14 +9,16 @@
 
 namespace pim::server {
 
-void LogJson(LogLevel level, std::string_view event, boost::json::object fields) {
+void LogJson(LogLevel level, std::string_view event, const boost::json::object& fields) {
   static absl::Mutex mu(absl::kConstInit);
   static const SystemClock clock;
   boost::json::object line;
   line["time"] = FormatDateTime(clock.Now());
-  line["level"] = level == LogLevel::kInfo ? "info" : level == LogLevel::kWarning ? "warning" : "error";
+  line["level"] = level == LogLevel::kInfo      ? "info"
+                  : level == LogLevel::kWarning ? "warning"
+                                                : "error";
   line["event"] = event;
-  for (auto& [key, value] : fields) line[key] = std::move(value);
+  for (const auto& [key, value] : fields) line[key] = value;
   const std::string text = boost::json::serialize(line) + "\n";
   absl::MutexLock lock(&mu);
   std::fwrite(text.data(), 1, text.size(), stderr);

@@ -18,8 +18,8 @@ bool IsIdSegment(std::string_view s) {
 
 std::string RouteLabel(std::string_view path) {
   std::vector<std::string> segments;
-  for (absl::string_view s : absl::StrSplit(absl::string_view(path.data(), path.size()), '/',
-                                            absl::SkipEmpty())) {
+  for (absl::string_view s :
+       absl::StrSplit(absl::string_view(path.data(), path.size()), '/', absl::SkipEmpty())) {
     segments.emplace_back(s.substr(0, s.find('(')));
   }
   std::string surface = "graph";

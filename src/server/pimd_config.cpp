@@ -29,11 +29,14 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
   double idle_timeout = absl::ToDoubleSeconds(c.server.idle_timeout);
   double heartbeat = absl::ToDoubleSeconds(c.server.watch_heartbeat);
   app.add_option("--data-dir", c.data_dir, "Directory for the database, tokens and TLS files")
-      ->envname("PIMD_DATA_DIR")->capture_default_str();
+      ->envname("PIMD_DATA_DIR")
+      ->capture_default_str();
   app.add_option("--listen", c.server.listen_address, "IP address to listen on")
-      ->envname("PIMD_LISTEN")->capture_default_str();
+      ->envname("PIMD_LISTEN")
+      ->capture_default_str();
   app.add_option("--port", c.server.port, "TCP port (0 picks a free one)")
-      ->envname("PIMD_PORT")->capture_default_str();
+      ->envname("PIMD_PORT")
+      ->capture_default_str();
   app.add_option("--tls-cert", c.server.certificate_file,
                  "PEM certificate chain (default: a generated one in <data-dir>/tls)")
       ->envname("PIMD_TLS_CERT");
@@ -41,7 +44,9 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
       ->envname("PIMD_TLS_KEY");
   app.add_option("--tls-hostname", c.tls_hostnames,
                  "Names and addresses the generated certificate is valid for")
-      ->envname("PIMD_TLS_HOSTNAMES")->delimiter(',')->capture_default_str();
+      ->envname("PIMD_TLS_HOSTNAMES")
+      ->delimiter(',')
+      ->capture_default_str();
   app.add_flag("--plain-http", c.plain_http,
                "Serve plain HTTP instead of TLS (loopback addresses only; for tests)")
       ->envname("PIMD_PLAIN_HTTP");
@@ -49,12 +54,16 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
                  "Base URL clients use to reach pimd, for absolute links (default: from Host)")
       ->envname("PIMD_PUBLIC_URL");
   app.add_option("--tenant-id", c.tenant_id, "Directory tenant id")
-      ->envname("PIMD_TENANT_ID")->capture_default_str();
+      ->envname("PIMD_TENANT_ID")
+      ->capture_default_str();
   app.add_option("--tokens-file", c.tokens_file,
                  "Bearer tokens mapped to principals (default <data-dir>/tokens.json)")
       ->envname("PIMD_TOKENS_FILE");
   app.add_flag("--demo", c.demo, "Seed the demo tenant into an empty database")
       ->envname("PIMD_DEMO");
+  app.add_flag("--init-only", c.init_only,
+               "Prepare the data directory (database, TLS files, demo tenant and tokens), then "
+               "exit");
   app.add_flag("--test-clock", c.test_clock,
                "TESTS ONLY: a clock that moves only through POST /pim/v1/test/clock "
                "(loopback addresses only)")
@@ -63,28 +72,37 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
                  "Start time of the test clock (ISO 8601; default: now)")
       ->envname("PIMD_TEST_CLOCK_START");
   app.add_option("--threads", c.server.threads, "I/O threads")
-      ->envname("PIMD_THREADS")->capture_default_str();
+      ->envname("PIMD_THREADS")
+      ->capture_default_str();
   app.add_option("--max-connections", c.server.max_connections, "Open connections at most")
-      ->envname("PIMD_MAX_CONNECTIONS")->capture_default_str();
+      ->envname("PIMD_MAX_CONNECTIONS")
+      ->capture_default_str();
   app.add_option("--max-header-bytes", c.server.max_header_bytes, "Largest request header")
-      ->envname("PIMD_MAX_HEADER_BYTES")->capture_default_str();
+      ->envname("PIMD_MAX_HEADER_BYTES")
+      ->capture_default_str();
   app.add_option("--max-body-bytes", c.server.max_body_bytes, "Largest request body")
-      ->envname("PIMD_MAX_BODY_BYTES")->capture_default_str();
+      ->envname("PIMD_MAX_BODY_BYTES")
+      ->capture_default_str();
   app.add_option("--read-timeout", read_timeout,
                  "Seconds a client has to send a whole request (and the TLS handshake)")
-      ->envname("PIMD_READ_TIMEOUT")->capture_default_str();
-  app.add_option("--idle-timeout", idle_timeout,
-                 "Seconds an idle kept-alive connection stays open")
-      ->envname("PIMD_IDLE_TIMEOUT")->capture_default_str();
+      ->envname("PIMD_READ_TIMEOUT")
+      ->capture_default_str();
+  app.add_option("--idle-timeout", idle_timeout, "Seconds an idle kept-alive connection stays open")
+      ->envname("PIMD_IDLE_TIMEOUT")
+      ->capture_default_str();
   app.add_option("--rate-limit", c.server.rate_limit_per_second,
                  "Requests per second per caller (0: no limit)")
-      ->envname("PIMD_RATE_LIMIT")->capture_default_str();
+      ->envname("PIMD_RATE_LIMIT")
+      ->capture_default_str();
   app.add_option("--rate-burst", c.server.rate_limit_burst, "Burst size per caller")
-      ->envname("PIMD_RATE_BURST")->capture_default_str();
+      ->envname("PIMD_RATE_BURST")
+      ->capture_default_str();
   app.add_option("--max-watch-streams", c.server.max_watch_streams, "Open watch streams at most")
-      ->envname("PIMD_MAX_WATCH_STREAMS")->capture_default_str();
+      ->envname("PIMD_MAX_WATCH_STREAMS")
+      ->capture_default_str();
   app.add_option("--watch-heartbeat", heartbeat, "Seconds between heartbeats on a watch stream")
-      ->envname("PIMD_WATCH_HEARTBEAT")->capture_default_str();
+      ->envname("PIMD_WATCH_HEARTBEAT")
+      ->capture_default_str();
   app.set_version_flag("--version", "pimd 0.1.0");
   try {
     app.parse(argc, argv);
@@ -107,10 +125,12 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
 
 absl::Status ValidatePimdConfig(const PimdConfig& c) {
   if (c.plain_http && !IsLoopback(c.server.listen_address)) {
-    return absl::InvalidArgumentError("--plain-http is only allowed on a loopback --listen address");
+    return absl::InvalidArgumentError(
+        "--plain-http is only allowed on a loopback --listen address");
   }
   if (c.test_clock && !IsLoopback(c.server.listen_address)) {
-    return absl::InvalidArgumentError("--test-clock is only allowed on a loopback --listen address");
+    return absl::InvalidArgumentError(
+        "--test-clock is only allowed on a loopback --listen address");
   }
   if (c.server.certificate_file.empty() != c.server.private_key_file.empty()) {
     return absl::InvalidArgumentError("--tls-cert and --tls-key go together");

@@ -1,11 +1,11 @@
 #include "pim/server/self_signed.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,9 +45,8 @@ bool AddExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
   return ok;
 }
 
-absl::StatusOr<Cert> MakeCertificate(EVP_PKEY* key, const std::string& common_name,
-                                     X509* issuer, absl::Time now,
-                                     absl::Duration validity) {
+absl::StatusOr<Cert> MakeCertificate(EVP_PKEY* key, const std::string& common_name, X509* issuer,
+                                     absl::Time now, absl::Duration validity) {
   Cert cert(X509_new());
   if (!cert) return OpenSslError("X509_new");
   X509_set_version(cert.get(), 2);
@@ -63,8 +62,8 @@ absl::StatusOr<Cert> MakeCertificate(EVP_PKEY* key, const std::string& common_na
   ASN1_TIME_set(X509_getm_notAfter(cert.get()), absl::ToTimeT(now + validity));
   X509_set_pubkey(cert.get(), key);
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("pim"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("pim"),
+                             -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
                              reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1,
                              0);
@@ -134,13 +133,12 @@ absl::StatusOr<CertificateFiles> EnsureSelfSignedCertificate(
   Key server_key(EVP_EC_gen("P-256"));
   if (!ca_key || !server_key) return OpenSslError("EVP_EC_gen");
 
-  auto ca = MakeCertificate(ca_key.get(), "pim local CA", nullptr, now,
-                            absl::Hours(24 * 3650));
+  auto ca = MakeCertificate(ca_key.get(), "pim local CA", nullptr, now, absl::Hours(24 * 3650));
   if (!ca.ok()) return ca.status();
   if (auto s = Sign(ca->get(), ca_key.get()); !s.ok()) return s;
 
-  auto server = MakeCertificate(server_key.get(), hostnames.front(), ca->get(), now,
-                                absl::Hours(24 * 397));
+  auto server =
+      MakeCertificate(server_key.get(), hostnames.front(), ca->get(), now, absl::Hours(24 * 397));
   if (!server.ok()) return server.status();
   X509* leaf = server->get();
   if (!AddExtension(leaf, ca->get(), NID_authority_key_identifier, "keyid:always") ||
@@ -162,14 +160,14 @@ absl::StatusOr<CertificateFiles> EnsureSelfSignedCertificate(
   if (auto s = WritePem(files.private_key_file, 0600, write_key(server_key.get())); !s.ok()) {
     return s;
   }
-  if (auto s = WritePem(files.certificate_file, 0644,
-                        [&](FILE* f) {
-                          return PEM_write_X509(f, leaf) == 1 && PEM_write_X509(f, ca_cert) == 1;
-                        });
+  if (auto s = WritePem(
+          files.certificate_file, 0644,
+          [&](FILE* f) { return PEM_write_X509(f, leaf) == 1 && PEM_write_X509(f, ca_cert) == 1; });
       !s.ok()) {
     return s;
   }
-  if (auto s = WritePem(files.ca_file, 0644, [&](FILE* f) { return PEM_write_X509(f, ca_cert) == 1; });
+  if (auto s =
+          WritePem(files.ca_file, 0644, [&](FILE* f) { return PEM_write_X509(f, ca_cert) == 1; });
       !s.ok()) {
     return s;
   }

@@ -13,10 +13,10 @@ namespace pim::api {
 
 struct RequestContext {
   const HttpRequest& http;
-  std::string path;       // percent-decoded path, duplicate slashes collapsed, no trailing '/'
-  std::string raw_query;  // the part after '?', still encoded (odata::ParseQuery decodes it)
-  Caller caller;          // authenticated; handlers authorise through the engine
-  std::string request_id;         // ours, echoed as `request-id`
+  std::string path;        // percent-decoded path, duplicate slashes collapsed, no trailing '/'
+  std::string raw_query;   // the part after '?', still encoded (odata::ParseQuery decodes it)
+  Caller caller;           // authenticated; handlers authorise through the engine
+  std::string request_id;  // ours, echoed as `request-id`
   std::string client_request_id;  // the client's `client-request-id` header, or ours
   absl::Time now;                 // the server clock at dispatch (for error bodies and paging)
 };

@@ -33,12 +33,12 @@ class WatchFeed {
   [[nodiscard]] absl::StatusOr<Revision> StartRevision(const RequestContext& ctx) const;
 
   struct Batch {
-    std::string text;      // SSE text for zero or more events
-    Revision last = 0;     // revision of the last event in `text` (or `after` when none)
-    bool resync = false;   // `text` is a resync event and the stream must end
+    std::string text;     // SSE text for zero or more events
+    Revision last = 0;    // revision of the last event in `text` (or `after` when none)
+    bool resync = false;  // `text` is a resync event and the stream must end
   };
   // The events after `after`, at most `limit`. Errors: the store's.
-  [[nodiscard]] absl::StatusOr<Batch> Next(Revision after, int limit) const;
+  [[nodiscard]] absl::StatusOr<Batch> Next(Revision after, std::size_t limit) const;
 
   // An SSE comment that keeps idle connections (and proxies) alive.
   [[nodiscard]] static std::string Heartbeat() { return ": heartbeat\n\n"; }

@@ -11,6 +11,6 @@ namespace pim::server {
 enum class LogLevel { kInfo, kWarning, kError };
 
 // Writes {"time":..., "level":..., "event": event, ...fields} as one line.
-void LogJson(LogLevel level, std::string_view event, boost::json::object fields = {});
+void LogJson(LogLevel level, std::string_view event, const boost::json::object& fields = {});
 
 }  // namespace pim::server

@@ -19,6 +19,7 @@ struct PimdConfig {
   bool test_clock = false;       // loopback only; the clock moves only through the API
   std::string test_clock_start;  // ISO 8601; default: the real time at start
   bool demo = false;             // seed the demo tenant into an empty database
+  bool init_only = false;        // prepare the data directory, then exit without serving
   std::string tokens_file;       // default: <data_dir>/tokens.json
   std::string public_url;        // base of absolute links, when clients reach us via a proxy
 };

@@ -10,15 +10,15 @@ namespace pim::server {
 
 struct ServerOptions {
   std::string listen_address = "127.0.0.1";
-  std::uint16_t port = 8443;  // 0 picks a free port (tests)
-  bool tls = true;            // false only with allow_plain_http, and only on loopback
+  std::uint16_t port = 8443;     // 0 picks a free port (tests)
+  bool tls = true;               // false only with allow_plain_http, and only on loopback
   std::string certificate_file;  // PEM chain
   std::string private_key_file;  // PEM key
   int threads = 4;
   std::string public_url;  // base of absolute links; "" derives it from the Host header
 
   std::uint32_t max_header_bytes = 16 * 1024;
-  std::uint64_t max_body_bytes = 1024 * 1024;
+  std::uint64_t max_body_bytes = std::uint64_t{1024} * 1024;
   absl::Duration read_timeout = absl::Seconds(15);  // to receive one whole request (and TLS)
   absl::Duration idle_timeout = absl::Seconds(60);  // between requests on a kept-alive connection
   absl::Duration write_timeout = absl::Seconds(30);

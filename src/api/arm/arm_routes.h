@@ -19,11 +19,11 @@ struct Route {
   Engine& engine;
   const ApiOptions& options;
   const RequestContext& ctx;
-  const odata::Query& query;    // parsed query string (api-version already validated)
-  std::string scope;            // canonical scope, e.g. "/subscriptions/s" ("/" for tenant)
-  std::string collection;       // as written in the path, e.g. "roleManagementPolicies"
-  std::string name;             // "" for the collection itself
-  std::string action;           // "" or "cancel" / "validate"
+  const odata::Query& query;  // parsed query string (api-version already validated)
+  std::string scope;          // canonical scope, e.g. "/subscriptions/s" ("/" for tenant)
+  std::string collection;     // as written in the path, e.g. "roleManagementPolicies"
+  std::string name;           // "" for the collection itself
+  std::string action;         // "" or "cancel" / "validate"
 };
 
 // roleManagementPolicies and roleManagementPolicyAssignments.

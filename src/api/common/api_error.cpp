@@ -15,10 +15,10 @@ namespace {
 int CatalogueStatus(std::string_view machine_code) {
   for (std::string_view c :
        {code::kPolicyValidationFailed, code::kAcrsValidationFailed, code::kActiveDurationTooShort,
-        code::kRoleAssignmentExists, code::kRoleAssignmentDoesNotExist,
-        code::kPendingRequestExists, code::kRoleNotFound, code::kSubjectNotFound,
-        code::kScopeNotFound, code::kRequestNotCancelable, code::kExtendWindow,
-        code::kRenewWindow, code::kBadRequest, code::kInvalidPolicy}) {
+        code::kRoleAssignmentExists, code::kRoleAssignmentDoesNotExist, code::kPendingRequestExists,
+        code::kRoleNotFound, code::kSubjectNotFound, code::kScopeNotFound,
+        code::kRequestNotCancelable, code::kExtendWindow, code::kRenewWindow, code::kBadRequest,
+        code::kInvalidPolicy}) {
     if (machine_code == c) return 400;
   }
   if (machine_code == code::kRequestExists) return 409;
@@ -29,20 +29,32 @@ int CatalogueStatus(std::string_view machine_code) {
 
 int CanonicalStatus(absl::StatusCode c) {
   switch (c) {
-    case absl::StatusCode::kOk: return 200;
+    case absl::StatusCode::kOk:
+      return 200;
     case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kOutOfRange: return 400;
-    case absl::StatusCode::kUnauthenticated: return 401;
-    case absl::StatusCode::kPermissionDenied: return 403;
-    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kOutOfRange:
+      return 400;
+    case absl::StatusCode::kUnauthenticated:
+      return 401;
+    case absl::StatusCode::kPermissionDenied:
+      return 403;
+    case absl::StatusCode::kNotFound:
+      return 404;
     case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kAborted: return 409;
-    case absl::StatusCode::kFailedPrecondition: return 400;
-    case absl::StatusCode::kResourceExhausted: return 429;
-    case absl::StatusCode::kUnimplemented: return 501;
-    case absl::StatusCode::kUnavailable: return 503;
-    case absl::StatusCode::kDeadlineExceeded: return 504;
-    default: return 500;
+    case absl::StatusCode::kAborted:
+      return 409;
+    case absl::StatusCode::kFailedPrecondition:
+      return 400;
+    case absl::StatusCode::kResourceExhausted:
+      return 429;
+    case absl::StatusCode::kUnimplemented:
+      return 501;
+    case absl::StatusCode::kUnavailable:
+      return 503;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 504;
+    default:
+      return 500;
   }
 }
 
@@ -70,14 +82,16 @@ HttpResponse GraphError(const absl::Status& status, const RequestContext& ctx) {
   boost::json::object error{{"code", ErrorCodeOf(status)},
                             {"message", ClientMessage(status)},
                             {"innerError", std::move(inner)}};
-  return HttpResponse::Json(HttpStatusFor(status),
-                            boost::json::serialize(boost::json::object{{"error", std::move(error)}}));
+  return HttpResponse::Json(
+      HttpStatusFor(status),
+      boost::json::serialize(boost::json::object{{"error", std::move(error)}}));
 }
 
 HttpResponse ArmError(const absl::Status& status) {
   boost::json::object error{{"code", ErrorCodeOf(status)}, {"message", ClientMessage(status)}};
-  return HttpResponse::Json(HttpStatusFor(status),
-                            boost::json::serialize(boost::json::object{{"error", std::move(error)}}));
+  return HttpResponse::Json(
+      HttpStatusFor(status),
+      boost::json::serialize(boost::json::object{{"error", std::move(error)}}));
 }
 
 }  // namespace pim::api

@@ -21,12 +21,17 @@ TEST(ApiErrorTest, CatalogueCodesAreBadRequestWhateverTheirCanonicalKind) {
 
 TEST(ApiErrorTest, GraphBodyCarriesCodeMessageAndInnerError) {
   HttpRequest http;
-  RequestContext ctx{http, "/v1.0/x", "", Caller::User("u"), "req-1", "client-1",
+  RequestContext ctx{http,
+                     "/v1.0/x",
+                     "",
+                     Caller::User("u"),
+                     "req-1",
+                     "client-1",
                      absl::FromUnixSeconds(1714550405)};
-  const HttpResponse r = GraphError(
-      Error(absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed,
-            "The following policy rules failed: [\"MfaRule\"]"),
-      ctx);
+  const HttpResponse r =
+      GraphError(Error(absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed,
+                       "The following policy rules failed: [\"MfaRule\"]"),
+                 ctx);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.Header("content-type"), "application/json");
   const auto body = boost::json::parse(r.body).as_object();

@@ -33,9 +33,12 @@ class ApiTest : public EngineTest {
     auto parsed = api::ParseRequestTarget(http.target);
     EXPECT_TRUE(parsed.ok()) << parsed.status();
     if (!parsed.ok()) return api::HttpResponse::Empty(0);
-    const api::RequestContext ctx{http,          std::move(parsed->path),
-                                  std::move(parsed->raw_query), caller,
-                                  "request-1",   "client-1",
+    const api::RequestContext ctx{http,
+                                  std::move(parsed->path),
+                                  std::move(parsed->raw_query),
+                                  caller,
+                                  "request-1",
+                                  "client-1",
                                   clock_.Now()};
     auto response = surface.Handle(ctx);
     EXPECT_TRUE(response.has_value()) << "surface declined " << http.target;

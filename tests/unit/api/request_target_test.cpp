@@ -17,9 +17,10 @@ TEST(RequestTargetTest, CollapsesDuplicateSlashesAndSplitsTheQuery) {
 }
 
 TEST(RequestTargetTest, DecodesThePathButLeavesTheQueryEncoded) {
-  auto t = ParseRequestTarget("/v1.0/roleManagement/directory/"
-                              "roleAssignmentScheduleRequests/filterByCurrentUser(on=%27principal%27)"
-                              "?$filter=status%20eq%20%27PendingApproval%27");
+  auto t = ParseRequestTarget(
+      "/v1.0/roleManagement/directory/"
+      "roleAssignmentScheduleRequests/filterByCurrentUser(on=%27principal%27)"
+      "?$filter=status%20eq%20%27PendingApproval%27");
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->path,
             "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests/"

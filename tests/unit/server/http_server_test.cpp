@@ -32,13 +32,13 @@ using tcp = net::ip::tcp;
 
 class HttpServerTest : public pim::testing::EngineTest {
  protected:
-  void StartServer(ServerOptions options,
-                   HttpServer::Handler handler = [](const api::HttpRequest& r) {
-                     return api::HttpResponse::Json(
-                         200, absl::StrCat(R"({"echo":")", r.method, " ", r.target.size(), R"("})"));
-                   }) {
-    auto files = EnsureSelfSignedCertificate(dir_.path() + "/tls", {"localhost", "127.0.0.1"},
-                                             clock_);
+  void StartServer(
+      ServerOptions options, HttpServer::Handler handler = [](const api::HttpRequest& r) {
+        return api::HttpResponse::Json(
+            200, absl::StrCat(R"({"echo":")", r.method, " ", r.target.size(), R"("})"));
+      }) {
+    auto files =
+        EnsureSelfSignedCertificate(dir_.path() + "/tls", {"localhost", "127.0.0.1"}, clock_);
     ASSERT_TRUE(files.ok()) << files.status();
     options.listen_address = "127.0.0.1";
     options.port = 0;
@@ -60,7 +60,8 @@ class HttpServerTest : public pim::testing::EngineTest {
       ctx.load_verify_file(ca_file);
       ctx.set_verify_mode(ssl::verify_peer);
       stream.set_verify_callback(ssl::host_name_verification("localhost"));
-      beast::get_lowest_layer(stream).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+      beast::get_lowest_layer(stream).connect(
+          tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
       beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
       stream.handshake(ssl::stream_base::client);
     }
@@ -118,7 +119,8 @@ TEST_F(HttpServerTest, HealthReadinessAndMetricsNeedNoHandler) {
   const auto metrics = client->Get("/metrics");
   EXPECT_EQ(metrics.result_int(), 200);
   EXPECT_TRUE(absl::StrContains(metrics.body(), "pim_revision ")) << metrics.body();
-  EXPECT_TRUE(absl::StrContains(metrics.body(), "pim_http_requests_total{route=\"graph healthz\",status=\"200\"} 1"))
+  EXPECT_TRUE(absl::StrContains(
+      metrics.body(), "pim_http_requests_total{route=\"graph healthz\",status=\"200\"} 1"))
       << metrics.body();
   EXPECT_TRUE(absl::StrContains(metrics.body(), "pim_http_request_duration_seconds_bucket"));
 }

@@ -1,0 +1,226 @@
+// Azure Resource Manager PIM through @azure/arm-authorization 9.0.0 (flows 12, 13).
+"use strict";
+
+const { test } = require("node:test");
+const assert = require("node:assert/strict");
+const { randomUUID } = require("node:crypto");
+const { ids, roles } = require("./pimd");
+const { freshPimd, rejectsArm, collect, HOUR } = require("./helpers");
+
+const SUB = ids.subscription;
+const SCOPE = `subscriptions/${SUB}`;
+const RG_SCOPE = `${SCOPE}/resourceGroups/${ids.resourceGroup}`;
+const roleDef = (scope, role) => `/${scope}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
+const CONTRIBUTOR = roleDef(SCOPE, roles.contributor);
+const benContributor = { principalId: ids.ben, roleDefinitionId: roles.contributor, scope: `/${SCOPE}` };
+
+async function benEligibility(arm) {
+  const eligible = await collect(arm.roleEligibilitySchedules.listForScope(SCOPE, { filter: "asTarget()" }));
+  assert.equal(eligible.length, 1);
+  return eligible[0];
+}
+
+function activation(eligibility, start, extra = {}) {
+  return {
+    principalId: ids.ben,
+    roleDefinitionId: CONTRIBUTOR,
+    requestType: "SelfActivate",
+    linkedRoleEligibilityScheduleId: eligibility.id,
+    scheduleInfo: { startDateTime: new Date(start), expiration: { type: "AfterDuration", duration: "PT1H" } },
+    justification: "Deploy hotfix 7",
+    ...extra,
+  };
+}
+
+test("12. Ben activates Contributor on the subscription through ARM", async (t) => {
+  const p = await freshPimd(t);
+  const arm = p.armClient(p.tokens.ben);
+  const now = await p.now();
+
+  const eligibility = await benEligibility(arm);
+  assert.equal(eligibility.roleDefinitionId, CONTRIBUTOR);
+  assert.equal(eligibility.principalId, ids.ben);
+  assert.equal(eligibility.principalType, "User");
+  assert.equal(eligibility.scope, `/${SCOPE}`);
+  assert.equal(eligibility.type, "Microsoft.Authorization/RoleEligibilitySchedules");
+  assert.match(eligibility.id, new RegExp(`^/${SCOPE}/providers/Microsoft\\.Authorization/RoleEligibilitySchedules/`));
+  assert.equal(eligibility.expandedProperties.roleDefinition.displayName, "Contributor");
+  assert.equal(eligibility.expandedProperties.scope.displayName, "Production");
+
+  // validate evaluates the request without creating anything.
+  const validateName = randomUUID();
+  const validated = await arm.roleAssignmentScheduleRequests.validate(SCOPE, validateName, activation(eligibility, now));
+  assert.equal(validated.requestType, "SelfActivate");
+  assert.equal(validated.principalId, ids.ben);
+  assert.equal((await p.check(benContributor)).allowed, false);
+  assert.deepEqual(await collect(arm.roleAssignmentScheduleInstances.listForScope(SCOPE, { filter: "asTarget()" })), []);
+  await rejectsArm(arm.roleAssignmentScheduleRequests.get(SCOPE, validateName), 404);
+
+  const name = randomUUID();
+  const body = activation(eligibility, now);
+  const created = await arm.roleAssignmentScheduleRequests.create(SCOPE, name, body);
+  assert.equal(created.name, name);
+  assert.equal(created.id, `/${SCOPE}/providers/Microsoft.Authorization/RoleAssignmentScheduleRequests/${name}`);
+  assert.equal(created.type, "Microsoft.Authorization/RoleAssignmentScheduleRequests");
+  assert.equal(created.status, "Provisioned");
+  assert.equal(created.requestType, "SelfActivate");
+  assert.equal(created.principalId, ids.ben);
+  assert.equal(created.principalType, "User");
+  assert.equal(created.requestorId, ids.ben);
+  assert.equal(created.roleDefinitionId, CONTRIBUTOR);
+  assert.equal(created.scope, `/${SCOPE}`);
+  assert.equal(created.justification, "Deploy hotfix 7");
+  assert.ok(created.scheduleInfo.startDateTime instanceof Date);
+  assert.equal(created.scheduleInfo.startDateTime.getTime(), now.getTime());
+  assert.equal(created.scheduleInfo.expiration.type, "AfterDuration");
+  assert.equal(created.scheduleInfo.expiration.duration, "PT1H");
+  assert.equal(typeof created.targetRoleAssignmentScheduleId, "string");
+
+  // Retrying the same PUT (same name, same body) answers the same request.
+  const again = await arm.roleAssignmentScheduleRequests.create(SCOPE, name, body);
+  assert.deepEqual(again, created);
+  // Reusing the name for a different body is refused.
+  await rejectsArm(arm.roleAssignmentScheduleRequests.create(SCOPE, name, { ...body, justification: "something else" }),
+    409, "RoleAssignmentRequestExists");
+  // A second activation of what is active.
+  await rejectsArm(arm.roleAssignmentScheduleRequests.create(SCOPE, randomUUID(), body), 400, "RoleAssignmentExists");
+
+  const got = await arm.roleAssignmentScheduleRequests.get(SCOPE, name);
+  assert.equal(got.status, "Provisioned");
+  const mine = await collect(arm.roleAssignmentScheduleRequests.listForScope(SCOPE, { filter: "asRequestor()" }));
+  assert.deepEqual(mine.map((r) => r.name), [name]);
+
+  const instances = await collect(arm.roleAssignmentScheduleInstances.listForScope(SCOPE, { filter: "asTarget()" }));
+  assert.equal(instances.length, 1);
+  assert.equal(instances[0].roleDefinitionId, CONTRIBUTOR);
+  assert.equal(instances[0].assignmentType, "Activated");
+  assert.equal(instances[0].memberType, "Direct");
+  assert.equal(instances[0].startDateTime.getTime(), now.getTime());
+  assert.equal(instances[0].endDateTime.getTime(), now.getTime() + HOUR);
+  assert.equal(instances[0].type, "Microsoft.Authorization/RoleAssignmentScheduleInstances");
+  const schedules = await collect(arm.roleAssignmentSchedules.listForScope(SCOPE, { filter: "asTarget()" }));
+  assert.equal(schedules.length, 1);
+  assert.equal(schedules[0].assignmentType, "Activated");
+
+  const c = await p.check(benContributor);
+  assert.equal(c.allowed, true);
+  assert.equal(new Date(c.until).getTime(), now.getTime() + HOUR);
+  // Access at the subscription applies below it.
+  assert.equal((await p.check({ ...benContributor, scope: `/${RG_SCOPE}` })).allowed, true);
+
+  // Policy failures are RestErrors with the ARM code.
+  await p.advanceClock("PT1H");
+  await rejectsArm(arm.roleAssignmentScheduleRequests.create(SCOPE, randomUUID(),
+    activation(eligibility, await p.now(), { scheduleInfo: { startDateTime: await p.now(), expiration: { type: "AfterDuration", duration: "PT9H" } } })),
+    400, "RoleAssignmentRequestPolicyValidationFailed", /ExpirationRule/);
+  const noMfa = p.armClient(p.tokens.benNoMfa);
+  await rejectsArm(noMfa.roleAssignmentScheduleRequests.create(SCOPE, randomUUID(), activation(eligibility, await p.now())),
+    400, "RoleAssignmentRequestPolicyValidationFailed", /MfaRule/);
+});
+
+test("12b. ARM: cancel a scheduled (not yet started) activation; deactivate an active one", async (t) => {
+  const p = await freshPimd(t);
+  const arm = p.armClient(p.tokens.ben);
+  const now = await p.now();
+  const eligibility = await benEligibility(arm);
+
+  const name = randomUUID();
+  const scheduled = await arm.roleAssignmentScheduleRequests.create(SCOPE, name, activation(eligibility, new Date(now.getTime() + HOUR)));
+  assert.equal(scheduled.status, "Granted");
+  await arm.roleAssignmentScheduleRequests.cancel(SCOPE, name); // 200, returns normally
+  assert.equal((await arm.roleAssignmentScheduleRequests.get(SCOPE, name)).status, "Canceled");
+  await rejectsArm(arm.roleAssignmentScheduleRequests.cancel(SCOPE, name), 400);
+  await p.advanceClock("PT1H");
+  assert.equal((await p.check(benContributor)).allowed, false);
+  assert.deepEqual(await collect(arm.roleAssignmentScheduleInstances.listForScope(SCOPE, { filter: "asTarget()" })), []);
+
+  await arm.roleAssignmentScheduleRequests.create(SCOPE, randomUUID(), activation(eligibility, await p.now()));
+  const deactivate = { principalId: ids.ben, roleDefinitionId: CONTRIBUTOR, requestType: "SelfDeactivate" };
+  await rejectsArm(arm.roleAssignmentScheduleRequests.create(SCOPE, randomUUID(), deactivate), 400, "ActiveDurationTooShort");
+  await p.advanceClock("PT5M");
+  const revoked = await arm.roleAssignmentScheduleRequests.create(SCOPE, randomUUID(), deactivate);
+  assert.equal(revoked.status, "Revoked");
+  assert.equal((await p.check(benContributor)).allowed, false);
+});
+
+// Dan becomes an active member of Prod Operators (Graph, approved by Cara): Owner on web-rg.
+async function danBecomesOwnerOfWebRg(p) {
+  const GROUP = "/identityGovernance/privilegedAccess/group";
+  const dan = p.graphClient(p.tokens.dan);
+  const cara = p.graphClient(p.tokens.cara);
+  const req = await dan.api(`${GROUP}/assignmentScheduleRequests`).post({
+    accessId: "member", principalId: ids.dan, groupId: ids.prodOperators, action: "selfActivate",
+    justification: "Tune web-rg role settings", ticketInfo: { ticketNumber: "CHG-7", ticketSystem: "ServiceNow" },
+    scheduleInfo: { startDateTime: (await p.now()).toISOString(), expiration: { type: "afterDuration", duration: "PT4H" } },
+  });
+  const approval = await cara.api(`${GROUP}/assignmentApprovals/${req.approvalId}`).get();
+  await cara.api(`${GROUP}/assignmentApprovals/${req.approvalId}/stages/${approval.stages[0].id}`)
+    .patch({ reviewResult: "Approve", justification: "ok" });
+  const owner = await p.check({ principalId: ids.dan, roleDefinitionId: roles.owner, scope: `/${RG_SCOPE}` });
+  assert.equal(owner.allowed, true);
+}
+
+test("13. ARM role management policies: list, get, partial update, policy assignments", async (t) => {
+  const p = await freshPimd(t);
+  const ben = p.armClient(p.tokens.ben);
+
+  const assignments = await collect(ben.roleManagementPolicyAssignments.listForScope(SCOPE));
+  const contributorAssignment = assignments.find((a) => a.roleDefinitionId === CONTRIBUTOR);
+  assert.ok(contributorAssignment, "a policy assignment for Contributor at the subscription");
+  assert.equal(contributorAssignment.scope, `/${SCOPE}`);
+  const policyName = contributorAssignment.policyId.split("/").pop();
+  assert.equal(contributorAssignment.name, `${policyName}_${roles.contributor}`);
+  assert.match(contributorAssignment.policyId, new RegExp(`^/${SCOPE}/providers/Microsoft\\.Authorization/roleManagementPolicies/`));
+
+  const policies = await collect(ben.roleManagementPolicies.listForScope(SCOPE));
+  const listed = policies.find((x) => x.name === policyName);
+  assert.ok(listed, "the assigned policy is listed");
+  const policy = await ben.roleManagementPolicies.get(SCOPE, policyName);
+  assert.equal(policy.id, contributorAssignment.policyId);
+  assert.equal(policy.scope, `/${SCOPE}`);
+  assert.equal(policy.rules.length, 17);
+  const rule = policy.rules.find((r) => r.id === "Expiration_EndUser_Assignment");
+  assert.equal(rule.ruleType, "RoleManagementPolicyExpirationRule");
+  assert.equal(rule.maximumDuration, "PT8H");
+  assert.equal(rule.target.caller, "EndUser");
+
+  // Ben (Contributor-eligible, not Owner) may not change it.
+  await rejectsArm(ben.roleManagementPolicies.update(SCOPE, policyName, { rules: [{ ...rule, maximumDuration: "PT1H" }] }),
+    403, "AuthorizationFailed");
+
+  // Dan, Owner on web-rg through Prod Operators, changes the Contributor policy at web-rg.
+  await danBecomesOwnerOfWebRg(p);
+  const dan = p.armClient(p.tokens.dan);
+  const rgAssignments = await collect(dan.roleManagementPolicyAssignments.listForScope(RG_SCOPE));
+  const rgContributor = rgAssignments.find((a) => a.roleDefinitionId === roleDef(RG_SCOPE, roles.contributor));
+  assert.ok(rgContributor, "a Contributor policy assignment at web-rg");
+  const rgPolicyName = rgContributor.policyId.split("/").pop();
+  const rgPolicy = await dan.roleManagementPolicies.get(RG_SCOPE, rgPolicyName);
+  const rgRule = rgPolicy.rules.find((r) => r.id === "Expiration_EndUser_Assignment");
+  const updated = await dan.roleManagementPolicies.update(RG_SCOPE, rgPolicyName, { rules: [{ ...rgRule, maximumDuration: "PT1H" }] });
+  assert.equal(updated.rules.length, 17, "PATCH answers the full policy");
+  assert.equal(updated.rules.find((r) => r.id === "Expiration_EndUser_Assignment").maximumDuration, "PT1H");
+  assert.equal(updated.lastModifiedBy.id, ids.dan);
+  assert.equal(updated.rules.find((r) => r.id === "Enablement_EndUser_Assignment").enabledRules.includes("MultiFactorAuthentication"), true,
+    "a partial update leaves the other rules alone");
+  const reread = await dan.roleManagementPolicies.get(RG_SCOPE, rgPolicyName);
+  assert.equal(reread.rules.find((r) => r.id === "Expiration_EndUser_Assignment").maximumDuration, "PT1H");
+  // The subscription's own policy is untouched.
+  assert.equal((await ben.roleManagementPolicies.get(SCOPE, policyName)).rules
+    .find((r) => r.id === "Expiration_EndUser_Assignment").maximumDuration, "PT8H");
+
+  // Ben activating Contributor on web-rg (reduced scope of his subscription eligibility) now
+  // obeys the web-rg policy.
+  const eligibility = await benEligibility(ben);
+  const now = await p.now();
+  const rgBody = (duration) => ({
+    principalId: ids.ben, roleDefinitionId: roleDef(RG_SCOPE, roles.contributor), requestType: "SelfActivate",
+    linkedRoleEligibilityScheduleId: eligibility.id, justification: "Scale web tier",
+    scheduleInfo: { startDateTime: now, expiration: { type: "AfterDuration", duration } },
+  });
+  await rejectsArm(ben.roleAssignmentScheduleRequests.create(RG_SCOPE, randomUUID(), rgBody("PT2H")),
+    400, "RoleAssignmentRequestPolicyValidationFailed", /ExpirationRule/);
+  const ok = await ben.roleAssignmentScheduleRequests.create(RG_SCOPE, randomUUID(), rgBody("PT1H"));
+  assert.equal(ok.status, "Provisioned");
+  assert.equal(ok.scope, `/${RG_SCOPE}`);
+});
