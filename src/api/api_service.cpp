@@ -78,12 +78,11 @@ HttpResponse ApiService::Handle(const HttpRequest& request) {
           served = graph_.Handle(ctx);
           break;
       }
-      response =
-          served.has_value()
-              ? std::move(*served)
-              : ErrorFor(surface,
-                         Error(absl::StatusCode::kNotFound, code::kBadRequest, "No such resource."),
-                         ctx);
+      response = served.has_value() ? std::move(*served)
+                                    : ErrorFor(surface,
+                                               Error(absl::StatusCode::kNotFound,
+                                                     code::kObjectNotFound, "No such resource."),
+                                               ctx);
     }
   } catch (const std::exception&) {
     // Handlers do not throw; a library that did is a bug, answered without detail.

@@ -101,7 +101,7 @@ HttpResponse ApiService::HandlePim(const RequestContext& ctx) {
     return Watch(ctx);
   }
   if (ctx.path == "/pim/v1/test/clock" && test_clock_ != nullptr) return TestClock(ctx);
-  return GraphError(Error(absl::StatusCode::kNotFound, code::kBadRequest, "No such resource."),
+  return GraphError(Error(absl::StatusCode::kNotFound, code::kObjectNotFound, "No such resource."),
                     ctx);
 }
 

@@ -1,0 +1,239 @@
+// The dispatcher and pim's own API: authentication, error formats per surface, the revision
+// header, check, watch and the test clock.
+#include "pim/api/api_service.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "pim/api/static_token_authenticator.h"
+#include "unit/api/api_fixture.h"
+
+namespace pim::api {
+namespace {
+
+using pim::testing::T0;
+
+constexpr char kAdminToken[] = "admin-token-0123456789abcdef0123456789";
+constexpr char kUserToken[] = "user-token-0123456789abcdef01234567890";
+
+class ApiServiceTest : public pim::testing::ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    admin_ = AddUser("admin");
+    user_ = AddUser("user");
+    ASSERT_TRUE(MakeActive(admin_, GA()).ok());
+    auto auth = StaticTokenAuthenticator::Create(
+        {{kAdminToken, admin_.str(), true, {}}, {kUserToken, user_.str(), true, {}}}, clock_);
+    ASSERT_TRUE(auth.ok());
+    auth_ = std::make_unique<StaticTokenAuthenticator>(*std::move(auth));
+  }
+
+  // A service with the test clock enabled, or not.
+  ApiService Service(bool test_clock = false) {
+    return ApiService(*engine_, *store_, clock_, *auth_, ApiOptions{},
+                      test_clock ? &clock_ : nullptr);
+  }
+
+  HttpResponse Send(ApiService& service, std::string method, std::string target,
+                    std::string body = "", const char* token = kUserToken) {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    r.body = std::move(body);
+    r.base_url = std::string(pim::testing::kBaseUrl);
+    r.request_id = "req-42";
+    if (token != nullptr) r.headers.emplace_back("authorization", std::string("Bearer ") + token);
+    r.headers.emplace_back("client-request-id", "mine-7");
+    return service.Handle(r);
+  }
+
+  PrincipalId admin_;
+  PrincipalId user_;
+  std::unique_ptr<StaticTokenAuthenticator> auth_;
+};
+
+TEST_F(ApiServiceTest, WithoutATokenGraphPathsAnswer401InGraphFormat) {
+  ApiService service = Service();
+  const HttpResponse r = Send(service, "GET", "/v1.0/me", "", nullptr);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.Header("WWW-Authenticate"), "Bearer");
+  const auto body = Json(r);
+  EXPECT_EQ(body.at("error").at("code"), "InvalidAuthenticationToken");
+  EXPECT_EQ(body.at("error").at("innerError").at("request-id"), "req-42");
+  EXPECT_EQ(body.at("error").at("innerError").at("client-request-id"), "mine-7");
+}
+
+TEST_F(ApiServiceTest, WithoutATokenArmPathsAnswer401InArmFormat) {
+  ApiService service = Service();
+  const HttpResponse r =
+      Send(service, "GET",
+           "/subscriptions/s/providers/Microsoft.Authorization/roleEligibilitySchedules"
+           "?api-version=2020-10-01",
+           "", nullptr);
+  EXPECT_EQ(r.status, 401);
+  const auto body = Json(r);
+  EXPECT_EQ(body.at("error").at("code"), "InvalidAuthenticationToken");
+  EXPECT_FALSE(body.at("error").as_object().contains("innerError"));
+}
+
+TEST_F(ApiServiceTest, EveryResponseCarriesIdsAndTheRevision) {
+  ApiService service = Service();
+  const HttpResponse r = Send(service, "GET", "/v1.0/me");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Header("request-id"), "req-42");
+  EXPECT_EQ(r.Header("client-request-id"), "mine-7");
+  EXPECT_EQ(r.Header("X-Pim-Revision"), absl::StrCat(engine_->revision()));
+}
+
+TEST_F(ApiServiceTest, AMalformedTargetIsABadRequest) {
+  ApiService service = Service();
+  const HttpResponse r = Send(service, "GET", "/v1.0/%zz");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(ErrorCode(r), "BadRequest");
+}
+
+TEST_F(ApiServiceTest, CheckAnswersEachItemAtTheCurrentRevision) {
+  ApiService service = Service();
+  const std::string body = absl::StrCat(
+      R"({"minRevision":1,"checks":[{"principalId":")", admin_.str(),
+      R"(","roleDefinitionId":"62e90394-69f5-4237-9190-012177145e10"},{"principalId":")",
+      user_.str(), R"(","roleDefinitionId":"62e90394-69f5-4237-9190-012177145e10",)",
+      R"("directoryScopeId":"/"}]})");
+  const HttpResponse r = Send(service, "POST", "/pim/v1/check", body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto v = Json(r);
+  EXPECT_EQ(v.at("revision").as_int64(), engine_->revision());
+  const auto& results = v.at("results").as_array();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].at("allowed"), true);
+  EXPECT_TRUE(results[0].at("grantedBy").is_string());
+  EXPECT_TRUE(results[0].at("until").is_null());  // permanent
+  EXPECT_EQ(results[1].at("allowed"), false);
+  EXPECT_TRUE(results[1].at("grantedBy").is_null());
+}
+
+TEST_F(ApiServiceTest, CheckReportsTheEndOfTimeBoundAccess) {
+  ApiService service = Service();
+  ASSERT_TRUE(MakeEligible(user_, Helpdesk()).ok());
+  ASSERT_TRUE(Activate(user_, Helpdesk(), absl::Hours(2)).ok());
+  const HttpResponse r =
+      Send(service, "POST", "/pim/v1/check",
+           absl::StrCat(R"({"checks":[{"principalId":")", user_.str(), R"(","roleDefinitionId":")",
+                        std::string(role::kHelpdeskAdministrator), R"("}]})"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).at("results").at(0).at("until").as_string(),
+            FormatDateTime(T0() + absl::Hours(2)));
+}
+
+TEST_F(ApiServiceTest, MalformedChecksAreRefusedWholesale) {
+  ApiService service = Service();
+  std::string many = R"({"checks":[)";
+  for (int i = 0; i < 1001; ++i) {
+    absl::StrAppend(&many, i ? "," : "", R"({"principalId":"p","groupId":"g"})");
+  }
+  many += "]}";
+  for (const std::string& body :
+       {std::string("not json"), std::string("[]"), std::string(R"({"checks":[]})"),
+        std::string(R"({"checks":[{"groupId":"g"}]})"),
+        std::string(R"({"checks":[{"principalId":"p","groupId":"g","roleDefinitionId":"r"}]})"),
+        std::string(R"({"checks":[{"principalId":"p","groupId":"g","accessId":"admin"}]})"),
+        std::string(R"({"checks":[{"principalId":"p","roleDefinitionId":"r","scope":"/x/y"}]})"),
+        std::string(R"({"checks":[{"principalId":7,"groupId":"g"}]})"),
+        std::string(R"({"minRevision":-1,"checks":[{"principalId":"p","groupId":"g"}]})"), many}) {
+    const HttpResponse r = Send(service, "POST", "/pim/v1/check", body);
+    EXPECT_EQ(r.status, 400) << body.substr(0, 80) << " -> " << r.body;
+    EXPECT_EQ(ErrorCode(r), "BadRequest") << body.substr(0, 80);
+  }
+  EXPECT_EQ(Send(service, "GET", "/pim/v1/check").status, 400);
+}
+
+TEST_F(ApiServiceTest, WatchStartsWhereTheClientSays) {
+  ApiService service = Service();
+  HttpResponse r = Send(service, "GET", "/pim/v1/watch?since=3");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("Content-Type"), "text/event-stream");
+  EXPECT_EQ(r.stream_after, 3);
+  r = Send(service, "GET", "/pim/v1/watch");
+  EXPECT_EQ(r.stream_after, engine_->revision());
+  for (const char* bad : {"/pim/v1/watch?since=-1", "/pim/v1/watch?since=abc",
+                          "/pim/v1/watch?from=1", "/pim/v1/watch?$top=1"}) {
+    r = Send(service, "GET", bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_FALSE(r.stream_after.has_value()) << bad;
+  }
+}
+
+TEST_F(ApiServiceTest, LastEventIdWinsOverSince) {
+  ApiService service = Service();
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/pim/v1/watch?since=1";
+  r.headers = {{"authorization", std::string("Bearer ") + kUserToken}, {"last-event-id", "5"}};
+  EXPECT_EQ(service.Handle(r).stream_after, 5);
+}
+
+TEST_F(ApiServiceTest, WatchFeedFormatsEventsAndTellsLaggardsToResync) {
+  WatchFeed feed(*engine_, *store_, /*max_backlog=*/3);
+  const Revision before = engine_->revision();
+  const PrincipalId added = AddUser("watched");
+  auto batch = feed.Next(before, 10);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  EXPECT_FALSE(batch->resync);
+  EXPECT_EQ(batch->last, engine_->revision());
+  EXPECT_TRUE(absl::StartsWith(batch->text, absl::StrCat("id: ", before + 1, "\nevent: change\n")))
+      << batch->text;
+  EXPECT_TRUE(absl::StrContains(batch->text, added.str()));
+  EXPECT_TRUE(absl::StrContains(batch->text, R"("op":"put")"));
+  // Caught up: nothing to send.
+  batch = feed.Next(engine_->revision(), 10);
+  ASSERT_TRUE(batch.ok());
+  EXPECT_TRUE(batch->text.empty());
+  // Too far behind, or ahead of this server: resynchronise.
+  for (const Revision from : {Revision{0}, engine_->revision() + 1}) {
+    batch = feed.Next(from, 10);
+    ASSERT_TRUE(batch.ok());
+    EXPECT_TRUE(batch->resync) << from;
+    EXPECT_TRUE(absl::StartsWith(batch->text, "event: resync\n")) << batch->text;
+  }
+}
+
+TEST_F(ApiServiceTest, TheTestClockExistsOnlyInTestClockMode) {
+  ApiService production = Service(/*test_clock=*/false);
+  EXPECT_EQ(Send(production, "GET", "/pim/v1/test/clock").status, 404);
+  EXPECT_EQ(Send(production, "POST", "/pim/v1/test/clock", R"({"advance":"PT1H"})").status, 404);
+  EXPECT_EQ(clock_.Now(), T0());
+}
+
+TEST_F(ApiServiceTest, AdvancingTheTestClockFiresDueTimersBeforeAnswering) {
+  ApiService service = Service(/*test_clock=*/true);
+  ASSERT_TRUE(MakeEligible(user_, Helpdesk()).ok());
+  ASSERT_TRUE(Activate(user_, Helpdesk(), absl::Hours(1)).ok());
+  ASSERT_TRUE(Holds(user_, Helpdesk()));
+  const HttpResponse r = Send(service, "POST", "/pim/v1/test/clock", R"({"advance":"PT1H"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).at("now").as_string(), FormatDateTime(T0() + absl::Hours(1)));
+  EXPECT_FALSE(Holds(user_, Helpdesk()));
+  const HttpResponse set =
+      Send(service, "POST", "/pim/v1/test/clock", R"({"now":"2026-01-06T00:00:00Z"})");
+  EXPECT_EQ(Json(set).at("now").as_string(),
+            FormatDateTime(absl::FromCivil(absl::CivilDay(2026, 1, 6), absl::UTCTimeZone())));
+}
+
+TEST_F(ApiServiceTest, TheTestClockNeverMovesBackAndRefusesNonsense) {
+  ApiService service = Service(/*test_clock=*/true);
+  for (const char* body : {R"({"advance":"-PT1H"})", R"({"now":"2020-01-01T00:00:00Z"})",
+                           R"({"now":"2027-01-01T00:00:00Z","advance":"PT1H"})", "{}",
+                           R"({"advance":3600})", R"({"advance":"P1M"})", "nonsense"}) {
+    const HttpResponse r = Send(service, "POST", "/pim/v1/test/clock", body);
+    EXPECT_EQ(r.status, 400) << body << " -> " << r.body;
+  }
+  EXPECT_EQ(clock_.Now(), T0());
+}
+
+TEST_F(ApiServiceTest, UnknownPimPathsAre404) {
+  ApiService service = Service();
+  EXPECT_EQ(Send(service, "GET", "/pim/v1/nothing").status, 404);
+}
+
+}  // namespace
+}  // namespace pim::api

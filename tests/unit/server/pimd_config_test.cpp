@@ -1,0 +1,75 @@
+#include "pim/server/pimd_config.h"
+
+#include <cstdlib>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+
+namespace pim::server {
+namespace {
+
+ParsedCommandLine Parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "pimd");
+  return ParsePimdCommandLine(static_cast<int>(args.size()), args.data());
+}
+
+TEST(PimdConfigTest, DefaultsAreTlsOnLoopbackWithoutTestClock) {
+  const ParsedCommandLine p = Parse({});
+  ASSERT_TRUE(p.run) << p.message;
+  EXPECT_TRUE(p.config.server.tls);
+  EXPECT_EQ(p.config.server.listen_address, "127.0.0.1");
+  EXPECT_FALSE(p.config.test_clock);
+  EXPECT_FALSE(p.config.demo);
+  EXPECT_EQ(p.config.tokens_file, "./pim-data/tokens.json");
+  EXPECT_TRUE(ValidatePimdConfig(p.config).ok());
+}
+
+TEST(PimdConfigTest, FlagsAndEnvironmentSetOptions) {
+  ::setenv("PIMD_RATE_LIMIT", "5", 1);
+  const ParsedCommandLine p = Parse({"--data-dir", "/tmp/d", "--port", "0", "--read-timeout", "2.5",
+                                     "--plain-http", "--tls-hostname", "pim.test,10.0.0.1"});
+  ::unsetenv("PIMD_RATE_LIMIT");
+  ASSERT_TRUE(p.run) << p.message;
+  EXPECT_EQ(p.config.data_dir, "/tmp/d");
+  EXPECT_EQ(p.config.tokens_file, "/tmp/d/tokens.json");
+  EXPECT_EQ(p.config.server.port, 0);
+  EXPECT_EQ(p.config.server.read_timeout, absl::Milliseconds(2500));
+  EXPECT_FALSE(p.config.server.tls);
+  EXPECT_EQ(p.config.server.rate_limit_per_second, 5);
+  EXPECT_EQ(p.config.tls_hostnames, (std::vector<std::string>{"pim.test", "10.0.0.1"}));
+}
+
+TEST(PimdConfigTest, HelpDocumentsEverySettingAndExitsZero) {
+  const ParsedCommandLine p = Parse({"--help"});
+  EXPECT_FALSE(p.run);
+  EXPECT_EQ(p.exit_code, 0);
+  for (const char* option : {"--data-dir", "--listen", "--tls-cert", "--plain-http", "--test-clock",
+                             "--rate-limit", "--max-body-bytes", "PIMD_PORT"}) {
+    EXPECT_TRUE(absl::StrContains(p.message, option)) << option;
+  }
+}
+
+TEST(PimdConfigTest, UnknownFlagsAreUsageErrors) {
+  const ParsedCommandLine p = Parse({"--no-such-flag"});
+  EXPECT_FALSE(p.run);
+  EXPECT_NE(p.exit_code, 0);
+}
+
+TEST(PimdConfigTest, PlainHttpAndTheTestClockAreRefusedOffLoopback) {
+  for (const char* flag : {"--plain-http", "--test-clock"}) {
+    ParsedCommandLine p = Parse({flag, "--listen", "0.0.0.0"});
+    ASSERT_TRUE(p.run);
+    EXPECT_EQ(ValidatePimdConfig(p.config).code(), absl::StatusCode::kInvalidArgument) << flag;
+    p = Parse({flag, "--listen", "::1"});
+    EXPECT_TRUE(ValidatePimdConfig(p.config).ok()) << flag;
+  }
+}
+
+TEST(PimdConfigTest, ACertificateNeedsItsKey) {
+  const ParsedCommandLine p = Parse({"--tls-cert", "/etc/pim/cert.pem"});
+  ASSERT_TRUE(p.run);
+  EXPECT_EQ(ValidatePimdConfig(p.config).code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace pim::server
