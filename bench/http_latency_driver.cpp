@@ -163,7 +163,7 @@ void Report(const char* what, std::vector<double> ms) {
   if (ms.empty()) return;
   std::sort(ms.begin(), ms.end());
   auto q = [&](double p) {
-    return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * ms.size()))];
+    return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))];
   };
   std::printf("%-34s n=%zu p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms\n", what, ms.size(),
               q(0.5), q(0.9), q(0.99), ms.back());
@@ -233,7 +233,7 @@ int Expiry(std::uint16_t port, const std::string& ca, const boost::json::value& 
   Connection writer(port, ca);
   WatchRecorder watch(port, ca, ada);
   const absl::Time base = absl::Now() + absl::Minutes(5) + absl::Seconds(10);
-  const std::vector<pim::RoleDefinition> roles = pim::BuiltInRoleDefinitions();
+  const auto roles = pim::BuiltInRoleDefinitions();
   struct Pending {
     std::string schedule;
     absl::Time end;

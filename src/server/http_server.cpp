@@ -262,13 +262,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     const std::string route = RouteLabel(request.target.substr(0, request.target.find('?')));
     server_.metrics.RecordRequest(route, response.status, server_.wall_clock.Now() - started);
-    LogJson(LogLevel::kInfo, "http.request",
-            {{"requestId", request.request_id},
-             {"method", request.method},
-             {"route", route},
-             {"status", response.status},
-             {"durationMs", absl::ToDoubleMilliseconds(server_.wall_clock.Now() - started)},
-             {"remote", remote_}});
+    if (server_.options.access_log || response.status >= 500) {
+      LogJson(response.status >= 500 ? LogLevel::kError : LogLevel::kInfo, "http.request",
+              {{"requestId", request.request_id},
+               {"method", request.method},
+               {"route", route},
+               {"status", response.status},
+               {"durationMs", absl::ToDoubleMilliseconds(server_.wall_clock.Now() - started)},
+               {"remote", remote_}});
+    }
     if (response.stream_after.has_value() && response.status == 200) {
       return StartWatch(std::move(response));
     }

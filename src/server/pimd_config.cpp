@@ -97,6 +97,10 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
   app.add_option("--rate-burst", c.server.rate_limit_burst, "Burst size per caller")
       ->envname("PIMD_RATE_BURST")
       ->capture_default_str();
+  app.add_option("--access-log", c.server.access_log,
+                 "Log one line per request (errors are always logged)")
+      ->envname("PIMD_ACCESS_LOG")
+      ->capture_default_str();
   app.add_option("--max-watch-streams", c.server.max_watch_streams, "Open watch streams at most")
       ->envname("PIMD_MAX_WATCH_STREAMS")
       ->capture_default_str();

@@ -16,6 +16,7 @@ struct ServerOptions {
   std::string private_key_file;  // PEM key
   int threads = 4;
   std::string public_url;  // base of absolute links; "" derives it from the Host header
+  bool access_log = true;  // one `http.request` log line per request (5xx are always logged)
 
   std::uint32_t max_header_bytes = 16 * 1024;
   std::uint64_t max_body_bytes = std::uint64_t{1024} * 1024;

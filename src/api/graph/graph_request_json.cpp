@@ -11,11 +11,22 @@
 #include "api/graph/graph_wire.h"
 #include "pim/domain/iso8601.h"
 #include "pim/domain/status.h"
+#include "pim/engine/caller.h"
 
 namespace pim::api::graph {
 namespace {
 
 absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
+
+// Client text quoted in a message: at most 64 bytes (cut on a UTF-8 character boundary), so
+// that an error never echoes a whole body back.
+std::string Clip(std::string_view text) {
+  constexpr std::size_t kMax = 64;
+  if (text.size() <= kMax) return std::string(text);
+  std::size_t end = kMax;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return absl::StrCat(Sv(text.substr(0, end)), "...");
+}
 
 bool IsOneOf(std::string_view key, std::span<const std::string_view> names) {
   for (std::string_view n : names) {
@@ -38,7 +49,7 @@ absl::Status RefuseUnknown(const boost::json::object& o, std::string_view path_p
         IsOneOf(key, std::span<const std::string_view>(known.begin(), known.size())) ||
         IsOneOf(key, ignored))
       continue;
-    return BadRequest(absl::StrCat("The property '", Sv(path_prefix), Sv(key),
+    return BadRequest(absl::StrCat("The property '", Sv(path_prefix), Clip(key),
                                    "' does not exist on this type. Make sure to only use "
                                    "property names that are defined by the type."));
   }
@@ -166,7 +177,7 @@ absl::StatusOr<RequestInput> ParseScheduleRequestBody(std::string_view body, Pim
   if (!action.has_value()) return BadRequest("The property 'action' is required.");
   const auto parsed_action = kRequestActionNames.Parse(*action);
   if (!parsed_action.has_value()) {
-    return BadProperty("action", absl::StrCat("unknown action '", *action, "'"));
+    return BadProperty("action", absl::StrCat("unknown action '", Clip(*action), "'"));
   }
   in.action = *parsed_action;
   PIM_ASSIGN_OR_RETURN(std::string principal, ReadGuid(o, "principalId", "principalId"));
@@ -216,13 +227,16 @@ boost::json::object RequestScheduleToJson(const std::optional<absl::Time>& start
 }
 
 boost::json::object IdentitySetToJson(const PrincipalId& user) {
-  boost::json::object u;
-  u["displayName"] = nullptr;
-  u["id"] = user.str();
   boost::json::object out;
   out["application"] = nullptr;
   out["device"] = nullptr;
-  out["user"] = std::move(u);
+  out["user"] = nullptr;
+  if (user == Caller::System().id) {
+    // pim itself (bootstrap, directory sync): an application, not a user with a fake id.
+    out["application"] = boost::json::object{{"displayName", "pim"}, {"id", nullptr}};
+    return out;
+  }
+  out["user"] = boost::json::object{{"displayName", nullptr}, {"id", user.str()}};
   return out;
 }
 
