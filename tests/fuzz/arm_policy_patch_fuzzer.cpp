@@ -36,7 +36,7 @@ const pim::Policy& Default() {
 void CheckBadRequest(const absl::Status& status, std::string_view input) {
   PIM_FUZZ_CHECK(status.code() == absl::StatusCode::kInvalidArgument, input);
   PIM_FUZZ_CHECK(pim::ErrorCodeOf(status) == "BadRequest", input);
-  PIM_FUZZ_CHECK(!status.message().empty() && status.message().size() <= 400, input);
+  PIM_FUZZ_CHECK(!status.message().empty() && status.message().size() <= 600, input);
 }
 
 }  // namespace

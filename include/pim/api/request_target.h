@@ -14,7 +14,8 @@ struct RequestTarget {
 };
 
 // Errors: InvalidArgument / BadRequest for a target that is not an origin-form path, a bad
-// percent escape, a decoded NUL or control character, or a "." / ".." segment.
+// percent escape, a decoded NUL or control character, a "." / ".." segment, or a path (decoded)
+// or query that is not UTF-8.
 [[nodiscard]] absl::StatusOr<RequestTarget> ParseRequestTarget(std::string_view target);
 
 }  // namespace pim::api

@@ -1,5 +1,6 @@
 #include "api/arm/arm_request_json.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 
@@ -17,6 +18,17 @@ namespace {
 
 constexpr std::string_view kFingerprintPrefix = "arm-put:";
 
+// A member name quoted in a message: at most 64 bytes (cut on a UTF-8 character boundary), so
+// that an error never echoes a whole body back.
+absl::string_view Clip(std::string_view name) {
+  constexpr std::size_t kMax = 64;
+  std::size_t end = std::min(name.size(), kMax);
+  while (end < name.size() && end > 0 && (static_cast<unsigned char>(name[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return {name.data(), end};
+}
+
 // An object's members keyed by lower-cased name. A name given twice (in any casing) is refused.
 using Members = absl::flat_hash_map<std::string, const boost::json::value*>;
 
@@ -26,7 +38,7 @@ absl::StatusOr<Members> MembersOf(const boost::json::object& obj, std::string_vi
     std::string key = absl::AsciiStrToLower(absl::string_view(kv.key().data(), kv.key().size()));
     if (!out.emplace(key, &kv.value()).second) {
       return BadProperty(absl::StrCat(absl::string_view(where.data(), where.size()), ".",
-                                      absl::string_view(kv.key().data(), kv.key().size())),
+                                      Clip(std::string_view(kv.key().data(), kv.key().size()))),
                          "is given more than once.");
     }
   }
@@ -40,8 +52,9 @@ absl::Status OnlyKnown(const Members& members, std::initializer_list<std::string
     bool found = false;
     for (std::string_view k : known) found = found || key == k;
     if (!found) {
-      return BadProperty(absl::StrCat(absl::string_view(where.data(), where.size()), ".", key),
-                         "is not supported.");
+      return BadProperty(
+          absl::StrCat(absl::string_view(where.data(), where.size()), ".", Clip(key)),
+          "is not supported.");
     }
   }
   return absl::OkStatus();

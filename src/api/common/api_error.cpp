@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "api/common/utf8.h"
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
 #include "pim/domain/status.h"
@@ -59,12 +60,14 @@ int CanonicalStatus(absl::StatusCode c) {
 }
 
 // Internal errors never leak their text (it may name SQL or files); everything else was
-// written for clients.
+// written for clients. Messages may quote client text (a method, a path segment) that is not
+// UTF-8; the JSON body must be.
 std::string ClientMessage(const absl::Status& status) {
   if (HttpStatusFor(status) >= 500 && status.code() != absl::StatusCode::kUnavailable) {
     return "An internal error occurred.";
   }
-  return std::string(status.message());
+  const std::string_view message(status.message().data(), status.message().size());
+  return ToValidUtf8(message);
 }
 
 }  // namespace

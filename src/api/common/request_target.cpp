@@ -1,6 +1,7 @@
 #include "pim/api/request_target.h"
 
 #include "absl/strings/str_split.h"
+#include "api/common/utf8.h"
 #include "pim/domain/status.h"
 
 namespace pim::api {
@@ -41,6 +42,7 @@ absl::StatusOr<RequestTarget> ParseRequestTarget(std::string_view target) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return Bad("control character");
     decoded.push_back(c);
   }
+  if (!IsUtf8(decoded) || !IsUtf8(out.raw_query)) return Bad("not UTF-8");
   out.path.reserve(decoded.size());
   for (absl::string_view segment : absl::StrSplit(decoded, '/', absl::SkipEmpty())) {
     if (segment == "." || segment == "..") return Bad("dot segment");

@@ -51,5 +51,28 @@ TEST(ApiErrorTest, InternalErrorsDoNotLeakTheirText) {
   EXPECT_EQ(r.body.find("sqlite"), std::string::npos);
 }
 
+// Fuzz regression (api_service_fuzzer): a message quoting client bytes that are not UTF-8 (an
+// HTTP method "P\x9f...") made the error body invalid JSON.
+TEST(ApiErrorTest, BodiesStayValidJsonWhenAMessageQuotesBytesThatAreNotUtf8) {
+  HttpRequest http;
+  RequestContext ctx{http,
+                     "/v1.0/x",
+                     "",
+                     Caller::User("u"),
+                     "req-1",
+                     "client-1",
+                     absl::FromUnixSeconds(1714550405)};
+  const absl::Status status = Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
+                                    "The HTTP method 'P\x9f\xe2\xc3\xa9' is not supported.");
+  for (const HttpResponse& r : {GraphError(status, ctx), ArmError(status)}) {
+    boost::system::error_code ec;
+    const boost::json::value body = boost::json::parse(r.body, ec);
+    ASSERT_FALSE(ec) << r.body;
+    EXPECT_EQ(body.at("error").at("message"),
+              "The HTTP method 'P\xef\xbf\xbd\xef\xbf\xbd\xc3\xa9' is not supported.");
+    EXPECT_EQ(body.at("error").at("code"), "BadRequest");
+  }
+}
+
 }  // namespace
 }  // namespace pim::api

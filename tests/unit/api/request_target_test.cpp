@@ -43,5 +43,20 @@ TEST(RequestTargetTest, RefusesWhatIsNotAPlainPath) {
   }
 }
 
+// Fuzz regression (api_service_fuzzer): a path segment that was not UTF-8 came back in a
+// "Resource not found for the segment ..." error body, which was then not valid JSON.
+TEST(RequestTargetTest, RejectsPathsAndQueriesThatAreNotUtf8) {
+  EXPECT_EQ(ParseRequestTarget("/v1.0/directd\x94ntity").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorCodeOf(ParseRequestTarget("/v1.0/a%E2%E2").status()), "BadRequest");
+  EXPECT_FALSE(ParseRequestTarget("/v1.0/%C0%AF").ok());     // overlong '/'
+  EXPECT_FALSE(ParseRequestTarget("/v1.0/%ED%A0%80").ok());  // a surrogate
+  EXPECT_FALSE(ParseRequestTarget("/v1.0/me?x=\xff").ok());  // raw byte in the query
+  auto accented = ParseRequestTarget("/v1.0/users/%C3%A9t%C3%A9?q=\xc3\xa9");
+  ASSERT_TRUE(accented.ok()) << accented.status();
+  EXPECT_EQ(accented->path, "/v1.0/users/\xc3\xa9t\xc3\xa9");
+  EXPECT_TRUE(ParseRequestTarget("/v1.0/%F0%9F%94%91").ok());  // U+1F511
+}
+
 }  // namespace
 }  // namespace pim::api

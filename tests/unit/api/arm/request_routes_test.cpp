@@ -336,5 +336,26 @@ TEST_F(ArmRequestTest, OnlyManagersMayAssign) {
   EXPECT_EQ(ErrorCode(r), "AuthorizationFailed");
 }
 
+// Fuzz regression (arm_request_body_fuzzer): an unknown or repeated member name used to be
+// echoed whole in the error message.
+TEST_F(ArmRequestTest, ErrorMessagesQuoteAtMost64BytesOfAMemberName) {
+  const std::string long_name(1000, 'k');
+  auto unknown = Put(User(owner_), kSub, "roleEligibilityScheduleRequests", NewId(),
+                     Body(dana_, role::kReader, "AdminAssign", ForDuration("P1D"), "",
+                          Cat(R"(, ")", long_name, R"(": 1)")));
+  ASSERT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(ErrorCode(unknown), "BadRequest");
+  const std::string message(Str(Json(unknown).at("error").at("message")));
+  EXPECT_LT(message.size(), 250U) << message;
+  EXPECT_THAT(message, HasSubstr(Cat("properties.", std::string(64, 'k'))));
+
+  const std::string upper_name(1000, 'K');  // the same member in another casing
+  auto repeated =
+      Put(User(owner_), kSub, "roleEligibilityScheduleRequests", NewId(),
+          Cat(R"({"properties": {")", long_name, R"(": 1, ")", upper_name, R"(": 2}})"));
+  ASSERT_EQ(repeated.status, 400) << repeated.body;
+  EXPECT_LT(Str(Json(repeated).at("error").at("message")).size(), 250U) << repeated.body;
+}
+
 }  // namespace
 }  // namespace pim::testing

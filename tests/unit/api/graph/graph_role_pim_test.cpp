@@ -183,5 +183,30 @@ TEST_F(GraphRolePimTest, AppScopesAreRefused) {
   EXPECT_NE(ErrorMessage(r).find("appScopeId"), std::string::npos);
 }
 
+// Fuzz regression (graph_request_body_fuzzer): an unknown property or action used to be echoed
+// whole in the error message; a 4 KB name came back as a 4 KB message.
+TEST_F(GraphRolePimTest, ErrorMessagesQuoteAtMost64BytesOfClientText) {
+  const std::string long_name(1000, 'j');
+  const auto unknown = Post(User(admin_), R("/roleAssignmentScheduleRequests"),
+                            Cat(R"({")", long_name, R"(": 1, "action": "adminAssign"})"));
+  ASSERT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(ErrorCode(unknown), "BadRequest");
+  const std::string message(Json(unknown).at("error").at("message").as_string());
+  EXPECT_LT(message.size(), 250U) << message;
+  EXPECT_NE(message.find(std::string(64, 'j') + "..."), std::string::npos) << message;
+
+  const auto action = Post(User(admin_), R("/roleAssignmentScheduleRequests"),
+                           RoleBody(user_, std::string(1000, 'x'), ""));
+  ASSERT_EQ(action.status, 400) << action.body;
+  EXPECT_LT(Json(action).at("error").at("message").as_string().size(), 250U) << action.body;
+
+  // A multi-byte character is not cut in half: the answer stays valid UTF-8 JSON.
+  const std::string accents = std::string(63, 'a') + "\u00e9\u00e9";
+  const auto utf8 =
+      Post(User(admin_), R("/roleAssignmentScheduleRequests"), Cat(R"({")", accents, R"(": 1})"));
+  ASSERT_EQ(utf8.status, 400) << utf8.body;
+  EXPECT_EQ(ErrorCode(utf8), "BadRequest");
+}
+
 }  // namespace
 }  // namespace pim::testing
