@@ -101,8 +101,8 @@ absl::StatusOr<Result> Engine::RunCommand(const Caller& caller, Plan plan) {
   absl::MutexLock lock(&write_mu_);
   const absl::Time now = clock_.Now();
   PIM_RETURN_IF_ERROR(RunDueLocked(now));
-  internal::Context ctx{state_, index_, options_, ids_, now};
-  ChangeSet changes(state_, now, caller.id);
+  internal::Context ctx{WriterState(), WriterIndex(), options_, ids_, now};
+  ChangeSet changes(WriterState(), now, caller.id);
   PIM_ASSIGN_OR_RETURN(Result result, plan(ctx, changes));
   PIM_RETURN_IF_ERROR(CommitLocked(changes, /*enforce_last_admin=*/true));
   return result;

@@ -149,6 +149,18 @@ class Engine {
  private:
   Engine(Store& store, Clock& clock, IdGenerator& ids, EngineOptions options);
 
+  // The state and index as the command holding write_mu_ sees them. Only that holder ever
+  // mutates them (taking read_mu_ just to apply a commit), so it may read without read_mu_;
+  // the analysis cannot express "either lock", hence the opt-out confined to these two.
+  const State& WriterState() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return state_;
+  }
+  const AccessIndex& WriterIndex() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return index_;
+  }
+
   // Checks the lock-out invariants, commits `changes` to the store, then applies them to
   // state, index and timers. The write_mu_ holder may read state_ without read_mu_: only it
   // ever mutates it.
