@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "api/common/json_body.h"
 #include "boost/json/parse.hpp"
 #include "pim/domain/ids.h"
 #include "pim/domain/iso8601.h"
@@ -162,20 +163,14 @@ absl::StatusOr<boost::json::object> ParseObjectBody(std::string_view body) {
 
 absl::StatusOr<std::optional<std::string>> OptString(const boost::json::object& obj,
                                                      std::string_view key, std::string_view where) {
-  const boost::json::value* v = obj.if_contains(boost::json::string_view(key.data(), key.size()));
-  if (v == nullptr || v->is_null()) return std::optional<std::string>();
-  const boost::json::string* s = v->if_string();
-  if (s == nullptr) return BadProperty(where, "must be a string.");
-  return std::optional<std::string>(std::string(s->data(), s->size()));
+  return json_body::OptionalString(obj, key,
+                                   [&] { return BadProperty(where, "must be a string."); });
 }
 
 absl::StatusOr<const boost::json::object*> OptObject(const boost::json::object& obj,
                                                      std::string_view key, std::string_view where) {
-  const boost::json::value* v = obj.if_contains(boost::json::string_view(key.data(), key.size()));
-  if (v == nullptr || v->is_null()) return static_cast<const boost::json::object*>(nullptr);
-  const boost::json::object* o = v->if_object();
-  if (o == nullptr) return BadProperty(where, "must be an object.");
-  return o;
+  return json_body::OptionalObject(obj, key,
+                                   [&] { return BadProperty(where, "must be an object."); });
 }
 
 }  // namespace pim::api::arm

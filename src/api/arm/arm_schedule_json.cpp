@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/arm/arm_json.h"
 #include "api/arm/arm_request_json.h"
+#include "api/common/schedule_status.h"
 #include "pim/domain/iso8601.h"
 
 namespace pim::api::arm {
@@ -24,18 +25,6 @@ std::string_view ScheduleTypeSegment(ScheduleKind kind, bool instance) {
     return instance ? "RoleAssignmentScheduleInstances" : "RoleAssignmentSchedules";
   }
   return instance ? "RoleEligibilityScheduleInstances" : "RoleEligibilitySchedules";
-}
-
-std::string_view ScheduleStatus(const Schedule& s) {
-  switch (s.state) {
-    case ScheduleState::kScheduled:
-      return "Granted";
-    case ScheduleState::kActive:
-      return "Provisioned";
-    case ScheduleState::kExpired:
-      return "Expired";
-  }
-  return "Invalid";
 }
 
 boost::json::object ScheduleToJson(const State& state, const Schedule& s, bool instance,
@@ -70,7 +59,7 @@ boost::json::object ScheduleToJson(const State& state, const Schedule& s, bool i
     p["assignmentType"] = std::string(kAssignmentTypeNames.Name(s.assignment_type));
   }
   p["memberType"] = std::string(member_type);
-  p["status"] = std::string(ScheduleStatus(s));
+  p["status"] = std::string(ScheduleStatusName(s));
   p["startDateTime"] = FormatDateTime(s.start);
   p["endDateTime"] = TimeOrNull(s.End());
   p["condition"] = nullptr;

@@ -15,9 +15,6 @@ namespace pim::api::arm {
 // "RoleAssignmentSchedules", "RoleEligibilityScheduleInstances", ...
 [[nodiscard]] std::string_view ScheduleTypeSegment(ScheduleKind kind, bool instance);
 
-// Schedule status on the wire: Provisioned (active), Granted (starts later), Expired.
-[[nodiscard]] std::string_view ScheduleStatus(const Schedule& s);
-
 // `member_type`: "Direct", "Group" (held through a group) or "Inherited" (from a parent scope).
 [[nodiscard]] boost::json::object ScheduleToJson(const State& state, const Schedule& s,
                                                  bool instance, std::string_view member_type);

@@ -111,6 +111,19 @@ HttpResponse List(const Route& route, std::vector<json::object> entities) {
   return ListResponse(paging, ListFilter{}, std::move(entities));
 }
 
+// GET of a whole collection: `entity` of each listed role at the route's scope.
+absl::StatusOr<HttpResponse> ListAll(const Route& route,
+                                     json::object (*entity)(const Engine&, const Target&)) {
+  if (route.ctx.http.method != "GET") return MethodNotAllowed(route.ctx, "GET");
+  PIM_ASSIGN_OR_RETURN(std::vector<std::string> roles, ListedRoles(route));
+  std::vector<json::object> entities;
+  entities.reserve(roles.size());
+  for (const std::string& role : roles) {
+    entities.push_back(entity(route.engine, ResourceRoleTarget(role, route.scope)));
+  }
+  return List(route, std::move(entities));
+}
+
 absl::Status PolicyNotFound(std::string_view what, std::string_view name) {
   return Error(absl::StatusCode::kNotFound, code::kPolicyNotFound,
                absl::StrCat("The ", A(what), " '", A(name.substr(0, 200)),
@@ -119,16 +132,7 @@ absl::Status PolicyNotFound(std::string_view what, std::string_view name) {
 
 absl::StatusOr<HttpResponse> Policies(const Route& route) {
   const std::string& method = route.ctx.http.method;
-  if (route.name.empty()) {
-    if (method != "GET") return MethodNotAllowed(route.ctx, "GET");
-    PIM_ASSIGN_OR_RETURN(std::vector<std::string> roles, ListedRoles(route));
-    std::vector<json::object> entities;
-    entities.reserve(roles.size());
-    for (const std::string& role : roles) {
-      entities.push_back(PolicyEntity(route.engine, ResourceRoleTarget(role, route.scope)));
-    }
-    return List(route, std::move(entities));
-  }
+  if (route.name.empty()) return ListAll(route, PolicyEntity);
   const std::optional<std::string> role = RoleOfPolicyName(route.engine, route.scope, route.name);
   if (!role.has_value()) {
     if (method == "DELETE") return HttpResponse::Empty(204);
@@ -174,16 +178,7 @@ absl::Status CheckAssignmentBody(const Route& route, const Target& target,
 
 absl::StatusOr<HttpResponse> Assignments(const Route& route) {
   const std::string& method = route.ctx.http.method;
-  if (route.name.empty()) {
-    if (method != "GET") return MethodNotAllowed(route.ctx, "GET");
-    PIM_ASSIGN_OR_RETURN(std::vector<std::string> roles, ListedRoles(route));
-    std::vector<json::object> entities;
-    entities.reserve(roles.size());
-    for (const std::string& role : roles) {
-      entities.push_back(AssignmentEntity(route.engine, ResourceRoleTarget(role, route.scope)));
-    }
-    return List(route, std::move(entities));
-  }
+  if (route.name.empty()) return ListAll(route, AssignmentEntity);
   // "{policyGuid}_{roleDefinitionGuid}"
   const std::size_t underscore = route.name.find('_');
   std::optional<std::string> role;

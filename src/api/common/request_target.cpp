@@ -1,6 +1,9 @@
 #include "pim/api/request_target.h"
 
+#include <optional>
+
 #include "absl/strings/str_split.h"
+#include "api/common/percent_decode.h"
 #include "api/common/utf8.h"
 #include "pim/domain/status.h"
 
@@ -10,13 +13,6 @@ namespace {
 absl::Status Bad(std::string_view why) {
   return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
                std::string("Invalid request path: ") + std::string(why) + ".");
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -31,14 +27,9 @@ absl::StatusOr<RequestTarget> ParseRequestTarget(std::string_view target) {
   std::string decoded;
   decoded.reserve(raw_path.size());
   for (std::size_t i = 0; i < raw_path.size(); ++i) {
-    char c = raw_path[i];
-    if (c == '%') {
-      const int hi = i + 2 < raw_path.size() ? HexValue(raw_path[i + 1]) : -1;
-      const int lo = i + 2 < raw_path.size() ? HexValue(raw_path[i + 2]) : -1;
-      if (hi < 0 || lo < 0) return Bad("malformed percent escape");
-      c = static_cast<char>(hi * 16 + lo);
-      i += 2;
-    }
+    const std::optional<char> byte = DecodePercentByte(raw_path, i);
+    if (!byte.has_value()) return Bad("malformed percent escape");
+    const char c = *byte;
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return Bad("control character");
     decoded.push_back(c);
   }

@@ -29,27 +29,6 @@ namespace {
 absl::string_view A(std::string_view s) { return {s.data(), s.size()}; }
 bool Same(std::string_view a, std::string_view b) { return absl::EqualsIgnoreCase(A(a), A(b)); }
 
-// Path segments of `rest`, with OData key syntax `name('key')` split into `name`, `key`.
-std::vector<std::string> Segments(std::string_view rest) {
-  std::vector<std::string> out;
-  std::size_t begin = 0;
-  while (begin < rest.size()) {
-    std::size_t end = rest.find('/', begin);
-    if (end == std::string_view::npos) end = rest.size();
-    std::string_view seg = rest.substr(begin, end - begin);
-    const std::size_t open = seg.find("('");
-    if (open != std::string_view::npos && seg.size() > open + 4 &&
-        seg.substr(seg.size() - 2) == "')") {
-      out.emplace_back(seg.substr(0, open));
-      out.emplace_back(seg.substr(open + 2, seg.size() - open - 4));
-    } else if (!seg.empty()) {
-      out.emplace_back(seg);
-    }
-    begin = end + 1;
-  }
-  return out;
-}
-
 HttpResponse MethodNotAllowed(const Route& route) {
   HttpResponse r = GraphError(
       BadRequest(absl::StrCat("The HTTP method '", A(route.ctx.http.method),
@@ -301,7 +280,7 @@ absl::StatusOr<HttpResponse> Dispatch(const Route& route, const std::vector<std:
 }  // namespace
 
 std::optional<HttpResponse> HandleDirectoryObjects(const Route& route) {
-  const std::vector<std::string> seg = Segments(route.rest);
+  const std::vector<std::string> seg = PathSegments(route.rest);
   if (seg.empty()) return std::nullopt;
   const bool principals =
       seg[0] == "me" || seg[0] == "users" || seg[0] == "groups" || seg[0] == "servicePrincipals";

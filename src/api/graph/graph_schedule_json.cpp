@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "api/common/schedule_status.h"
 #include "api/graph/graph_wire.h"
 
 namespace pim::api::graph {
@@ -23,18 +24,6 @@ void PutTarget(boost::json::object& o, const Schedule& s, PimArea area) {
 }
 
 }  // namespace
-
-std::string_view ScheduleStatusName(const Schedule& schedule) {
-  switch (schedule.state) {
-    case ScheduleState::kScheduled:
-      return "Granted";
-    case ScheduleState::kActive:
-      return "Provisioned";
-    case ScheduleState::kExpired:
-      return "Expired";
-  }
-  return "Provisioned";
-}
 
 boost::json::object ScheduleToJson(const Schedule& s, PimArea area) {
   boost::json::object o;

@@ -11,10 +11,6 @@
 
 namespace pim::api::graph {
 
-// The schedule's wire `status`: Provisioned while in force, Granted before its start,
-// Expired after its end.
-[[nodiscard]] std::string_view ScheduleStatusName(const Schedule& schedule);
-
 // A schedule: id, principal and target properties, memberType, assignmentType (assignments),
 // createdUsing, created/modified times, status and scheduleInfo.
 [[nodiscard]] boost::json::object ScheduleToJson(const Schedule& schedule, PimArea area);

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "api/common/json_body.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "pim/domain/ids.h"
@@ -73,15 +74,31 @@ absl::StatusOr<boost::json::object> ParseObjectBody(std::string_view body) {
   }
 }
 
+std::vector<std::string> PathSegments(std::string_view rest) {
+  std::vector<std::string> out;
+  std::size_t begin = 0;
+  while (begin < rest.size()) {
+    std::size_t end = rest.find('/', begin);
+    if (end == std::string_view::npos) end = rest.size();
+    std::string_view seg = rest.substr(begin, end - begin);
+    const std::size_t open = seg.find("('");
+    if (open != std::string_view::npos && seg.size() > open + 4 &&
+        seg.substr(seg.size() - 2) == "')") {
+      out.emplace_back(seg.substr(0, open));
+      out.emplace_back(seg.substr(open + 2, seg.size() - open - 4));
+    } else if (!seg.empty()) {
+      out.emplace_back(seg);
+    }
+    begin = end + 1;
+  }
+  return out;
+}
+
 bool IsIgnoredAnnotation(std::string_view key) { return absl::EndsWith(Sv(key), "@odata.type"); }
 
 absl::StatusOr<std::optional<std::string>> ReadString(const boost::json::object& o,
                                                       std::string_view key, std::string_view path) {
-  const boost::json::value* v = o.if_contains(boost::json::string_view(key.data(), key.size()));
-  if (v == nullptr || v->is_null()) return std::optional<std::string>();
-  const boost::json::string* s = v->if_string();
-  if (s == nullptr) return BadProperty(path, "expected a string");
-  return std::optional<std::string>(std::string(s->data(), s->size()));
+  return json_body::OptionalString(o, key, [&] { return BadProperty(path, "expected a string"); });
 }
 
 absl::StatusOr<std::optional<bool>> ReadBool(const boost::json::object& o, std::string_view key,
@@ -95,11 +112,7 @@ absl::StatusOr<std::optional<bool>> ReadBool(const boost::json::object& o, std::
 
 absl::StatusOr<const boost::json::object*> ReadObject(const boost::json::object& o,
                                                       std::string_view key, std::string_view path) {
-  const boost::json::value* v = o.if_contains(boost::json::string_view(key.data(), key.size()));
-  if (v == nullptr || v->is_null()) return static_cast<const boost::json::object*>(nullptr);
-  const boost::json::object* obj = v->if_object();
-  if (obj == nullptr) return BadProperty(path, "expected an object");
-  return obj;
+  return json_body::OptionalObject(o, key, [&] { return BadProperty(path, "expected an object"); });
 }
 
 absl::StatusOr<std::string> ReadGuid(const boost::json::object& o, std::string_view key,

@@ -30,6 +30,10 @@ namespace pim::api::graph {
 // object.
 [[nodiscard]] absl::StatusOr<boost::json::object> ParseObjectBody(std::string_view body);
 
+// The segments of a resource path `rest` ("a/b('k')/c"), empty ones dropped, with OData key
+// syntax `name('key')` split into `name`, `key`.
+[[nodiscard]] std::vector<std::string> PathSegments(std::string_view rest);
+
 // Whether `key` is an OData instance or property annotation that bodies may carry and we
 // ignore ("@odata.type", "foo@odata.type").
 [[nodiscard]] bool IsIgnoredAnnotation(std::string_view key);

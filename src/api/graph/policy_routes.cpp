@@ -30,27 +30,6 @@ bool Same(std::string_view a, std::string_view b) { return absl::EqualsIgnoreCas
 constexpr std::string_view kPoliciesSet = "policies/roleManagementPolicies";
 constexpr std::string_view kAssignmentsSet = "policies/roleManagementPolicyAssignments";
 
-// Path segments of `rest`, with OData key syntax `name('key')` split into `name`, `key`.
-std::vector<std::string> Segments(std::string_view rest) {
-  std::vector<std::string> out;
-  std::size_t begin = 0;
-  while (begin < rest.size()) {
-    std::size_t end = rest.find('/', begin);
-    if (end == std::string_view::npos) end = rest.size();
-    std::string_view seg = rest.substr(begin, end - begin);
-    const std::size_t open = seg.find("('");
-    if (open != std::string_view::npos && seg.size() > open + 4 &&
-        seg.substr(seg.size() - 2) == "')") {
-      out.emplace_back(seg.substr(0, open));
-      out.emplace_back(seg.substr(open + 2, seg.size() - open - 4));
-    } else if (!seg.empty()) {
-      out.emplace_back(seg);
-    }
-    begin = end + 1;
-  }
-  return out;
-}
-
 HttpResponse MethodNotAllowed(const Route& route, std::string_view allow) {
   HttpResponse r = GraphError(
       BadRequest(absl::StrCat("The HTTP method '", A(route.ctx.http.method),
@@ -257,16 +236,24 @@ odata::Page PageOf(const Route& route, json::array items, const odata::Query& qu
 
 // ---- Handlers ----
 
-absl::StatusOr<HttpResponse> ListPolicies(const Route& route, const odata::Query& query) {
-  PIM_RETURN_IF_ERROR(CheckRuleExpands(query.expand));
-  PIM_ASSIGN_OR_RETURN(ScopeSelection selection, SelectScope(route.engine, query, kPoliciesSet));
+// The collection `entity_set`: `entity` of the effective policy of every target `query` selects.
+absl::StatusOr<HttpResponse> ListEntities(
+    const Route& route, const odata::Query& query, std::string_view entity_set,
+    json::object (*entity)(const Engine&, const Policy&, std::string_view,
+                           const std::vector<odata::ExpandItem>&)) {
+  PIM_ASSIGN_OR_RETURN(ScopeSelection selection, SelectScope(route.engine, query, entity_set));
   json::array items;
   for (const Target& target : selection.targets) {
-    items.emplace_back(PolicyEntity(route.engine, EffectivePolicyOf(route.engine, target),
-                                    selection.scope_type, query.expand));
+    items.emplace_back(entity(route.engine, EffectivePolicyOf(route.engine, target),
+                              selection.scope_type, query.expand));
   }
-  return CollectionResponse(route.ctx, route.version, kPoliciesSet, query,
+  return CollectionResponse(route.ctx, route.version, entity_set, query,
                             PageOf(route, std::move(items), query));
+}
+
+absl::StatusOr<HttpResponse> ListPolicies(const Route& route, const odata::Query& query) {
+  PIM_RETURN_IF_ERROR(CheckRuleExpands(query.expand));
+  return ListEntities(route, query, kPoliciesSet, PolicyEntity);
 }
 
 absl::StatusOr<HttpResponse> GetPolicy(const Route& route, const odata::Query& query,
@@ -365,17 +352,7 @@ absl::StatusOr<HttpResponse> Assignments(const Route& route, const std::vector<s
   if (route.ctx.http.method != "GET") return MethodNotAllowed(route, "GET");
   PIM_ASSIGN_OR_RETURN(odata::Query query, odata::ParseQuery(route.ctx.raw_query));
   PIM_RETURN_IF_ERROR(CheckAssignmentExpands(query.expand));
-  if (seg.size() == 2) {
-    PIM_ASSIGN_OR_RETURN(ScopeSelection selection,
-                         SelectScope(route.engine, query, kAssignmentsSet));
-    json::array items;
-    for (const Target& target : selection.targets) {
-      items.emplace_back(AssignmentEntity(route.engine, EffectivePolicyOf(route.engine, target),
-                                          selection.scope_type, query.expand));
-    }
-    return CollectionResponse(route.ctx, route.version, kAssignmentsSet, query,
-                              PageOf(route, std::move(items), query));
-  }
+  if (seg.size() == 2) return ListEntities(route, query, kAssignmentsSet, AssignmentEntity);
   if (seg.size() > 3) return UnknownSegment(seg[3]);
   const std::string& id = seg[2];
   const std::optional<Target> target = TargetOfPolicyAssignmentId(id);
@@ -397,7 +374,7 @@ absl::StatusOr<HttpResponse> Assignments(const Route& route, const std::vector<s
 }  // namespace
 
 std::optional<HttpResponse> HandlePolicies(const Route& route) {
-  const std::vector<std::string> seg = Segments(route.rest);
+  const std::vector<std::string> seg = PathSegments(route.rest);
   if (seg.size() < 2 || seg[0] != "policies") return std::nullopt;
   absl::StatusOr<HttpResponse> response;
   if (seg[1] == "roleManagementPolicies") {

@@ -7,6 +7,18 @@
 namespace pim::api {
 namespace {
 
+// A Graph request by user "u" with request id "req-1" and client request id "client-1", at
+// 2024-05-01T08:00:05Z.
+RequestContext GraphContext(const HttpRequest& http) {
+  return RequestContext{http,
+                        "/v1.0/x",
+                        "",
+                        Caller::User("u"),
+                        "req-1",
+                        "client-1",
+                        absl::FromUnixSeconds(1714550405)};
+}
+
 TEST(ApiErrorTest, CatalogueCodesAreBadRequestWhateverTheirCanonicalKind) {
   EXPECT_EQ(HttpStatusFor(Error(absl::StatusCode::kNotFound, code::kRoleAssignmentDoesNotExist,
                                 "The Role assignment does not exist.")),
@@ -21,13 +33,7 @@ TEST(ApiErrorTest, CatalogueCodesAreBadRequestWhateverTheirCanonicalKind) {
 
 TEST(ApiErrorTest, GraphBodyCarriesCodeMessageAndInnerError) {
   HttpRequest http;
-  RequestContext ctx{http,
-                     "/v1.0/x",
-                     "",
-                     Caller::User("u"),
-                     "req-1",
-                     "client-1",
-                     absl::FromUnixSeconds(1714550405)};
+  const RequestContext ctx = GraphContext(http);
   const HttpResponse r =
       GraphError(Error(absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed,
                        "The following policy rules failed: [\"MfaRule\"]"),
@@ -55,13 +61,7 @@ TEST(ApiErrorTest, InternalErrorsDoNotLeakTheirText) {
 // HTTP method "P\x9f...") made the error body invalid JSON.
 TEST(ApiErrorTest, BodiesStayValidJsonWhenAMessageQuotesBytesThatAreNotUtf8) {
   HttpRequest http;
-  RequestContext ctx{http,
-                     "/v1.0/x",
-                     "",
-                     Caller::User("u"),
-                     "req-1",
-                     "client-1",
-                     absl::FromUnixSeconds(1714550405)};
+  const RequestContext ctx = GraphContext(http);
   const absl::Status status = Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
                                     "The HTTP method 'P\x9f\xe2\xc3\xa9' is not supported.");
   for (const HttpResponse& r : {GraphError(status, ctx), ArmError(status)}) {
