@@ -16,7 +16,6 @@ namespace pim::api {
 namespace {
 
 constexpr std::size_t kMaxChecksPerRequest = 1000;
-constexpr absl::Duration kMaxRevisionWait = absl::Seconds(2);
 
 absl::Status Bad(const std::string& message) {
   return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
@@ -120,10 +119,16 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
     if (!min->is_int64() || min->as_int64() < 0) {
       return GraphError(Bad("\"minRevision\" must be a non-negative integer."), ctx);
     }
-    if (engine_.AwaitRevision(min->as_int64(), kMaxRevisionWait) < min->as_int64()) {
-      return GraphError(Error(absl::StatusCode::kUnavailable, code::kUnavailable,
-                              "This server has not reached the requested revision yet; retry."),
-                        ctx);
+    // Never waits: a worker thread must not be held by a client. A write answered by this
+    // server is already applied, so only a revision from elsewhere (another instance, later)
+    // can be ahead; the client retries.
+    if (engine_.revision() < min->as_int64()) {
+      HttpResponse r =
+          GraphError(Error(absl::StatusCode::kUnavailable, code::kUnavailable,
+                           "This server has not reached the requested revision yet; retry."),
+                     ctx);
+      r.SetHeader("Retry-After", "1");
+      return r;
     }
   }
   std::vector<std::pair<std::string, Target>> items;

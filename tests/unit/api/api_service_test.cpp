@@ -125,6 +125,16 @@ TEST_F(ApiServiceTest, CheckReportsTheEndOfTimeBoundAccess) {
             FormatDateTime(T0() + absl::Hours(2)));
 }
 
+TEST_F(ApiServiceTest, ACheckAheadOfThisServerIsRetriedLaterNotWaitedFor) {
+  ApiService service = Service();
+  const HttpResponse r = Send(service, "POST", "/pim/v1/check",
+                              absl::StrCat(R"({"minRevision":)", engine_->revision() + 1,
+                                           R"(,"checks":[{"principalId":"p","groupId":"g"}]})"));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(ErrorCode(r), "ServiceUnavailable");
+  EXPECT_EQ(r.Header("Retry-After"), "1");
+}
+
 TEST_F(ApiServiceTest, MalformedChecksAreRefusedWholesale) {
   ApiService service = Service();
   std::string many = R"({"checks":[)";

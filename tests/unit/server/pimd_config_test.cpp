@@ -1,9 +1,11 @@
 #include "pim/server/pimd_config.h"
 
 #include <cstdlib>
+#include <fstream>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "unit/store/temp_dir.h"
 
 namespace pim::server {
 namespace {
@@ -37,6 +39,21 @@ TEST(PimdConfigTest, FlagsAndEnvironmentSetOptions) {
   EXPECT_FALSE(p.config.server.tls);
   EXPECT_EQ(p.config.server.rate_limit_per_second, 5);
   EXPECT_EQ(p.config.tls_hostnames, (std::vector<std::string>{"pim.test", "10.0.0.1"}));
+}
+
+TEST(PimdConfigTest, AConfigFileSetsOptionsAndFlagsWinOverIt) {
+  pim::testing::TempDir dir;
+  const std::string file = dir.path() + "/pimd.toml";
+  {
+    std::ofstream out(file);
+    out << "data-dir = \"/srv/pim\"\nport = 9443\nmax-connections = 10\ndemo = true\n";
+  }
+  const ParsedCommandLine p = Parse({"--config", file.c_str(), "--port", "8000"});
+  ASSERT_TRUE(p.run) << p.message;
+  EXPECT_EQ(p.config.data_dir, "/srv/pim");
+  EXPECT_EQ(p.config.server.max_connections, 10);
+  EXPECT_TRUE(p.config.demo);
+  EXPECT_EQ(p.config.server.port, 8000);
 }
 
 TEST(PimdConfigTest, HelpDocumentsEverySettingAndExitsZero) {
