@@ -185,7 +185,8 @@ int Activation(std::uint16_t port, const std::string& ca, const boost::json::val
   const std::string ben = TokenOf(tokens, kBen, true);
   Connection writer(port, ca);
   Connection checker(port, ca);
-  WatchRecorder watch(port, ca, ben);
+  // The change feed is for access readers: Ada (Global Administrator) watches.
+  WatchRecorder watch(port, ca, TokenOf(tokens, kUsers[0], true));
   const std::string check_body =
       absl::StrCat(R"({"checks":[{"principalId":")", kBen, R"(","roleDefinitionId":")",
                    kUserAdministrator, R"("}]})");

@@ -1,4 +1,5 @@
 // pim's own API (docs/api.md): batched access checks, the change feed, and the test clock.
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -9,6 +10,7 @@
 #include "pim/api/api_error.h"
 #include "pim/api/api_service.h"
 #include "pim/domain/iso8601.h"
+#include "pim/domain/role_definition.h"
 #include "pim/domain/scope.h"
 #include "pim/domain/status.h"
 
@@ -138,6 +140,17 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
     if (!item.ok()) return GraphError(item.status(), ctx);
     items.push_back(*std::move(item));
   }
+  // Anyone may ask about themselves; asking about others is for access readers.
+  const bool only_self = std::all_of(items.begin(), items.end(), [&](const auto& item) {
+    return item.first == ctx.caller.id.str();
+  });
+  if (!only_self && !MayReadAllAccess(ctx.caller)) {
+    return GraphError(Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
+                            "Checking another principal's access needs the Global "
+                            "Administrator, Privileged Role Administrator, Security "
+                            "Administrator or Security Reader role."),
+                      ctx);
+  }
   boost::json::array results;
   Revision revision = 0;
   for (const auto& [principal, target] : items) {
@@ -154,7 +167,23 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
   return JsonResponse(200, {{"revision", revision}, {"results", std::move(results)}});
 }
 
+bool ApiService::MayReadAllAccess(const Caller& caller) const {
+  if (caller.is_system) return true;
+  for (const std::string_view role :
+       {role::kGlobalAdministrator, role::kPrivilegedRoleAdministrator,
+        role::kSecurityAdministrator, role::kSecurityReader}) {
+    if (engine_.Check(caller.id.str(), DirectoryRoleTarget(role)).allowed) return true;
+  }
+  return false;
+}
+
 HttpResponse ApiService::Watch(const RequestContext& ctx) {
+  if (!MayReadAllAccess(ctx.caller)) {
+    return GraphError(Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
+                            "The change feed needs the Global Administrator, Privileged Role "
+                            "Administrator, Security Administrator or Security Reader role."),
+                      ctx);
+  }
   auto start = watch_.StartRevision(ctx);
   if (!start.ok()) return GraphError(start.status(), ctx);
   HttpResponse response;

@@ -39,6 +39,9 @@ class ApiService {
  private:
   HttpResponse HandlePim(const RequestContext& ctx);
   HttpResponse Check(const RequestContext& ctx);
+  // Whether `caller` may see anyone's access and the change feed: an active Global
+  // Administrator, Privileged Role Administrator, Security Administrator or Security Reader.
+  [[nodiscard]] bool MayReadAllAccess(const Caller& caller) const;
   HttpResponse TestClock(const RequestContext& ctx);
   HttpResponse Watch(const RequestContext& ctx);
 

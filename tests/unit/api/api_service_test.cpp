@@ -99,7 +99,7 @@ TEST_F(ApiServiceTest, CheckAnswersEachItemAtTheCurrentRevision) {
       R"(","roleDefinitionId":"62e90394-69f5-4237-9190-012177145e10"},{"principalId":")",
       user_.str(), R"(","roleDefinitionId":"62e90394-69f5-4237-9190-012177145e10",)",
       R"("directoryScopeId":"/"}]})");
-  const HttpResponse r = Send(service, "POST", "/pim/v1/check", body);
+  const HttpResponse r = Send(service, "POST", "/pim/v1/check", body, kAdminToken);
   ASSERT_EQ(r.status, 200) << r.body;
   const auto v = Json(r);
   EXPECT_EQ(v.at("revision").as_int64(), engine_->revision());
@@ -157,17 +157,34 @@ TEST_F(ApiServiceTest, MalformedChecksAreRefusedWholesale) {
   EXPECT_EQ(Send(service, "GET", "/pim/v1/check").status, 400);
 }
 
+TEST_F(ApiServiceTest, OnlyAccessReadersMayCheckOthersOrWatch) {
+  ApiService service = Service();
+  const std::string about_admin =
+      absl::StrCat(R"({"checks":[{"principalId":")", admin_.str(), R"(","roleDefinitionId":")",
+                   std::string(role::kGlobalAdministrator), R"("}]})");
+  HttpResponse r = Send(service, "POST", "/pim/v1/check", about_admin);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(ErrorCode(r), "AuthorizationFailed");
+  r = Send(service, "GET", "/pim/v1/watch");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_FALSE(r.stream_after.has_value());
+  // A Security Reader may.
+  ASSERT_TRUE(MakeActive(user_, DirectoryRoleTarget(role::kSecurityReader)).ok());
+  EXPECT_EQ(Send(service, "POST", "/pim/v1/check", about_admin).status, 200);
+  EXPECT_EQ(Send(service, "GET", "/pim/v1/watch").status, 200);
+}
+
 TEST_F(ApiServiceTest, WatchStartsWhereTheClientSays) {
   ApiService service = Service();
-  HttpResponse r = Send(service, "GET", "/pim/v1/watch?since=3");
+  HttpResponse r = Send(service, "GET", "/pim/v1/watch?since=3", "", kAdminToken);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.Header("Content-Type"), "text/event-stream");
   EXPECT_EQ(r.stream_after, 3);
-  r = Send(service, "GET", "/pim/v1/watch");
+  r = Send(service, "GET", "/pim/v1/watch", "", kAdminToken);
   EXPECT_EQ(r.stream_after, engine_->revision());
   for (const char* bad : {"/pim/v1/watch?since=-1", "/pim/v1/watch?since=abc",
                           "/pim/v1/watch?from=1", "/pim/v1/watch?$top=1"}) {
-    r = Send(service, "GET", bad);
+    r = Send(service, "GET", bad, "", kAdminToken);
     EXPECT_EQ(r.status, 400) << bad;
     EXPECT_FALSE(r.stream_after.has_value()) << bad;
   }
@@ -178,7 +195,7 @@ TEST_F(ApiServiceTest, LastEventIdWinsOverSince) {
   HttpRequest r;
   r.method = "GET";
   r.target = "/pim/v1/watch?since=1";
-  r.headers = {{"authorization", std::string("Bearer ") + kUserToken}, {"last-event-id", "5"}};
+  r.headers = {{"authorization", std::string("Bearer ") + kAdminToken}, {"last-event-id", "5"}};
   EXPECT_EQ(service.Handle(r).stream_after, 5);
 }
 
