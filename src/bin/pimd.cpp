@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
   if (config.demo) {
     std::printf("pimd: demo tenant:\n%s", pim::server::demo::Describe().c_str());
     std::printf(
-        "pimd: try   TOKEN=$(jq -r '.tokens[1].token' %s)\n"
+        "pimd: try   TOKEN=$(grep -o 'pim_demo_ben_[0-9a-f]\\{48\\}' %s)\n"
         "            curl --cacert %s -H \"Authorization: Bearer $TOKEN\" \\\n"
         "              '%s/v1.0/roleManagement/directory/roleEligibilitySchedules/"
         "filterByCurrentUser(on=%%27principal%%27)'\n",
