@@ -123,6 +123,7 @@ struct HttpServer::Impl {
         metrics(m),
         wall_clock(c),
         limiter(o.rate_limit_per_second, o.rate_limit_burst),
+        auth_failures(o.auth_failures_per_second, o.auth_failure_burst),
         hub(e),
         ssl_context(ssl::context::tls_server),
         acceptor(ioc) {}
@@ -140,6 +141,7 @@ struct HttpServer::Impl {
   Metrics& metrics;
   const Clock& wall_clock;
   RateLimiter limiter;
+  RateLimiter auth_failures;  // keyed by peer address
   std::atomic<bool> ready{false};
   std::atomic<bool> stopped{false};
   // Destroyed after the I/O context, whose pending handlers own sessions that use them.
@@ -249,7 +251,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       const std::string key =
           credential.empty() ? absl::StrCat("addr:", remote_)
                              : absl::StrCat("cred:", absl::Hash<std::string_view>{}(credential));
-      const absl::Duration wait = server_.limiter.Take(key, started);
+      const std::string address_key = absl::StrCat("addr:", remote_);
+      absl::Duration wait = server_.auth_failures.Peek(address_key, started);
+      if (wait == absl::ZeroDuration()) wait = server_.limiter.Take(key, started);
       if (wait > absl::ZeroDuration()) {
         server_.metrics.RateLimited();
         response = ServerError(429, "TooManyRequests", "Too many requests; retry later.");
@@ -258,6 +262,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))))));
       } else {
         response = server_.handler(request);
+        if (response.status == 401) (void)server_.auth_failures.Take(address_key, started);
       }
     }
     const std::string route = RouteLabel(request.target.substr(0, request.target.find('?')));

@@ -97,6 +97,14 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
   app.add_option("--rate-burst", c.server.rate_limit_burst, "Burst size per caller")
       ->envname("PIMD_RATE_BURST")
       ->capture_default_str();
+  app.add_option("--auth-failure-rate", c.server.auth_failures_per_second,
+                 "Failed authentications per second allowed per address (0: no limit)")
+      ->envname("PIMD_AUTH_FAILURE_RATE")
+      ->capture_default_str();
+  app.add_option("--auth-failure-burst", c.server.auth_failure_burst,
+                 "Failed authentications per address before it must wait")
+      ->envname("PIMD_AUTH_FAILURE_BURST")
+      ->capture_default_str();
   app.add_option("--access-log", c.server.access_log,
                  "Log one line per request (errors are always logged)")
       ->envname("PIMD_ACCESS_LOG")

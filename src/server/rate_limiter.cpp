@@ -27,4 +27,15 @@ absl::Duration RateLimiter::Take(const std::string& key, absl::Time now) {
   return absl::Seconds((1.0 - b.tokens) / per_second_);
 }
 
+absl::Duration RateLimiter::Peek(const std::string& key, absl::Time now) {
+  if (per_second_ <= 0) return absl::ZeroDuration();
+  absl::MutexLock lock(&mu_);
+  const auto it = buckets_.find(key);
+  if (it == buckets_.end()) return absl::ZeroDuration();
+  const Bucket& b = it->second;
+  const double tokens = std::min(
+      burst_, b.tokens + std::max(0.0, absl::ToDoubleSeconds(now - b.updated)) * per_second_);
+  return tokens >= 1.0 ? absl::ZeroDuration() : absl::Seconds((1.0 - tokens) / per_second_);
+}
+
 }  // namespace pim::server

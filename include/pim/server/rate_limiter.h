@@ -19,6 +19,8 @@ class RateLimiter {
   // Takes one token for `key` at `now`. Returns zero when allowed, else how long until a token
   // is available (for Retry-After).
   [[nodiscard]] absl::Duration Take(const std::string& key, absl::Time now);
+  // What Take would answer, without taking anything.
+  [[nodiscard]] absl::Duration Peek(const std::string& key, absl::Time now);
 
  private:
   struct Bucket {

@@ -31,6 +31,11 @@ struct ServerOptions {
   // requests refilled at `rate_limit_per_second`. 0 disables the limit.
   double rate_limit_per_second = 1000;
   double rate_limit_burst = 2000;
+  // Per peer address: failed authentications (401) allowed, refilled per second. An address
+  // that runs out is answered 429 whatever credential it tries next, so rotating made-up
+  // tokens does not escape the limit. 0 disables it.
+  double auth_failures_per_second = 0.2;
+  double auth_failure_burst = 20;
 };
 
 }  // namespace pim::server

@@ -198,6 +198,28 @@ TEST_F(HttpServerTest, RateLimitAnswers429WithRetryAfter) {
   EXPECT_EQ(client->Send(std::move(other)).result_int(), 200);
 }
 
+TEST_F(HttpServerTest, AnAddressThatKeepsFailingAuthenticationIsSlowedWhateverTokenItTries) {
+  ServerOptions options;
+  options.auth_failures_per_second = 0.1;
+  options.auth_failure_burst = 2;
+  StartServer(options, [](const api::HttpRequest& r) {
+    return api::HttpResponse::Empty(r.Header("authorization") == "Bearer good" ? 200 : 401);
+  });
+  auto client = Connect();
+  auto get = [&](const std::string& token) {
+    http::request<http::string_body> req(http::verb::get, "/x", 11);
+    req.set(http::field::authorization, "Bearer " + token);
+    return client->Send(std::move(req));
+  };
+  EXPECT_EQ(get("good").result_int(), 200);
+  EXPECT_EQ(get("made-up-1").result_int(), 401);
+  EXPECT_EQ(get("made-up-2").result_int(), 401);
+  const auto limited = get("made-up-3");
+  EXPECT_EQ(limited.result_int(), 429);
+  EXPECT_EQ(limited[http::field::retry_after], "10");
+  EXPECT_EQ(get("good").result_int(), 429);  // the address waits, whatever it sends
+}
+
 TEST_F(HttpServerTest, PlainHttpIsRefusedOffLoopback) {
   ServerOptions options;
   options.tls = false;

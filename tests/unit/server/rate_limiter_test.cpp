@@ -20,6 +20,15 @@ TEST(RateLimiterTest, AllowsTheBurstThenRefillsAtTheRate) {
   EXPECT_GT(limiter.Take("a", kT0 + absl::Hours(1)), absl::ZeroDuration());
 }
 
+TEST(RateLimiterTest, PeekTakesNothing) {
+  RateLimiter limiter(1, 1);
+  EXPECT_EQ(limiter.Peek("a", kT0), absl::ZeroDuration());
+  EXPECT_EQ(limiter.Take("a", kT0), absl::ZeroDuration());
+  EXPECT_EQ(limiter.Peek("a", kT0), absl::Seconds(1));
+  EXPECT_EQ(limiter.Peek("a", kT0), absl::Seconds(1));
+  EXPECT_EQ(limiter.Peek("a", kT0 + absl::Seconds(1)), absl::ZeroDuration());
+}
+
 TEST(RateLimiterTest, KeysHaveTheirOwnBuckets) {
   RateLimiter limiter(1, 1);
   EXPECT_EQ(limiter.Take("a", kT0), absl::ZeroDuration());
