@@ -1,5 +1,6 @@
 #include "pim/api/api_service.h"
 
+#include <algorithm>
 #include <exception>
 #include <string>
 
@@ -45,7 +46,10 @@ ApiService::ApiService(Engine& engine, Store& store, const Clock& clock,
 
 HttpResponse ApiService::Handle(const HttpRequest& request) {
   std::string client_request_id(request.Header("client-request-id"));
-  if (client_request_id.empty() || client_request_id.size() > 128) {
+  // Echoed in headers and error bodies, so only a short printable token is taken as given.
+  const bool printable = std::all_of(client_request_id.begin(), client_request_id.end(),
+                                     [](char c) { return c > 0x20 && c < 0x7f; });
+  if (client_request_id.empty() || client_request_id.size() > 128 || !printable) {
     client_request_id = request.request_id;
   }
   auto target = ParseRequestTarget(request.target);

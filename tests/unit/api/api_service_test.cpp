@@ -85,6 +85,19 @@ TEST_F(ApiServiceTest, EveryResponseCarriesIdsAndTheRevision) {
   EXPECT_EQ(r.Header("X-Pim-Revision"), absl::StrCat(engine_->revision()));
 }
 
+TEST_F(ApiServiceTest, AClientRequestIdThatIsNotAPrintableTokenIsReplacedByOurs) {
+  ApiService service = Service();
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/v1.0/nothing";
+  r.request_id = "req-42";
+  r.headers = {{"authorization", std::string("Bearer ") + kUserToken},
+               {"client-request-id", "bad\xff id"}};
+  const HttpResponse response = service.Handle(r);
+  EXPECT_EQ(response.Header("client-request-id"), "req-42");
+  EXPECT_EQ(Json(response).at("error").at("innerError").at("client-request-id"), "req-42");
+}
+
 TEST_F(ApiServiceTest, AMalformedTargetIsABadRequest) {
   ApiService service = Service();
   const HttpResponse r = Send(service, "GET", "/v1.0/%zz");
