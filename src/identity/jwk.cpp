@@ -1,0 +1,214 @@
+#include "pim/identity/jwk.h"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/param_build.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
+#include "pim/identity/base64url.h"
+
+namespace pim::identity {
+namespace {
+
+constexpr std::size_t kMaxJwksBytes = 1 << 20;
+constexpr std::size_t kMaxKeys = 100;
+constexpr int kMinRsaBits = 2048;
+constexpr int kMaxRsaBits = 8192;
+
+using Bignum = OpenSslPtr<BIGNUM, BN_free>;
+
+absl::Status Invalid(std::string_view why) {
+  ERR_clear_error();
+  return absl::InvalidArgumentError(
+      absl::StrCat("JWK: ", absl::string_view(why.data(), why.size())));
+}
+
+// The bytes of base64url string member `name`, or nullopt when absent or malformed.
+std::optional<std::string> BytesMember(const boost::json::object& jwk, std::string_view name) {
+  const boost::json::value* v = jwk.if_contains(name);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return Base64UrlDecode(std::string_view(v->get_string().data(), v->get_string().size()));
+}
+
+bool MemberIs(const boost::json::object& jwk, std::string_view name, std::string_view value) {
+  const boost::json::value* v = jwk.if_contains(name);
+  return v != nullptr && v->is_string() && v->get_string() == value;
+}
+
+EvpKey Ed25519FromRaw(std::string_view x) {
+  return EvpKey(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(x.data()), x.size()));
+}
+
+// A public key of OpenSSL type `type` from the parameters in `builder`, checked as OpenSSL
+// checks public keys (an EC point on its curve; an RSA modulus odd, without small factors, an
+// exponent odd and above 2^16).
+absl::StatusOr<EvpKey> FromParams(const char* type, OSSL_PARAM_BLD* builder) {
+  const OpenSslPtr<OSSL_PARAM, OSSL_PARAM_free> params(OSSL_PARAM_BLD_to_param(builder));
+  const OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(
+      EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+    return Invalid("key parameters rejected");
+  }
+  EvpKey key(raw);
+  const OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> check(
+      EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
+  if (!check || EVP_PKEY_public_check(check.get()) != 1) return Invalid("invalid public key");
+  return key;
+}
+
+absl::StatusOr<EvpKey> RsaKey(const boost::json::object& jwk) {
+  const std::optional<std::string> n = BytesMember(jwk, "n");
+  const std::optional<std::string> e = BytesMember(jwk, "e");
+  if (!n || !e) return Invalid("an RSA key needs base64url members n and e");
+  if (n->size() > kMaxRsaBits / 8 || e->size() > 8) return Invalid("RSA key too large");
+  const Bignum bn_n(BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()),
+                              static_cast<int>(n->size()), nullptr));
+  const Bignum bn_e(BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()),
+                              static_cast<int>(e->size()), nullptr));
+  if (!bn_n || !bn_e) return Invalid("RSA key unreadable");
+  if (BN_num_bits(bn_n.get()) < kMinRsaBits) return Invalid("RSA key shorter than 2048 bits");
+  const OpenSslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> builder(OSSL_PARAM_BLD_new());
+  if (!builder || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
+    return Invalid("RSA key unreadable");
+  }
+  return FromParams("RSA", builder.get());
+}
+
+absl::StatusOr<EvpKey> EcKey(const boost::json::object& jwk) {
+  if (!MemberIs(jwk, "crv", "P-256")) return Invalid("unsupported EC curve");
+  const std::optional<std::string> x = BytesMember(jwk, "x");
+  const std::optional<std::string> y = BytesMember(jwk, "y");
+  if (!x || !y || x->size() != 32 || y->size() != 32) {
+    return Invalid("a P-256 key needs 32-byte members x and y");
+  }
+  const std::string point = absl::StrCat("\x04", *x, *y);  // uncompressed SEC 1 encoding
+  const OpenSslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> builder(OSSL_PARAM_BLD_new());
+  if (!builder ||
+      OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) !=
+          1 ||
+      OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                       point.size()) != 1) {
+    return Invalid("EC key unreadable");
+  }
+  return FromParams("EC", builder.get());
+}
+
+absl::StatusOr<EvpKey> OkpKey(const boost::json::object& jwk) {
+  if (!MemberIs(jwk, "crv", "Ed25519")) return Invalid("unsupported OKP curve");
+  const std::optional<std::string> x = BytesMember(jwk, "x");
+  if (!x || x->size() != 32) return Invalid("an Ed25519 key needs a 32-byte member x");
+  EvpKey key = Ed25519FromRaw(*x);
+  if (!key) return Invalid("Ed25519 key unreadable");
+  return key;
+}
+
+// JOSE's raw ES256 signature r||s as the DER ECDSA-Sig-Value OpenSSL verifies, or "".
+std::string EcdsaDer(std::string_view raw) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
+  Bignum r(BN_bin2bn(bytes, 32, nullptr));
+  Bignum s(BN_bin2bn(bytes + 32, 32, nullptr));
+  const OpenSslPtr<ECDSA_SIG, ECDSA_SIG_free> sig(ECDSA_SIG_new());
+  if (!r || !s || !sig || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) return "";
+  static_cast<void>(r.release());  // now owned by sig
+  static_cast<void>(s.release());
+  const int size = i2d_ECDSA_SIG(sig.get(), nullptr);
+  if (size <= 0) return "";
+  std::string der(static_cast<std::size_t>(size), '\0');
+  auto* out = reinterpret_cast<unsigned char*>(der.data());
+  if (i2d_ECDSA_SIG(sig.get(), &out) != size) return "";
+  return der;
+}
+
+}  // namespace
+
+absl::StatusOr<VerificationKey> VerificationKey::FromJwk(const boost::json::object& jwk) {
+  if (jwk.contains("use") && !MemberIs(jwk, "use", "sig")) return Invalid("not a signature key");
+  std::string alg;
+  absl::StatusOr<EvpKey> key = Invalid("unsupported key type");
+  if (MemberIs(jwk, "kty", "OKP")) {
+    alg = "EdDSA";
+    key = OkpKey(jwk);
+  } else if (MemberIs(jwk, "kty", "RSA")) {
+    alg = "RS256";
+    key = RsaKey(jwk);
+  } else if (MemberIs(jwk, "kty", "EC")) {
+    alg = "ES256";
+    key = EcKey(jwk);
+  }
+  if (!key.ok()) return key.status();
+  if (jwk.contains("alg") && !MemberIs(jwk, "alg", alg)) return Invalid("alg does not fit the key");
+  const boost::json::value* kid = jwk.if_contains("kid");
+  if (kid != nullptr && !kid->is_string()) return Invalid("kid is not a string");
+  return VerificationKey(std::move(*key), kid != nullptr ? std::string(kid->get_string()) : "",
+                         std::move(alg));
+}
+
+absl::StatusOr<std::vector<VerificationKey>> VerificationKey::ParseJwks(std::string_view json) {
+  if (json.size() > kMaxJwksBytes) return absl::ResourceExhaustedError("JWKS larger than 1 MiB");
+  boost::json::parse_options options;
+  options.max_depth = 16;
+  boost::system::error_code ec;
+  const boost::json::value root = boost::json::parse(json, ec, {}, options);
+  const boost::json::value* keys =
+      root.is_object() ? root.get_object().if_contains("keys") : nullptr;
+  if (ec || keys == nullptr || !keys->is_array()) {
+    return absl::InvalidArgumentError("JWKS is not a JSON object with a \"keys\" array");
+  }
+  if (keys->get_array().size() > kMaxKeys)
+    return absl::InvalidArgumentError("JWKS has too many keys");
+  std::vector<VerificationKey> out;
+  for (const boost::json::value& jwk : keys->get_array()) {
+    if (!jwk.is_object()) continue;
+    absl::StatusOr<VerificationKey> key = FromJwk(jwk.get_object());
+    if (key.ok()) out.push_back(std::move(*key));
+  }
+  if (out.empty()) return absl::InvalidArgumentError("JWKS has no usable signature key");
+  return out;
+}
+
+VerificationKey VerificationKey::FromSigningKey(const SigningKey& key) {
+  EvpKey public_key = Ed25519FromRaw(key.public_key());
+  if (!public_key) {
+    std::fputs("pim: OpenSSL failed: EVP_PKEY_new_raw_public_key\n", stderr);
+    std::abort();
+  }
+  return VerificationKey(std::move(public_key), key.kid(), "EdDSA");
+}
+
+bool VerificationKey::Verify(std::string_view data, std::string_view signature) const {
+  const EVP_MD* digest = nullptr;  // Ed25519 hashes internally
+  std::string der;
+  if (alg_ == "EdDSA") {
+    if (signature.size() != 64) return false;
+  } else if (alg_ == "RS256") {
+    digest = EVP_sha256();
+    if (signature.size() != static_cast<std::size_t>(EVP_PKEY_get_size(key_.get()))) return false;
+  } else {
+    digest = EVP_sha256();
+    if (signature.size() != 64) return false;
+    der = EcdsaDer(signature);
+    signature = der;
+  }
+  const OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
+  const bool ok =
+      ctx && !signature.empty() &&
+      EVP_DigestVerifyInit(ctx.get(), nullptr, digest, nullptr, key_.get()) == 1 &&
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                       data.size()) == 1;
+  if (!ok) ERR_clear_error();
+  return ok;
+}
+
+}  // namespace pim::identity

@@ -1,0 +1,177 @@
+#include "pim/identity/jwk.h"
+
+#include "boost/json/serialize.hpp"
+#include "gtest/gtest.h"
+#include "pim/identity/base64url.h"
+#include "test_keys.h"
+
+namespace pim::identity {
+namespace {
+
+using testing::ForeignKey;
+
+class JwkTest : public ::testing::Test {
+ protected:
+  // RSA key generation is slow under the sanitizers: one of each for the whole suite.
+  static const ForeignKey& Rsa2048() {
+    static const ForeignKey key = testing::NewRsaKey(2048, "rsa-1");
+    return key;
+  }
+  static absl::StatusCode CodeOf(const boost::json::object& jwk) {
+    return VerificationKey::FromJwk(jwk).status().code();
+  }
+};
+
+TEST_F(JwkTest, OurOwnKeyVerifiesItsSignatures) {
+  const SigningKey signer = SigningKey::Generate();
+  for (const absl::StatusOr<VerificationKey>& key :
+       {absl::StatusOr<VerificationKey>(VerificationKey::FromSigningKey(signer)),
+        VerificationKey::FromJwk(signer.PublicJwk())}) {
+    ASSERT_TRUE(key.ok()) << key.status();
+    EXPECT_EQ(key->kid(), signer.kid());
+    EXPECT_EQ(key->alg(), "EdDSA");
+    const std::string signature = signer.Sign("data");
+    EXPECT_TRUE(key->Verify("data", signature));
+    EXPECT_FALSE(key->Verify("datA", signature));
+    EXPECT_FALSE(key->Verify("data", SigningKey::Generate().Sign("data")));
+    EXPECT_FALSE(key->Verify("data", signature.substr(1)));
+    EXPECT_FALSE(key->Verify("data", ""));
+  }
+}
+
+TEST_F(JwkTest, RsaKeysOfAtLeast2048BitsVerifyRs256) {
+  const absl::StatusOr<VerificationKey> key = VerificationKey::FromJwk(Rsa2048().jwk);
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(key->alg(), "RS256");
+  EXPECT_EQ(key->kid(), "rsa-1");
+  const std::string signature = testing::SignForeign(Rsa2048().key.get(), "data");
+  EXPECT_TRUE(key->Verify("data", signature));
+  EXPECT_FALSE(key->Verify("data2", signature));
+  EXPECT_FALSE(key->Verify("data", signature.substr(0, 255)));
+  EXPECT_FALSE(key->Verify("data", std::string(256, '\0')));
+
+  const ForeignKey small = testing::NewRsaKey(1024, "small");
+  EXPECT_EQ(CodeOf(small.jwk), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(JwkTest, EcP256KeysVerifyEs256InJoseForm) {
+  const ForeignKey ec = testing::NewEcKey("ec-1");
+  const absl::StatusOr<VerificationKey> key = VerificationKey::FromJwk(ec.jwk);
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(key->alg(), "ES256");
+  const std::string signature = testing::SignForeign(ec.key.get(), "data");
+  ASSERT_EQ(signature.size(), 64u);
+  EXPECT_TRUE(key->Verify("data", signature));
+  EXPECT_FALSE(key->Verify("datA", signature));
+  std::string flipped = signature;
+  flipped[40] = static_cast<char>(flipped[40] ^ 1);
+  EXPECT_FALSE(key->Verify("data", flipped));
+  EXPECT_FALSE(key->Verify("data", std::string(64, '\0')));
+  EXPECT_FALSE(key->Verify("data", std::string(64, '\xff')));
+  EXPECT_FALSE(key->Verify("data", signature + std::string(1, '\0')));
+}
+
+TEST_F(JwkTest, VerifiesTheRfc7515Es256Example) {
+  // RFC 7515 appendix A.3: the P-256 key and its signature of the example JWS.
+  const boost::json::object jwk = {{"kty", "EC"},
+                                   {"crv", "P-256"},
+                                   {"x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"},
+                                   {"y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}};
+  const absl::StatusOr<VerificationKey> key = VerificationKey::FromJwk(jwk);
+  ASSERT_TRUE(key.ok()) << key.status();
+  const std::string input =
+      "eyJhbGciOiJFUzI1NiJ9."
+      "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVl"
+      "fQ";
+  const std::string signature = *Base64UrlDecode(
+      "DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q");
+  EXPECT_TRUE(key->Verify(input, signature));
+  EXPECT_FALSE(key->Verify(input + " ", signature));
+}
+
+TEST_F(JwkTest, RefusesUnsupportedOrMalformedKeys) {
+  const boost::json::object ed = SigningKey::Generate().PublicJwk();
+  const ForeignKey ec = testing::NewEcKey("ec");
+  auto with = [](boost::json::object jwk, std::string_view name, boost::json::value v) {
+    jwk[name] = std::move(v);
+    return jwk;
+  };
+  auto without = [](boost::json::object jwk, std::string_view name) {
+    jwk.erase(name);
+    return jwk;
+  };
+  std::string off_curve = *Base64UrlDecode(ec.jwk.at("y").as_string());
+  off_curve[31] = static_cast<char>(off_curve[31] ^ 1);
+  for (const boost::json::object& bad : {
+           boost::json::object{},
+           with(ed, "kty", "oct"),
+           with(ed, "kty", 1),
+           with(ed, "crv", "X25519"),
+           with(ed, "x", "AAAA"),
+           with(ed, "x", 5),
+           without(ed, "x"),
+           with(ed, "use", "enc"),
+           with(ed, "use", true),
+           with(ed, "alg", "RS256"),
+           with(ed, "alg", "none"),
+           with(ed, "kid", 7),
+           with(ec.jwk, "crv", "P-384"),
+           with(ec.jwk, "y", boost::json::string(Base64UrlEncode(off_curve))),
+           with(ec.jwk, "x", "not base64!"),
+           without(ec.jwk, "y"),
+           with(Rsa2048().jwk, "alg", "RS512"),
+           with(Rsa2048().jwk, "alg", "HS256"),
+           with(Rsa2048().jwk, "e", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+           with(Rsa2048().jwk, "e", "Ag"),  // even exponent
+           with(Rsa2048().jwk, "n",
+                boost::json::string(Base64UrlEncode(std::string(1025, '\xff')))),
+           without(Rsa2048().jwk, "n"),
+       }) {
+    EXPECT_EQ(CodeOf(bad), absl::StatusCode::kInvalidArgument) << boost::json::serialize(bad);
+  }
+  // Optional and private members.
+  EXPECT_TRUE(VerificationKey::FromJwk(without(without(ed, "use"), "alg")).ok());
+  EXPECT_EQ(VerificationKey::FromJwk(without(ed, "kid"))->kid(), "");
+  EXPECT_TRUE(VerificationKey::FromJwk(with(ec.jwk, "d", "AAAA")).ok());
+}
+
+TEST_F(JwkTest, ParseJwksKeepsUsableSignatureKeysOnly) {
+  const ForeignKey ec = testing::NewEcKey("ec-1");
+  boost::json::object enc = ec.jwk;
+  enc["use"] = "enc";
+  enc["kid"] = "enc-1";
+  const boost::json::object jwks = {{"keys",
+                                     {SigningKey::Generate().PublicJwk(), Rsa2048().jwk, ec.jwk,
+                                      enc, boost::json::object{{"kty", "oct"}, {"k", "c2VjcmV0"}},
+                                      "not a key", 42, testing::NewRsaKey(1024, "small").jwk}}};
+  const absl::StatusOr<std::vector<VerificationKey>> keys =
+      VerificationKey::ParseJwks(boost::json::serialize(jwks));
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  ASSERT_EQ(keys->size(), 3u);
+  EXPECT_EQ((*keys)[0].alg(), "EdDSA");
+  EXPECT_EQ((*keys)[1].kid(), "rsa-1");
+  EXPECT_EQ((*keys)[2].kid(), "ec-1");
+}
+
+TEST_F(JwkTest, ParseJwksRefusesDocumentsWithoutUsableKeys) {
+  std::string deep = R"({"keys":[)";
+  for (int i = 0; i < 20; ++i) deep += "[";
+  for (int i = 0; i < 20; ++i) deep += "]";
+  deep += "]}";
+  std::string many = R"({"keys":[)";
+  for (int i = 0; i < 101; ++i) many += boost::json::serialize(Rsa2048().jwk) + ",";
+  many.back() = ']';
+  many += "}";
+  for (const std::string& bad :
+       {std::string(), std::string("{"), std::string("[]"), std::string(R"({"keys":{}})"),
+        std::string(R"({"keys":[]})"), std::string(R"({"keys":[{"kty":"oct","k":"AA"}]})"),
+        std::string(R"({"key":[]})"), deep, many}) {
+    EXPECT_EQ(VerificationKey::ParseJwks(bad).status().code(), absl::StatusCode::kInvalidArgument)
+        << bad.substr(0, 60);
+  }
+  EXPECT_EQ(VerificationKey::ParseJwks(std::string((1 << 20) + 1, ' ')).status().code(),
+            absl::StatusCode::kResourceExhausted);
+}
+
+}  // namespace
+}  // namespace pim::identity
