@@ -8,6 +8,11 @@
 namespace pim::internal {
 namespace {
 
+// Directory roles whose active holders at "/" may read every request, schedule and approval.
+constexpr std::array<std::string_view, 5> kTenantReaderRoles = {
+    role::kGlobalAdministrator, role::kPrivilegedRoleAdministrator, role::kSecurityAdministrator,
+    role::kSecurityReader, role::kGlobalReader};
+
 // Directory roles that may manage PIM for a group that is not role-assignable (besides its
 // owners and the roles that may manage role-assignable groups).
 constexpr std::array<std::string_view, 4> kGroupManagerRoles = {
@@ -55,6 +60,30 @@ std::vector<std::string> Designated(const Context& ctx, const ApproverRef& ref,
 
 bool HoldsDirectoryRole(const Context& ctx, const PrincipalId& who, std::string_view role) {
   return ctx.index.Check(who.str(), DirectoryRoleTarget(role, "/"), ctx.now).allowed;
+}
+
+bool MayReadAll(const Context& ctx, const Caller& caller) {
+  if (caller.is_system) return true;
+  return std::any_of(
+      kTenantReaderRoles.begin(), kTenantReaderRoles.end(),
+      [&](std::string_view role) { return HoldsDirectoryRole(ctx, caller.id, role); });
+}
+
+bool HasFreshMfa(const Context& ctx, const Caller& caller) {
+  // A time in the future is not trusted either: the token claims something that has not
+  // happened yet.
+  return caller.mfa_at.has_value() && *caller.mfa_at <= ctx.now &&
+         ctx.now - *caller.mfa_at <= ctx.options.mfa_max_age;
+}
+
+bool IsCurrentApprover(const Context& ctx, const ScheduleRequest& request, const PrincipalId& who) {
+  if (request.status != RequestStatus::kPendingApproval || !request.approval.has_value()) {
+    return false;
+  }
+  for (const ApprovalStage& stage : request.approval->stages) {
+    if (stage.status == StageStatus::kInProgress) return IsApprover(ctx, stage, request, who);
+  }
+  return false;
 }
 
 bool CanManage(const Context& ctx, const Caller& caller, const Target& target) {

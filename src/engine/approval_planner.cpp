@@ -45,6 +45,14 @@ absl::StatusOr<ScheduleRequest> PlanDecision(const Context& ctx, const Caller& c
     return Error(absl::StatusCode::kFailedPrecondition, code::kApprovalAlreadyDecided,
                  "The caller has already decided this approval stage.");
   }
+  // Deciding grants the access as surely as activating it: where the target's policy wants
+  // MFA to activate, the approver must have proved theirs just as recently. Reported like the
+  // requester's MfaRule failure, so clients handle both alike (step up, then retry).
+  if (EffectivePolicy(ctx.state, ctx.options, r.target)
+          .activation_enablement.multi_factor_authentication &&
+      !HasFreshMfa(ctx, caller)) {
+    return PolicyRulesFailed(absl::StatusCode::kPermissionDenied, {"MfaRule"});
+  }
   if (justification.size() > kMaxTextLength) {
     return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
                  "The justification is too long.");

@@ -331,17 +331,9 @@ PolicyId Engine::PolicyIdFor(const Target& target) const {
 bool Engine::IsCurrentApprover(const PrincipalId& who, const RequestId& id) const {
   absl::ReaderMutexLock read(&read_mu_);
   const ScheduleRequest* request = state_.FindRequest(id.str());
-  if (request == nullptr || request->status != RequestStatus::kPendingApproval ||
-      !request->approval.has_value()) {
-    return false;
-  }
+  if (request == nullptr) return false;
   const internal::Context ctx{state_, index_, options_, ids_, clock_.Now()};
-  for (const ApprovalStage& stage : request->approval->stages) {
-    if (stage.status == StageStatus::kInProgress) {
-      return internal::IsApprover(ctx, stage, *request, who);
-    }
-  }
-  return false;
+  return internal::IsCurrentApprover(ctx, *request, who);
 }
 
 bool Engine::CanManage(const Caller& caller, const Target& target) const {
@@ -350,9 +342,40 @@ bool Engine::CanManage(const Caller& caller, const Target& target) const {
   return internal::CanManage(ctx, caller, target);
 }
 
+bool Engine::MayReadAll(const Caller& caller) const {
+  absl::ReaderMutexLock read(&read_mu_);
+  const internal::Context ctx{state_, index_, options_, ids_, clock_.Now()};
+  return internal::MayReadAll(ctx, caller);
+}
+
+bool Engine::MaySee(const Caller& caller, const ScheduleRequest& request) const {
+  bool visible = false;
+  ReadAs(caller, [&](const State&, const Visibility& v) { visible = v.MaySee(request); });
+  return visible;
+}
+
+bool Engine::MaySee(const Caller& caller, const Schedule& schedule) const {
+  bool visible = false;
+  ReadAs(caller, [&](const State&, const Visibility& v) { visible = v.MaySee(schedule); });
+  return visible;
+}
+
+bool Engine::MaySeeApproval(const Caller& caller, const ScheduleRequest& request) const {
+  bool visible = false;
+  ReadAs(caller, [&](const State&, const Visibility& v) { visible = v.MaySeeApproval(request); });
+  return visible;
+}
+
 void Engine::Read(const std::function<void(const State&)>& fn) const {
   absl::ReaderMutexLock read(&read_mu_);
   fn(state_);
+}
+
+void Engine::ReadAs(const Caller& caller,
+                    const std::function<void(const State&, const Visibility&)>& fn) const {
+  absl::ReaderMutexLock read(&read_mu_);
+  const Visibility visibility(state_, index_, options_, ids_, clock_.Now(), caller);
+  fn(state_, visibility);
 }
 
 }  // namespace pim

@@ -42,6 +42,15 @@ struct Context {
                                       std::string_view role);
 // Who may manage assignments and the policy of `target` (see the assignment page).
 [[nodiscard]] bool CanManage(const Context& ctx, const Caller& caller, const Target& target);
+// Tenant-wide read rights: the system caller, or an active Global Administrator, Privileged
+// Role Administrator, Security Administrator, Security Reader or Global Reader at "/".
+[[nodiscard]] bool MayReadAll(const Context& ctx, const Caller& caller);
+// Whether `caller` performed MFA no later than ctx.now and at most options.mfa_max_age ago.
+[[nodiscard]] bool HasFreshMfa(const Context& ctx, const Caller& caller);
+// Whether `who` may decide the stage of `request` in progress at ctx.now (false when the
+// request is not pending or `who` is its requester).
+[[nodiscard]] bool IsCurrentApprover(const Context& ctx, const ScheduleRequest& request,
+                                     const PrincipalId& who);
 // Whether `who` may decide `stage` of `request`. The requester never may.
 [[nodiscard]] bool IsApprover(const Context& ctx, const ApprovalStage& stage,
                               const ScheduleRequest& request, const PrincipalId& who);
@@ -65,6 +74,10 @@ struct AdminHolders {
 [[nodiscard]] AdminHolders ActiveAdminHolders(const ChangeSet& view, std::string_view role);
 
 // ---- Shared validation and cascades (request_planner.cpp) ----
+// `canonical` with machine code RoleAssignmentRequestPolicyValidationFailed and the message
+// naming `rules`: "The following policy rules failed: [\"MfaRule\"]".
+[[nodiscard]] absl::Status PolicyRulesFailed(absl::StatusCode canonical,
+                                             const std::vector<std::string>& rules);
 // The target's group or role exists, and its scope is registered in the right scope space.
 [[nodiscard]] absl::Status ValidateTarget(const Context& ctx, const Target& target);
 // `member`'s activations that rest on an eligibility held by `group` (they end when the

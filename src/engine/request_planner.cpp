@@ -34,9 +34,7 @@ absl::Status DoesNotExist() {
                "The Role assignment does not exist.");
 }
 absl::Status PolicyFailure(const std::vector<std::string>& rules) {
-  return Error(
-      absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed,
-      absl::StrCat("The following policy rules failed: [\"", absl::StrJoin(rules, "\",\""), "\"]"));
+  return PolicyRulesFailed(absl::StatusCode::kInvalidArgument, rules);
 }
 
 void AddFailure(std::vector<std::string>& failures, std::string rule) {
@@ -73,6 +71,12 @@ absl::Status ValidateRequestId(const Context& ctx, const RequestId& id) {
 }
 
 }  // namespace
+
+absl::Status PolicyRulesFailed(absl::StatusCode canonical, const std::vector<std::string>& rules) {
+  return Error(
+      canonical, code::kPolicyValidationFailed,
+      absl::StrCat("The following policy rules failed: [\"", absl::StrJoin(rules, "\",\""), "\"]"));
+}
 
 absl::Status ValidateTarget(const Context& ctx, const Target& target) {
   switch (target.kind) {
@@ -213,7 +217,7 @@ absl::Time RequestedStart(const Context& ctx, const ScheduleInfo& info) {
 
 void CheckEnablement(const Context& ctx, const EnablementRule& rule, const Caller& caller,
                      const RequestInput& input, std::vector<std::string>& failures) {
-  if (rule.multi_factor_authentication && (!caller.mfa_at || *caller.mfa_at > ctx.now)) {
+  if (rule.multi_factor_authentication && !HasFreshMfa(ctx, caller)) {
     AddFailure(failures, "MfaRule");
   }
   if (rule.justification && Blank(input.justification)) AddFailure(failures, "JustificationRule");

@@ -1,7 +1,7 @@
 // The route groups this part of the ARM surface implements (ArmApi::Handle dispatches to them
 // after splitting the path and checking api-version), and what they share for listing:
-// who may see an item, which scopes a list reaches, the $filter functions, and the
-// {value, nextLink} page.
+// which scopes a list reaches, the $filter functions, and the {value, nextLink} page. Which
+// items a caller may see is the engine's Visibility, applied by every route.
 #pragma once
 
 #include <initializer_list>
@@ -31,18 +31,11 @@ namespace pim::api::arm {
 // An ARM error for a method the path does not support: the ARM body, HTTP 405 and `Allow`.
 [[nodiscard]] HttpResponse MethodNotAllowed(const RequestContext& ctx, std::string_view allowed);
 
-// Who is reading, and what lets them see an item: themselves, a group they are an active
-// member of, or holding any resource role at or above the item's scope (Reader suffices, as
-// in Azure). The system caller sees everything.
-struct Viewer {
-  const Caller& caller;
-  absl::flat_hash_set<std::string> groups;        // active memberships, nested included
-  std::vector<std::string> resource_role_scopes;  // scopes of the caller's resource roles
-
-  [[nodiscard]] static Viewer Of(const Engine& engine, const Caller& caller);
-  [[nodiscard]] bool CanSee(const State& state, const std::string& scope,
-                            const std::string& principal, const std::string& requestor = "") const;
-};
+// The groups `caller` is an active member of, nested included: a schedule held by one of them
+// is shown to the caller with memberType "Group". Who may see what is the engine's rule
+// (Engine::ReadAs, Visibility), not decided here.
+[[nodiscard]] absl::flat_hash_set<std::string> ActiveGroupsOf(const Engine& engine,
+                                                              const Caller& caller);
 
 // Which scopes a list at `path_scope` reaches.
 enum class Reach {

@@ -1,5 +1,5 @@
-// What the Microsoft.Authorization list routes share: visibility, scope reach, $filter
-// functions and the {value, nextLink} page.
+// What the Microsoft.Authorization list routes share: scope reach, $filter functions and the
+// {value, nextLink} page.
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
@@ -36,27 +36,15 @@ HttpResponse MethodNotAllowed(const RequestContext& ctx, std::string_view allowe
   return r;
 }
 
-Viewer Viewer::Of(const Engine& engine, const Caller& caller) {
-  Viewer v{caller, {}, {}};
-  if (caller.is_system) return v;
+absl::flat_hash_set<std::string> ActiveGroupsOf(const Engine& engine, const Caller& caller) {
+  absl::flat_hash_set<std::string> groups;
+  if (caller.is_system) return groups;
   for (const auto& grant : engine.GrantsOf(caller.id.str())) {
     if (grant.target.kind == TargetKind::kGroup && grant.target.access == GroupAccess::kMember) {
-      v.groups.insert(grant.target.object_id);
-    } else if (grant.target.kind == TargetKind::kResourceRole) {
-      v.resource_role_scopes.push_back(grant.target.scope);
+      groups.insert(grant.target.object_id);
     }
   }
-  return v;
-}
-
-bool Viewer::CanSee(const State& state, const std::string& scope, const std::string& principal,
-                    const std::string& requestor) const {
-  if (caller.is_system || principal == caller.id.str() || requestor == caller.id.str() ||
-      groups.contains(principal)) {
-    return true;
-  }
-  return std::any_of(resource_role_scopes.begin(), resource_role_scopes.end(),
-                     [&](const std::string& held) { return state.ScopeWithin(scope, held); });
+  return groups;
 }
 
 bool InReach(const State& state, const std::string& item_scope, const std::string& path_scope,

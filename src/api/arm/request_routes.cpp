@@ -42,21 +42,18 @@ absl::Status NotAGuid(std::string_view name) {
 }
 
 // The stored request `name` as this route may show it: of the route's kind, a resource role,
-// at, above or below the route's scope, and visible to the caller. nullopt otherwise.
+// at, above or below the route's scope, and visible to the caller (Visibility). nullopt
+// otherwise: what the caller may not see is answered as missing.
 std::optional<ScheduleRequest> Find(const Route& route, ScheduleKind kind,
                                     const std::string& name) {
-  std::optional<ScheduleRequest> r = route.engine.GetRequest(RequestId(name));
-  if (!r || r->kind != kind || r->target.kind != TargetKind::kResourceRole) return std::nullopt;
-  const Viewer viewer = Viewer::Of(route.engine, route.ctx.caller);
-  bool related = false;
-  bool visible = false;
-  route.engine.Read([&](const State& state) {
-    related = InReach(state, r->target.scope, route.scope, Reach::kAll);
-    visible = viewer.CanSee(state, r->target.scope, r->principal.str(), r->created_by.str());
+  std::optional<ScheduleRequest> found;
+  route.engine.ReadAs(route.ctx.caller, [&](const State& state, const Visibility& v) {
+    const ScheduleRequest* r = state.FindRequest(name);
+    if (r == nullptr || r->kind != kind || r->target.kind != TargetKind::kResourceRole) return;
+    if (!InReach(state, r->target.scope, route.scope, Reach::kAll) || !v.MaySee(*r)) return;
+    found = *r;
   });
-  if (!related) return std::nullopt;
-  if (!visible && !route.engine.IsCurrentApprover(route.ctx.caller.id, r->id)) return std::nullopt;
-  return r;
+  return found;
 }
 
 HttpResponse Create(const Route& route, ScheduleKind kind, const std::string& name) {
@@ -114,23 +111,20 @@ HttpResponse List(const Route& route, ScheduleKind kind) {
   if (!filter.ok()) return ArmError(filter.status());
   if (auto missing = CheckScopeRegistered(route.engine, route.scope)) return ArmError(*missing);
 
-  const Viewer viewer = Viewer::Of(route.engine, route.ctx.caller);
   const std::string& me = route.ctx.caller.id.str();
   const Reach reach = filter->reach();
-  struct Candidate {
-    ScheduleRequest request;
-    bool visible;
-  };
-  std::vector<Candidate> candidates;
-  route.engine.Read([&](const State& state) {
+  std::vector<boost::json::object> entities;
+  route.engine.ReadAs(route.ctx.caller, [&](const State& state, const Visibility& v) {
+    std::vector<const ScheduleRequest*> picked;
     auto consider = [&](const ScheduleRequest& r) {
       if (r.kind != kind || r.target.kind != TargetKind::kResourceRole) return;
       if (filter->as_target && r.principal.str() != me) return;
       if (filter->as_requestor && r.created_by.str() != me) return;
+      if (filter->as_approver && !v.IsCurrentApprover(r)) return;
       if (filter->principal_equals && r.principal.str() != *filter->principal_equals) return;
       if (!InReach(state, r.target.scope, route.scope, reach)) return;
-      candidates.push_back(
-          {r, viewer.CanSee(state, r.target.scope, r.principal.str(), r.created_by.str())});
+      if (!v.MaySee(r)) return;
+      picked.push_back(&r);
     };
     // Narrow to one principal's requests when the filter names it.
     const std::string* only =
@@ -142,20 +136,11 @@ HttpResponse List(const Route& route, ScheduleKind kind) {
     } else {
       for (const auto& [id, r] : state.requests()) consider(r);
     }
-  });
-  // Approver checks take the engine's own lock, so they run outside Read().
-  std::erase_if(candidates, [&](const Candidate& c) {
-    const bool needs_approver = filter->as_approver || !c.visible;
-    return needs_approver && !route.engine.IsCurrentApprover(route.ctx.caller.id, c.request.id);
-  });
-  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    return a.request.created != b.request.created ? a.request.created < b.request.created
-                                                  : a.request.id < b.request.id;
-  });
-  std::vector<boost::json::object> entities;
-  entities.reserve(candidates.size());
-  route.engine.Read([&](const State& state) {
-    for (const Candidate& c : candidates) entities.push_back(RequestToJson(state, c.request));
+    std::sort(picked.begin(), picked.end(), [](const ScheduleRequest* a, const ScheduleRequest* b) {
+      return a->created != b->created ? a->created < b->created : a->id < b->id;
+    });
+    entities.reserve(picked.size());
+    for (const ScheduleRequest* r : picked) entities.push_back(RequestToJson(state, *r));
   });
   return ListResponse(route, *filter, std::move(entities));
 }

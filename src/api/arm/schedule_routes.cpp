@@ -39,21 +39,18 @@ std::string_view MemberType(const State& state, const Schedule& s, const std::st
 }
 
 HttpResponse Get(const Route& route, ScheduleKind kind, bool instances, const std::string& name) {
-  const std::optional<Schedule> s = route.engine.GetSchedule(ScheduleId(name));
-  const auto missing = [&] { return NotFound(code::kObjectNotFound, What(kind, instances), name); };
-  if (!s || s->kind != kind || s->target.kind != TargetKind::kResourceRole) return missing();
-  if (instances && !Listed(*s, true, route.ctx.now)) return missing();
-  const Viewer viewer = Viewer::Of(route.engine, route.ctx.caller);
+  const absl::flat_hash_set<std::string> groups = ActiveGroupsOf(route.engine, route.ctx.caller);
   std::optional<boost::json::object> body;
-  route.engine.Read([&](const State& state) {
-    if (!InReach(state, s->target.scope, route.scope, Reach::kAll) ||
-        !viewer.CanSee(state, s->target.scope, s->principal.str())) {
-      return;
-    }
-    const bool through_group = viewer.groups.contains(s->principal.str());
+  route.engine.ReadAs(route.ctx.caller, [&](const State& state, const Visibility& v) {
+    const Schedule* s = state.FindSchedule(name);
+    if (s == nullptr || s->kind != kind || s->target.kind != TargetKind::kResourceRole) return;
+    if (instances && !Listed(*s, true, route.ctx.now)) return;
+    // Out of reach of the path, or not the caller's to see: both are simply not there.
+    if (!InReach(state, s->target.scope, route.scope, Reach::kAll) || !v.MaySee(*s)) return;
+    const bool through_group = groups.contains(s->principal.str());
     body = ScheduleToJson(state, *s, instances, MemberType(state, *s, route.scope, through_group));
   });
-  if (!body) return missing();
+  if (!body) return NotFound(code::kObjectNotFound, What(kind, instances), name);
   return HttpResponse::Json(200, boost::json::serialize(*body));
 }
 
@@ -67,7 +64,6 @@ HttpResponse List(const Route& route, ScheduleKind kind, bool instances) {
   if (!filter.ok()) return ArmError(filter.status());
   if (auto missing = CheckScopeRegistered(route.engine, route.scope)) return ArmError(*missing);
 
-  const Viewer viewer = Viewer::Of(route.engine, route.ctx.caller);
   // asTarget()/assignedTo(): the principal's own schedules and those of its groups.
   std::optional<std::string> target_principal;
   if (filter->as_target) target_principal = route.ctx.caller.id.str();
@@ -89,13 +85,13 @@ HttpResponse List(const Route& route, ScheduleKind kind, bool instances) {
   const Reach reach = filter->reach();
   std::vector<std::pair<const Schedule*, bool>> picked;  // schedule, held through a group
   std::vector<boost::json::object> entities;
-  route.engine.Read([&](const State& state) {
+  route.engine.ReadAs(route.ctx.caller, [&](const State& state, const Visibility& v) {
     auto consider = [&](const Schedule& s, bool through_group) {
       if (s.kind != kind || s.target.kind != TargetKind::kResourceRole) return;
       if (!Listed(s, instances, route.ctx.now)) return;
       if (filter->principal_equals && s.principal.str() != *filter->principal_equals) return;
       if (!InReach(state, s.target.scope, route.scope, reach)) return;
-      if (!viewer.CanSee(state, s.target.scope, s.principal.str())) return;
+      if (!v.MaySee(s)) return;
       picked.emplace_back(&s, through_group);
     };
     if (target_principal) {

@@ -125,11 +125,12 @@ void SortByCreated(std::vector<const T*>& items) {
   });
 }
 
-// What a collection is restricted to before $filter runs.
+// What a collection is restricted to before $filter runs. Whatever the scope, only the items
+// the caller may see (Visibility) are ever listed.
 struct Scope {
-  std::optional<std::string> principal;         // only this principal's items
-  std::optional<std::string> created_by;        // only requests created by this principal
-  std::optional<std::vector<std::string>> ids;  // only these request ids (approver views)
+  std::optional<std::string> principal;   // only this principal's items
+  std::optional<std::string> created_by;  // only requests created by this principal
+  bool approver = false;                  // only requests the caller may decide now
 };
 
 class Router {
@@ -194,7 +195,7 @@ class Router {
       } else if (absl::EqualsIgnoreCase(option, "createdBy") && area_.area == PimArea::kGroup) {
         scope.created_by = ctx().caller.id.str();
       } else if (absl::EqualsIgnoreCase(option, "approver")) {
-        scope.ids = ApproverRequestIds();
+        scope.approver = true;
       } else {
         return Fail(BadParameter(option));
       }
@@ -228,6 +229,8 @@ class Router {
   }
 
   HttpResponse CancelRequest(const std::string& id) {
+    // A request the caller may not see is missing to them; one they see but did not make is
+    // refused by the engine (403).
     if (!FindRequestJson(id).has_value()) {
       return Fail(NotFound(code::kRequestNotFound, "The request", id));
     }
@@ -273,45 +276,42 @@ class Router {
                                                       : ScheduleToJson(s, area_.area);
   }
 
-  // Every item of the current entity set within `scope`, oldest first, as full entities.
-  boost::json::array Collect(const Scope& scope) const {
+  // Every item of the current entity set within `scope` that the caller may see, oldest first,
+  // as full entities.
+  boost::json::array Collect(const Scope& scope, const State& state, const Visibility& v) const {
     boost::json::array items;
-    // Read visibility rules (who may see whose requests and schedules) go here.
-    route_.engine.Read([&](const State& state) {
-      if (set_->type.shape == EntityShape::kRequest) {
-        std::vector<const ScheduleRequest*> found;
-        auto consider = [&](const ScheduleRequest* r) {
-          if (r == nullptr || !InSet(*r)) return;
-          if (scope.principal.has_value() && r->principal.str() != *scope.principal) return;
-          if (scope.created_by.has_value() && r->created_by.str() != *scope.created_by) return;
-          found.push_back(r);
-        };
-        if (scope.ids.has_value()) {
-          for (const std::string& id : *scope.ids) consider(state.FindRequest(id));
-        } else if (scope.principal.has_value()) {
-          for (const std::string& id : state.RequestsOfPrincipal(*scope.principal)) {
-            consider(state.FindRequest(id));
-          }
-        } else {
-          for (const auto& [id, r] : state.requests()) consider(&r);
-        }
-        SortByCreated(found);
-        for (const ScheduleRequest* r : found) items.emplace_back(ToJson(*r));
-        return;
-      }
-      std::vector<const Schedule*> found;
+    if (set_->type.shape == EntityShape::kRequest) {
+      std::vector<const ScheduleRequest*> found;
+      auto consider = [&](const ScheduleRequest* r) {
+        if (r == nullptr || !InSet(*r)) return;
+        if (scope.principal.has_value() && r->principal.str() != *scope.principal) return;
+        if (scope.created_by.has_value() && r->created_by.str() != *scope.created_by) return;
+        if (scope.approver && !v.IsCurrentApprover(*r)) return;
+        if (!v.MaySee(*r)) return;
+        found.push_back(r);
+      };
       if (scope.principal.has_value()) {
-        for (const Schedule* s : state.SchedulesOfPrincipal(*scope.principal)) {
-          if (InSet(*s)) found.push_back(s);
+        for (const std::string& id : state.RequestsOfPrincipal(*scope.principal)) {
+          consider(state.FindRequest(id));
         }
       } else {
-        for (const auto& [id, s] : state.schedules()) {
-          if (InSet(s)) found.push_back(&s);
-        }
+        for (const auto& [id, r] : state.requests()) consider(&r);
       }
       SortByCreated(found);
-      for (const Schedule* s : found) items.emplace_back(ToJson(*s));
-    });
+      for (const ScheduleRequest* r : found) items.emplace_back(ToJson(*r));
+      return items;
+    }
+    std::vector<const Schedule*> found;
+    auto consider = [&](const Schedule* s) {
+      if (InSet(*s) && v.MaySee(*s)) found.push_back(s);
+    };
+    if (scope.principal.has_value()) {
+      for (const Schedule* s : state.SchedulesOfPrincipal(*scope.principal)) consider(s);
+    } else {
+      for (const auto& [id, s] : state.schedules()) consider(&s);
+    }
+    SortByCreated(found);
+    for (const Schedule* s : found) items.emplace_back(ToJson(*s));
     return items;
   }
 
@@ -319,32 +319,61 @@ class Router {
     if (auto st = ValidateExpand(query, set_->type); !st.ok()) return Fail(st);
     odata::Query unprojected = query;
     unprojected.select.clear();  // projected after expansion, which needs the ids
-    odata::Page page = odata::Paginate(Collect(scope), unprojected, ctx().http.base_url, ctx().path,
-                                       ctx().raw_query, route_.options.page_size);
-    route_.engine.Read([&](const State& state) {
-      for (boost::json::value& v : page.value) {
-        if (!v.is_object()) continue;
-        v = Finish(v.as_object(), query, state);
+    odata::Page page;
+    // One consistent view: what is counted and paged is exactly what is visible, and expanded
+    // from the same state.
+    route_.engine.ReadAs(ctx().caller, [&](const State& state, const Visibility& v) {
+      page = odata::Paginate(Collect(scope, state, v), unprojected, ctx().http.base_url, ctx().path,
+                             ctx().raw_query, route_.options.page_size);
+      for (boost::json::value& item : page.value) {
+        if (!item.is_object()) continue;
+        item = Finish(item.as_object(), query, state, v);
       }
     });
     return CollectionResponse(ctx(), route_.version, EntitySetPath(), query, std::move(page));
   }
 
-  // Expands, then projects to $select plus the expanded properties.
+  // The schedule an expanded relation `name` of `entity` points at, if any.
+  const Schedule* RelatedSchedule(std::string_view name, const boost::json::object& entity,
+                                  const State& state) const {
+    const boost::json::value* id_value = entity.if_contains("id");
+    if (id_value == nullptr || !id_value->is_string()) return nullptr;
+    const std::string id(id_value->get_string().data(), id_value->get_string().size());
+    std::optional<ScheduleId> related;
+    if (set_->type.shape == EntityShape::kRequest) {
+      const ScheduleRequest* r = state.FindRequest(id);
+      if (r == nullptr) return nullptr;
+      related = name == "targetSchedule" ? r->target_schedule : r->linked_eligibility;
+    } else if (name == "activatedUsing") {
+      const Schedule* s = state.FindSchedule(id);
+      if (s == nullptr) return nullptr;
+      related = s->activated_using;
+    }
+    return related.has_value() ? state.FindSchedule(related->str()) : nullptr;
+  }
+
+  // Expands, then projects to $select plus the expanded properties. A related schedule the
+  // caller may not see expands to null, as a missing one does.
   boost::json::object Finish(boost::json::object& entity, const odata::Query& query,
-                             const State& state) const {
+                             const State& state, const Visibility& v) const {
     std::vector<std::string> added = Expand(entity, query, set_->type, state);
+    for (const std::string& name : added) {
+      if (name != "targetSchedule" && name != "activatedUsing") continue;
+      const Schedule* related = RelatedSchedule(name, entity, state);
+      if (related != nullptr && !v.MaySee(*related)) entity[name] = nullptr;
+    }
     if (query.select.empty()) return entity;
     std::vector<std::string> keep = query.select;
     keep.insert(keep.end(), added.begin(), added.end());
     return odata::Project(entity, keep);
   }
 
+  // Request `id` of the current entity set, if it exists and the caller may see it.
   std::optional<boost::json::object> FindRequestJson(const std::string& id) const {
     std::optional<boost::json::object> out;
-    route_.engine.Read([&](const State& state) {
+    route_.engine.ReadAs(ctx().caller, [&](const State& state, const Visibility& v) {
       const ScheduleRequest* r = state.FindRequest(id);
-      if (r != nullptr && InSet(*r)) out = ToJson(*r);
+      if (r != nullptr && InSet(*r) && v.MaySee(*r)) out = ToJson(*r);
     });
     return out;
   }
@@ -352,17 +381,17 @@ class Router {
   HttpResponse GetOne(const odata::Query& query, const std::string& id) {
     if (auto st = ValidateExpand(query, set_->type); !st.ok()) return Fail(st);
     std::optional<boost::json::object> entity;
-    // Read visibility rules go here too.
-    route_.engine.Read([&](const State& state) {
+    // What the caller may not see is answered exactly as what does not exist.
+    route_.engine.ReadAs(ctx().caller, [&](const State& state, const Visibility& v) {
       std::optional<boost::json::object> found;
       if (set_->type.shape == EntityShape::kRequest) {
         const ScheduleRequest* r = state.FindRequest(id);
-        if (r != nullptr && InSet(*r)) found = ToJson(*r);
+        if (r != nullptr && InSet(*r) && v.MaySee(*r)) found = ToJson(*r);
       } else {
         const Schedule* s = state.FindSchedule(id);
-        if (s != nullptr && InSet(*s)) found = ToJson(*s);
+        if (s != nullptr && InSet(*s) && v.MaySee(*s)) found = ToJson(*s);
       }
-      if (found.has_value()) entity = Finish(*found, query, state);
+      if (found.has_value()) entity = Finish(*found, query, state, v);
     });
     if (!entity.has_value()) {
       return set_->type.shape == EntityShape::kRequest
@@ -391,63 +420,30 @@ class Router {
 
   // ---- Approvals (reference 1.6; directory roles: beta in Graph, served on v1.0 too) ----
 
-  // Requests of this area whose stage in progress the caller may decide, or that the caller
-  // has decided, oldest first. IsCurrentApprover takes the engine's read lock itself, so it
-  // runs outside Read.
-  std::vector<std::string> ApproverRequestIds() const {
-    const std::string me = ctx().caller.id.str();
-    std::vector<std::string> pending;
-    std::vector<std::string> decided;
-    route_.engine.Read([&](const State& state) {
-      for (const auto& [id, r] : state.requests()) {
-        if (r.target.kind != TargetKindOf(area_.area) || !r.approval.has_value()) continue;
-        bool mine = false;
-        for (const ApprovalStage& stage : r.approval->stages) {
-          for (const ApprovalDecision& d : stage.decisions) mine = mine || d.approver.str() == me;
-        }
-        if (mine) {
-          decided.push_back(id);
-        } else if (r.status == RequestStatus::kPendingApproval) {
-          pending.push_back(id);
-        }
-      }
-    });
-    for (std::string& id : pending) {
-      if (route_.engine.IsCurrentApprover(ctx().caller.id, RequestId(id))) {
-        decided.push_back(std::move(id));
-      }
-    }
-    return decided;
-  }
-
   std::string StagesKey() const {
     // v1.0 metadata names the relationship `stages`; beta and roleAssignmentApprovals `steps`.
     return area_.area == PimArea::kGroup && route_.version == "v1.0" ? "stages" : "steps";
   }
 
-  // The approval `id` of this area, if it exists and the caller may see it (requester,
-  // current approver, or an earlier approver). Errors: NotFound, PermissionDenied.
-  absl::StatusOr<ScheduleRequest> VisibleApproval(const std::string& id, bool* assigned) const {
+  // The approval `id` of this area, if it exists and the caller may see it (Visibility:
+  // current approvers, administrators of the target and tenant-wide readers; never the
+  // requester). With `to_decide`, also one the caller was asked to decide, so that a decision
+  // that comes too late meets "already decided" (409), as the reference has it, rather than
+  // "not found". `assigned`: whether the caller may decide its stage in progress. Errors:
+  // NotFound (ApprovalNotFound) for a missing approval and for one the caller may not see alike.
+  absl::StatusOr<ScheduleRequest> VisibleApproval(const std::string& id, bool* assigned,
+                                                  bool to_decide = false) const {
     std::optional<ScheduleRequest> request;
-    route_.engine.Read([&](const State& state) {
+    route_.engine.ReadAs(ctx().caller, [&](const State& state, const Visibility& v) {
       const ScheduleRequest* r = state.FindRequest(id);
       if (r != nullptr && r->target.kind == TargetKindOf(area_.area) &&
-          r->kind == ScheduleKind::kAssignment && r->approval.has_value()) {
+          r->kind == ScheduleKind::kAssignment &&
+          (v.MaySeeApproval(*r) || (to_decide && v.WasAskedToDecide(*r)))) {
         request = *r;
+        *assigned = v.IsCurrentApprover(*r);
       }
     });
     if (!request.has_value()) return NotFound(code::kApprovalNotFound, "The approval", id);
-    *assigned = route_.engine.IsCurrentApprover(ctx().caller.id, request->id);
-    const PrincipalId& me = ctx().caller.id;
-    bool visible = *assigned || ctx().caller.is_system || request->principal == me ||
-                   request->created_by == me;
-    for (const ApprovalStage& stage : request->approval->stages) {
-      for (const ApprovalDecision& d : stage.decisions) visible = visible || d.approver == me;
-    }
-    if (!visible) {
-      return Error(absl::StatusCode::kPermissionDenied, code::kNotAnApprover,
-                   "The caller is not an approver of this request.");
-    }
     return *std::move(request);
   }
 
@@ -464,7 +460,8 @@ class Router {
       return ApprovalList(query);
     }
     bool assigned = false;
-    auto request = VisibleApproval(seg[0], &assigned);
+    const bool to_decide = seg.size() == 3 && method() == "PATCH";
+    auto request = VisibleApproval(seg[0], &assigned, to_decide);
     if (!request.ok()) return Fail(request.status());
     if (seg.size() == 1) {
       if (method() != "GET") return Fail(MethodNotSupported(method()));
@@ -509,24 +506,22 @@ class Router {
     return HttpResponse::Empty(204);
   }
 
+  // The approvals of this area the caller may decide now, oldest first.
   HttpResponse ApprovalList(const odata::Query& query) {
-    const std::vector<std::string> ids = ApproverRequestIds();
-    std::vector<ScheduleRequest> requests;
-    route_.engine.Read([&](const State& state) {
-      for (const std::string& id : ids) {
-        const ScheduleRequest* r = state.FindRequest(id);
-        if (r != nullptr && r->kind == ScheduleKind::kAssignment) requests.push_back(*r);
+    boost::json::array items;
+    route_.engine.ReadAs(ctx().caller, [&](const State& state, const Visibility& v) {
+      std::vector<const ScheduleRequest*> found;
+      for (const auto& [id, r] : state.requests()) {
+        if (r.target.kind != TargetKindOf(area_.area) || r.kind != ScheduleKind::kAssignment) {
+          continue;
+        }
+        if (v.IsCurrentApprover(r) && v.MaySeeApproval(r)) found.push_back(&r);
+      }
+      SortByCreated(found);
+      for (const ScheduleRequest* r : found) {
+        items.emplace_back(ApprovalToJson(*r, StagesKey(), /*assigned_to_me=*/true));
       }
     });
-    std::sort(requests.begin(), requests.end(), [](const auto& a, const auto& b) {
-      return a.created != b.created ? a.created < b.created : a.id < b.id;
-    });
-    boost::json::array items;
-    for (const ScheduleRequest& r : requests) {
-      const bool assigned = r.status == RequestStatus::kPendingApproval &&
-                            route_.engine.IsCurrentApprover(ctx().caller.id, r.id);
-      items.emplace_back(ApprovalToJson(r, StagesKey(), assigned));
-    }
     odata::Page page = odata::Paginate(std::move(items), query, ctx().http.base_url, ctx().path,
                                        ctx().raw_query, route_.options.page_size);
     return CollectionResponse(ctx(), route_.version, ApprovalsPath(), query, std::move(page));

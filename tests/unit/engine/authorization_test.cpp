@@ -111,6 +111,140 @@ TEST_F(AuthorizationTest, APrincipalMayOnlyActivateItsOwnEligibility) {
   EXPECT_FALSE(Holds(alice, Helpdesk()));
 }
 
+TEST_F(AuthorizationTest, SelfActionsOnAnotherPrincipalsAssignmentsAreRefused) {
+  const PrincipalId alice = AddUser("alice");
+  const PrincipalId mallory = AddUser("mallory");
+  ASSERT_TRUE(MakeEligible(alice, Helpdesk(), For(absl::Hours(24 * 10))).ok());
+  ASSERT_TRUE(Activate(alice, Helpdesk()).ok());
+  clock_.Advance(absl::Minutes(10));
+  const Revision before = engine_->revision();
+  auto as_mallory = [&](RequestAction action, ScheduleKind kind) {
+    RequestInput in;
+    in.kind = kind;
+    in.action = action;
+    in.principal = alice;
+    in.target = Helpdesk();
+    in.schedule_info.expiration = For(absl::Hours(24 * 30));
+    in.justification = "not mine";
+    return engine_->Submit(User(mallory), in);
+  };
+  EXPECT_ERROR(as_mallory(RequestAction::kSelfDeactivate, ScheduleKind::kAssignment),
+               absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+  EXPECT_ERROR(as_mallory(RequestAction::kSelfExtend, ScheduleKind::kEligibility),
+               absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+  EXPECT_ERROR(as_mallory(RequestAction::kSelfRenew, ScheduleKind::kEligibility),
+               absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+  EXPECT_ERROR(as_mallory(RequestAction::kSelfActivate, ScheduleKind::kAssignment),
+               absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+  EXPECT_EQ(engine_->revision(), before);
+  EXPECT_TRUE(Holds(alice, Helpdesk()));
+  EXPECT_FALSE(Holds(mallory, Helpdesk()));
+}
+
+TEST_F(AuthorizationTest, OnlyActiveGlobalOrPrivilegedRoleAdministratorsAssignDirectoryRoles) {
+  for (const std::string_view role :
+       {role::kGroupsAdministrator, role::kUserAdministrator, role::kSecurityAdministrator,
+        role::kSecurityReader, role::kGlobalReader, role::kIdentityGovernanceAdministrator,
+        role::kDirectoryWriters, role::kHelpdeskAdministrator, role::kExchangeAdministrator}) {
+    const PrincipalId admin = AdminWith(role);
+    for (const Target& target : {GA(), PRA(), Helpdesk()}) {
+      SCOPED_TRACE(absl::StrCat(std::string(role), " assigning ", target.Key()));
+      EXPECT_ERROR(AssignAs(admin, target), absl::StatusCode::kPermissionDenied,
+                   code::kAuthorizationFailed);
+    }
+  }
+  // Being eligible for Privileged Role Administrator is not enough; holding it is.
+  const PrincipalId pra = AddUser("eligible pra");
+  ASSERT_TRUE(MakeEligible(pra, PRA()).ok());
+  EXPECT_ERROR(AssignAs(pra, Helpdesk()), absl::StatusCode::kPermissionDenied,
+               code::kAuthorizationFailed);
+  ASSERT_TRUE(Activate(pra, PRA()).ok());
+  EXPECT_TRUE(AssignAs(pra, Helpdesk()).ok());
+  EXPECT_TRUE(Holds(pra, PRA()));
+}
+
+TEST_F(AuthorizationTest, OwnerOfARoleAssignableGroupCannotGiveItOrAnyoneADirectoryRole) {
+  const PrincipalId group = AddGroup("tier0", /*assignable=*/true);
+  const PrincipalId owner = AddUser("owner");
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {group, owner, GroupAccess::kOwner}).ok());
+  for (const Target& target : {GA(), PRA(), Helpdesk()}) {
+    SCOPED_TRACE(target.Key());
+    EXPECT_ERROR(Admin(RequestAction::kAdminAssign, ScheduleKind::kEligibility, group, target,
+                       Permanent(), std::nullopt, User(owner)),
+                 absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+    EXPECT_ERROR(Admin(RequestAction::kAdminAssign, ScheduleKind::kAssignment, owner, target,
+                       Permanent(), std::nullopt, User(owner)),
+                 absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+  }
+  EXPECT_FALSE(Holds(owner, GA()));
+}
+
+// The assignment page: "For role-assignable groups, you need to be at least a Privileged Role
+// Administrator role or be an Owner of the group. For non-role-assignable groups, you need to be
+// at least a Directory Writer, Groups Administrator, or Identity Governance Administrator, User
+// Administrator role, or be an Owner of the group."
+TEST_F(AuthorizationTest, GroupAdministratorRolesCannotManageRoleAssignableGroups) {
+  const PrincipalId group = AddGroup("tier0", /*assignable=*/true);
+  for (const std::string_view role :
+       {role::kDirectoryWriters, role::kGroupsAdministrator, role::kIdentityGovernanceAdministrator,
+        role::kUserAdministrator}) {
+    const PrincipalId admin = AdminWith(role);
+    for (const GroupAccess access : {GroupAccess::kMember, GroupAccess::kOwner}) {
+      SCOPED_TRACE(role);
+      EXPECT_ERROR(AssignAs(admin, GroupTarget(group, access)), absl::StatusCode::kPermissionDenied,
+                   code::kAuthorizationFailed);
+      EXPECT_ERROR(Admin(RequestAction::kAdminAssign, ScheduleKind::kAssignment, admin,
+                         GroupTarget(group, access), Permanent(), std::nullopt, User(admin)),
+                   absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+    }
+  }
+  EXPECT_TRUE(
+      AssignAs(AdminWith(role::kGlobalAdministrator), GroupTarget(group, GroupAccess::kMember))
+          .ok());
+}
+
+TEST_F(AuthorizationTest, ActiveOwnerOfARoleAssignableGroupManagesItsAssignments) {
+  const PrincipalId group = AddGroup("tier0", /*assignable=*/true);
+  const PrincipalId owner = AddUser("owner");
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {group, owner, GroupAccess::kOwner}).ok());
+  const Target member = GroupTarget(group, GroupAccess::kMember);
+  EXPECT_TRUE(AssignAs(owner, member).ok());
+  const PrincipalId other = AddUser("other");
+  EXPECT_TRUE(Admin(RequestAction::kAdminAssign, ScheduleKind::kAssignment, other, member,
+                    For(absl::Hours(8)), std::nullopt, User(owner))
+                  .ok());
+  EXPECT_TRUE(Holds(other, member));
+  // No group may be an active member of a role-assignable group, whoever asks.
+  const PrincipalId nested = AddGroup("nested");
+  EXPECT_ERROR(Admin(RequestAction::kAdminAssign, ScheduleKind::kAssignment, nested, member,
+                     Permanent(), std::nullopt, User(owner)),
+               absl::StatusCode::kInvalidArgument, code::kBadRequest);
+}
+
+TEST_F(AuthorizationTest, OwnershipMustBeActiveAndOfThatGroup) {
+  const PrincipalId group = AddGroup("team");
+  const PrincipalId other_group = AddGroup("other team");
+  const PrincipalId owner = AddUser("owner");
+  const Target ownership = GroupTarget(group, GroupAccess::kOwner);
+  ASSERT_TRUE(MakeEligible(owner, ownership).ok());
+  // Eligible for ownership is not ownership.
+  EXPECT_ERROR(AssignAs(owner, GroupTarget(group, GroupAccess::kMember)),
+               absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+  ASSERT_TRUE(Activate(owner, ownership).ok());
+  EXPECT_TRUE(AssignAs(owner, GroupTarget(group, GroupAccess::kMember)).ok());
+  // Owning one group says nothing about another.
+  EXPECT_ERROR(AssignAs(owner, GroupTarget(other_group, GroupAccess::kMember)),
+               absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+  Policy policy = engine_->EffectivePolicy(GroupTarget(other_group, GroupAccess::kMember));
+  policy.activation_enablement.multi_factor_authentication = false;
+  EXPECT_ERROR(engine_->UpdatePolicy(User(owner), policy), absl::StatusCode::kPermissionDenied,
+               code::kAuthorizationFailed);
+  // The activated ownership ends, and with it the right.
+  clock_.Advance(absl::Hours(2));
+  EXPECT_ERROR(AssignAs(owner, GroupTarget(group, GroupAccess::kOwner)),
+               absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+}
+
 TEST_F(AuthorizationTest, PolicyChangesNeedTheRightToManageTheTarget) {
   Policy p = engine_->EffectivePolicy(Helpdesk());
   p.activation_expiration.maximum_duration = absl::Hours(2);

@@ -73,22 +73,22 @@ TEST_F(GraphApprovalTest, ApproverSeesPendingRequestAndApprovesIt) {
       R"({"id":")" + id +
           R"(","displayName":null,"reviewedDateTime":null,"reviewResult":"NotReviewed",)"
           R"("status":"InProgress","assignedToMe":true,"justification":"","reviewedBy":null})");
-  // The requester may read it (not assigned to them); a stranger may not.
-  const auto mine = Get(User(user_), G("/assignmentApprovals/" + id));
-  ASSERT_EQ(mine.status, 200);
-  EXPECT_EQ(Str(Json(mine).at("stages").at(0), "assignedToMe"), "false");
-  EXPECT_EQ(Get(User(other_), G("/assignmentApprovals/" + id)).status, 403);
+  // Approvals are for approvers: neither the requester nor a stranger finds it.
+  EXPECT_EQ(Get(User(user_), G("/assignmentApprovals/" + id)).status, 404);
+  EXPECT_EQ(Get(User(other_), G("/assignmentApprovals/" + id)).status, 404);
 
-  // A stranger cannot decide; the approver can.
+  // A stranger cannot decide (there is nothing there for them); the approver can.
   const std::string stage = G("/assignmentApprovals/" + id + "/stages/" + id);
   const auto denied = Patch(User(other_), stage, R"({"reviewResult":"Approve"})");
-  EXPECT_EQ(denied.status, 403) << denied.body;
+  EXPECT_EQ(denied.status, 404) << denied.body;
   const auto ok =
       Patch(User(approver_), stage, R"({"reviewResult":"approve","justification":"CHG-1001"})");
   EXPECT_EQ(ok.status, 204) << ok.body;
   EXPECT_TRUE(ok.body.empty());
   EXPECT_EQ(RequestStatus(id), "Provisioned");
 
+  // Decided, the approver still reads their own record of it; a stranger still finds nothing.
+  EXPECT_EQ(Get(User(other_), G("/assignmentApprovals/" + id)).status, 404);
   const auto read = Json(Get(User(approver_), G("/assignmentApprovals/" + id)));
   EXPECT_EQ(Str(read.at("stages").at(0), "reviewResult"), "Approve");
   EXPECT_EQ(Str(read.at("stages").at(0), "status"), "Completed");
@@ -135,7 +135,8 @@ TEST_F(GraphApprovalTest, ReviewBodyAndStageAreValidated) {
 
 TEST_F(GraphApprovalTest, RequesterCancelsPendingRequest) {
   const std::string id = Pending();
-  EXPECT_EQ(Post(User(other_), G("/assignmentScheduleRequests/" + id + "/cancel"), "").status, 403);
+  // Someone else's request is not there for a stranger.
+  EXPECT_EQ(Post(User(other_), G("/assignmentScheduleRequests/" + id + "/cancel"), "").status, 404);
   EXPECT_EQ(Post(User(user_), G("/assignmentScheduleRequests/" + id + "/cancel"), "").status, 204);
   EXPECT_EQ(RequestStatus(id), "Canceled");
   const auto again = Post(User(user_), G("/assignmentScheduleRequests/" + id + "/cancel"), "");

@@ -42,8 +42,12 @@ TEST_F(GraphRolePimTest, ListsMyEligibleRolesWithoutRequiredFilter) {
   EXPECT_EQ(Str(Json(mine), "@odata.context"),
             "https://pim.test:8443/v1.0/$metadata#roleManagement/directory/"
             "roleEligibilitySchedules");
-  // Plain lists need no filter; the GA's active assignment is an instance.
-  const auto all = Get(User(user_), R("/roleAssignmentScheduleInstances"));
+  // Plain lists need no filter; the GA's active assignment is an instance, which the GA sees
+  // and a plain user does not.
+  const auto hidden = Get(User(user_), R("/roleAssignmentScheduleInstances"));
+  ASSERT_EQ(hidden.status, 200) << hidden.body;
+  EXPECT_TRUE(Value(Json(hidden)).empty()) << hidden.body;
+  const auto all = Get(User(admin_), R("/roleAssignmentScheduleInstances"));
   ASSERT_EQ(all.status, 200) << all.body;
   ASSERT_EQ(Value(Json(all)).size(), 1u);
   const boost::json::value ga = Value(Json(all))[0];
