@@ -24,7 +24,7 @@ RoleDefinition BuiltIn(std::string_view id, RoleKind kind, std::string display_n
 std::span<const RoleDefinition> BuiltInRoleDefinitions() {
   // Descriptions are Microsoft's, shortened where they run long. Built on first use
   // (thread-safe static initialisation).
-  static const std::array<RoleDefinition, 14> kRoles = {
+  static const std::array<RoleDefinition, 18> kRoles = {
       BuiltIn(role::kGlobalAdministrator, RoleKind::kDirectory, "Global Administrator",
               "Can manage all aspects of Microsoft Entra ID and Microsoft services that use "
               "Microsoft Entra identities."),
@@ -53,6 +53,17 @@ std::span<const RoleDefinition> BuiltInRoleDefinitions() {
               "Entra ID and Office 365."),
       BuiltIn(role::kSecurityReader, RoleKind::kDirectory, "Security Reader",
               "Can read security information and reports in Microsoft Entra ID and Office 365."),
+      BuiltIn(role::kApplicationAdministrator, RoleKind::kDirectory, "Application Administrator",
+              "Can create and manage all aspects of app registrations and enterprise apps."),
+      BuiltIn(role::kCloudApplicationAdministrator, RoleKind::kDirectory,
+              "Cloud Application Administrator",
+              "Can create and manage all aspects of app registrations and enterprise apps except "
+              "App Proxy."),
+      BuiltIn(role::kGlobalReader, RoleKind::kDirectory, "Global Reader",
+              "Can read everything that a Global Administrator can, but not update anything."),
+      BuiltIn(role::kDirectoryReaders, RoleKind::kDirectory, "Directory Readers",
+              "Can read basic directory information. Commonly used to grant directory read "
+              "access to applications and guests."),
       BuiltIn(role::kOwner, RoleKind::kResource, "Owner",
               "Grants full access to manage all resources, including the ability to assign roles "
               "in Azure RBAC."),

@@ -40,6 +40,12 @@ inline constexpr std::string_view kHelpdeskAdministrator = "729827e3-9c14-49f7-b
 inline constexpr std::string_view kExchangeAdministrator = "29232cdf-9323-42fd-ade2-1d097af3e4de";
 inline constexpr std::string_view kSecurityAdministrator = "194ae4cb-b126-40b2-bd5b-6091b380977d";
 inline constexpr std::string_view kSecurityReader = "5d6b6bb7-de71-4623-b4af-96380a352509";
+inline constexpr std::string_view kApplicationAdministrator =
+    "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3";
+inline constexpr std::string_view kCloudApplicationAdministrator =
+    "158c047a-c907-4556-b7ef-446551a6b5f7";
+inline constexpr std::string_view kGlobalReader = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
+inline constexpr std::string_view kDirectoryReaders = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b";
 // Azure built-in role definition ids.
 inline constexpr std::string_view kOwner = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 inline constexpr std::string_view kContributor = "b24988ac-6180-42a0-ab88-20f7382dd24c";

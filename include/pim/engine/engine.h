@@ -25,11 +25,16 @@
 #include "pim/engine/state.h"
 #include "pim/engine/store.h"
 #include "pim/engine/timer_queue.h"
+#include "pim/engine/visibility.h"
 
 namespace pim {
 
 struct EngineOptions {
   std::string tenant_id = "00000000-0000-4000-8000-000000000000";
+  // How long a multi-factor authentication counts where a policy requires MFA: activating
+  // (and admin assignments whose policy says so) and approving a request for such a target.
+  // A caller whose `mfa_at` is older than this, or in the future, fails the MfaRule.
+  absl::Duration mfa_max_age = absl::Hours(1);
 };
 
 // One schedule request as a client submits it (Graph POST / ARM PUT body, already parsed).
@@ -81,10 +86,12 @@ class Engine {
 
   // An approver's decision on the current stage of a pending request. The last approval
   // provisions it at its start time; if it no longer applies (its eligibility ended meanwhile)
-  // the request ends Failed, which is returned as a value, not an error. Errors: NotFound
-  // (ApprovalNotFound), PermissionDenied (NotAnApprover: not an approver, or the requester),
-  // FailedPrecondition (ApprovalStageAlreadyDecided: not pending, or already decided by the
-  // caller), InvalidArgument (justification required).
+  // the request ends Failed, which is returned as a value, not an error. When the policy of the
+  // request's target requires MFA on activation, so does deciding: the approver's MFA must be
+  // at most options.mfa_max_age old. Errors: NotFound (ApprovalNotFound), PermissionDenied
+  // (NotAnApprover: not an approver, or the requester; RoleAssignmentRequestPolicyValidationFailed
+  // naming "MfaRule": no fresh MFA), FailedPrecondition (ApprovalStageAlreadyDecided: not
+  // pending, or already decided by the caller), InvalidArgument (justification required).
   [[nodiscard]] absl::StatusOr<ScheduleRequest> Decide(const Caller& caller, const RequestId& id,
                                                        bool approve,
                                                        const std::string& justification);
@@ -98,12 +105,58 @@ class Engine {
   // PermissionDenied, NotFound (unknown target).
   [[nodiscard]] absl::StatusOr<Policy> UpdatePolicy(const Caller& caller, const Policy& policy);
 
-  // Directory changes. Principals, scopes and role definitions need the system caller or a
-  // Global Administrator; memberships need the right to manage the group.
+  // Directory changes. Who may change which principal or membership follows Entra's
+  // delegation (directory_commands.cpp states each rule): the system caller and active Global
+  // Administrators anything; User Administrators users (except those holding a privileged
+  // directory role or belonging to a role-assignable group) and groups that are not
+  // role-assignable; Groups Administrators such groups; Privileged Role Administrators
+  // role-assignable groups; Application and Cloud Application Administrators service
+  // principals; a group's owner the members of a group that is not role-assignable. Scopes and
+  // role definitions need the system caller or a Global Administrator. A refusal is
+  // PermissionDenied (AuthorizationFailed). No change may leave the tenant without an active
+  // Global or Privileged Role Administrator (FailedPrecondition,
+  // LastGlobalOrPrivilegedRoleAdministrator) -- disabling or deleting one included. A user's
+  // non-empty `mail` (its userPrincipalName) is unique among users, ignoring case
+  // (AlreadyExists, ObjectAlreadyExists).
+  //
+  // PutPrincipal creates or replaces `principal`. Errors: InvalidArgument (BadRequest: id not a
+  // lowercase GUID, text too long, kind or isAssignableToRole changed), plus the above.
   [[nodiscard]] absl::Status PutPrincipal(const Caller& caller, const Principal& principal);
+  // Deletes a principal with everything it holds (and, for a group, everything held in it).
+  // Errors: NotFound (SubjectNotFound), plus the above.
   [[nodiscard]] absl::Status DeletePrincipal(const Caller& caller, const PrincipalId& id);
+  // Adds a standing membership or ownership. Errors: NotFound (ObjectNotFound: no such group;
+  // SubjectNotFound: no such member), InvalidArgument (BadRequest: a group in itself, a group in
+  // a role-assignable group), AlreadyExists (ObjectAlreadyExists), plus the above.
   [[nodiscard]] absl::Status AddMembership(const Caller& caller, const DirectMembership& m);
+  // Removes one, ending the activations that rested on it. Errors: NotFound (ObjectNotFound),
+  // plus the above.
   [[nodiscard]] absl::Status RemoveMembership(const Caller& caller, const DirectMembership& m);
+
+  // One directory object as the Graph directory API and bulk import write it.
+  struct DirectoryWrite {
+    // The principal as it should be. `pim_managed` is not the writer's to set: it keeps its
+    // stored value (false for a new principal).
+    Principal principal;
+    // The principal as the writer last read it, guarding against lost updates: nullopt creates
+    // (AlreadyExists, ObjectAlreadyExists, when the id is taken); otherwise the stored principal
+    // must equal it (NotFound, ObjectNotFound, when it is gone; Aborted when it changed
+    // meanwhile -- read again and retry).
+    std::optional<Principal> expected;
+    // Memberships to add with it, each naming `principal` as its group or its member (it may
+    // be created by this very write). One that already exists is left alone. Memberships not
+    // listed are not removed.
+    std::vector<DirectMembership> memberships;
+  };
+  enum class DirectoryOutcome { kCreated, kUpdated, kUnchanged };
+  // Applies `write` as one command, all or nothing, under the rules above (PutPrincipal's for
+  // the principal, AddMembership's for each membership). The caller is authorised even when
+  // nothing changes (kUnchanged). Errors: those of PutPrincipal and AddMembership, and the
+  // `expected` ones.
+  [[nodiscard]] absl::StatusOr<DirectoryOutcome> WriteDirectoryObject(const Caller& caller,
+                                                                      const DirectoryWrite& write);
+  // A new lowercase GUID for a principal about to be created.
+  [[nodiscard]] PrincipalId NewPrincipalId();
   // Registers a scope; `node.path` is canonicalised, kind and derived parents are checked.
   [[nodiscard]] absl::Status RegisterScope(const Caller& caller, const ScopeNode& node);
   [[nodiscard]] absl::Status PutRoleDefinition(const Caller& caller, const RoleDefinition& role);
@@ -143,8 +196,27 @@ class Engine {
   [[nodiscard]] bool IsCurrentApprover(const PrincipalId& who, const RequestId& id) const;
   // Whether `caller` may manage assignments and the policy of `target`.
   [[nodiscard]] bool CanManage(const Caller& caller, const Target& target) const;
+
+  // ---- Read authorisation (the rule is described in visibility.h) ----
+
+  // Whether `caller` may read every request, schedule and approval: the system caller, or an
+  // active Global Administrator, Privileged Role Administrator, Security Administrator,
+  // Security Reader or Global Reader at "/". Also governs reading others' access (check) and
+  // the change feed.
+  [[nodiscard]] bool MayReadAll(const Caller& caller) const;
+  // Whether `caller` may read `request` / `schedule` (or its instance) / the approval of
+  // `request`, judged on the current state.
+  [[nodiscard]] bool MaySee(const Caller& caller, const ScheduleRequest& request) const;
+  [[nodiscard]] bool MaySee(const Caller& caller, const Schedule& schedule) const;
+  [[nodiscard]] bool MaySeeApproval(const Caller& caller, const ScheduleRequest& request) const;
+
   // Runs `fn` with a consistent read-only view of the whole state.
   void Read(const std::function<void(const State&)>& fn) const;
+  // Runs `fn` with a consistent read-only view of the whole state and `caller`'s visibility of
+  // it. `fn` must not call back into the engine (it holds the reader lock); the Visibility is
+  // valid only during the call.
+  void ReadAs(const Caller& caller,
+              const std::function<void(const State&, const Visibility&)>& fn) const;
 
  private:
   Engine(Store& store, Clock& clock, IdGenerator& ids, EngineOptions options);

@@ -1,6 +1,7 @@
 // Graph directory objects as clients of the PIM endpoints read them: /users, /groups (with
 // members and owners), /servicePrincipals, /me, and /roleManagement/directory/roleDefinitions.
-// Read-only for now; other methods answer 405.
+// Writes to users, groups and service principals are directory administration
+// (directory_write_routes.cpp); /me and role definitions are read-only (405).
 //
 // A group's members/owners are its direct memberships plus the principals holding an active PIM
 // assignment of that membership now (reference 1.7); eligible ones are not members.
@@ -16,6 +17,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "api/graph/directory_wire.h"
+#include "api/graph/directory_write_routes.h"
 #include "api/graph/graph_routes.h"
 #include "api/graph/graph_wire.h"
 #include "pim/api/api_error.h"
@@ -27,7 +30,6 @@ namespace json = boost::json;
 namespace {
 
 absl::string_view A(std::string_view s) { return {s.data(), s.size()}; }
-bool Same(std::string_view a, std::string_view b) { return absl::EqualsIgnoreCase(A(a), A(b)); }
 
 HttpResponse MethodNotAllowed(const Route& route) {
   HttpResponse r = GraphError(
@@ -37,70 +39,6 @@ HttpResponse MethodNotAllowed(const Route& route) {
   r.status = 405;
   r.SetHeader("Allow", "GET");
   return r;
-}
-
-absl::Status NotFound(std::string_view id) {
-  return Error(absl::StatusCode::kNotFound, code::kObjectNotFound,
-               absl::StrCat("Resource '", A(id.substr(0, 200)),
-                            "' does not exist or one of its queried reference-property objects "
-                            "are not present."));
-}
-
-// ---- Wire forms ----
-
-json::object UserToJson(const Principal& p) {
-  return json::object{{"id", p.id.str()},
-                      {"displayName", StringOrNull(p.display_name)},
-                      {"userPrincipalName", StringOrNull(p.mail)},
-                      {"mail", StringOrNull(p.mail)},
-                      {"accountEnabled", p.enabled}};
-}
-
-json::object GroupToJson(const Principal& p) {
-  return json::object{{"id", p.id.str()},
-                      {"displayName", StringOrNull(p.display_name)},
-                      {"mail", StringOrNull(p.mail)},
-                      {"mailEnabled", !p.mail.empty()},
-                      {"securityEnabled", true},
-                      {"isAssignableToRole", p.is_assignable_to_role},
-                      {"groupTypes", json::array{}}};
-}
-
-json::object ServicePrincipalToJson(const Principal& p) {
-  return json::object{{"id", p.id.str()},
-                      {"displayName", StringOrNull(p.display_name)},
-                      {"accountEnabled", p.enabled},
-                      {"servicePrincipalType", "Application"}};
-}
-
-json::object EntityOf(const Principal& p) {
-  switch (p.kind) {
-    case PrincipalKind::kUser:
-      return UserToJson(p);
-    case PrincipalKind::kGroup:
-      return GroupToJson(p);
-    case PrincipalKind::kServicePrincipal:
-      return ServicePrincipalToJson(p);
-  }
-  return {};
-}
-
-// A member of a `directoryObject` collection: the entity with its derived type first.
-json::object DirectoryObjectToJson(const Principal& p) {
-  json::object out;
-  switch (p.kind) {
-    case PrincipalKind::kUser:
-      out["@odata.type"] = "#microsoft.graph.user";
-      break;
-    case PrincipalKind::kGroup:
-      out["@odata.type"] = "#microsoft.graph.group";
-      break;
-    case PrincipalKind::kServicePrincipal:
-      out["@odata.type"] = "#microsoft.graph.servicePrincipal";
-      break;
-  }
-  for (auto& kv : EntityOf(p)) out[kv.key()] = kv.value();
-  return out;
 }
 
 json::object RoleDefinitionToJson(const RoleDefinition& role) {
@@ -115,42 +53,7 @@ json::object RoleDefinitionToJson(const RoleDefinition& role) {
                       {"rolePermissions", json::array{}}};
 }
 
-std::string_view EntitySetOf(PrincipalKind kind) {
-  switch (kind) {
-    case PrincipalKind::kUser:
-      return "users";
-    case PrincipalKind::kGroup:
-      return "groups";
-    case PrincipalKind::kServicePrincipal:
-      return "servicePrincipals";
-  }
-  return {};
-}
-
 // ---- Lookups (each in one read view) ----
-
-// Principal `key` of `kind`, by id (case-insensitive) or, for users, by userPrincipalName.
-std::optional<Principal> FindPrincipal(const Engine& engine, PrincipalKind kind,
-                                       std::string_view key) {
-  std::optional<Principal> found;
-  engine.Read([&](const State& state) {
-    for (const std::string& id : {std::string(key), absl::AsciiStrToLower(A(key))}) {
-      const Principal* p = state.FindPrincipal(id);
-      if (p != nullptr && p->kind == kind) {
-        found = *p;
-        return;
-      }
-    }
-    if (kind != PrincipalKind::kUser || key.find('@') == std::string_view::npos) return;
-    for (const auto& [id, p] : state.principals()) {
-      if (p.kind == kind && !p.mail.empty() && Same(p.mail, key)) {
-        found = p;
-        return;
-      }
-    }
-  });
-  return found;
-}
 
 json::array AllOfKind(const Engine& engine, PrincipalKind kind) {
   std::vector<const Principal*> picked;
@@ -219,7 +122,7 @@ absl::StatusOr<HttpResponse> Principals(const Route& route, const std::vector<st
   const std::string_view set = EntitySetOf(kind);
   if (seg.size() == 1) return Collection(route, set, AllOfKind(route.engine, kind), query);
   const std::optional<Principal> p = FindPrincipal(route.engine, kind, seg[1]);
-  if (!p.has_value()) return NotFound(seg[1]);
+  if (!p.has_value()) return DirectoryNotFound(seg[1]);
   if (seg.size() == 2) return Entity(route, set, EntityOf(*p), query);
   if (seg.size() == 3 && kind == PrincipalKind::kGroup &&
       (seg[2] == "members" || seg[2] == "owners")) {
@@ -253,12 +156,16 @@ absl::StatusOr<HttpResponse> RoleDefinitions(const Route& route,
     const RoleDefinition* role = state.FindRole(absl::AsciiStrToLower(A(seg[3])));
     if (role != nullptr && role->kind == RoleKind::kDirectory) entity = RoleDefinitionToJson(*role);
   });
-  if (!entity.has_value()) return NotFound(seg[3]);
+  if (!entity.has_value()) return DirectoryNotFound(seg[3]);
   return Entity(route, kSet, std::move(*entity), query);
 }
 
 absl::StatusOr<HttpResponse> Dispatch(const Route& route, const std::vector<std::string>& seg) {
-  if (route.ctx.http.method != "GET") return MethodNotAllowed(route);
+  if (route.ctx.http.method != "GET") {
+    const bool writable = seg[0] == "users" || seg[0] == "groups" || seg[0] == "servicePrincipals";
+    if (writable) return HandleDirectoryWrite(route, seg);
+    return MethodNotAllowed(route);
+  }
   PIM_ASSIGN_OR_RETURN(odata::Query query, odata::ParseQuery(route.ctx.raw_query));
   PIM_RETURN_IF_ERROR(NoExpand(query));
   const std::string& head = seg[0];
@@ -266,7 +173,7 @@ absl::StatusOr<HttpResponse> Dispatch(const Route& route, const std::vector<std:
     if (seg.size() > 1) return UnknownSegment(seg[1]);
     const std::optional<Principal> me =
         FindPrincipal(route.engine, PrincipalKind::kUser, route.ctx.caller.id.str());
-    if (!me.has_value()) return NotFound(route.ctx.caller.id.str());
+    if (!me.has_value()) return DirectoryNotFound(route.ctx.caller.id.str());
     return Entity(route, "users", EntityOf(*me), query);
   }
   if (head == "users") return Principals(route, seg, PrincipalKind::kUser, query);

@@ -55,8 +55,8 @@ std::string UnknownSegmentOf(std::string_view rest) {
 
 }  // namespace
 
-GraphApi::GraphApi(Engine& engine, const ApiOptions& options)
-    : engine_(engine), options_(options) {}
+GraphApi::GraphApi(Engine& engine, const ApiOptions& options, AccountAdmin* accounts)
+    : engine_(engine), options_(options), accounts_(accounts) {}
 
 std::optional<HttpResponse> GraphApi::Handle(const RequestContext& ctx) {
   std::string_view path = ctx.path;
@@ -69,7 +69,7 @@ std::optional<HttpResponse> GraphApi::Handle(const RequestContext& ctx) {
   }
   if (version.empty()) return std::nullopt;
   const std::string_view rest = path.substr(version.size() + 1);
-  const graph::Route route{engine_, options_, ctx, version, rest};
+  const graph::Route route{engine_, options_, ctx, version, rest, accounts_};
   // Boost.JSON and the containers may throw (allocation, a value of an unexpected kind); no
   // exception leaves the surface.
   try {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "pim/api/account_admin.h"
 #include "pim/api/api_options.h"
 #include "pim/api/http.h"
 #include "pim/api/request_context.h"
@@ -20,6 +21,9 @@ struct Route {
   const RequestContext& ctx;
   std::string_view version;
   std::string_view rest;
+  // Credential side effects of directory writes (passwords, forgetting a deleted principal);
+  // nullptr when this server does not manage credentials.
+  AccountAdmin* accounts = nullptr;
 };
 
 // /identityGovernance/privilegedAccess/group/... (requests, schedules, instances, approvals).
@@ -30,7 +34,8 @@ std::optional<HttpResponse> HandleDirectoryRolePim(const Route& route);
 // /policies/roleManagementPolicies..., /policies/roleManagementPolicyAssignments...
 std::optional<HttpResponse> HandlePolicies(const Route& route);
 // /users, /groups (+ members, owners), /servicePrincipals, /me, and
-// /roleManagement/directory/roleDefinitions.
+// /roleManagement/directory/roleDefinitions: reads, and the writes of directory administration
+// (POST/PATCH/DELETE of users, groups and service principals; members/owners $ref).
 std::optional<HttpResponse> HandleDirectoryObjects(const Route& route);
 
 }  // namespace pim::api::graph

@@ -10,7 +10,7 @@
 namespace pim {
 namespace {
 
-TEST(BuiltInRoleDefinitionsTest, ListsTheFourteenRolesDirectoryRolesFirst) {
+TEST(BuiltInRoleDefinitionsTest, ListsTheEighteenRolesDirectoryRolesFirst) {
   struct Expected {
     std::string_view id;
     RoleKind kind;
@@ -28,6 +28,11 @@ TEST(BuiltInRoleDefinitionsTest, ListsTheFourteenRolesDirectoryRolesFirst) {
       {role::kExchangeAdministrator, RoleKind::kDirectory, "Exchange Administrator"},
       {role::kSecurityAdministrator, RoleKind::kDirectory, "Security Administrator"},
       {role::kSecurityReader, RoleKind::kDirectory, "Security Reader"},
+      {role::kApplicationAdministrator, RoleKind::kDirectory, "Application Administrator"},
+      {role::kCloudApplicationAdministrator, RoleKind::kDirectory,
+       "Cloud Application Administrator"},
+      {role::kGlobalReader, RoleKind::kDirectory, "Global Reader"},
+      {role::kDirectoryReaders, RoleKind::kDirectory, "Directory Readers"},
       {role::kOwner, RoleKind::kResource, "Owner"},
       {role::kContributor, RoleKind::kResource, "Contributor"},
       {role::kReader, RoleKind::kResource, "Reader"},

@@ -8,6 +8,7 @@
 
 #include <optional>
 
+#include "pim/api/account_admin.h"
 #include "pim/api/api_options.h"
 #include "pim/api/http.h"
 #include "pim/api/request_context.h"
@@ -17,7 +18,10 @@ namespace pim::api {
 
 class GraphApi {
  public:
-  GraphApi(Engine& engine, const ApiOptions& options);
+  // `accounts`, when given, carries out the credential side of directory writes (passwords,
+  // forgetting deleted principals) and must outlive the GraphApi; without it a body with a
+  // passwordProfile is refused (400).
+  GraphApi(Engine& engine, const ApiOptions& options, AccountAdmin* accounts = nullptr);
 
   // Serves `ctx` when its path starts with /v1.0/ or /beta/ (nullopt otherwise). Every answer,
   // error or not, is in Graph's format; an unknown segment is 400 BadRequest "Resource not
@@ -27,6 +31,7 @@ class GraphApi {
  private:
   Engine& engine_;
   const ApiOptions options_;
+  AccountAdmin* const accounts_;
 };
 
 }  // namespace pim::api

@@ -60,7 +60,7 @@ TEST_F(GraphDirectoryObjectRoutesTest, UsersListAndGet) {
   EXPECT_EQ(Json(r).at("value"), json::parse(R"([{"id": ")" + carol_.str() + R"("}])"));
   r = Get("/users/" + NewId());
   EXPECT_EQ(r.status, 404);
-  EXPECT_EQ(ErrorCode(r), "ObjectNotFound");
+  EXPECT_EQ(ErrorCode(r), "Request_ResourceNotFound");
   // A group is not a user.
   EXPECT_EQ(Get("/users/" + group_.str()).status, 404);
 }
@@ -159,11 +159,26 @@ TEST_F(GraphDirectoryObjectRoutesTest, DirectoryRoleDefinitions) {
             404);
 }
 
-TEST_F(GraphDirectoryObjectRoutesTest, WritesAreMethodNotAllowed) {
+TEST_F(GraphDirectoryObjectRoutesTest, ReadOnlyResourcesAreMethodNotAllowed) {
+  const std::vector<std::string> targets = {
+      "/v1.0/me",
+      "/v1.0/roleManagement/directory/roleDefinitions/" + std::string(role::kGlobalAdministrator)};
+  for (const std::string& target : targets) {
+    const auto r = Call(*graph_, User(alice_), "PATCH", target, R"({"displayName": "Robert"})");
+    EXPECT_EQ(r.status, 405) << target;
+    EXPECT_EQ(ErrorCode(r), "BadRequest");
+    EXPECT_EQ(r.Header("Allow"), "GET");
+  }
+}
+
+TEST_F(GraphDirectoryObjectRoutesTest, WritesNeedADirectoryRole) {
+  // Directory administration (directory_admin_routes_test.cpp) is authorised by the engine: a
+  // caller without an administrator role is refused and nothing changes.
   const auto r = Call(*graph_, User(alice_), "PATCH", "/v1.0/users/" + bob_.str(),
                       R"({"displayName": "Robert"})");
-  EXPECT_EQ(r.status, 405);
-  EXPECT_EQ(ErrorCode(r), "BadRequest");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(ErrorCode(r), "Authorization_RequestDenied");
+  EXPECT_EQ(Json(Get("/users/" + bob_.str())).at("displayName"), "Bob");
 }
 
 TEST_F(GraphDirectoryObjectRoutesTest, UnknownSubPathsAndOtherAreas) {
