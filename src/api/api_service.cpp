@@ -34,13 +34,15 @@ HttpResponse ErrorFor(Surface surface, const absl::Status& status, const Request
 
 ApiService::ApiService(Engine& engine, Store& store, const Clock& clock,
                        const Authenticator& authenticator, ApiOptions options,
-                       ManualClock* test_clock)
+                       ManualClock* test_clock, OidcApi* oidc, accounts::AccountService* accounts)
     : engine_(engine),
       clock_(clock),
       authenticator_(authenticator),
       options_(std::move(options)),
       test_clock_(test_clock),
-      graph_(engine, options_),
+      oidc_(oidc),
+      accounts_(accounts),
+      graph_(engine, options_, accounts),
       arm_(engine, options_),
       watch_(engine, store) {}
 
@@ -65,6 +67,9 @@ HttpResponse ApiService::Handle(const HttpRequest& request) {
   try {
     if (!target.ok()) {
       response = ErrorFor(surface, target.status(), ctx);
+    } else if (oidc_ != nullptr && OidcApi::Owns(ctx.path)) {
+      // Sign-in and token endpoints: they authenticate with the credentials they carry.
+      response = oidc_->Handle(request, ctx.path, ctx.raw_query);
     } else if (auto caller = authenticator_.Authenticate(request); !caller.ok()) {
       response = ErrorFor(surface, caller.status(), ctx);
       response.SetHeader("WWW-Authenticate", "Bearer");

@@ -1,4 +1,5 @@
-// pim's own API (docs/api.md): batched access checks, the change feed, and the test clock.
+// pim's own API (docs/api.md): batched access checks, the change feed, and the test clock;
+// the administrative endpoints are in admin_routes.cpp.
 #include <algorithm>
 #include <string>
 
@@ -10,7 +11,6 @@
 #include "pim/api/api_error.h"
 #include "pim/api/api_service.h"
 #include "pim/domain/iso8601.h"
-#include "pim/domain/role_definition.h"
 #include "pim/domain/scope.h"
 #include "pim/domain/status.h"
 
@@ -102,6 +102,8 @@ HttpResponse ApiService::HandlePim(const RequestContext& ctx) {
     return Watch(ctx);
   }
   if (ctx.path == "/pim/v1/test/clock" && test_clock_ != nullptr) return TestClock(ctx);
+  if (ctx.path == "/pim/v1/directory/import") return DirectoryImport(ctx);
+  if (ctx.path.starts_with("/pim/v1/servicePrincipals/")) return ServicePrincipalCredentials(ctx);
   return GraphError(Error(absl::StatusCode::kNotFound, code::kObjectNotFound, "No such resource."),
                     ctx);
 }
@@ -148,7 +150,7 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
     return GraphError(Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
                             "Checking another principal's access needs the Global "
                             "Administrator, Privileged Role Administrator, Security "
-                            "Administrator or Security Reader role."),
+                            "Administrator, Security Reader or Global Reader role."),
                       ctx);
   }
   boost::json::array results;
@@ -167,21 +169,15 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
   return JsonResponse(200, {{"revision", revision}, {"results", std::move(results)}});
 }
 
-bool ApiService::MayReadAllAccess(const Caller& caller) const {
-  if (caller.is_system) return true;
-  for (const std::string_view role :
-       {role::kGlobalAdministrator, role::kPrivilegedRoleAdministrator,
-        role::kSecurityAdministrator, role::kSecurityReader}) {
-    if (engine_.Check(caller.id.str(), DirectoryRoleTarget(role)).allowed) return true;
-  }
-  return false;
-}
+// The engine's one tenant-wide read predicate, shared with the Graph and ARM read paths.
+bool ApiService::MayReadAllAccess(const Caller& caller) const { return engine_.MayReadAll(caller); }
 
 HttpResponse ApiService::Watch(const RequestContext& ctx) {
   if (!MayReadAllAccess(ctx.caller)) {
     return GraphError(Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
                             "The change feed needs the Global Administrator, Privileged Role "
-                            "Administrator, Security Administrator or Security Reader role."),
+                            "Administrator, Security Administrator, Security Reader or Global "
+                            "Reader role."),
                       ctx);
   }
   auto start = watch_.StartRevision(ctx);

@@ -18,9 +18,10 @@
 #include "boost/json/value.hpp"
 #include "fuzz_check.h"
 #include "pim/api/api_service.h"
-#include "pim/api/static_token_authenticator.h"
+#include "pim/api/authenticator.h"
 #include "pim/domain/role_definition.h"
 #include "pim/domain/scope.h"
+#include "pim/domain/status.h"
 #include "pim/engine/engine.h"
 #include "pim/engine/id_generator.h"
 #include "pim/engine/manual_clock.h"
@@ -42,6 +43,22 @@ void Require(bool ok, const char* what) {
 
 // One engine and service over a fresh store: an admin holding Global Administrator and Owner at
 // a subscription, a user, a role-assignable group with the user as member.
+// The admin's bearer string, with MFA performed now; anything else is unauthenticated.
+class OneTokenAuthenticator final : public pim::api::Authenticator {
+ public:
+  explicit OneTokenAuthenticator(const pim::Clock& clock) : clock_(clock) {}
+  absl::StatusOr<pim::Caller> Authenticate(const pim::api::HttpRequest& request) const override {
+    if (request.Header("authorization") != std::string("Bearer ") + kToken) {
+      return pim::Error(absl::StatusCode::kUnauthenticated, pim::api::kInvalidAuthenticationToken,
+                        "Access token is invalid.");
+    }
+    return pim::Caller::User(kAdmin).WithMfa(clock_.Now());
+  }
+
+ private:
+  const pim::Clock& clock_;
+};
+
 class World {
  public:
   World() {
@@ -67,9 +84,7 @@ class World {
     Require(engine_->RegisterScope(system, sub).ok(), "RegisterScope");
     Assign(pim::DirectoryRoleTarget(pim::role::kGlobalAdministrator, "/"));
     Assign(pim::ResourceRoleTarget(pim::role::kOwner, kSub));
-    auto auth = pim::api::StaticTokenAuthenticator::Create({{kToken, kAdmin, true, {}}}, clock_);
-    Require(auth.ok(), "StaticTokenAuthenticator::Create");
-    auth_ = std::make_unique<pim::api::StaticTokenAuthenticator>(*std::move(auth));
+    auth_ = std::make_unique<OneTokenAuthenticator>(clock_);
     service_ = std::make_unique<pim::api::ApiService>(*engine_, store_, clock_, *auth_,
                                                       pim::api::ApiOptions{}, &clock_);
   }
@@ -105,7 +120,7 @@ class World {
   pim::MemoryStore store_;
   std::unique_ptr<pim::Engine> engine_;
   int listener_ = -1;
-  std::unique_ptr<pim::api::StaticTokenAuthenticator> auth_;
+  std::unique_ptr<OneTokenAuthenticator> auth_;
   std::unique_ptr<pim::api::ApiService> service_;
 };
 

@@ -12,11 +12,13 @@
 
 #include <memory>
 
+#include "pim/accounts/account_service.h"
 #include "pim/api/api_options.h"
 #include "pim/api/arm/arm_api.h"
 #include "pim/api/authenticator.h"
 #include "pim/api/graph/graph_api.h"
 #include "pim/api/http.h"
+#include "pim/api/oidc/oidc_api.h"
 #include "pim/api/watch_feed.h"
 #include "pim/engine/clock.h"
 #include "pim/engine/engine.h"
@@ -27,10 +29,13 @@ namespace pim::api {
 
 class ApiService {
  public:
-  // `test_clock`, when given, is the engine's clock and enables /pim/v1/test/clock. All
+  // `test_clock`, when given, is the engine's clock and enables /pim/v1/test/clock. `oidc`,
+  // when given, serves the sign-in and token endpoints (OidcApi::Owns); `accounts`, when given,
+  // manages passwords of users created through Graph and service-principal credentials. All
   // references must outlive the service.
   ApiService(Engine& engine, Store& store, const Clock& clock, const Authenticator& authenticator,
-             ApiOptions options, ManualClock* test_clock = nullptr);
+             ApiOptions options, ManualClock* test_clock = nullptr, OidcApi* oidc = nullptr,
+             accounts::AccountService* accounts = nullptr);
 
   [[nodiscard]] HttpResponse Handle(const HttpRequest& request);
 
@@ -39,8 +44,13 @@ class ApiService {
  private:
   HttpResponse HandlePim(const RequestContext& ctx);
   HttpResponse Check(const RequestContext& ctx);
+  // POST /pim/v1/directory/import: users and groups from JSON or CSV, row by row.
+  HttpResponse DirectoryImport(const RequestContext& ctx);
+  // /pim/v1/servicePrincipals/{id}/secrets[/{keyId}] and /keys[/{keyId}].
+  HttpResponse ServicePrincipalCredentials(const RequestContext& ctx);
   // Whether `caller` may see anyone's access and the change feed: an active Global
-  // Administrator, Privileged Role Administrator, Security Administrator or Security Reader.
+  // Administrator, Privileged Role Administrator, Security Administrator, Security Reader or
+  // Global Reader.
   [[nodiscard]] bool MayReadAllAccess(const Caller& caller) const;
   HttpResponse TestClock(const RequestContext& ctx);
   HttpResponse Watch(const RequestContext& ctx);
@@ -50,6 +60,8 @@ class ApiService {
   const Authenticator& authenticator_;
   const ApiOptions options_;
   ManualClock* const test_clock_;
+  OidcApi* const oidc_;
+  accounts::AccountService* const accounts_;
   GraphApi graph_;
   ArmApi arm_;
   WatchFeed watch_;

@@ -4,8 +4,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "pim/api/static_token_authenticator.h"
 #include "unit/api/api_fixture.h"
+#include "unit/api/fake_authenticator.h"
 
 namespace pim::api {
 namespace {
@@ -22,10 +22,9 @@ class ApiServiceTest : public pim::testing::ApiTest {
     admin_ = AddUser("admin");
     user_ = AddUser("user");
     ASSERT_TRUE(MakeActive(admin_, GA()).ok());
-    auto auth = StaticTokenAuthenticator::Create(
-        {{kAdminToken, admin_.str(), true, {}}, {kUserToken, user_.str(), true, {}}}, clock_);
-    ASSERT_TRUE(auth.ok());
-    auth_ = std::make_unique<StaticTokenAuthenticator>(*std::move(auth));
+    auth_ = std::make_unique<pim::testing::FakeAuthenticator>(
+        std::map<std::string, std::string>{{kAdminToken, admin_.str()}, {kUserToken, user_.str()}},
+        clock_);
   }
 
   // A service with the test clock enabled, or not.
@@ -49,7 +48,7 @@ class ApiServiceTest : public pim::testing::ApiTest {
 
   PrincipalId admin_;
   PrincipalId user_;
-  std::unique_ptr<StaticTokenAuthenticator> auth_;
+  std::unique_ptr<pim::testing::FakeAuthenticator> auth_;
 };
 
 TEST_F(ApiServiceTest, WithoutATokenGraphPathsAnswer401InGraphFormat) {

@@ -1,0 +1,172 @@
+// Local accounts: passwords (argon2id), TOTP second factor with single-use recovery codes,
+// service-principal client secrets, and the sign-in checks that guard them — backoff and
+// temporary lockout per login name and per source address, with answers that never reveal
+// whether an account exists.
+//
+// Thread-safe. Records live in a CredentialStore; the directory (who exists, who is enabled)
+// is the engine's.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "pim/accounts/credential_store.h"
+#include "pim/api/account_admin.h"
+#include "pim/engine/clock.h"
+#include "pim/engine/engine.h"
+#include "pim/identity/password_hasher.h"
+
+namespace pim::accounts {
+
+struct AccountOptions {
+  identity::PasswordHashParams hash_params = identity::PasswordHashParams::Interactive();
+  // Failed sign-ins per login name before the first lockout; each further failure doubles it.
+  int failures_before_lockout = 5;
+  absl::Duration first_lockout = absl::Minutes(1);
+  absl::Duration max_lockout = absl::Hours(1);
+  // Failed sign-ins per source address within `address_window` before that address is refused.
+  int address_failure_budget = 50;
+  absl::Duration address_window = absl::Minutes(15);
+  std::string totp_issuer = "pim";
+  int recovery_code_count = 10;
+};
+
+// What a successful sign-in proves.
+struct SignInResult {
+  PrincipalId principal;
+  std::vector<std::string> amr;  // "pwd"; plus "mfa" and "otp" when a second factor was shown
+  absl::Time auth_time;
+  bool must_change_password = false;  // the account may only change its password
+  bool must_enrol_totp = false;       // the account may only enrol a second factor
+};
+
+struct TotpEnrolment {
+  std::string secret;  // base32, for manual entry
+  std::string otpauth_uri;
+  std::string qr_svg;
+};
+
+struct NewClientSecret {
+  std::string key_id;
+  std::string secret_text;  // shown once; only its hash is kept
+  std::string hint;         // first three characters, as Entra shows them
+  absl::Time expires;
+};
+
+// Error codes (the `code` field of API errors; OAuth endpoints map them to RFC 6749 errors).
+inline constexpr char kInvalidCredentials[] = "InvalidCredentials";
+inline constexpr char kSecondFactorRequired[] = "SecondFactorRequired";
+inline constexpr char kAccountLocked[] = "AccountTemporarilyLocked";
+inline constexpr char kPasswordChangeRequired[] = "PasswordChangeRequired";
+inline constexpr char kTotpEnrolmentRequired[] = "TotpEnrolmentRequired";
+inline constexpr char kInvalidTotpCode[] = "InvalidTotpCode";
+
+class AccountService final : public api::AccountAdmin {
+ public:
+  AccountService(CredentialStore& store, const Engine& engine, const Clock& clock,
+                 AccountOptions options = {});
+
+  // Checks `login` (an object id or a user principal name, case-insensitive) and `password`,
+  // then the second factor when the account has TOTP: `second_factor` is a TOTP code or an
+  // unused recovery code. Every failure answers Unauthenticated kInvalidCredentials with the
+  // same message and the same cost whether or not the user exists; a right password without
+  // a needed second factor answers kSecondFactorRequired; too many failures answer
+  // ResourceExhausted kAccountLocked. A disabled account fails like a wrong password.
+  [[nodiscard]] absl::StatusOr<SignInResult> SignIn(std::string_view login,
+                                                    std::string_view password,
+                                                    std::string_view second_factor,
+                                                    std::string_view source_address);
+
+  // Changes the password of an account that proved `current_password` (and the second factor,
+  // when enrolled) — also how an account flagged must-change gets out of that state.
+  [[nodiscard]] absl::Status ChangePassword(std::string_view login,
+                                            std::string_view current_password,
+                                            std::string_view second_factor,
+                                            std::string_view new_password,
+                                            std::string_view source_address);
+
+  // Sets a new password for a user who has just signed in (the forced change of the sign-in
+  // page): checked against the policy; clears must-change.
+  [[nodiscard]] absl::Status ReplacePassword(const PrincipalId& user, std::string_view password);
+
+  // Starts (or restarts) TOTP enrolment; the key is pending until confirmed. FailedPrecondition
+  // when TOTP is already confirmed (remove it first).
+  [[nodiscard]] absl::StatusOr<TotpEnrolment> BeginTotpEnrolment(const PrincipalId& user);
+  // Confirms a pending enrolment with a current code; returns fresh recovery codes (shown
+  // once). InvalidArgument kInvalidTotpCode for a wrong code.
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> ConfirmTotpEnrolment(
+      const PrincipalId& user, std::string_view code);
+  // Verifies a TOTP or recovery code for a signed-in user (step-up at activation); each code
+  // works once. Returns when the factor was performed. Unauthenticated kInvalidTotpCode
+  // otherwise (failures count towards the lockout like sign-in failures).
+  [[nodiscard]] absl::StatusOr<absl::Time> VerifySecondFactor(const PrincipalId& user,
+                                                              std::string_view code,
+                                                              std::string_view source_address);
+  [[nodiscard]] absl::StatusOr<bool> HasTotp(const PrincipalId& user);
+  // Makes the next sign-in enrol TOTP before anything else (the break-glass account).
+  [[nodiscard]] absl::Status RequireTotpEnrolment(const PrincipalId& user);
+
+  // Service-principal secrets (client credentials). The client id is the principal's id.
+  [[nodiscard]] absl::StatusOr<NewClientSecret> AddClientSecret(const PrincipalId& sp,
+                                                                absl::Duration lifetime);
+  [[nodiscard]] absl::Status RemoveClientSecret(const PrincipalId& sp, std::string_view key_id);
+  // The secrets of `sp` without their values: key id, hint and expiry.
+  [[nodiscard]] absl::StatusOr<std::vector<NewClientSecret>> ListClientSecrets(
+      const PrincipalId& sp);
+  // The enabled service principal whose unexpired secret `secret` is; Unauthenticated
+  // kInvalidCredentials otherwise (same lockout accounting as users).
+  [[nodiscard]] absl::StatusOr<PrincipalId> VerifyClientSecret(std::string_view client_id,
+                                                               std::string_view secret,
+                                                               std::string_view source_address);
+
+  // Certificate-style credentials (RFC 7523 private_key_jwt): a public key as a JWK (RS256,
+  // ES256 or EdDSA). Returns its key id (the JWK's kid, else a random one).
+  [[nodiscard]] absl::StatusOr<std::string> AddClientKey(const PrincipalId& sp,
+                                                         std::string_view jwk_json);
+  [[nodiscard]] absl::Status RemoveClientKey(const PrincipalId& sp, std::string_view key_id);
+  // The enabled service principal that signed `assertion`: a JWT with iss = sub = client_id,
+  // one of `audiences` in aud, at most 10 minutes of lifetime, and a jti never seen before.
+  // Unauthenticated kInvalidCredentials otherwise.
+  [[nodiscard]] absl::StatusOr<PrincipalId> VerifyClientAssertion(
+      std::string_view client_id, std::string_view assertion, std::vector<std::string> audiences,
+      std::string_view source_address);
+
+  // api::AccountAdmin
+  absl::Status CheckNewPassword(const Principal& user, std::string_view password) const override;
+  absl::Status SetPassword(const PrincipalId& user, std::string_view password,
+                           bool force_change) override;
+  absl::Status ForgetPrincipal(const PrincipalId& id) override;
+
+ private:
+  struct AddressFailures {
+    int count = 0;
+    absl::Time window_start;
+  };
+  // Whether `id` is an enabled service principal (`any_state`: or a disabled one).
+  [[nodiscard]] bool IsServicePrincipal(const std::string& id, bool any_state) const;
+  // The principal a login names, when it is an enabled user.
+  [[nodiscard]] std::optional<Principal> FindUser(std::string_view login) const;
+  // ResourceExhausted while `login` or `address` is locked out.
+  [[nodiscard]] absl::Status CheckNotLocked(std::string_view login, std::string_view address);
+  // Counts one failure against both and returns the uniform credentials error.
+  absl::Status Fail(std::string_view login, std::string_view address, std::string_view code);
+  void ClearFailures(std::string_view login);
+  // Verifies a TOTP code (advancing the last used step) or consumes a recovery code.
+  [[nodiscard]] absl::StatusOr<bool> CheckSecondFactor(const PrincipalId& user,
+                                                       std::string_view code);
+
+  CredentialStore& store_;
+  const Engine& engine_;
+  const Clock& clock_;
+  const AccountOptions options_;
+  absl::Mutex address_mu_;
+  absl::flat_hash_map<std::string, AddressFailures> address_failures_ ABSL_GUARDED_BY(address_mu_);
+};
+
+}  // namespace pim::accounts

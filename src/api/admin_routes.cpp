@@ -1,0 +1,113 @@
+// pim's administrative endpoints (docs/api.md): bulk directory import, and the credentials of
+// service principals (client secrets, and public keys for signed client assertions). Who may
+// change a service principal's credentials is who may change the service principal itself:
+// the engine's directory rules decide (a no-op directory write authorises without changing).
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "api/graph/directory_import.h"
+#include "boost/json.hpp"
+#include "pim/api/api_error.h"
+#include "pim/api/api_service.h"
+#include "pim/domain/iso8601.h"
+#include "pim/domain/status.h"
+
+namespace pim::api {
+namespace {
+
+constexpr std::string_view kPrefix = "/pim/v1/servicePrincipals/";
+
+absl::Status Bad(std::string_view message) {
+  return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
+}
+
+absl::Status NotFound() {
+  return Error(absl::StatusCode::kNotFound, code::kObjectNotFound, "No such service principal.");
+}
+
+// The caller may change `id`'s credentials exactly when it may change the service principal.
+absl::Status AuthorizeCredentials(Engine& engine, const Caller& caller, const std::string& id) {
+  std::optional<Principal> sp;
+  engine.Read([&](const State& s) {
+    if (const Principal* p = s.FindPrincipal(id);
+        p != nullptr && p->kind == PrincipalKind::kServicePrincipal) {
+      sp = *p;
+    }
+  });
+  if (!sp) return NotFound();
+  return engine.WriteDirectoryObject(caller, Engine::DirectoryWrite{*sp, *sp, {}}).status();
+}
+
+std::string Iso(absl::Time t) { return FormatDateTime(t); }
+
+}  // namespace
+
+HttpResponse ApiService::DirectoryImport(const RequestContext& ctx) {
+  if (ctx.http.method != "POST") return GraphError(Bad("import takes POST."), ctx);
+  auto report = ImportDirectory(engine_, accounts_, ctx.caller, ctx.http.body,
+                                ctx.http.Header("content-type"));
+  if (!report.ok()) return GraphError(report.status(), ctx);
+  return HttpResponse::Json(200, boost::json::serialize(*report));
+}
+
+HttpResponse ApiService::ServicePrincipalCredentials(const RequestContext& ctx) {
+  if (accounts_ == nullptr) return GraphError(NotFound(), ctx);
+  // {id}/secrets, {id}/secrets/{keyId}, {id}/keys, {id}/keys/{keyId}
+  const std::vector<std::string> parts =
+      absl::StrSplit(std::string(ctx.path.substr(kPrefix.size())), '/');
+  if (parts.size() < 2 || parts.size() > 3 || (parts[1] != "secrets" && parts[1] != "keys")) {
+    return GraphError(
+        Error(absl::StatusCode::kNotFound, code::kObjectNotFound, "No such resource."), ctx);
+  }
+  const std::string& id = parts[0];
+  const bool secrets = parts[1] == "secrets";
+  const std::string_view method = ctx.http.method;
+  if (auto s = AuthorizeCredentials(engine_, ctx.caller, id); !s.ok()) return GraphError(s, ctx);
+  const PrincipalId sp(id);
+
+  if (parts.size() == 3) {
+    if (method != "DELETE") return GraphError(Bad("Use DELETE to remove a credential."), ctx);
+    const absl::Status removed = secrets ? accounts_->RemoveClientSecret(sp, parts[2])
+                                         : accounts_->RemoveClientKey(sp, parts[2]);
+    return removed.ok() ? HttpResponse::Empty(204) : GraphError(removed, ctx);
+  }
+  if (secrets && method == "GET") {
+    auto list = accounts_->ListClientSecrets(sp);
+    if (!list.ok()) return GraphError(list.status(), ctx);
+    boost::json::array value;
+    for (const auto& s : *list) {
+      value.push_back(boost::json::object{
+          {"keyId", s.key_id}, {"hint", s.hint}, {"endDateTime", Iso(s.expires)}});
+    }
+    return HttpResponse::Json(200, boost::json::serialize(boost::json::object{{"value", value}}));
+  }
+  if (method != "POST") return GraphError(Bad("Use POST to add a credential."), ctx);
+  boost::json::parse_options options;
+  options.max_depth = 8;
+  boost::system::error_code ec;
+  const boost::json::value body = boost::json::parse(ctx.http.body, ec, {}, options);
+  if (ec || !body.is_object()) return GraphError(Bad("The body must be a JSON object."), ctx);
+  if (!secrets) {
+    auto kid = accounts_->AddClientKey(sp, ctx.http.body);
+    if (!kid.ok()) return GraphError(kid.status(), ctx);
+    return HttpResponse::Json(201, boost::json::serialize(boost::json::object{{"keyId", *kid}}));
+  }
+  absl::Duration lifetime = absl::Hours(24 * 180);
+  for (const auto& [key, value] : body.as_object()) {
+    if (key != "lifetime") return GraphError(Bad("Only \"lifetime\" may be given."), ctx);
+    if (!value.is_string()) return GraphError(Bad("\"lifetime\" is an ISO 8601 duration."), ctx);
+    auto d = ParseIsoDuration(std::string(value.as_string()));
+    if (!d.ok()) return GraphError(Bad("\"lifetime\" is an ISO 8601 duration."), ctx);
+    lifetime = *d;
+  }
+  auto secret = accounts_->AddClientSecret(sp, lifetime);
+  if (!secret.ok()) return GraphError(secret.status(), ctx);
+  HttpResponse r = HttpResponse::Json(
+      201, boost::json::serialize(boost::json::object{{"keyId", secret->key_id},
+                                                      {"secretText", secret->secret_text},
+                                                      {"hint", secret->hint},
+                                                      {"endDateTime", Iso(secret->expires)}}));
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace pim::api
