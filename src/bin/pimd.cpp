@@ -1,5 +1,6 @@
-// pimd: the one wiring file. Chooses the concrete store (SQLite), clock (system, or the test
-// clock), authenticator (static tokens until #4) and server, then serves until SIGINT/SIGTERM.
+// pimd: the one wiring file. Chooses the concrete stores (SQLite), clock (system, or the test
+// clock), identity (local accounts, pimd's own token issuer, trusted external issuers) and
+// server, then serves until SIGINT/SIGTERM.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,18 +15,24 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "boost/json/serialize.hpp"
+#include "pim/accounts/account_service.h"
+#include "pim/accounts/bearer_authenticator.h"
+#include "pim/accounts/token_service.h"
 #include "pim/api/api_service.h"
-#include "pim/api/static_token_authenticator.h"
+#include "pim/api/oidc/oidc_api.h"
 #include "pim/domain/iso8601.h"
 #include "pim/engine/engine.h"
 #include "pim/engine/manual_clock.h"
 #include "pim/engine/scheduler_thread.h"
+#include "pim/identity/signing_key_ring.h"
+#include "pim/server/break_glass.h"
 #include "pim/server/demo_directory.h"
 #include "pim/server/http_server.h"
 #include "pim/server/json_log.h"
 #include "pim/server/metrics.h"
 #include "pim/server/pimd_config.h"
 #include "pim/server/self_signed.h"
+#include "pim/store/sqlite_credential_store.h"
 #include "pim/store/sqlite_store.h"
 
 namespace {
@@ -50,18 +57,20 @@ absl::Status EnsurePrivateDirectory(const std::string& dir) {
   return absl::OkStatus();
 }
 
-absl::Status WriteTokensFile(const std::string& path,
-                             const std::vector<pim::api::StaticToken>& tokens) {
+// The demo users' passwords, for people and the e2e suite: {"users":[{name,userName,password}]}.
+absl::Status WriteDemoLogins(const std::string& path,
+                             const std::vector<pim::server::demo::DemoLogin>& logins) {
   boost::json::array list;
-  for (const auto& t : tokens) {
+  for (const auto& l : logins) {
     list.push_back(
-        boost::json::object{{"token", t.token}, {"principalId", t.principal_id}, {"mfa", t.mfa}});
+        boost::json::object{{"name", l.name}, {"userName", l.user_name}, {"password", l.password}});
   }
   const std::string text =
-      boost::json::serialize(boost::json::object{{"tokens", std::move(list)}}) + "\n";
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      boost::json::serialize(boost::json::object{{"users", std::move(list)}}) + "\n";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return absl::PermissionDeniedError(absl::StrCat("cannot create ", path));
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool ok = ::fchmod(fd, 0600) == 0 &&
+                  ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ::close(fd);
   return ok ? absl::OkStatus() : absl::UnavailableError(absl::StrCat("cannot write ", path));
 }
@@ -121,17 +130,46 @@ int main(int argc, char** argv) {
   auto store = pim::SqliteStore::Open(config.data_dir + "/pim.db");
   if (!store.ok()) return Fail("database", store.status());
   pim::RandomIdGenerator ids;
-  auto engine = pim::Engine::Open(**store, *clock, ids, pim::EngineOptions{config.tenant_id});
+  pim::EngineOptions engine_options;
+  engine_options.tenant_id = config.tenant_id;
+  engine_options.mfa_max_age = config.mfa_max_age;
+  auto engine = pim::Engine::Open(**store, *clock, ids, engine_options);
   if (!engine.ok()) return Fail("engine", engine.status());
 
+  // Identity: credentials in their own database, signing keys in <data-dir>/keys.
+  auto credentials = pim::SqliteCredentialStore::Open(config.data_dir + "/credentials.db");
+  if (!credentials.ok()) return Fail("credentials database", credentials.status());
+  pim::accounts::AccountService accounts(**credentials, **engine, *clock);
+  auto break_glass =
+      pim::server::EnsureBreakGlassAccount(**engine, accounts, **credentials, config.data_dir);
+  if (!break_glass.ok()) return Fail("break-glass account", break_glass.status());
+  auto key_ring = pim::identity::SigningKeyRing::Open(config.data_dir + "/keys", clock->Now());
+  if (!key_ring.ok()) return Fail("signing keys", key_ring.status());
+  pim::accounts::TokenOptions token_options;
+  token_options.issuer = config.issuer;
+  token_options.tenant_id = config.tenant_id;
+  token_options.access_token_lifetime = config.access_token_lifetime;
+  pim::accounts::TokenService tokens(*key_ring, **credentials, **engine, *clock, token_options);
+  if (auto s = tokens.PruneKeys(); !s.ok()) return Fail("signing keys", s);
+  std::vector<pim::accounts::ExternalIssuer> external;
+  if (!config.trusted_issuers_file.empty()) {
+    auto text = ReadFile(config.trusted_issuers_file);
+    if (!text.ok()) return Fail("trusted issuers", text.status());
+    auto loaded = pim::accounts::LoadExternalIssuers(
+        *text, std::filesystem::path(config.trusted_issuers_file).parent_path().string());
+    if (!loaded.ok()) return Fail("trusted issuers", loaded.status());
+    external = std::move(*loaded);
+  }
+
+  const std::string demo_logins = config.data_dir + "/demo-logins.json";
   if (config.demo && !pim::server::demo::IsSeeded(**engine)) {
     if (auto s = pim::server::demo::Seed(**engine, *clock); !s.ok()) return Fail("demo", s);
     LogJson(LogLevel::kInfo, "pimd.demoSeeded");
   }
-  if (config.demo && !std::filesystem::exists(config.tokens_file)) {
-    if (auto s = WriteTokensFile(config.tokens_file, pim::server::demo::MakeTokens()); !s.ok()) {
-      return Fail("tokens file", s);
-    }
+  if (config.demo && !std::filesystem::exists(demo_logins)) {
+    auto logins = pim::server::demo::SetPasswords(accounts);
+    if (!logins.ok()) return Fail("demo", logins.status());
+    if (auto s = WriteDemoLogins(demo_logins, *logins); !s.ok()) return Fail("demo", s);
   }
   std::string ca_file;
   if (config.server.tls && config.server.certificate_file.empty()) {
@@ -143,6 +181,14 @@ int main(int argc, char** argv) {
     ca_file = files->ca_file;
   }
 
+  if (*break_glass) {
+    LogJson(LogLevel::kWarning, "pimd.breakGlassCreated",
+            {{"userName", (*break_glass)->user_name}, {"file", (*break_glass)->credentials_file}});
+    std::printf(
+        "pimd: created the break-glass Global Administrator %s; its initial password is in %s "
+        "(0600). Its first sign-in must change it and enrol TOTP.\n",
+        (*break_glass)->user_name.c_str(), (*break_glass)->credentials_file.c_str());
+  }
   if (config.init_only) {
     std::printf("pimd: data directory %s is ready\n", config.data_dir.c_str());
     if (!ca_file.empty())
@@ -150,24 +196,18 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  auto tokens_text = ReadFile(config.tokens_file);
-  if (!tokens_text.ok()) {
-    return Fail("tokens file", absl::NotFoundError(absl::StrCat(
-                                   "no tokens file at ", config.tokens_file,
-                                   "; start with --demo or write one (docs/operations.md)")));
-  }
-  auto tokens = pim::api::StaticTokenAuthenticator::ParseFile(*tokens_text);
-  if (!tokens.ok()) return Fail("tokens file", tokens.status());
-  auto authenticator = pim::api::StaticTokenAuthenticator::Create(*tokens, *clock);
-  if (!authenticator.ok()) return Fail("tokens file", authenticator.status());
+  pim::accounts::BearerAuthenticator authenticator(tokens, std::move(external), **engine, *clock,
+                                                   &accounts);
+  pim::api::OidcApi oidc(accounts, tokens, *clock);
 
   pim::SchedulerThread scheduler(**engine, *clock);
   (*engine)->SetTimerListener([&scheduler] { scheduler.Wake(); });
   int clock_listener = -1;
   if (test_clock) clock_listener = test_clock->AddListener([&](absl::Time) { scheduler.Wake(); });
 
-  pim::api::ApiService api(**engine, **store, *clock, *authenticator,
-                           pim::api::ApiOptions{config.tenant_id}, test_clock.get());
+  pim::api::ApiService api(**engine, **store, *clock, authenticator,
+                           pim::api::ApiOptions{config.tenant_id}, test_clock.get(), &oidc,
+                           &accounts);
   pim::server::Metrics metrics;
   auto server = pim::server::HttpServer::Start(
       config.server, [&api](const pim::api::HttpRequest& r) { return api.Handle(r); }, **engine,
@@ -186,15 +226,21 @@ int main(int argc, char** argv) {
           {{"url", url}, {"dataDir", config.data_dir}, {"revision", (*engine)->revision()}});
   std::printf("pimd: listening on %s\n", url.c_str());
   if (!ca_file.empty()) std::printf("pimd: TLS CA certificate (trust this): %s\n", ca_file.c_str());
-  std::printf("pimd: bearer tokens: %s\n", config.tokens_file.c_str());
+  std::printf("pimd: sign in at %s/oauth2/authorize (OpenID issuer %s)\n", url.c_str(),
+              config.issuer.c_str());
   if (config.demo) {
-    std::printf("pimd: demo tenant:\n%s", pim::server::demo::Describe().c_str());
+    const char* ca = ca_file.empty() ? "<ca.pem>" : ca_file.c_str();
+    std::printf("pimd: demo tenant (passwords in %s):\n%s", demo_logins.c_str(),
+                pim::server::demo::Describe().c_str());
     std::printf(
-        "pimd: try   TOKEN=$(grep -o 'pim_demo_ben_[0-9a-f]\\{48\\}' %s)\n"
+        "pimd: try   PW=$(grep -o 'demo-ben-[A-Z2-7]*' %s)\n"
+        "            TOKEN=$(curl -s --cacert %s -d grant_type=password -d client_id=pimctl \\\n"
+        "              -d username=ben@demo.pim -d \"password=$PW\" %s/oauth2/token \\\n"
+        "              | grep -o '\"access_token\":\"[^\"]*' | cut -d'\"' -f4)\n"
         "            curl --cacert %s -H \"Authorization: Bearer $TOKEN\" \\\n"
         "              '%s/v1.0/roleManagement/directory/roleEligibilitySchedules/"
         "filterByCurrentUser(on=%%27principal%%27)'\n",
-        config.tokens_file.c_str(), ca_file.empty() ? "<ca.pem>" : ca_file.c_str(), url.c_str());
+        demo_logins.c_str(), ca, url.c_str(), ca, url.c_str());
   }
   std::fflush(stdout);
 

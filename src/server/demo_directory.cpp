@@ -1,11 +1,10 @@
 #include "pim/server/demo_directory.h"
 
-#include <openssl/rand.h>
-
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "pim/domain/role_definition.h"
 #include "pim/domain/status.h"
+#include "pim/identity/base32.h"
+#include "pim/identity/secure_random.h"
 
 namespace pim::server::demo {
 namespace {
@@ -45,14 +44,6 @@ absl::Status RequireApproval(Engine& engine, const Target& target, bool ticket) 
       {ApproverKind::kGroupMembers, std::string(kApprovers), "PIM Approvers"}};
   p.activation_enablement.ticketing = ticket;
   return engine.UpdatePolicy(Caller::System(), p).status();
-}
-
-std::string RandomToken(const std::string& name) {
-  unsigned char bytes[24];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) std::abort();
-  return absl::StrCat("pim_demo_", name, "_",
-                      absl::BytesToHexString(
-                          absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes))));
 }
 
 }  // namespace
@@ -126,20 +117,24 @@ absl::Status Seed(Engine& engine, const Clock& clock) {
   return engine.Submit(Caller::User(std::string(kEve)).WithMfa(clock.Now()), shift).status();
 }
 
-std::vector<api::StaticToken> MakeTokens() {
-  std::vector<api::StaticToken> tokens;
+absl::StatusOr<std::vector<DemoLogin>> SetPasswords(accounts::AccountService& accounts) {
+  std::vector<DemoLogin> logins;
   using Entry = std::pair<const char*, const char*>;
   for (const Entry& e : {Entry{"ada", kAda}, Entry{"ben", kBen}, Entry{"cara", kCara},
                          Entry{"dan", kDan}, Entry{"eve", kEve}}) {
-    tokens.push_back(api::StaticToken{RandomToken(e.first), e.second, true, {}});
+    DemoLogin login{
+        e.first, absl::StrCat(e.first, "@demo.pim"),
+        absl::StrCat("demo-", e.first, "-", identity::Base32Encode(identity::RandomBytes(10)))};
+    PIM_RETURN_IF_ERROR(accounts.SetPassword(PrincipalId(std::string(e.second)), login.password,
+                                             /*force_change=*/false));
+    logins.push_back(std::move(login));
   }
-  tokens.push_back(api::StaticToken{RandomToken("ben_nomfa"), kBen, false, {}});
-  return tokens;
+  return logins;
 }
 
 std::string Describe() {
   return absl::StrCat(
-      "  ada  Global Administrator (permanent; the break-glass account)\n"
+      "  ada  Global Administrator (permanent)\n"
       "  ben  eligible: User Administrator (MFA + justification), Contributor on subscription "
       "Production\n"
       "  cara member of PIM Approvers (approves Security Administrator and Prod Operators); "

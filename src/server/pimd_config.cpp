@@ -28,7 +28,10 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
   double read_timeout = absl::ToDoubleSeconds(c.server.read_timeout);
   double idle_timeout = absl::ToDoubleSeconds(c.server.idle_timeout);
   double heartbeat = absl::ToDoubleSeconds(c.server.watch_heartbeat);
-  app.add_option("--data-dir", c.data_dir, "Directory for the database, tokens and TLS files")
+  int token_minutes = static_cast<int>(absl::ToInt64Minutes(c.access_token_lifetime));
+  int mfa_minutes = static_cast<int>(absl::ToInt64Minutes(c.mfa_max_age));
+  app.add_option("--data-dir", c.data_dir,
+                 "Directory for the databases, signing keys and TLS files")
       ->envname("PIMD_DATA_DIR")
       ->capture_default_str();
   app.add_option("--listen", c.server.listen_address, "IP address to listen on")
@@ -56,14 +59,29 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
   app.add_option("--tenant-id", c.tenant_id, "Directory tenant id")
       ->envname("PIMD_TENANT_ID")
       ->capture_default_str();
-  app.add_option("--tokens-file", c.tokens_file,
-                 "Bearer tokens mapped to principals (default <data-dir>/tokens.json)")
-      ->envname("PIMD_TOKENS_FILE");
+  app.add_option("--issuer", c.issuer,
+                 "The `iss` of the tokens pimd issues (default: --public-url, else "
+                 "https://<first --tls-hostname>[:port])")
+      ->envname("PIMD_ISSUER");
+  app.add_option("--trusted-issuers", c.trusted_issuers_file,
+                 "JSON file of external identity providers whose tokens are accepted "
+                 "(docs/identity.md)")
+      ->envname("PIMD_TRUSTED_ISSUERS");
+  app.add_option("--access-token-lifetime", token_minutes, "Minutes an access token lives")
+      ->envname("PIMD_ACCESS_TOKEN_LIFETIME")
+      ->check(CLI::Range(1, 24 * 60))
+      ->capture_default_str();
+  app.add_option("--mfa-max-age", mfa_minutes,
+                 "Minutes since MFA within which an activation or approval that requires MFA is "
+                 "accepted")
+      ->envname("PIMD_MFA_MAX_AGE")
+      ->check(CLI::Range(1, 24 * 60))
+      ->capture_default_str();
   app.add_flag("--demo", c.demo, "Seed the demo tenant into an empty database")
       ->envname("PIMD_DEMO");
   app.add_flag("--init-only", c.init_only,
-               "Prepare the data directory (database, TLS files, demo tenant and tokens), then "
-               "exit");
+               "Prepare the data directory (databases, keys, TLS files, break-glass account, demo "
+               "tenant), then exit");
   app.add_flag("--test-clock", c.test_clock,
                "TESTS ONLY: a clock that moves only through POST /pim/v1/test/clock "
                "(loopback addresses only)")
@@ -130,7 +148,18 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
   c.server.watch_heartbeat = absl::Seconds(heartbeat);
   c.server.tls = !c.plain_http;
   c.server.public_url = c.public_url;
-  if (c.tokens_file.empty()) c.tokens_file = c.data_dir + "/tokens.json";
+  c.access_token_lifetime = absl::Minutes(token_minutes);
+  c.mfa_max_age = absl::Minutes(mfa_minutes);
+  if (c.issuer.empty()) c.issuer = c.public_url;
+  if (c.issuer.empty()) {
+    const std::string& name =
+        c.tls_hostnames.empty() ? std::string("localhost") : c.tls_hostnames[0];
+    const bool ipv6 = name.find(':') != std::string::npos;
+    c.issuer = (ipv6 ? "https://[" + name + "]" : "https://" + name) +
+               (c.server.port == 0 || c.server.port == 443 ? std::string()
+                                                           : ":" + std::to_string(c.server.port));
+  }
+  while (!c.issuer.empty() && c.issuer.back() == '/') c.issuer.pop_back();
   out.run = true;
   return out;
 }

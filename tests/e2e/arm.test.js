@@ -37,7 +37,12 @@ test("12. Ben activates Contributor on the subscription through ARM", async (t) 
   const arm = p.armClient(p.tokens.ben);
   const now = await p.now();
 
-  const eligibility = await benEligibility(arm);
+  // Signed in with his password alone (before his first MFA sign-in), Ben may read his
+  // eligibility but not activate it: the policy requires MFA.
+  const noMfa = p.armClient(p.tokens.benNoMfa);
+  const eligibility = await benEligibility(noMfa);
+  await rejectsArm(noMfa.roleAssignmentScheduleRequests.create(SCOPE, randomUUID(), activation(eligibility, now)),
+    400, "RoleAssignmentRequestPolicyValidationFailed", /MfaRule/);
   assert.equal(eligibility.roleDefinitionId, CONTRIBUTOR);
   assert.equal(eligibility.principalId, ids.ben);
   assert.equal(eligibility.principalType, "User");
@@ -113,9 +118,6 @@ test("12. Ben activates Contributor on the subscription through ARM", async (t) 
   await rejectsArm(arm.roleAssignmentScheduleRequests.create(SCOPE, randomUUID(),
     activation(eligibility, await p.now(), { scheduleInfo: { startDateTime: await p.now(), expiration: { type: "AfterDuration", duration: "PT9H" } } })),
     400, "RoleAssignmentRequestPolicyValidationFailed", /ExpirationRule/);
-  const noMfa = p.armClient(p.tokens.benNoMfa);
-  await rejectsArm(noMfa.roleAssignmentScheduleRequests.create(SCOPE, randomUUID(), activation(eligibility, await p.now())),
-    400, "RoleAssignmentRequestPolicyValidationFailed", /MfaRule/);
 });
 
 test("12b. ARM: cancel a scheduled (not yet started) activation; deactivate an active one", async (t) => {

@@ -61,9 +61,9 @@ for (const version of ["beta", "v1.0"]) {
     assert.equal(step.reviewResult, "NotReviewed");
     assert.equal(step.assignedToMe, true);
 
-    // The requester cannot approve his own request.
+    // The requester cannot approve his own request: to him the approval does not exist.
     await rejectsGraph(dan.api(`${DIR}/roleAssignmentApprovals/${req.approvalId}/steps/${step.id}`)
-      .version(version).patch({ reviewResult: "Approve", justification: "me" }), 403);
+      .version(version).patch({ reviewResult: "Approve", justification: "me" }), 404, "ApprovalNotFound");
     assert.equal((await p.check(danSa)).allowed, false);
 
     const r = await cara.api(`${DIR}/roleAssignmentApprovals/${req.approvalId}/steps/${step.id}`)

@@ -6,6 +6,7 @@
 "use strict";
 
 const { spawn } = require("node:child_process");
+const crypto = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -38,6 +39,32 @@ const roles = Object.freeze({
   contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
   owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
 });
+
+// RFC 4648 base32 (the TOTP secret pimd hands out).
+function base32Decode(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, "").toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) throw new Error(`not base32: ${c}`);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+
+// RFC 6238 TOTP (HMAC-SHA1, 6 digits) for time step `step`.
+function totpCode(key, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, "0");
+}
 
 function requireEnv(name) {
   const value = process.env[name];
@@ -86,23 +113,79 @@ async function startPimd({ clockStart = CLOCK_START } = {}) {
     throw e;
   }
 
-  const file = JSON.parse(fs.readFileSync(path.join(dataDir, "tokens.json"), "utf8"));
-  const find = (principalId, mfa) => {
-    const t = file.tokens.find((x) => x.principalId === principalId && Boolean(x.mfa) === mfa);
-    if (!t) throw new Error(`tokens.json has no token for ${principalId} (mfa ${mfa})`);
-    return t.token;
-  };
-  const tokens = {
-    ada: find(ids.ada, true), ben: find(ids.ben, true), cara: find(ids.cara, true),
-    dan: find(ids.dan, true), eve: find(ids.eve, true), benNoMfa: find(ids.ben, false),
-  };
   const base = `https://localhost:${port}`;
+  const logins = JSON.parse(fs.readFileSync(path.join(dataDir, "demo-logins.json"), "utf8")).users;
+  const login = (name) => {
+    const l = logins.find((x) => x.name === name);
+    if (!l) throw new Error(`demo-logins.json has no user ${name}`);
+    return l;
+  };
+
+  // Tokens come from pimd's token endpoint like any client's: the password grant, plus a TOTP
+  // code for the MFA tokens. The server's clock is the test clock, so tokens are cached only
+  // until the clock moves (advanceClock empties the cache). `tokens.x` names an identity:
+  // every demo user signs in with MFA (enrolling TOTP on first use) except "benNoMfa", Ben with
+  // his password alone — which only works before Ben's first MFA sign-in.
+  const tokens = { ada: "ada", ben: "ben", cara: "cara", dan: "dan", eve: "eve", benNoMfa: "benNoMfa" };
+  let serverNow = new Date(clockStart);
+  const cache = new Map();
+  const totp = new Map(); // user -> { key: Buffer, lastStep }
+
+  async function form(urlPath, fields) {
+    const res = await fetch(base + urlPath, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+  async function account(urlPath, body) {
+    const res = await fetch(base + urlPath, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`POST ${urlPath} -> ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+  const stepOf = (date) => Math.floor(date.getTime() / 30_000);
+  async function enrolTotp(name) {
+    const l = login(name);
+    const { secret } = await account("/pim/v1/account/totp", { userName: l.userName, password: l.password });
+    const key = base32Decode(secret);
+    // Confirmed with the previous step's code (one step of skew is allowed), so that the
+    // current and the next step each still work once at a frozen test clock.
+    const step = stepOf(serverNow) - 1;
+    await account("/pim/v1/account/totp/confirm", { userName: l.userName, password: l.password, code: totpCode(key, step) });
+    const state = { key, lastStep: step };
+    totp.set(name, state);
+    return state;
+  }
+  async function bearer(identity) {
+    if (cache.has(identity)) return cache.get(identity);
+    const name = identity === "benNoMfa" ? "ben" : identity;
+    const l = login(name);
+    const fields = { grant_type: "password", client_id: "pimctl", username: l.userName, password: l.password };
+    if (identity === "benNoMfa") {
+      if (totp.has("ben")) throw new Error("benNoMfa must be used before Ben's first MFA sign-in");
+    } else {
+      const state = totp.get(name) ?? (await enrolTotp(name));
+      const step = Math.max(stepOf(serverNow), state.lastStep + 1);
+      if (step > stepOf(serverNow) + 1) throw new Error(`no unused TOTP step left for ${name}; advance the clock`);
+      fields.otp = totpCode(state.key, step);
+      state.lastStep = step;
+    }
+    const r = await form("/oauth2/token", fields);
+    if (r.status !== 200) throw new Error(`token for ${identity} -> ${r.status}: ${JSON.stringify(r.body)}`);
+    cache.set(identity, r.body.access_token);
+    return r.body.access_token;
+  }
 
   // Raw JSON call to pimd's own API (check, test clock). Throws on a non-2xx answer.
-  async function pimJson(method, urlPath, body, token = tokens.ada) {
+  async function pimJson(method, urlPath, body, identity = tokens.ada) {
     const res = await fetch(base + urlPath, {
       method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${await bearer(identity)}`, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -111,18 +194,22 @@ async function startPimd({ clockStart = CLOCK_START } = {}) {
   }
 
   const pimd = {
-    port, base, dataDir, tokens, ids, roles,
-    graphClient(token) {
+    port, base, dataDir, tokens, ids, roles, bearer,
+    // The TOTP code of base32 `secret` at the server's current time.
+    totpCodeNow(secret) { return totpCode(base32Decode(secret), stepOf(serverNow)); },
+    // `identity` is one of `tokens`; the client asks for a current token on every request.
+    graphClient(identity) {
       return Client.init({
         baseUrl: `${base}/`,
         defaultVersion: "v1.0",
         customHosts: new Set(["localhost"]),
-        authProvider: (done) => done(null, token),
+        authProvider: (done) => { bearer(identity).then((t) => done(null, t), (e) => done(e, null)); },
       });
     },
-    armClient(token, subscriptionId = ids.subscription) {
+    armClient(identity, subscriptionId = ids.subscription) {
       const credential = {
-        getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3600e3 }),
+        // Already "expiring", so the pipeline asks again on every request (the clock may jump).
+        getToken: async () => ({ token: await bearer(identity), expiresOnTimestamp: Date.now() }),
       };
       return new AuthorizationManagementClient(credential, subscriptionId, {
         endpoint: base,
@@ -132,14 +219,16 @@ async function startPimd({ clockStart = CLOCK_START } = {}) {
     // Moves the test clock forward by an ISO 8601 duration; resolves to the new now (Date).
     async advanceClock(duration) {
       const r = await pimJson("POST", "/pim/v1/test/clock", { advance: duration });
-      return new Date(r.now);
+      serverNow = new Date(r.now);
+      cache.clear(); // tokens live by the server's clock
+      return serverNow;
     },
     async now() {
       return new Date((await pimJson("GET", "/pim/v1/test/clock")).now);
     },
     // POST /pim/v1/check with one item; resolves to its result {allowed, grantedBy, viaGroupId, until}.
-    async check(item, token = tokens.ada) {
-      const r = await pimJson("POST", "/pim/v1/check", { checks: [item] }, token);
+    async check(item, identity = tokens.ada) {
+      const r = await pimJson("POST", "/pim/v1/check", { checks: [item] }, identity);
       return r.results[0];
     },
     pimJson,

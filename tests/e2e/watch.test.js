@@ -49,7 +49,7 @@ test("watch: an activation shows up as an `event: change` on the stream", async 
   await unauthenticated.body?.cancel();
 
   const res = await fetch(`${p.base}/pim/v1/watch`, {
-    headers: { authorization: `Bearer ${p.tokens.ada}`, accept: "text/event-stream" },
+    headers: { authorization: `Bearer ${await p.bearer(p.tokens.ada)}`, accept: "text/event-stream" },
     signal: abort.signal,
   });
   assert.equal(res.status, 200);

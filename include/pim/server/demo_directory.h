@@ -1,6 +1,7 @@
 // The demo tenant `pimd --demo` starts with on an empty database: a few users, groups, scopes,
 // eligibilities and policies that exercise approval, MFA, tickets, groups, resource roles and a
-// scheduled activation, plus a bearer token per user (the static-token file, until #4).
+// scheduled activation, and a random password per user. No demo user has TOTP enrolled:
+// each may enrol one (then MFA-requiring activations work).
 // Fixed ids so that docs and tests can name them.
 #pragma once
 
@@ -8,7 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "pim/api/static_token_authenticator.h"
+#include "pim/accounts/account_service.h"
 #include "pim/engine/clock.h"
 #include "pim/engine/engine.h"
 
@@ -31,8 +32,15 @@ inline constexpr char kManagementGroup[] = "contoso";
 // Seeds the tenant (idempotent per store: call only when !IsSeeded). Errors: the engine's.
 [[nodiscard]] absl::Status Seed(Engine& engine, const Clock& clock);
 
-// One fresh random token per demo user (Ben also gets one without MFA).
-[[nodiscard]] std::vector<api::StaticToken> MakeTokens();
+struct DemoLogin {
+  std::string name;       // "ben"
+  std::string user_name;  // "ben@demo.pim"
+  std::string password;
+};
+
+// Gives every demo user a fresh random password (no forced change) and returns them.
+[[nodiscard]] absl::StatusOr<std::vector<DemoLogin>> SetPasswords(
+    accounts::AccountService& accounts);
 
 // A short description of who is who, printed at start-up.
 [[nodiscard]] std::string Describe();

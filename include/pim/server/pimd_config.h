@@ -6,22 +6,27 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "pim/server/server_options.h"
 
 namespace pim::server {
 
 struct PimdConfig {
-  std::string data_dir = "./pim-data";  // SQLite database, tokens, TLS files (created 0700)
+  std::string data_dir = "./pim-data";  // databases, signing keys, TLS files (created 0700)
   std::string tenant_id = "00000000-0000-4000-8000-000000000000";
   ServerOptions server;
   std::vector<std::string> tls_hostnames = {"localhost", "127.0.0.1", "::1"};
-  bool plain_http = false;       // loopback only
-  bool test_clock = false;       // loopback only; the clock moves only through the API
-  std::string test_clock_start;  // ISO 8601; default: the real time at start
-  bool demo = false;             // seed the demo tenant into an empty database
-  bool init_only = false;        // prepare the data directory, then exit without serving
-  std::string tokens_file;       // default: <data_dir>/tokens.json
-  std::string public_url;        // base of absolute links, when clients reach us via a proxy
+  bool plain_http = false;           // loopback only
+  bool test_clock = false;           // loopback only; the clock moves only through the API
+  std::string test_clock_start;      // ISO 8601; default: the real time at start
+  bool demo = false;                 // seed the demo tenant into an empty database
+  bool init_only = false;            // prepare the data directory, then exit without serving
+  std::string public_url;            // base of absolute links, when clients reach us via a proxy
+  std::string issuer;                // `iss` of our tokens; default: public_url, else
+                                     // https://<first tls hostname>[:port]
+  std::string trusted_issuers_file;  // external identity providers whose tokens we accept
+  absl::Duration access_token_lifetime = absl::Minutes(15);
+  absl::Duration mfa_max_age = absl::Hours(1);  // how old MFA may be at activation/approval
 };
 
 // The outcome of parsing the command line: a config to run, or text to print and an exit code

@@ -1,5 +1,6 @@
 #include "pim/server/pimd_config.h"
 
+#include <array>
 #include <cstdlib>
 #include <fstream>
 
@@ -22,7 +23,9 @@ TEST(PimdConfigTest, DefaultsAreTlsOnLoopbackWithoutTestClock) {
   EXPECT_EQ(p.config.server.listen_address, "127.0.0.1");
   EXPECT_FALSE(p.config.test_clock);
   EXPECT_FALSE(p.config.demo);
-  EXPECT_EQ(p.config.tokens_file, "./pim-data/tokens.json");
+  EXPECT_EQ(p.config.issuer, "https://localhost:8443");
+  EXPECT_EQ(p.config.access_token_lifetime, absl::Minutes(15));
+  EXPECT_EQ(p.config.mfa_max_age, absl::Hours(1));
   EXPECT_TRUE(ValidatePimdConfig(p.config).ok());
 }
 
@@ -33,7 +36,7 @@ TEST(PimdConfigTest, FlagsAndEnvironmentSetOptions) {
   ::unsetenv("PIMD_RATE_LIMIT");
   ASSERT_TRUE(p.run) << p.message;
   EXPECT_EQ(p.config.data_dir, "/tmp/d");
-  EXPECT_EQ(p.config.tokens_file, "/tmp/d/tokens.json");
+  EXPECT_EQ(p.config.issuer, "https://pim.test");  // port 0: no port in the issuer
   EXPECT_EQ(p.config.server.port, 0);
   EXPECT_EQ(p.config.server.read_timeout, absl::Milliseconds(2500));
   EXPECT_FALSE(p.config.server.tls);
@@ -86,6 +89,30 @@ TEST(PimdConfigTest, ACertificateNeedsItsKey) {
   const ParsedCommandLine p = Parse({"--tls-cert", "/etc/pim/cert.pem"});
   ASSERT_TRUE(p.run);
   EXPECT_EQ(ValidatePimdConfig(p.config).code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace pim::server
+
+namespace pim::server {
+namespace {
+
+TEST(PimdConfigIdentityTest, IssuerFollowsThePublicUrlUnlessSet) {
+  const ParsedCommandLine from_url = ParsePimdCommandLine(
+      3, std::array<const char*, 3>{"pimd", "--public-url", "https://pim.example.com/"}.data());
+  ASSERT_TRUE(from_url.run) << from_url.message;
+  EXPECT_EQ(from_url.config.issuer, "https://pim.example.com");
+  const ParsedCommandLine explicit_issuer = ParsePimdCommandLine(
+      7, std::array<const char*, 7>{"pimd", "--issuer", "https://id.example.com",
+                                    "--access-token-lifetime", "5", "--mfa-max-age", "10"}
+             .data());
+  ASSERT_TRUE(explicit_issuer.run) << explicit_issuer.message;
+  EXPECT_EQ(explicit_issuer.config.issuer, "https://id.example.com");
+  EXPECT_EQ(explicit_issuer.config.access_token_lifetime, absl::Minutes(5));
+  EXPECT_EQ(explicit_issuer.config.mfa_max_age, absl::Minutes(10));
+  const ParsedCommandLine too_long = ParsePimdCommandLine(
+      3, std::array<const char*, 3>{"pimd", "--access-token-lifetime", "100000"}.data());
+  EXPECT_FALSE(too_long.run);
 }
 
 }  // namespace
