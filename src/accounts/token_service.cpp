@@ -65,6 +65,11 @@ absl::Status TokenService::RotateKeys() {
   return absl::OkStatus();
 }
 
+std::string TokenService::CurrentKeyId() const {
+  absl::ReaderMutexLock lock(&keys_mu_);
+  return keys_.current().kid();
+}
+
 absl::Status TokenService::PruneKeys() {
   absl::MutexLock lock(&keys_mu_);
   PIM_RETURN_IF_ERROR(keys_.Prune(clock_.Now(), options_.access_token_lifetime));

@@ -1,7 +1,8 @@
-// pim's administrative endpoints (docs/api.md): bulk directory import, and the credentials of
-// service principals (client secrets, and public keys for signed client assertions). Who may
-// change a service principal's credentials is who may change the service principal itself:
-// the engine's directory rules decide (a no-op directory write authorises without changing).
+// pim's administrative endpoints (docs/api.md): signing-key rotation, bulk directory import,
+// and the credentials of service principals (client secrets, and public keys for signed client
+// assertions). Who may change a service principal's credentials is who may change the service
+// principal itself: the engine's directory rules decide (a no-op directory write authorises
+// without changing anything).
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "api/graph/directory_import.h"
@@ -9,6 +10,7 @@
 #include "pim/api/api_error.h"
 #include "pim/api/api_service.h"
 #include "pim/domain/iso8601.h"
+#include "pim/domain/role_definition.h"
 #include "pim/domain/status.h"
 
 namespace pim::api {
@@ -40,6 +42,22 @@ absl::Status AuthorizeCredentials(Engine& engine, const Caller& caller, const st
 std::string Iso(absl::Time t) { return FormatDateTime(t); }
 
 }  // namespace
+
+HttpResponse ApiService::RotateSigningKeys(const RequestContext& ctx) {
+  if (ctx.http.method != "POST") return GraphError(Bad("rotate takes POST."), ctx);
+  const bool global_admin =
+      ctx.caller.is_system ||
+      engine_.Check(ctx.caller.id.str(), DirectoryRoleTarget(role::kGlobalAdministrator)).allowed;
+  if (!global_admin) {
+    return GraphError(Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
+                            "Only a Global Administrator can rotate the signing keys."),
+                      ctx);
+  }
+  if (oidc_ == nullptr) return GraphError(NotFound(), ctx);
+  if (auto s = oidc_->tokens().RotateKeys(); !s.ok()) return GraphError(s, ctx);
+  return HttpResponse::Json(200, boost::json::serialize(boost::json::object{
+                                     {"currentKeyId", oidc_->tokens().CurrentKeyId()}}));
+}
 
 HttpResponse ApiService::DirectoryImport(const RequestContext& ctx) {
   if (ctx.http.method != "POST") return GraphError(Bad("import takes POST."), ctx);

@@ -103,6 +103,7 @@ HttpResponse ApiService::HandlePim(const RequestContext& ctx) {
   }
   if (ctx.path == "/pim/v1/test/clock" && test_clock_ != nullptr) return TestClock(ctx);
   if (ctx.path == "/pim/v1/directory/import") return DirectoryImport(ctx);
+  if (ctx.path == "/pim/v1/signingKeys/rotate") return RotateSigningKeys(ctx);
   if (ctx.path.starts_with("/pim/v1/servicePrincipals/")) return ServicePrincipalCredentials(ctx);
   return GraphError(Error(absl::StatusCode::kNotFound, code::kObjectNotFound, "No such resource."),
                     ctx);

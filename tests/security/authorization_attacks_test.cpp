@@ -184,3 +184,68 @@ TEST_F(AuthorizationAttackTest, OversizedAndDeeplyNestedJson) {
 
 }  // namespace
 }  // namespace pim::testing
+
+namespace pim::testing {
+namespace {
+
+class AdministrationTest : public SecurityTest {
+ protected:
+  void SetUp() override {
+    SecurityTest::SetUp();
+    ada_ = AddAccount("Ada Admin", "ada@contoso.test");
+    ASSERT_TRUE(MakeActive(ada_, GA()).ok());
+    mallory_ = AddAccount("Mallory Mole", "mallory@contoso.test");
+    app_ = AddPrincipal(PrincipalKind::kServicePrincipal, "deploy-bot");
+  }
+  PrincipalId ada_, mallory_, app_;
+};
+
+TEST_F(AdministrationTest, OnlyAGlobalAdministratorRotatesTheSigningKeys) {
+  const std::string before_kid = tokens_->CurrentKeyId();
+  const std::string old_token = SignIn("ada%40contoso.test");
+  const auto refused = Send("POST", "/pim/v1/signingKeys/rotate", SignIn("mallory%40contoso.test"));
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(tokens_->CurrentKeyId(), before_kid);
+  const auto rotated = Send("POST", "/pim/v1/signingKeys/rotate", old_token);
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  EXPECT_NE(tokens_->CurrentKeyId(), before_kid);
+  // Tokens of the old key still work until they expire; new ones use the new key.
+  EXPECT_EQ(Send("GET", "/v1.0/me", old_token).status, 200);
+  EXPECT_EQ(Send("GET", "/v1.0/me", SignIn("ada%40contoso.test")).status, 200);
+}
+
+TEST_F(AdministrationTest, ServicePrincipalSecretsAreForApplicationAdministrators) {
+  const std::string path = "/pim/v1/servicePrincipals/" + app_.str() + "/secrets";
+  const Snapshot before = Take();
+  const auto refused = Send("POST", path, SignIn("mallory%40contoso.test"), R"({})");
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  ExpectUnchanged(before);
+  EXPECT_TRUE(accounts_->ListClientSecrets(app_)->empty());
+
+  const std::string ada = SignIn("ada%40contoso.test");
+  const auto created = Send("POST", path, ada, R"({"lifetime":"P30D"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.Header("Cache-Control"), "no-store");
+  const auto secret = boost::json::parse(created.body);
+  const std::string text(secret.at("secretText").as_string());
+  const std::string key_id(secret.at("keyId").as_string());
+  // The secret signs the service principal in; the listing never shows it again.
+  const auto token = Form("/oauth2/token", "grant_type=client_credentials&client_id=" + app_.str() +
+                                               "&client_secret=" + text);
+  EXPECT_EQ(token.status, 200) << token.body;
+  const auto listed = Send("GET", path, ada);
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.body.find(text), std::string::npos);
+  EXPECT_NE(listed.body.find(key_id), std::string::npos);
+  EXPECT_EQ(Send("DELETE", path + "/" + key_id, ada).status, 204);
+  EXPECT_EQ(Form("/oauth2/token",
+                 "grant_type=client_credentials&client_id=" + app_.str() + "&client_secret=" + text)
+                .status,
+            401);
+  EXPECT_EQ(
+      Send("POST", "/pim/v1/servicePrincipals/" + mallory_.str() + "/secrets", ada, "{}").status,
+      404);
+}
+
+}  // namespace
+}  // namespace pim::testing

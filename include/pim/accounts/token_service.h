@@ -76,6 +76,8 @@ class TokenService {
 
   // Makes a new signing key current; the old one keeps verifying until its tokens expired.
   [[nodiscard]] absl::Status RotateKeys();
+  // The kid of the key that signs new tokens.
+  [[nodiscard]] std::string CurrentKeyId() const;
   // Deletes retired keys that can no longer have live tokens.
   [[nodiscard]] absl::Status PruneKeys();
 

@@ -44,6 +44,8 @@ class ApiService {
  private:
   HttpResponse HandlePim(const RequestContext& ctx);
   HttpResponse Check(const RequestContext& ctx);
+  // POST /pim/v1/signingKeys/rotate (Global Administrators): a new key signs from now on.
+  HttpResponse RotateSigningKeys(const RequestContext& ctx);
   // POST /pim/v1/directory/import: users and groups from JSON or CSV, row by row.
   HttpResponse DirectoryImport(const RequestContext& ctx);
   // /pim/v1/servicePrincipals/{id}/secrets[/{keyId}] and /keys[/{keyId}].

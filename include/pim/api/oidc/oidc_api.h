@@ -61,6 +61,9 @@ class OidcApi {
   [[nodiscard]] HttpResponse Handle(const HttpRequest& request, std::string_view path,
                                     std::string_view raw_query);
 
+  // The issuer behind these endpoints (key rotation is an administrative call elsewhere).
+  [[nodiscard]] accounts::TokenService& tokens() { return tokens_; }
+
  private:
   HttpResponse Discovery(const HttpRequest& request) const;
   HttpResponse Token(const HttpRequest& request);
