@@ -9,9 +9,10 @@
 //               directory role they do not hold, ending 5 min 10 s from now plus 100 ms steps;
 //               measures end time -> the expiry event on the watch stream (needs ~6 minutes).
 //
-// Usage: pim_http_latency_driver activation|expiry <port> <ca.pem> <tokens.json> [iterations]
+// Usage: pim_http_latency_driver activation|expiry <port> <ca.pem> <demo-logins.json> [iterations]
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -33,6 +34,8 @@
 #include "boost/json.hpp"
 #include "pim/domain/iso8601.h"
 #include "pim/domain/role_definition.h"
+#include "pim/identity/base32.h"
+#include "pim/identity/totp.h"
 
 namespace {
 
@@ -59,12 +62,14 @@ struct Connection {
         tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
     stream->handshake(ssl::stream_base::client);
   }
+  // `token` empty: no Authorization header; `content_type` for the body.
   http::response<http::string_body> Call(http::verb verb, const std::string& target,
-                                         const std::string& token, const std::string& body = "") {
+                                         const std::string& token, const std::string& body = "",
+                                         const char* content_type = "application/json") {
     http::request<http::string_body> req(verb, target, 11);
     req.set(http::field::host, "localhost");
-    req.set(http::field::authorization, "Bearer " + token);
-    if (!body.empty()) req.set(http::field::content_type, "application/json");
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    if (!body.empty()) req.set(http::field::content_type, content_type);
     req.body() = body;
     req.prepare_payload();
     http::write(*stream, req);
@@ -145,14 +150,60 @@ class WatchRecorder {
   std::thread thread_;
 };
 
-std::string TokenOf(const boost::json::value& tokens, const std::string& principal, bool mfa) {
-  for (const auto& t : tokens.at("tokens").as_array()) {
-    if (t.at("principalId").as_string() == principal && t.at("mfa").as_bool() == mfa) {
-      return std::string(t.at("token").as_string());
+// Demo users sign in like any client: the password grant (demo-logins.json has the passwords).
+struct Logins {
+  boost::json::value file;
+  [[nodiscard]] std::string Password(const std::string& name) const {
+    for (const auto& u : file.at("users").as_array()) {
+      if (u.at("name").as_string() == name) return std::string(u.at("password").as_string());
+    }
+    std::fprintf(stderr, "no demo login %s\n", name.c_str());
+    std::exit(2);
+  }
+};
+
+std::string FormEncode(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') {
+      out += c;
+    } else {
+      absl::StrAppend(&out, "%", absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
     }
   }
-  std::fprintf(stderr, "no token for %s\n", principal.c_str());
-  std::exit(2);
+  return out;
+}
+
+std::string SignIn(Connection& conn, const Logins& logins, const std::string& name,
+                   const std::string& otp = "") {
+  const auto res =
+      conn.Call(http::verb::post, "/oauth2/token", "",
+                absl::StrCat("grant_type=password&client_id=pimctl&username=", name,
+                             "%40demo.pim&password=", FormEncode(logins.Password(name)),
+                             otp.empty() ? "" : "&otp=", otp),
+                "application/x-www-form-urlencoded");
+  if (res.result_int() != 200) {
+    std::fprintf(stderr, "sign-in of %s failed: %s\n", name.c_str(), res.body().c_str());
+    std::exit(2);
+  }
+  return std::string(boost::json::parse(res.body()).at("access_token").as_string());
+}
+
+// Enrols TOTP for `name` (at the server's clock `now`) and signs in with MFA.
+std::string SignInWithMfa(Connection& conn, const Logins& logins, const std::string& name,
+                          absl::Time now) {
+  const std::string account = absl::StrCat(R"({"userName":")", name, R"(@demo.pim","password":")",
+                                           logins.Password(name), "\"");
+  const auto begin =
+      conn.Call(http::verb::post, "/pim/v1/account/totp", "", absl::StrCat(account, "}"));
+  const auto key = pim::identity::Base32Decode(
+      std::string(boost::json::parse(begin.body()).at("secret").as_string()));
+  const pim::identity::TotpParams params;
+  const std::int64_t step = pim::identity::TotpStep(now, params);
+  conn.Call(
+      http::verb::post, "/pim/v1/account/totp/confirm", "",
+      absl::StrCat(account, R"(,"code":")", pim::identity::TotpCode(*key, step, params), "\"}"));
+  return SignIn(conn, logins, name, pim::identity::TotpCode(*key, step + 1, params));
 }
 
 double Ms(SteadyTime a, SteadyTime b) {
@@ -180,13 +231,17 @@ std::string ActivationBody(const char* action, const std::string& start) {
                       R"(","expiration":{"type":"afterDuration","duration":"PT1H"}}})");
 }
 
-int Activation(std::uint16_t port, const std::string& ca, const boost::json::value& tokens,
-               int iterations) {
-  const std::string ben = TokenOf(tokens, kBen, true);
+int Activation(std::uint16_t port, const std::string& ca, const Logins& logins, int iterations) {
   Connection writer(port, ca);
   Connection checker(port, ca);
   // The change feed is for access readers: Ada (Global Administrator) watches.
-  WatchRecorder watch(port, ca, TokenOf(tokens, kUsers[0], true));
+  const std::string ada = SignIn(writer, logins, "ada");
+  const auto clock = writer.Call(http::verb::get, "/pim/v1/test/clock", ada);
+  const auto server_now =
+      pim::ParseDateTime(std::string(boost::json::parse(clock.body()).at("now").as_string()));
+  // Activating User Administrator needs MFA: Ben enrols TOTP and signs in with it.
+  const std::string ben = SignInWithMfa(writer, logins, "ben", *server_now);
+  WatchRecorder watch(port, ca, ada);
   const std::string check_body =
       absl::StrCat(R"({"checks":[{"principalId":")", kBen, R"(","roleDefinitionId":")",
                    kUserAdministrator, R"("}]})");
@@ -230,9 +285,9 @@ int Activation(std::uint16_t port, const std::string& ca, const boost::json::val
   return 0;
 }
 
-int Expiry(std::uint16_t port, const std::string& ca, const boost::json::value& tokens) {
-  const std::string ada = TokenOf(tokens, kUsers[0], true);
+int Expiry(std::uint16_t port, const std::string& ca, const Logins& logins) {
   Connection writer(port, ca);
+  const std::string ada = SignIn(writer, logins, "ada");
   WatchRecorder watch(port, ca, ada);
   const absl::Time base = absl::Now() + absl::Minutes(5) + absl::Seconds(10);
   const auto roles = pim::BuiltInRoleDefinitions();
@@ -287,7 +342,8 @@ int Expiry(std::uint16_t port, const std::string& ca, const boost::json::value& 
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: %s activation|expiry <port> <ca.pem> <tokens.json> [iterations]\n",
+    std::fprintf(stderr,
+                 "usage: %s activation|expiry <port> <ca.pem> <demo-logins.json> [iterations]\n",
                  argv[0]);
     return 2;
   }
@@ -296,10 +352,10 @@ int main(int argc, char** argv) {
   std::ifstream in(argv[4]);
   std::stringstream text;
   text << in.rdbuf();
-  const auto tokens = boost::json::parse(text.str());
+  const Logins logins{boost::json::parse(text.str())};
   if (mode == "activation")
-    return Activation(port, argv[3], tokens, argc > 5 ? std::stoi(argv[5]) : 300);
-  if (mode == "expiry") return Expiry(port, argv[3], tokens);
+    return Activation(port, argv[3], logins, argc > 5 ? std::stoi(argv[5]) : 300);
+  if (mode == "expiry") return Expiry(port, argv[3], logins);
   std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
   return 2;
 }

@@ -236,24 +236,43 @@ absl::Status TokenService::RevokeAll(const PrincipalId& principal) {
 
 absl::StatusOr<Caller> TokenService::VerifyAccessToken(std::string_view token) const {
   const absl::Time now = clock_.Now();
-  identity::JwtExpectations expect;
-  expect.issuer = options_.issuer;
-  expect.audiences = {options_.audience};
-  expect.max_lifetime = options_.access_token_lifetime;
-  absl::StatusOr<boost::json::object> claims;
+  const std::string digest = identity::Sha256(token);
+  std::optional<Verified> known;
   {
-    absl::ReaderMutexLock lock(&keys_mu_);
-    claims = identity::DecodeAndVerifyJwt(token, verification_keys_, expect, now);
+    absl::ReaderMutexLock lock(&verified_mu_);
+    if (auto it = verified_.find(digest); it != verified_.end() && now < it->second.usable_until) {
+      known = it->second;
+    }
   }
-  if (!claims.ok()) return claims.status();
-  const std::string oid = Str(*claims, "oid");
-  if (!EnabledPrincipal(oid)) return BadToken("The token's principal is not available.");
-  Caller caller = Caller::User(oid);
-  bool mfa = false;
-  if (const auto* amr = claims->if_contains("amr"); amr != nullptr && amr->is_array()) {
-    for (const auto& m : amr->as_array()) mfa = mfa || (m.is_string() && m.as_string() == "mfa");
+  if (!known) {
+    identity::JwtExpectations expect;
+    expect.issuer = options_.issuer;
+    expect.audiences = {options_.audience};
+    expect.max_lifetime = options_.access_token_lifetime;
+    absl::StatusOr<boost::json::object> claims;
+    {
+      absl::ReaderMutexLock lock(&keys_mu_);
+      claims = identity::DecodeAndVerifyJwt(token, verification_keys_, expect, now);
+    }
+    if (!claims.ok()) return claims.status();
+    Verified v{Str(*claims, "oid"), std::nullopt,
+               absl::FromUnixSeconds(Int(*claims, "exp")) + expect.leeway};
+    bool mfa = false;
+    if (const auto* amr = claims->if_contains("amr"); amr != nullptr && amr->is_array()) {
+      for (const auto& m : amr->as_array()) mfa = mfa || (m.is_string() && m.as_string() == "mfa");
+    }
+    if (mfa) v.mfa_at = absl::FromUnixSeconds(Int(*claims, "auth_time"));
+    absl::MutexLock lock(&verified_mu_);
+    if (verified_.size() >= 100'000) {
+      absl::erase_if(verified_, [&](const auto& kv) { return kv.second.usable_until <= now; });
+      if (verified_.size() >= 100'000) verified_.clear();  // bounded; verifying again is safe
+    }
+    verified_.emplace(digest, v);
+    known = std::move(v);
   }
-  if (mfa) caller.mfa_at = absl::FromUnixSeconds(Int(*claims, "auth_time"));
+  if (!EnabledPrincipal(known->oid)) return BadToken("The token's principal is not available.");
+  Caller caller = Caller::User(known->oid);
+  caller.mfa_at = known->mfa_at;
   return caller;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -71,7 +72,10 @@ class TokenService {
   [[nodiscard]] absl::Status RevokeAll(const PrincipalId& principal);
 
   // The caller one of our access tokens proves: signature, issuer, audience and lifetime
-  // checked, and its principal still exists and is enabled. Unauthenticated otherwise.
+  // checked, and its principal still exists and is enabled. Unauthenticated otherwise. A token
+  // whose signature was verified once is remembered (by its SHA-256) until it expires, so a
+  // client's later requests cost a hash, not an Ed25519 verification; the principal is still
+  // checked every time.
   [[nodiscard]] absl::StatusOr<Caller> VerifyAccessToken(std::string_view token) const;
 
   // Makes a new signing key current; the old one keeps verifying until its tokens expired.
@@ -97,6 +101,13 @@ class TokenService {
   // Guards the ring: shared for signing and verifying, exclusive for rotation.
   mutable absl::Mutex keys_mu_;
   identity::SigningKeyRing& keys_ ABSL_GUARDED_BY(keys_mu_);
+  struct Verified {
+    std::string oid;
+    std::optional<absl::Time> mfa_at;
+    absl::Time usable_until;  // exp plus the verification leeway
+  };
+  mutable absl::Mutex verified_mu_;
+  mutable absl::flat_hash_map<std::string, Verified> verified_ ABSL_GUARDED_BY(verified_mu_);
   // Every key of the ring, for verification (expiry is the token's own check).
   std::vector<identity::VerificationKey> verification_keys_ ABSL_GUARDED_BY(keys_mu_);
   CredentialStore& store_;

@@ -65,12 +65,15 @@ TEST_F(TokenServiceTest, ExpiredTokensAndDisabledUsersAreRefused) {
   const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
   auto t = tokens_->IssueForUser(SignedIn(ada, false), Pimctl());
   ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(tokens_->VerifyAccessToken(t->access_token).ok());  // remembered from here on
   clock_.Advance(absl::Minutes(15) + absl::Seconds(61));  // past exp and the leeway
   EXPECT_EQ(tokens_->VerifyAccessToken(t->access_token).status().code(),
             absl::StatusCode::kUnauthenticated);
 
   auto fresh = tokens_->IssueForUser(SignedIn(ada, false), Pimctl());
   ASSERT_TRUE(fresh.ok());
+  // Verified once (and so remembered), it is still refused once its user is disabled.
+  ASSERT_TRUE(tokens_->VerifyAccessToken(fresh->access_token).ok());
   Principal p;
   engine_->Read([&](const State& s) { p = *s.FindPrincipal(ada.str()); });
   p.enabled = false;
