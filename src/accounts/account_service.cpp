@@ -210,8 +210,11 @@ absl::StatusOr<SignInResult> AccountService::SignIn(std::string_view login,
                                                     std::string_view password,
                                                     std::string_view second_factor,
                                                     std::string_view source_address) {
-  PIM_RETURN_IF_ERROR(CheckNotLocked(login, source_address));
   const std::optional<Principal> user = FindUser(login);
+  // Failures count per account, whichever of its names was typed (mail in any case, object
+  // id), so that switching names buys no extra guesses; unknown names count per name.
+  const std::string counter = user ? user->id.str() : std::string(login);
+  PIM_RETURN_IF_ERROR(CheckNotLocked(counter, source_address));
   std::optional<std::string> record;
   if (user) {
     PIM_ASSIGN_OR_RETURN(record, store_.Get(kPassword, user->id.str()));
@@ -219,10 +222,10 @@ absl::StatusOr<SignInResult> AccountService::SignIn(std::string_view login,
   const auto password_record = record ? ParseRecord(*record) : std::nullopt;
   if (!password_record) {
     identity::VerifyAgainstDummy(password, options_.hash_params);
-    return Fail(login, source_address, kInvalidCredentials);
+    return Fail(counter, source_address, kInvalidCredentials);
   }
   if (!identity::VerifyPassword(StringField(*password_record, "hash"), password)) {
-    return Fail(login, source_address, kInvalidCredentials);
+    return Fail(counter, source_address, kInvalidCredentials);
   }
   SignInResult result;
   result.principal = user->id;
@@ -237,10 +240,10 @@ absl::StatusOr<SignInResult> AccountService::SignIn(std::string_view login,
                    "This account needs its authenticator code.");
     }
     PIM_ASSIGN_OR_RETURN(const bool ok, CheckSecondFactor(user->id, second_factor));
-    if (!ok) return Fail(login, source_address, kInvalidCredentials);
+    if (!ok) return Fail(counter, source_address, kInvalidCredentials);
     result.amr = {"pwd", "mfa", "otp"};
   }
-  ClearFailures(login);
+  ClearFailures(counter);
   if (identity::NeedsRehash(StringField(*password_record, "hash"), options_.hash_params)) {
     if (auto rehash = identity::HashPassword(password, options_.hash_params); rehash.ok()) {
       boost::json::object next = *password_record;

@@ -36,6 +36,17 @@ HttpResponse Tokens(const absl::StatusOr<accounts::IssuedTokens>& t) {
   return oidc::NoStoreJson(200, TokenBody(*t));
 }
 
+// Whether the space-separated `scope` list holds `wanted` (RFC 6749 §3.3).
+bool HasScope(std::string_view scope, std::string_view wanted) {
+  while (!scope.empty()) {
+    const size_t space = scope.find(' ');
+    if (scope.substr(0, space) == wanted) return true;
+    if (space == std::string_view::npos) break;
+    scope.remove_prefix(space + 1);
+  }
+  return false;
+}
+
 // BASE64URL(SHA-256(verifier)) == challenge (RFC 7636 §4.6), verifier well-formed (§4.1).
 bool PkceMatches(std::string_view verifier, std::string_view challenge) {
   if (verifier.size() < 43 || verifier.size() > 128) return false;
@@ -221,7 +232,7 @@ HttpResponse OidcApi::Token(const HttpRequest& request) {
   accounts::UserTokenRequest want;
   want.client_id = client->id;
   want.scope = scope;
-  want.openid = absl::StrContains(scope, "openid");
+  want.openid = HasScope(scope, "openid");
 
   if (grant == "password") {
     auto who = accounts_.SignIn(FormValue(*form, "username"), FormValue(*form, "password"),
@@ -253,7 +264,7 @@ HttpResponse OidcApi::Token(const HttpRequest& request) {
                         "The code is invalid, expired, already used, or does not match.");
     }
     want.scope = entry->request.scope;
-    want.openid = absl::StrContains(want.scope, "openid");
+    want.openid = HasScope(want.scope, "openid");
     want.nonce = entry->request.nonce;
     return Tokens(tokens_.IssueForUser(entry->sign_in, want));
   }

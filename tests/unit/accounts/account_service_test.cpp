@@ -82,6 +82,19 @@ TEST_F(AccountServiceTest, LocksOutAfterRepeatedFailuresThenBacksOffAndRecovers)
   EXPECT_TRUE(accounts_->SignIn("ada@contoso.test", kGoodPassword, "", "a").ok());
 }
 
+TEST_F(AccountServiceTest, SwitchingBetweenAnAccountsNamesBuysNoExtraGuesses) {
+  const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
+  for (const std::string name : {"ada@contoso.test", "ADA@CONTOSO.TEST", "ada@contoso.test"}) {
+    EXPECT_FALSE(accounts_->SignIn(name, "wrong", "", "a").ok());
+  }
+  EXPECT_FALSE(accounts_->SignIn(ada.str(), "wrong", "", "b").ok());
+  EXPECT_FALSE(accounts_->SignIn(ada.str(), "wrong", "", "c").ok());
+  EXPECT_ERROR(accounts_->SignIn("Ada@Contoso.Test", kGoodPassword, "", "d"),
+               absl::StatusCode::kResourceExhausted, kAccountLocked);
+  EXPECT_ERROR(accounts_->SignIn(ada.str(), kGoodPassword, "", "d"),
+               absl::StatusCode::kResourceExhausted, kAccountLocked);
+}
+
 TEST_F(AccountServiceTest, UnknownNamesLockOutToo) {
   for (int i = 0; i < 5; ++i) {
     EXPECT_ERROR(accounts_->SignIn("ghost@contoso.test", "x", "", "a"),

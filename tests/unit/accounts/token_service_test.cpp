@@ -66,7 +66,7 @@ TEST_F(TokenServiceTest, ExpiredTokensAndDisabledUsersAreRefused) {
   auto t = tokens_->IssueForUser(SignedIn(ada, false), Pimctl());
   ASSERT_TRUE(t.ok());
   EXPECT_TRUE(tokens_->VerifyAccessToken(t->access_token).ok());  // remembered from here on
-  clock_.Advance(absl::Minutes(15) + absl::Seconds(61));  // past exp and the leeway
+  clock_.Advance(absl::Minutes(15) + absl::Seconds(61));          // past exp and the leeway
   EXPECT_EQ(tokens_->VerifyAccessToken(t->access_token).status().code(),
             absl::StatusCode::kUnauthenticated);
 

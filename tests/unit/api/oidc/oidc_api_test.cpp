@@ -129,6 +129,15 @@ TEST_F(OidcApiTest, PasswordGrantIssuesVerifiableTokens) {
   EXPECT_EQ(Body(after).at("error").as_string(), "invalid_grant");
 }
 
+TEST_F(OidcApiTest, OnlyTheOpenidScopeBringsAnIdToken) {
+  const std::string grant =
+      "grant_type=password&client_id=pimctl&username=ada%40contoso.test&password=correct+horse+"
+      "battery+staple&scope=";
+  EXPECT_FALSE(
+      Body(Send("POST", "/oauth2/token", grant + "openidish+profile")).contains("id_token"));
+  EXPECT_TRUE(Body(Send("POST", "/oauth2/token", grant + "profile+openid")).contains("id_token"));
+}
+
 TEST_F(OidcApiTest, TokenEndpointErrorsFollowRfc6749) {
   auto bad_password = Send("POST", "/oauth2/token",
                            "grant_type=password&client_id=pimctl&username=ada%40contoso.test&"
