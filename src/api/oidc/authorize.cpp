@@ -118,7 +118,8 @@ HttpResponse OidcApi::Authorize(const HttpRequest& request, std::string_view raw
   // Steps after the password: everything needed is in the flow.
   if (step == "change" || step == "enrol" || step == "done") {
     std::optional<PendingSignIn> entry = pending_->TakeFlow(FormValue(*form, "flow"), now);
-    if (!entry) return ErrorPage("This sign-in has expired.");
+    // A handle works once, and only for the page it was issued with.
+    if (!entry || entry->next_step != step) return ErrorPage("This sign-in has expired.");
     if (step == "change") {
       const std::string_view pw = FormValue(*form, "new_password");
       absl::Status changed = pw != FormValue(*form, "confirm_password")
@@ -126,6 +127,7 @@ HttpResponse OidcApi::Authorize(const HttpRequest& request, std::string_view raw
                                  : accounts_.ReplacePassword(entry->sign_in.principal, pw);
       if (!changed.ok()) {
         const std::string message(changed.message());
+        entry->next_step = "change";
         return ChangePasswordPage(pending_->PutFlow(std::move(*entry), now), message);
       }
       entry->sign_in.must_change_password = false;
@@ -133,7 +135,7 @@ HttpResponse OidcApi::Authorize(const HttpRequest& request, std::string_view raw
       auto codes =
           accounts_.ConfirmTotpEnrolment(entry->sign_in.principal, FormValue(*form, "otp"));
       if (!codes.ok()) {
-        const accounts::TotpEnrolment e = *entry->enrolment;
+        const accounts::TotpEnrolment e = *entry->enrolment;  // set with next_step "enrol"
         const std::string message(codes.status().message());
         return EnrolPage(pending_->PutFlow(std::move(*entry), now), e, message);
       }
@@ -141,6 +143,7 @@ HttpResponse OidcApi::Authorize(const HttpRequest& request, std::string_view raw
       entry->sign_in.amr = {"pwd", "mfa", "otp"};
       entry->sign_in.auth_time = now;
       entry->enrolment.reset();
+      entry->next_step = "done";
       return RecoveryCodesPage(pending_->PutFlow(std::move(*entry), now), *codes);
     }
     return Continue(std::move(*entry), now);
@@ -181,12 +184,13 @@ HttpResponse OidcApi::Authorize(const HttpRequest& request, std::string_view raw
                                     : std::string(who.status().message());
     return CredentialsPage(r, username, message, status);
   }
-  return Continue(PendingSignIn{std::move(r), *who, std::nullopt, now}, now);
+  return Continue(PendingSignIn{std::move(r), *who, std::nullopt, now, ""}, now);
 }
 
 HttpResponse OidcApi::Continue(oidc::PendingSignIn entry, absl::Time now) {
   if (entry.sign_in.must_change_password) {
     entry.expires = now + options_.sign_in_flow_lifetime;
+    entry.next_step = "change";
     return ChangePasswordPage(pending_->PutFlow(std::move(entry), now), "");
   }
   if (entry.sign_in.must_enrol_totp) {
@@ -194,6 +198,7 @@ HttpResponse OidcApi::Continue(oidc::PendingSignIn entry, absl::Time now) {
     if (!e.ok()) return ErrorPage(std::string(e.status().message()));
     entry.enrolment = *e;
     entry.expires = now + options_.sign_in_flow_lifetime;
+    entry.next_step = "enrol";
     return EnrolPage(pending_->PutFlow(std::move(entry), now), *e, "");
   }
   const std::string redirect = entry.request.redirect_uri;

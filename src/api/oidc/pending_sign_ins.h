@@ -32,6 +32,7 @@ struct PendingSignIn {
   accounts::SignInResult sign_in;
   std::optional<accounts::TotpEnrolment> enrolment;  // shown again if a code is mistyped
   absl::Time expires;
+  std::string next_step;  // the only form step this flow's handle is good for
 };
 
 class PendingSignIns {

@@ -367,6 +367,28 @@ TEST_F(OidcApiTest, FirstSignInForcesAPasswordChangeAndTotpEnrolment) {
           .ok());
 }
 
+TEST_F(OidcApiTest, AFlowHandleWorksOnlyForItsOwnPage) {
+  ASSERT_TRUE(accounts_->SetPassword(ada_, "initial password 123", true).ok());
+  ASSERT_TRUE(accounts_->RequireTotpEnrolment(ada_).ok());
+  for (const std::string wrong_step : {"enrol", "done"}) {
+    auto change = PostCredentials("ada%40contoso.test", "initial+password+123");
+    const std::string flow = Capture(change.body, "name=\"flow\" value=\"([^\"]+)\"");
+    ASSERT_FALSE(flow.empty());
+    // The password-change handle posted as another step: refused, and spent.
+    auto r =
+        Send("POST", "/oauth2/authorize", "step=" + wrong_step + "&flow=" + flow + "&otp=123456");
+    EXPECT_EQ(r.status, 400);
+    EXPECT_NE(r.body.find("expired"), std::string::npos);
+    EXPECT_TRUE(r.Header("Location").empty());
+    EXPECT_NE(Send("POST", "/oauth2/authorize",
+                   "step=change&flow=" + flow +
+                       "&new_password=a+much+better+secret&confirm_password=a+much+better+secret")
+                  .body.find("expired"),
+              std::string::npos);
+  }
+  EXPECT_FALSE(*accounts_->HasTotp(ada_));
+}
+
 TEST_F(OidcApiTest, AccountEndpointsLetScriptsDoTheFirstSignIn) {
   ASSERT_TRUE(accounts_->SetPassword(ada_, "initial password 123", true).ok());
   ASSERT_TRUE(accounts_->RequireTotpEnrolment(ada_).ok());
