@@ -1,11 +1,15 @@
 #include "store/sqlite/sqlite_connection.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "pim/domain/status.h"
 
 namespace pim::sqlite {
 
@@ -160,5 +164,28 @@ absl::StatusOr<std::string> Connection::QueryText(std::string_view sql, std::str
 }
 
 bool Connection::InAutocommit() const { return sqlite3_get_autocommit(db_) != 0; }
+
+absl::StatusOr<std::unique_ptr<Connection>> OpenPrivateDatabase(const std::string& path,
+                                                                std::string_view what) {
+  if (path != ":memory:") {
+    const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+      if (fd >= 0) ::close(fd);
+      return absl::UnavailableError(
+          absl::StrCat(std::string(what), ": cannot create the file owner-only"));
+    }
+    ::close(fd);
+  }
+  PIM_ASSIGN_OR_RETURN(std::unique_ptr<Connection> db,
+                       Connection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  PIM_RETURN_IF_ERROR(db->Exec("PRAGMA busy_timeout = 5000", "set busy timeout"));
+  if (path != ":memory:") {
+    PIM_ASSIGN_OR_RETURN(std::string mode,
+                         db->QueryText("PRAGMA journal_mode = WAL", "set journal mode"));
+    if (mode != "wal") return absl::FailedPreconditionError("sqlite: WAL cannot be enabled");
+    PIM_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = FULL", "set synchronous"));
+  }
+  return db;
+}
 
 }  // namespace pim::sqlite

@@ -92,4 +92,11 @@ class Connection {
   absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
 };
 
+// Opens or creates the database `path` for a small side store (credentials, notification
+// outboxes): created owner-only (0600, whatever the umask; SQLite gives its -wal and -shm files
+// the same mode), WAL, synchronous FULL, a 5 s busy timeout. ":memory:" opens a private
+// in-memory database. `what` names the store in errors.
+[[nodiscard]] absl::StatusOr<std::unique_ptr<Connection>> OpenPrivateDatabase(
+    const std::string& path, std::string_view what);
+
 }  // namespace pim::sqlite

@@ -1,10 +1,5 @@
 #include "pim/store/sqlite_credential_store.h"
 
-#include <fcntl.h>
-#include <sqlite3.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <utility>
 
 #include "pim/domain/status.h"
@@ -38,24 +33,8 @@ SqliteCredentialStore::~SqliteCredentialStore() = default;
 
 absl::StatusOr<std::unique_ptr<SqliteCredentialStore>> SqliteCredentialStore::Open(
     const std::string& path) {
-  if (path != ":memory:") {
-    // Created 0600 whatever the umask; SQLite gives its -wal and -shm files the same mode.
-    const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
-      if (fd >= 0) ::close(fd);
-      return absl::UnavailableError("credential store: cannot create the file owner-only");
-    }
-    ::close(fd);
-  }
   PIM_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Connection> db,
-                       sqlite::Connection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
-  PIM_RETURN_IF_ERROR(db->Exec("PRAGMA busy_timeout = 5000", "set busy timeout"));
-  if (path != ":memory:") {
-    PIM_ASSIGN_OR_RETURN(std::string mode,
-                         db->QueryText("PRAGMA journal_mode = WAL", "set journal mode"));
-    if (mode != "wal") return absl::FailedPreconditionError("sqlite: WAL cannot be enabled");
-    PIM_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = FULL", "set synchronous"));
-  }
+                       sqlite::OpenPrivateDatabase(path, "credential store"));
   PIM_RETURN_IF_ERROR(db->Exec(kSchemaSql, "create credentials schema"));
   return std::unique_ptr<SqliteCredentialStore>(new SqliteCredentialStore(std::move(db)));
 }

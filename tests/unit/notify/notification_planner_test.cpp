@@ -1,0 +1,132 @@
+// Which notifications each change causes, for whom, under the policy's notification rules.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "unit/notify/notify_fixture.h"
+
+namespace pim::testing {
+namespace {
+
+using notify::EventType;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+TEST_F(NotifyTest, EligibleAssignmentTellsTheAdminsAndTheAssignee) {
+  const Revision before = engine_->revision();
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
+  const auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("eligibleAssigned"));
+  EXPECT_THAT(ns[0].recipients, ElementsAre("ada@example.com", "alice@example.com"));
+  EXPECT_EQ(ns[0].principal, alice_.str());
+  EXPECT_EQ(ns[0].principal_name, "Alice");
+  EXPECT_EQ(ns[0].target_name, "Helpdesk Administrator");
+  EXPECT_FALSE(ns[0].end.has_value());  // permanent
+  EXPECT_EQ(ns[0].id, absl::StrCat(ns[0].revision, ".0"));
+}
+
+TEST_F(NotifyTest, ActivationIsReportedWithItsEndAndReason) {
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
+  const Revision before = engine_->revision();
+  ASSERT_TRUE(Activate(alice_, Helpdesk(), absl::Hours(2)).ok());
+  const auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("activated"));
+  EXPECT_EQ(ns[0].justification, "incident INC-1");
+  ASSERT_TRUE(ns[0].end.has_value());
+  EXPECT_EQ(*ns[0].end, clock_.Now() + absl::Hours(2));
+  EXPECT_THAT(ns[0].recipients, ElementsAre("ada@example.com", "alice@example.com"));
+  EXPECT_FALSE(ns[0].critical);
+}
+
+TEST_F(NotifyTest, ApprovalRequestGoesToTheApproversOnlyAndIsCritical) {
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
+  ASSERT_TRUE(RequireApproval(*engine_, Helpdesk(), {Stage({UserApprover(bob_)})}).ok());
+  const Revision before = engine_->revision();
+  auto request = Activate(alice_, Helpdesk());
+  ASSERT_TRUE(request.ok()) << request.status();
+  auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("approvalRequested"));
+  EXPECT_TRUE(ns[0].critical);
+  EXPECT_THAT(ns[0].recipients, ElementsAre("bob@example.com"));
+  EXPECT_EQ(ns[0].request_id, request->id.str());
+
+  const Revision decided = engine_->revision();
+  ASSERT_TRUE(engine_->Decide(User(bob_), request->id, true, "ok").ok());
+  ns = PlannedSince(decided);
+  // The activation and the approval are one change record.
+  ASSERT_THAT(Types(ns), ElementsAre("activated", "approved"));
+  EXPECT_EQ(ns[0].revision, ns[1].revision);
+  EXPECT_THAT(ns[1].recipients, ElementsAre("alice@example.com"));
+}
+
+TEST_F(NotifyTest, DenialTellsTheRequestor) {
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
+  ASSERT_TRUE(RequireApproval(*engine_, Helpdesk(), {Stage({UserApprover(bob_)})}).ok());
+  auto request = Activate(alice_, Helpdesk());
+  ASSERT_TRUE(request.ok());
+  const Revision before = engine_->revision();
+  ASSERT_TRUE(engine_->Decide(User(bob_), request->id, false, "not now").ok());
+  const auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("denied"));
+  EXPECT_THAT(ns[0].recipients, ElementsAre("alice@example.com"));
+}
+
+TEST_F(NotifyTest, CancelingTellsTheApproversTheyNeedNotDecide) {
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
+  ASSERT_TRUE(RequireApproval(*engine_, Helpdesk(), {Stage({UserApprover(bob_)})}).ok());
+  auto request = Activate(alice_, Helpdesk());
+  ASSERT_TRUE(request.ok());
+  const Revision before = engine_->revision();
+  ASSERT_TRUE(engine_->Cancel(User(alice_), request->id).ok());
+  const auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("canceled"));
+  EXPECT_THAT(ns[0].recipients, ElementsAre("bob@example.com"));
+}
+
+TEST_F(NotifyTest, ExpiryNoticesAndExpiryComeFromTheScheduler) {
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk(), Until(clock_.Now() + absl::Hours(24 * 30))).ok());
+  const Revision before = engine_->revision();
+  clock_.Advance(absl::Hours(24 * 17));                   // 13 days left: the 14-day notice
+  clock_.Advance(absl::Hours(24 * 12) + absl::Hours(1));  // 23 h left: the 1-day notice
+  clock_.Advance(absl::Hours(24));                        // ended
+  const auto ns = PlannedSince(before);
+  EXPECT_THAT(Types(ns), ElementsAre("expiringSoon", "expiringSoon", "expired"));
+  for (const auto& n : ns) EXPECT_THAT(n.recipients, ::testing::Contains("alice@example.com"));
+}
+
+TEST_F(NotifyTest, RulesDecideLevelAndRecipients) {
+  Policy policy = engine_->EffectivePolicy(Helpdesk());
+  for (NotificationRule& rule : policy.notifications) {
+    if (rule.event != NotificationEvent::kAdminEligibility) continue;
+    if (rule.recipient == NotificationRecipient::kAdmin) {
+      rule.is_default_recipients_enabled = false;
+      rule.recipients = {"soc@example.com"};
+    }
+    if (rule.recipient == NotificationRecipient::kRequestor) {
+      rule.level = NotificationLevel::kCritical;  // an assignment is not critical: not sent
+    }
+  }
+  ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
+  const Revision before = engine_->revision();
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
+  const auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("eligibleAssigned"));
+  EXPECT_THAT(ns[0].recipients, ElementsAre("soc@example.com"));
+}
+
+TEST_F(NotifyTest, PrincipalsWithoutMailAreSkippedNotFailed) {
+  const PrincipalId nomail = AddUser("No Mail");
+  const Revision before = engine_->revision();
+  ASSERT_TRUE(MakeEligible(nomail, Helpdesk()).ok());
+  const auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("eligibleAssigned"));
+  EXPECT_THAT(ns[0].recipients, ElementsAre("ada@example.com"));
+}
+
+TEST_F(NotifyTest, DirectoryChangesNotifyNobody) {
+  const Revision before = engine_->revision();
+  AddPerson("Carol", "carol@example.com");
+  EXPECT_THAT(PlannedSince(before), IsEmpty());
+}
+
+}  // namespace
+}  // namespace pim::testing
