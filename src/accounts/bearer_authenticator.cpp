@@ -1,5 +1,6 @@
 #include "pim/accounts/bearer_authenticator.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -21,22 +22,41 @@ absl::Status Unauthenticated(std::string_view why) {
   return Error(absl::StatusCode::kUnauthenticated, api::kInvalidAuthenticationToken, why);
 }
 
-// The unverified `iss` of a compact JWT, only to choose which keys to verify it with.
-std::optional<std::string> PeekIssuer(std::string_view token) {
+// A string member of the unverified header (`part` 0) or payload (1) of a compact JWT, only
+// to choose which keys to verify it with.
+std::optional<std::string> PeekString(std::string_view token, int part, std::string_view name) {
   const size_t first = token.find('.');
   if (first == std::string_view::npos) return std::nullopt;
   const size_t second = token.find('.', first + 1);
   if (second == std::string_view::npos) return std::nullopt;
-  const auto payload = identity::Base64UrlDecode(token.substr(first + 1, second - first - 1));
-  if (!payload) return std::nullopt;
+  const auto decoded = identity::Base64UrlDecode(
+      part == 0 ? token.substr(0, first) : token.substr(first + 1, second - first - 1));
+  if (!decoded) return std::nullopt;
   boost::json::parse_options options;
   options.max_depth = 16;
   boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(*payload, ec, {}, options);
+  const boost::json::value v = boost::json::parse(*decoded, ec, {}, options);
   if (ec || !v.is_object()) return std::nullopt;
-  const auto* iss = v.as_object().if_contains("iss");
-  if (iss == nullptr || !iss->is_string()) return std::nullopt;
-  return std::string(iss->as_string());
+  const auto* member = v.as_object().if_contains(name);
+  if (member == nullptr || !member->is_string()) return std::nullopt;
+  return std::string(member->as_string());
+}
+
+// Whether `keys` cannot verify a token whose header names key `kid` (nullopt: names none).
+bool LacksKey(const std::vector<identity::VerificationKey>& keys,
+              const std::optional<std::string>& kid) {
+  if (keys.empty()) return true;
+  if (!kid) return false;
+  return std::none_of(keys.begin(), keys.end(),
+                      [&](const identity::VerificationKey& k) { return k.kid() == *kid; });
+}
+
+std::optional<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
 }
 
 std::optional<int64_t> IntClaim(const boost::json::object& claims, std::string_view name) {
@@ -51,9 +71,24 @@ std::optional<int64_t> IntClaim(const boost::json::object& claims, std::string_v
 
 BearerAuthenticator::BearerAuthenticator(const TokenService& tokens,
                                          std::vector<ExternalIssuer> external, const Engine& engine,
-                                         const Clock& clock, AccountService* accounts)
+                                         const Clock& clock, AccountService* accounts,
+                                         const JwksFetcherFactory& make_fetcher,
+                                         const RemoteJwksOptions& remote_options)
     : tokens_(tokens),
-      external_(std::move(external)),
+      external_([&] {
+        std::vector<Trusted> trusted;
+        for (ExternalIssuer& e : external) {
+          std::unique_ptr<RemoteJwks> remote;
+          if (!e.jwks_uri.empty() && make_fetcher) {
+            if (std::unique_ptr<JwksFetcher> fetcher = make_fetcher(e)) {
+              remote = std::make_unique<RemoteJwks>(e.issuer, e.jwks_uri, std::move(fetcher), clock,
+                                                    remote_options);
+            }
+          }
+          trusted.push_back(Trusted{std::move(e), std::move(remote)});
+        }
+        return trusted;
+      }()),
       engine_(engine),
       clock_(clock),
       accounts_(accounts) {}
@@ -68,15 +103,15 @@ absl::StatusOr<Caller> BearerAuthenticator::Authenticate(const api::HttpRequest&
   }
   const std::string_view token = header.substr(kScheme.size());
   if (token.size() > kMaxTokenBytes) return Unauthenticated("Access token is too large.");
-  const std::optional<std::string> iss = PeekIssuer(token);
+  const std::optional<std::string> iss = PeekString(token, 1, "iss");
   if (!iss) return Unauthenticated("Access token is malformed.");
 
   absl::StatusOr<Caller> caller = Unauthenticated("Access token is from an untrusted issuer.");
   if (*iss == tokens_.options().issuer) {
     caller = tokens_.VerifyAccessToken(token);
   } else {
-    for (const ExternalIssuer& e : external_) {
-      if (e.issuer == *iss) {
+    for (const Trusted& e : external_) {
+      if (e.config.issuer == *iss) {
         caller = AuthenticateExternal(e, token);
         break;
       }
@@ -93,12 +128,35 @@ absl::StatusOr<Caller> BearerAuthenticator::Authenticate(const api::HttpRequest&
   return caller;
 }
 
-absl::StatusOr<Caller> BearerAuthenticator::AuthenticateExternal(const ExternalIssuer& issuer,
+std::vector<RemoteJwks*> BearerAuthenticator::remote_key_sets() const {
+  std::vector<RemoteJwks*> sets;
+  for (const Trusted& e : external_) {
+    if (e.remote != nullptr) sets.push_back(e.remote.get());
+  }
+  return sets;
+}
+
+absl::StatusOr<Caller> BearerAuthenticator::AuthenticateExternal(const Trusted& issuer,
                                                                  std::string_view token) const {
+  if (issuer.config.jwks_uri.empty()) return MapExternal(issuer.config, issuer.config.keys, token);
+  if (issuer.remote == nullptr) {
+    return Unauthenticated("The issuer's signing keys are unavailable.");
+  }
+  std::shared_ptr<const RemoteJwks::KeySet> keys = issuer.remote->keys();
+  // A key id the set lacks is how a provider's key rotation shows; RemoteJwks rate-limits the
+  // fetches this can cause, so made-up key ids cannot turn into a flood of requests.
+  if (LacksKey(*keys, PeekString(token, 0, "kid"))) keys = issuer.remote->RefreshForUnknownKey();
+  if (keys->empty()) return Unauthenticated("The issuer's signing keys are not available yet.");
+  return MapExternal(issuer.config, *keys, token);
+}
+
+absl::StatusOr<Caller> BearerAuthenticator::MapExternal(
+    const ExternalIssuer& issuer, const std::vector<identity::VerificationKey>& keys,
+    std::string_view token) const {
   identity::JwtExpectations expect;
   expect.issuer = issuer.issuer;
   expect.audiences = issuer.audiences;
-  auto claims = identity::DecodeAndVerifyJwt(token, issuer.keys, expect, clock_.Now());
+  auto claims = identity::DecodeAndVerifyJwt(token, keys, expect, clock_.Now());
   if (!claims.ok()) return claims.status();
   const auto* value = claims->if_contains(issuer.claim);
   if (value == nullptr || !value->is_string() || value->as_string().empty()) {
@@ -146,6 +204,9 @@ absl::StatusOr<std::vector<ExternalIssuer>> LoadExternalIssuers(std::string_view
   auto bad = [](std::string_view why) {
     return absl::InvalidArgumentError(absl::StrCat("trusted issuers: ", std::string(why)));
   };
+  auto resolve = [&](const std::string& path) {
+    return path.front() == '/' ? path : absl::StrCat(base_dir, "/", path);
+  };
   boost::system::error_code ec;
   const boost::json::value doc = boost::json::parse(json, ec);
   if (ec || !doc.is_array()) return bad("the file must hold a JSON array");
@@ -180,16 +241,48 @@ absl::StatusOr<std::vector<ExternalIssuer>> LoadExternalIssuers(std::string_view
       if (!t->is_bool()) return bad("\"trustMfa\" is a boolean");
       e.trust_mfa = t->as_bool();
     }
-    std::string jwks_file = text("jwksFile");
-    if (jwks_file.empty()) return bad(absl::StrCat(e.issuer, ": \"jwksFile\" is required"));
-    if (jwks_file.front() != '/') jwks_file = absl::StrCat(base_dir, "/", jwks_file);
-    std::ifstream in(jwks_file, std::ios::binary);
-    if (!in) return bad(absl::StrCat(e.issuer, ": cannot read ", jwks_file));
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    auto keys = identity::VerificationKey::ParseJwks(contents.str());
-    if (!keys.ok()) return bad(absl::StrCat(e.issuer, ": ", keys.status().message()));
-    e.keys = std::move(*keys);
+    for (const std::string_view field : {"jwksFile", "jwksUri", "caFile"}) {
+      if (const auto* v = o.if_contains(field); v != nullptr && !v->is_string()) {
+        return bad(absl::StrCat(e.issuer, ": \"", std::string(field), "\" is a string"));
+      }
+    }
+    const std::string jwks_file = text("jwksFile");
+    const std::string jwks_uri = text("jwksUri");
+    const std::string ca_file = text("caFile");
+    if (!jwks_file.empty() && !jwks_uri.empty()) {
+      return bad(absl::StrCat(e.issuer, ": give either \"jwksFile\" or \"jwksUri\", not both"));
+    }
+    if (jwks_file.empty() && jwks_uri.empty()) {
+      return bad(absl::StrCat(e.issuer, ": \"jwksFile\" or \"jwksUri\" is required"));
+    }
+    if (!ca_file.empty() && jwks_uri.empty()) {
+      return bad(absl::StrCat(e.issuer, ": \"caFile\" goes only with \"jwksUri\""));
+    }
+    if (!jwks_uri.empty()) {
+      if (auto s = ValidateJwksUri(jwks_uri); !s.ok()) {
+        return bad(absl::StrCat(e.issuer, ": ", s.message()));
+      }
+      e.jwks_uri = jwks_uri;
+      if (!ca_file.empty()) {
+        e.ca_file = resolve(ca_file);
+        const std::optional<std::string> pem = ReadWholeFile(e.ca_file);
+        if (!pem) return bad(absl::StrCat(e.issuer, ": cannot read caFile ", e.ca_file));
+        if (!absl::StrContains(*pem, "-----BEGIN CERTIFICATE-----")) {
+          return bad(absl::StrCat(e.issuer, ": caFile ", e.ca_file, " holds no PEM certificate"));
+        }
+      }
+    } else {
+      const std::string path = resolve(jwks_file);
+      const std::optional<std::string> contents = ReadWholeFile(path);
+      if (!contents) return bad(absl::StrCat(e.issuer, ": cannot read ", path));
+      auto keys = identity::VerificationKey::ParseJwks(*contents);
+      if (!keys.ok()) return bad(absl::StrCat(e.issuer, ": ", keys.status().message()));
+      e.keys = std::move(*keys);
+    }
+    if (std::any_of(out.begin(), out.end(),
+                    [&](const ExternalIssuer& x) { return x.issuer == e.issuer; })) {
+      return bad(absl::StrCat(e.issuer, ": listed twice"));
+    }
     out.push_back(std::move(e));
   }
   return out;

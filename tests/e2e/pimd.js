@@ -72,15 +72,17 @@ function requireEnv(name) {
   return value;
 }
 
-// Starts pimd and resolves once it listens. Call stop() when done (after()).
-async function startPimd({ clockStart = CLOCK_START } = {}) {
+// Starts pimd and resolves once it listens. Call stop() when done (after()). `port` 0 picks a
+// free one; `extraArgs` are appended to pimd's command line (e.g. ["--trusted-issuers", file]).
+async function startPimd({ clockStart = CLOCK_START, port: listenPort = 0, extraArgs = [] } = {}) {
   const binary = requireEnv("PIMD");
   const tlsDir = requireEnv("PIM_TLS_DIR");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-e2e-"));
   const args = [
-    "--demo", "--test-clock", "--test-clock-start", clockStart, "--port", "0",
+    "--demo", "--test-clock", "--test-clock-start", clockStart, "--port", String(listenPort),
     "--data-dir", dataDir,
     "--tls-cert", path.join(tlsDir, "server.pem"), "--tls-key", path.join(tlsDir, "server.key"),
+    ...extraArgs,
   ];
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";

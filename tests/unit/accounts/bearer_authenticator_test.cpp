@@ -9,6 +9,7 @@
 #include "pim/identity/jwt.h"
 #include "pim/identity/signing_key.h"
 #include "unit/accounts/accounts_fixture.h"
+#include "unit/accounts/fake_jwks_fetcher.h"
 
 namespace pim::testing {
 namespace {
@@ -127,6 +128,43 @@ TEST_F(BearerAuthenticatorTest, AStepUpCodeCountsAsMfaNowAndWorksOnce) {
 }
 
 TEST_F(BearerAuthenticatorTest, TrustedIssuersFileIsValidated) {
+  auto error = [&](const std::string& json) {
+    auto loaded = accounts::LoadExternalIssuers(json, dir_.path());
+    EXPECT_EQ(loaded.status().code(), absl::StatusCode::kInvalidArgument) << json;
+    return std::string(loaded.status().message());
+  };
+  EXPECT_EQ(error(R"([{"issuer":"x","audience":"a"}])"),
+            R"(trusted issuers: x: "jwksFile" or "jwksUri" is required)");
+  EXPECT_EQ(
+      error(R"([{"issuer":"x","audience":"a","jwksFile":"idp.jwks","jwksUri":"https://i/k"}])"),
+      R"(trusted issuers: x: give either "jwksFile" or "jwksUri", not both)");
+  EXPECT_EQ(error(R"([{"issuer":"x","audience":"a","jwksUri":"http://idp.example/keys"}])"),
+            "trusted issuers: x: jwksUri must use https:// (http:// is allowed only for "
+            "127.0.0.1, [::1] or localhost)");
+  EXPECT_EQ(error(R"([{"issuer":"x","audience":"a","jwksUri":42}])"),
+            R"(trusted issuers: x: "jwksUri" is a string)");
+  EXPECT_EQ(error(R"([{"issuer":"x","audience":"a","jwksFile":"idp.jwks","caFile":"ca.pem"}])"),
+            R"(trusted issuers: x: "caFile" goes only with "jwksUri")");
+  EXPECT_EQ(error(R"([{"issuer":"x","audience":"a","jwksUri":"https://i/k","caFile":"no.pem"}])"),
+            "trusted issuers: x: cannot read caFile " + dir_.File("no.pem"));
+  EXPECT_EQ(error(R"([{"issuer":"x","audience":"a","jwksUri":"https://i/k","caFile":"idp.jwks"}])"),
+            "trusted issuers: x: caFile " + dir_.File("idp.jwks") + " holds no PEM certificate");
+  EXPECT_EQ(error(R"([{"issuer":"x","audience":"a","jwksFile":"idp.jwks"},
+                      {"issuer":"x","audience":"b","jwksUri":"https://i/k"}])"),
+            "trusted issuers: x: listed twice");
+
+  std::ofstream(dir_.File("ca.pem")) << "-----BEGIN CERTIFICATE-----\nMIIB\n"
+                                        "-----END CERTIFICATE-----\n";
+  auto remote = accounts::LoadExternalIssuers(
+      R"([{"issuer":"x","audience":"a","jwksUri":"https://idp.example/keys","caFile":"ca.pem"},
+          {"issuer":"y","audience":"a","jwksUri":"http://127.0.0.1:8080/keys"}])",
+      dir_.path());
+  ASSERT_TRUE(remote.ok()) << remote.status();
+  EXPECT_EQ((*remote)[0].jwks_uri, "https://idp.example/keys");
+  EXPECT_EQ((*remote)[0].ca_file, dir_.File("ca.pem"));
+  EXPECT_TRUE((*remote)[0].keys.empty());  // nothing is fetched while loading
+  EXPECT_EQ((*remote)[1].ca_file, "");
+
   EXPECT_FALSE(accounts::LoadExternalIssuers("{}", dir_.path()).ok());
   EXPECT_FALSE(accounts::LoadExternalIssuers(R"([{"issuer":"x","jwksFile":"idp.jwks"}])",
                                              dir_.path())
@@ -138,6 +176,151 @@ TEST_F(BearerAuthenticatorTest, TrustedIssuersFileIsValidated) {
       accounts::LoadExternalIssuers(
           R"([{"issuer":"x","audience":"a","jwksFile":"idp.jwks","match":"email"}])", dir_.path())
           .ok());
+}
+
+// An issuer whose keys come from its jwksUri, served by a fake provider.
+class RemoteIssuerTest : public TokensTest {
+ protected:
+  static constexpr char kRemote[] = "https://idp.remote.example/v2.0";
+
+  void SetUp() override {
+    TokensTest::SetUp();
+    ada_ = AddAccount("Ada Lovelace", "ada@contoso.test");
+  }
+
+  void Build(bool with_fetcher = true) {
+    auto issuers =
+        accounts::LoadExternalIssuers(boost::json::serialize(boost::json::array{boost::json::object{
+                                          {"issuer", kRemote},
+                                          {"audience", "api://pim"},
+                                          {"jwksUri", "https://idp.remote.example/discovery/keys"},
+                                          {"claim", "preferred_username"},
+                                          {"match", "userPrincipalName"}}}),
+                                      dir_.path());
+    ASSERT_TRUE(issuers.ok()) << issuers.status();
+    accounts::JwksFetcherFactory factory;
+    if (with_fetcher) {
+      factory = [this](const accounts::ExternalIssuer& issuer) {
+        fetchers_for_.push_back(issuer.issuer);
+        return std::make_unique<FakeJwksFetcher>(idp_);
+      };
+    }
+    auth_ = std::make_unique<accounts::BearerAuthenticator>(*tokens_, std::move(*issuers), *engine_,
+                                                            clock_, accounts_.get(), factory);
+  }
+
+  // What pimd does at start-up.
+  void FetchAtStart() {
+    for (accounts::RemoteJwks* keys : auth_->remote_key_sets()) keys->RefreshIfDue();
+  }
+
+  std::string TokenBy(const identity::SigningKey& key) {
+    const int64_t now = absl::ToUnixSeconds(clock_.Now());
+    return identity::EncodeJwt(key, {{"iss", kRemote},
+                                     {"aud", "api://pim"},
+                                     {"iat", now},
+                                     {"exp", now + 3600},
+                                     {"preferred_username", "ada@contoso.test"}});
+  }
+
+  absl::StatusOr<Caller> With(const std::string& token) {
+    api::HttpRequest r;
+    r.method = "GET";
+    r.remote_address = "10.0.0.9";
+    r.headers.emplace_back("authorization", "Bearer " + token);
+    return auth_->Authenticate(r);
+  }
+
+  FakeIdp idp_;
+  std::vector<std::string> fetchers_for_;
+  identity::SigningKey key1_ = identity::SigningKey::Generate();
+  identity::SigningKey key2_ = identity::SigningKey::Generate();
+  std::unique_ptr<accounts::BearerAuthenticator> auth_;
+  PrincipalId ada_;
+};
+
+TEST_F(RemoteIssuerTest, FetchesTheKeysFromTheUrlAndVerifiesTheIssuersTokens) {
+  idp_.Serve({&key1_});
+  Build();
+  EXPECT_EQ(fetchers_for_, std::vector<std::string>{kRemote});
+  ASSERT_EQ(auth_->remote_key_sets().size(), 1u);
+  EXPECT_EQ(idp_.fetches(), 0);  // the authenticator itself does not fetch
+  FetchAtStart();
+  EXPECT_EQ(idp_.urls(), std::vector<std::string>{"https://idp.remote.example/discovery/keys"});
+  auto caller = With(TokenBy(key1_));
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->id, ada_);
+  EXPECT_EQ(idp_.fetches(), 1);  // known key: no fetch
+}
+
+TEST_F(RemoteIssuerTest, AKeyRotatedInAtTheProviderIsFetchedOnItsFirstToken) {
+  idp_.Serve({&key1_});
+  Build();
+  FetchAtStart();
+  clock_.Advance(absl::Seconds(30));
+  idp_.Serve({&key1_, &key2_});
+  auto caller = With(TokenBy(key2_));
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->id, ada_);
+  EXPECT_EQ(idp_.fetches(), 2);
+  EXPECT_TRUE(With(TokenBy(key1_)).ok());
+  EXPECT_TRUE(With(TokenBy(key2_)).ok());
+  EXPECT_EQ(idp_.fetches(), 2);
+}
+
+TEST_F(RemoteIssuerTest, MadeUpKeyIdsCauseAtMostOneFetchPerThirtySeconds) {
+  idp_.Serve({&key1_});
+  Build();
+  FetchAtStart();
+  clock_.Advance(absl::Seconds(30));
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_ERROR(With(TokenBy(identity::SigningKey::Generate())),
+                 absl::StatusCode::kUnauthenticated, api::kInvalidAuthenticationToken);
+    clock_.Advance(absl::Milliseconds(500));  // 25 s in all
+  }
+  EXPECT_EQ(idp_.fetches(), 2);
+  EXPECT_TRUE(With(TokenBy(key1_)).ok());
+  clock_.Advance(absl::Seconds(5));
+  EXPECT_FALSE(With(TokenBy(identity::SigningKey::Generate())).ok());
+  EXPECT_EQ(idp_.fetches(), 3);
+}
+
+TEST_F(RemoteIssuerTest, AFailedRefreshKeepsTheOldKeys) {
+  idp_.Serve({&key1_});
+  Build();
+  FetchAtStart();
+  idp_.Fail(absl::UnavailableError("connection refused"));
+  clock_.Advance(absl::Hours(1));
+  FetchAtStart();  // the scheduled refresh, failing
+  EXPECT_EQ(idp_.fetches(), 2);
+  auto caller = With(TokenBy(key1_));
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->id, ada_);
+}
+
+TEST_F(RemoteIssuerTest, AFailureAtStartRefusesTheIssuersTokensUntilTheKeysArrive) {
+  Build();
+  FetchAtStart();  // the provider is down
+  EXPECT_ERROR(With(TokenBy(key1_)), absl::StatusCode::kUnauthenticated,
+               api::kInvalidAuthenticationToken);
+  idp_.Serve({&key1_});
+  EXPECT_ERROR(With(TokenBy(key1_)), absl::StatusCode::kUnauthenticated,
+               api::kInvalidAuthenticationToken);  // within 30 s of the failed fetch
+  EXPECT_EQ(idp_.fetches(), 1);
+  clock_.Advance(absl::Seconds(30));
+  auto caller = With(TokenBy(key1_));
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->id, ada_);
+  EXPECT_EQ(idp_.fetches(), 2);
+}
+
+TEST_F(RemoteIssuerTest, WithoutAFetcherTheIssuersTokensAreRefused) {
+  idp_.Serve({&key1_});
+  Build(/*with_fetcher=*/false);
+  EXPECT_TRUE(auth_->remote_key_sets().empty());
+  EXPECT_ERROR(With(TokenBy(key1_)), absl::StatusCode::kUnauthenticated,
+               api::kInvalidAuthenticationToken);
+  EXPECT_EQ(idp_.fetches(), 0);
 }
 
 }  // namespace
