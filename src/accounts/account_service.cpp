@@ -4,11 +4,14 @@
 #include <cmath>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "boost/json.hpp"
 #include "pim/domain/status.h"
 #include "pim/identity/base32.h"
+#include "pim/identity/base64url.h"
 #include "pim/identity/jwk.h"
 #include "pim/identity/jwt.h"
 #include "pim/identity/password_policy.h"
@@ -16,6 +19,7 @@
 #include "pim/identity/recovery_codes.h"
 #include "pim/identity/secure_random.h"
 #include "pim/identity/totp.h"
+#include "pim/identity/x509_certificate.h"
 
 namespace pim::accounts {
 namespace {
@@ -77,6 +81,52 @@ std::vector<std::string> PersonalWords(const Principal& user) {
     words.emplace_back(part);
   }
   return words;
+}
+
+// A random version-4 GUID, the form of Graph's keyCredential keyId.
+std::string NewKeyId() {
+  std::string bytes = identity::RandomBytes(16);
+  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
+  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
+  const std::string hex = absl::BytesToHexString(absl::string_view(bytes.data(), bytes.size()));
+  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
+                      hex.substr(16, 4), "-", hex.substr(20));
+}
+
+// The JOSE header of a compact JWS, or nullopt when it has none that parses. Read before the
+// signature is checked only to pick the key: nothing in it is trusted.
+std::optional<boost::json::object> JoseHeader(std::string_view token) {
+  const std::size_t dot = token.find('.');
+  if (token.size() > std::size_t{16} * 1024 || dot == std::string_view::npos) return std::nullopt;
+  const std::optional<std::string> text = identity::Base64UrlDecode(token.substr(0, dot));
+  if (!text) return std::nullopt;
+  boost::json::parse_options options;
+  options.max_depth = 16;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(*text, ec, {}, options);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.as_object());
+}
+
+// Whether the certificate credential `record` is the one a client assertion's `header` names:
+// by "x5t#S256" and "x5t" when present (all present must match), else by a "kid" equal to its
+// key id or a thumbprint (hex in either case, or base64url).
+bool CertificateNamed(const boost::json::object& record, const boost::json::object& header) {
+  const boost::json::value* s256 = header.if_contains("x5t#S256");
+  const boost::json::value* sha1 = header.if_contains("x5t");
+  if (s256 != nullptr || sha1 != nullptr) {
+    const auto matches = [&](const boost::json::value* v, std::string_view field) {
+      return v == nullptr || (v->is_string() && v->get_string() == StringField(record, field));
+    };
+    return matches(s256, "x5tS256") && matches(sha1, "x5t");
+  }
+  const boost::json::value* kid = header.if_contains("kid");
+  if (kid == nullptr || !kid->is_string() || kid->get_string().empty()) return false;
+  const std::string k(kid->get_string());
+  return k == StringField(record, "keyId") || k == StringField(record, "x5t") ||
+         k == StringField(record, "x5tS256") ||
+         absl::EqualsIgnoreCase(k, StringField(record, "thumbprint")) ||
+         absl::EqualsIgnoreCase(k, StringField(record, "thumbprintSha256"));
 }
 
 }  // namespace
@@ -496,6 +546,102 @@ absl::StatusOr<std::string> AccountService::AddClientKey(const PrincipalId& sp,
   return kid;
 }
 
+absl::StatusOr<ClientKeyInfo> AccountService::AddClientCertificate(const PrincipalId& sp,
+                                                                   std::string_view certificate,
+                                                                   std::string_view display_name) {
+  if (!IsServicePrincipal(sp.str(), /*any_state=*/true)) {
+    return Error(absl::StatusCode::kNotFound, "ServicePrincipalNotFound",
+                 "No such service principal.");
+  }
+  if (display_name.size() > 256) {
+    return Error(absl::StatusCode::kInvalidArgument, "InvalidKey",
+                 "The display name has more than 256 characters.");
+  }
+  absl::StatusOr<identity::X509Certificate> cert = identity::X509Certificate::Parse(certificate);
+  if (!cert.ok()) {
+    return Error(absl::StatusCode::kInvalidArgument, "InvalidKey",
+                 std::string(cert.status().message()));
+  }
+  const absl::Time now = clock_.Now();
+  if (cert->not_after() < now) {
+    return Error(
+        absl::StatusCode::kInvalidArgument, kCertificateExpired,
+        absl::StrCat("The certificate expired at ",
+                     absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", cert->not_after(), absl::UTCTimeZone()),
+                     "; upload a current one."));
+  }
+  PIM_ASSIGN_OR_RETURN(auto existing, store_.List(kClientKey, sp.str()));
+  for (const auto& [key, value] : existing) {
+    const auto o = ParseRecord(value);
+    if (o && StringField(*o, "x5tS256") == cert->x5t_s256()) {
+      return Error(absl::StatusCode::kAlreadyExists, "KeyCredentialExists",
+                   "This certificate is already registered for the service principal.");
+    }
+  }
+  ClientKeyInfo out;
+  out.key_id = NewKeyId();
+  out.type = kCertificateCredentialType;
+  out.display_name = display_name.empty() ? cert->subject() : std::string(display_name);
+  out.alg = cert->alg();
+  out.subject = cert->subject();
+  out.thumbprint = cert->Sha1Hex();
+  out.thumbprint_sha256 = cert->Sha256Hex();
+  out.start = cert->not_before();
+  out.end = cert->not_after();
+  PIM_RETURN_IF_ERROR(store_.Put(kClientKey, sp.str() + "/" + out.key_id, sp.str(),
+                                 Json({{"type", out.type},
+                                       {"keyId", out.key_id},
+                                       {"displayName", out.display_name},
+                                       {"certificate", cert->Base64Der()},
+                                       {"alg", out.alg},
+                                       {"subject", out.subject},
+                                       {"thumbprint", out.thumbprint},
+                                       {"thumbprintSha256", out.thumbprint_sha256},
+                                       {"x5t", cert->x5t()},
+                                       {"x5tS256", cert->x5t_s256()},
+                                       {"notBefore", Nanos(out.start)},
+                                       {"notAfter", Nanos(out.end)},
+                                       {"added", Nanos(now)}})));
+  return out;
+}
+
+absl::StatusOr<std::vector<ClientKeyInfo>> AccountService::ListClientKeys(const PrincipalId& sp) {
+  PIM_ASSIGN_OR_RETURN(auto stored, store_.List(kClientKey, sp.str()));
+  std::vector<ClientKeyInfo> out;
+  for (const auto& [key, value] : stored) {
+    const auto o = ParseRecord(value);
+    if (!o) return Internal("client key");
+    ClientKeyInfo info;
+    info.key_id = key.substr(key.find('/') + 1);
+    if (StringField(*o, "type") == kCertificateCredentialType) {
+      info.type = kCertificateCredentialType;
+      info.display_name = StringField(*o, "displayName");
+      info.subject = StringField(*o, "subject");
+      info.thumbprint = StringField(*o, "thumbprint");
+      info.thumbprint_sha256 = StringField(*o, "thumbprintSha256");
+      info.start = FromUnixNanos(*o, "notBefore");
+      info.end = FromUnixNanos(*o, "notAfter");
+      info.alg = StringField(*o, "alg");
+    } else {
+      info.type = kJwkCredentialType;
+      if (auto jwk = identity::VerificationKey::FromJwk(*o); jwk.ok()) info.alg = jwk->alg();
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+absl::StatusOr<api::KeyCredentialInfo> AccountService::AddCertificateCredential(
+    const PrincipalId& sp, std::string_view certificate, std::string_view display_name) {
+  PIM_ASSIGN_OR_RETURN(ClientKeyInfo added, AddClientCertificate(sp, certificate, display_name));
+  return api::KeyCredentialInfo{added.key_id, added.display_name, added.thumbprint, added.start,
+                                added.end};
+}
+
+absl::Status AccountService::RemoveKeyCredential(const PrincipalId& sp, std::string_view key_id) {
+  return RemoveClientKey(sp, key_id);
+}
+
 absl::Status AccountService::RemoveClientKey(const PrincipalId& sp, std::string_view key_id) {
   const std::string key = sp.str() + "/" + std::string(key_id);
   PIM_ASSIGN_OR_RETURN(std::optional<std::string> existing, store_.Get(kClientKey, key));
@@ -508,16 +654,35 @@ absl::StatusOr<PrincipalId> AccountService::VerifyClientAssertion(
     std::string_view source_address) {
   PIM_RETURN_IF_ERROR(CheckNotLocked(client_id, source_address));
   const std::string id = NormaliseLogin(client_id);
+  const std::optional<boost::json::object> header = JoseHeader(assertion);
+  // A header with a thumbprint names a certificate: only that certificate may have signed it.
+  const bool names_certificate =
+      header && (header->contains("x5t") || header->contains("x5t#S256"));
   std::vector<identity::VerificationKey> keys;
-  if (IsServicePrincipal(id, /*any_state=*/false)) {
+  std::optional<identity::X509Certificate> certificate;
+  if (header && IsServicePrincipal(id, /*any_state=*/false)) {
     PIM_ASSIGN_OR_RETURN(auto stored, store_.List(kClientKey, id));
     for (const auto& [k, value] : stored) {
-      if (auto jwk = ParseRecord(value)) {
-        if (auto key = identity::VerificationKey::FromJwk(*jwk); key.ok()) {
+      const auto record = ParseRecord(value);
+      if (!record) continue;
+      if (StringField(*record, "type") == kCertificateCredentialType) {
+        if (certificate || !CertificateNamed(*record, *header)) continue;
+        if (auto cert = identity::X509Certificate::Parse(StringField(*record, "certificate"));
+            cert.ok()) {
+          certificate = std::move(*cert);
+        }
+      } else if (!names_certificate) {
+        if (auto key = identity::VerificationKey::FromJwk(*record); key.ok()) {
           keys.push_back(std::move(*key));
         }
       }
     }
+  }
+  if (certificate) {
+    // The key takes the header's kid (if any) so that the JWT check selects it.
+    const boost::json::value* kid = header->if_contains("kid");
+    keys = certificate->PublicKeys(
+        kid != nullptr && kid->is_string() ? std::string(kid->get_string()) : std::string());
   }
   identity::JwtExpectations expect;
   expect.issuer = id;
@@ -528,6 +693,19 @@ absl::StatusOr<PrincipalId> AccountService::VerifyClientAssertion(
                              : identity::DecodeAndVerifyJwt(assertion, keys, expect, now);
   if (!claims.ok() || StringField(*claims, "sub") != id) {
     return Fail(client_id, source_address, kInvalidCredentials);
+  }
+  if (certificate && !certificate->ValidAt(now)) {
+    // Only the holder of the certificate's private key gets this far: telling it why helps it
+    // renew, and tells nobody else anything.
+    Fail(client_id, source_address, kInvalidCredentials).IgnoreError();
+    const bool expired = now > certificate->not_after();
+    const std::string when = absl::FormatTime(
+        "%Y-%m-%dT%H:%M:%SZ", expired ? certificate->not_after() : certificate->not_before(),
+        absl::UTCTimeZone());
+    return Error(absl::StatusCode::kUnauthenticated,
+                 expired ? kCertificateExpired : kCertificateNotYetValid,
+                 absl::StrCat("The certificate with thumbprint ", certificate->Sha1Hex(),
+                              expired ? " expired at " : " is not valid before ", when, "."));
   }
   const std::string jti = StringField(*claims, "jti");
   if (jti.empty() || jti.size() > 256) return Fail(client_id, source_address, kInvalidCredentials);

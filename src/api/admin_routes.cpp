@@ -1,11 +1,12 @@
 // pim's administrative endpoints (docs/api.md): signing-key rotation, bulk directory import,
-// and the credentials of service principals (client secrets, and public keys for signed client
-// assertions). Who may change a service principal's credentials is who may change the service
-// principal itself: the engine's directory rules decide (a no-op directory write authorises
-// without changing anything).
+// and the credentials of service principals (client secrets, and public keys -- bare JWKs or
+// X.509 certificates as Graph keyCredentials -- for signed client assertions). Who may change a
+// service principal's credentials is who may change the service principal itself: the engine's
+// directory rules decide (a no-op directory write authorises without changing anything).
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "api/graph/directory_import.h"
+#include "api/graph/key_credential_routes.h"
 #include "boost/json.hpp"
 #include "pim/api/api_error.h"
 #include "pim/api/api_service.h"
@@ -40,6 +41,33 @@ absl::Status AuthorizeCredentials(Engine& engine, const Caller& caller, const st
 }
 
 std::string Iso(absl::Time t) { return FormatDateTime(t); }
+
+// A registered key as Graph's keyCredential (certificates) or its pim equivalent for a bare JWK;
+// the key material itself is never returned ("key": null, as Graph answers reads).
+boost::json::object KeyCredentialJson(const accounts::ClientKeyInfo& k) {
+  const bool certificate = k.type == accounts::kCertificateCredentialType;
+  const auto time_or_null = [](absl::Time t) -> boost::json::value {
+    if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return nullptr;
+    return boost::json::value(Iso(t));
+  };
+  boost::json::object o{{"keyId", k.key_id},
+                        {"type", k.type},
+                        {"usage", "Verify"},
+                        {"displayName", k.display_name},
+                        {"key", nullptr},
+                        {"startDateTime", time_or_null(k.start)},
+                        {"endDateTime", time_or_null(k.end)},
+                        {"alg", k.alg}};
+  if (certificate) {
+    o["customKeyIdentifier"] = k.thumbprint;  // Graph: the SHA-1 thumbprint, uppercase hex
+    o["thumbprint"] = k.thumbprint;
+    o["thumbprintSha256"] = k.thumbprint_sha256;
+    o["subject"] = k.subject;
+  } else {
+    o["customKeyIdentifier"] = nullptr;
+  }
+  return o;
+}
 
 }  // namespace
 
@@ -88,6 +116,13 @@ HttpResponse ApiService::ServicePrincipalCredentials(const RequestContext& ctx) 
                                          : accounts_->RemoveClientKey(sp, parts[2]);
     return removed.ok() ? HttpResponse::Empty(204) : GraphError(removed, ctx);
   }
+  if (!secrets && method == "GET") {
+    auto list = accounts_->ListClientKeys(sp);
+    if (!list.ok()) return GraphError(list.status(), ctx);
+    boost::json::array value;
+    for (const auto& k : *list) value.push_back(KeyCredentialJson(k));
+    return HttpResponse::Json(200, boost::json::serialize(boost::json::object{{"value", value}}));
+  }
   if (secrets && method == "GET") {
     auto list = accounts_->ListClientSecrets(sp);
     if (!list.ok()) return GraphError(list.status(), ctx);
@@ -104,6 +139,13 @@ HttpResponse ApiService::ServicePrincipalCredentials(const RequestContext& ctx) 
   boost::system::error_code ec;
   const boost::json::value body = boost::json::parse(ctx.http.body, ec, {}, options);
   if (ec || !body.is_object()) return GraphError(Bad("The body must be a JSON object."), ctx);
+  if (!secrets && body.as_object().contains("type")) {
+    auto upload = graph::ReadKeyCredential(body.as_object());
+    if (!upload.ok()) return GraphError(upload.status(), ctx);
+    auto added = accounts_->AddClientCertificate(sp, upload->certificate, upload->display_name);
+    if (!added.ok()) return GraphError(added.status(), ctx);
+    return HttpResponse::Json(201, boost::json::serialize(KeyCredentialJson(*added)));
+  }
   if (!secrets) {
     auto kid = accounts_->AddClientKey(sp, ctx.http.body);
     if (!kid.ok()) return GraphError(kid.status(), ctx);

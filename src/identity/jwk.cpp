@@ -5,6 +5,7 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/param_build.h>
+#include <openssl/rsa.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -140,7 +141,7 @@ absl::StatusOr<VerificationKey> VerificationKey::FromJwk(const boost::json::obje
     alg = "EdDSA";
     key = OkpKey(jwk);
   } else if (MemberIs(jwk, "kty", "RSA")) {
-    alg = "RS256";
+    alg = MemberIs(jwk, "alg", "PS256") ? "PS256" : "RS256";
     key = RsaKey(jwk);
   } else if (MemberIs(jwk, "kty", "EC")) {
     alg = "ES256";
@@ -191,7 +192,7 @@ bool VerificationKey::Verify(std::string_view data, std::string_view signature) 
   std::string der;
   if (alg_ == "EdDSA") {
     if (signature.size() != 64) return false;
-  } else if (alg_ == "RS256") {
+  } else if (alg_ == "RS256" || alg_ == "PS256") {
     digest = EVP_sha256();
     if (signature.size() != static_cast<std::size_t>(EVP_PKEY_get_size(key_.get()))) return false;
   } else {
@@ -201,9 +202,17 @@ bool VerificationKey::Verify(std::string_view data, std::string_view signature) 
     signature = der;
   }
   const OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pkey_ctx = nullptr;  // owned by ctx
+  // PS256 (RFC 7518 §3.5): RSASSA-PSS with SHA-256, MGF1 with SHA-256, a salt as long as the hash.
+  const auto pss = [&] {
+    return alg_ != "PS256" ||
+           (EVP_PKEY_CTX_set_rsa_padding(pkey_ctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+            EVP_PKEY_CTX_set_rsa_pss_saltlen(pkey_ctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+            EVP_PKEY_CTX_set_rsa_mgf1_md(pkey_ctx, EVP_sha256()) == 1);
+  };
   const bool ok =
       ctx && !signature.empty() &&
-      EVP_DigestVerifyInit(ctx.get(), nullptr, digest, nullptr, key_.get()) == 1 &&
+      EVP_DigestVerifyInit(ctx.get(), &pkey_ctx, digest, nullptr, key_.get()) == 1 && pss() &&
       EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                        signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
                        data.size()) == 1;

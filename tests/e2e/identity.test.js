@@ -1,5 +1,6 @@
 // Identity over real HTTPS: OpenID discovery, the authorization-code flow with PKCE through the
-// sign-in page, the break-glass account's first sign-in, and refusals of forged tokens.
+// sign-in page, the break-glass account's first sign-in, refusals of forged tokens, and a service
+// principal signing in with a certificate.
 "use strict";
 
 const { test } = require("node:test");
@@ -7,6 +8,8 @@ const assert = require("node:assert/strict");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
+const os = require("node:os");
+const { execFileSync } = require("node:child_process");
 const { freshPimd } = require("./helpers");
 
 const b64url = (buf) => buf.toString("base64url");
@@ -125,4 +128,75 @@ test("22. Forged and unsigned tokens are refused over HTTPS", async (t) => {
     assert.equal(r.status, 401, token.slice(0, 40));
     assert.equal((await r.json()).error.code, "InvalidAuthenticationToken");
   }
+});
+
+test("23. A service principal signs in with a certificate-signed client assertion", async (t) => {
+  const p = await freshPimd(t);
+  const ada = { authorization: `Bearer ${await p.bearer(p.tokens.ada)}`, "content-type": "application/json" };
+  const created = await fetch(`${p.base}/v1.0/servicePrincipals`, {
+    method: "POST", headers: ada, body: JSON.stringify({ displayName: "e2e-cert-bot", accountEnabled: true }),
+  });
+  assert.equal(created.status, 201, await created.clone().text());
+  const spId = (await created.json()).id;
+
+  // A self-signed certificate from the openssl command line; its key stays in a temp directory.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-e2e-cert-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=e2e-cert-bot",
+    "-days", "30", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")], { stdio: "ignore" });
+  const cert = new crypto.X509Certificate(fs.readFileSync(path.join(dir, "cert.pem")));
+  const privateKey = crypto.createPrivateKey(fs.readFileSync(path.join(dir, "key.pem")));
+
+  const keys = `${p.base}/pim/v1/servicePrincipals/${spId}/keys`;
+  const added = await fetch(keys, {
+    method: "POST", headers: ada,
+    body: JSON.stringify({ type: "AsymmetricX509Cert", usage: "Verify", key: cert.raw.toString("base64"), displayName: "e2e" }),
+  });
+  assert.equal(added.status, 201, await added.clone().text());
+  const credential = await added.json();
+  assert.equal(credential.customKeyIdentifier, cert.fingerprint.replaceAll(":", ""));
+  assert.equal(new Date(credential.endDateTime).getTime(), new Date(cert.validTo).getTime());
+  const listed = await (await fetch(keys, { headers: ada })).json();
+  assert.deepEqual(listed.value.map((k) => k.keyId), [credential.keyId]);
+
+  // The client assertion as MSAL builds it: RS256, x5t = base64url SHA-1 of the DER.
+  const issuer = (await (await fetch(`${p.base}/.well-known/openid-configuration`)).json()).issuer;
+  let jti = 0;
+  const token = async () => {
+    const now = Math.floor((await p.now()).getTime() / 1000);
+    const header = { alg: "RS256", typ: "JWT", x5t: b64url(crypto.createHash("sha1").update(cert.raw).digest()) };
+    const claims = { iss: spId, sub: spId, aud: `${issuer}/oauth2/token`, iat: now, exp: now + 300, jti: `e2e-${++jti}` };
+    const input = `${b64url(Buffer.from(JSON.stringify(header)))}.${b64url(Buffer.from(JSON.stringify(claims)))}`;
+    const signature = b64url(crypto.sign("sha256", Buffer.from(input), privateKey));
+    const r = await postForm(p, "/oauth2/token", {
+      grant_type: "client_credentials", client_id: spId, scope: "api://pim/.default",
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: `${input}.${signature}`,
+    });
+    return { status: r.status, body: await r.json() };
+  };
+
+  // The server runs on its test clock; the certificate is valid from the real now.
+  let serverNow = await p.now();
+  if (serverNow < new Date(cert.validFrom)) {
+    const early = await token();
+    assert.equal(early.status, 401);
+    assert.equal(early.body.error, "invalid_client");
+    assert.match(early.body.error_description, /not valid before/);
+    const days = Math.ceil((new Date(cert.validFrom) - serverNow) / 86_400_000) + 1;
+    serverNow = await p.advanceClock(`P${days}D`);
+  }
+  const ok = await token();
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  const claims = JSON.parse(Buffer.from(ok.body.access_token.split(".")[1], "base64url").toString());
+  assert.equal(claims.oid, spId);
+  assert.equal(claims.idtyp, "app");
+
+  // Once the certificate has expired, the answer says so.
+  const days = Math.ceil((new Date(cert.validTo) - serverNow) / 86_400_000) + 1;
+  await p.advanceClock(`P${days}D`);
+  const expired = await token();
+  assert.equal(expired.status, 401);
+  assert.equal(expired.body.error, "invalid_client");
+  assert.match(expired.body.error_description, /expired/);
 });

@@ -15,7 +15,9 @@
 namespace {
 
 void CheckKey(const pim::identity::VerificationKey& key, std::string_view input) {
-  PIM_FUZZ_CHECK(key.alg() == "EdDSA" || key.alg() == "RS256" || key.alg() == "ES256", input);
+  PIM_FUZZ_CHECK(
+      key.alg() == "EdDSA" || key.alg() == "RS256" || key.alg() == "PS256" || key.alg() == "ES256",
+      input);
   for (const std::size_t length : std::initializer_list<std::size_t>{0, 1, 64, 256, 512}) {
     PIM_FUZZ_CHECK(!key.Verify(input, std::string(length, '\x5a')), input);
   }

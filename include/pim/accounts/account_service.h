@@ -59,6 +59,24 @@ struct NewClientSecret {
   absl::Time expires;
 };
 
+// A registered public key of a service principal (never anything secret): a certificate
+// (type "AsymmetricX509Cert", Graph's keyCredential) or a bare JWK (type "JsonWebKey").
+struct ClientKeyInfo {
+  std::string key_id;
+  std::string type;
+  std::string display_name;
+  std::string alg;                // "RS256", "ES256" or "EdDSA"
+  std::string subject;            // certificates: RFC 2253 subject
+  std::string thumbprint;         // certificates: SHA-1 of the DER, 40 uppercase hex digits
+  std::string thumbprint_sha256;  // certificates: SHA-256 of the DER, 64 uppercase hex digits
+  // A certificate's validity window; a JWK is valid until removed.
+  absl::Time start = absl::InfinitePast();
+  absl::Time end = absl::InfiniteFuture();
+};
+
+inline constexpr char kCertificateCredentialType[] = "AsymmetricX509Cert";
+inline constexpr char kJwkCredentialType[] = "JsonWebKey";
+
 // Error codes (the `code` field of API errors; OAuth endpoints map them to RFC 6749 errors).
 inline constexpr char kInvalidCredentials[] = "InvalidCredentials";
 inline constexpr char kSecondFactorRequired[] = "SecondFactorRequired";
@@ -66,6 +84,10 @@ inline constexpr char kAccountLocked[] = "AccountTemporarilyLocked";
 inline constexpr char kPasswordChangeRequired[] = "PasswordChangeRequired";
 inline constexpr char kTotpEnrolmentRequired[] = "TotpEnrolmentRequired";
 inline constexpr char kInvalidTotpCode[] = "InvalidTotpCode";
+// A certificate outside its validity window: refused at upload (InvalidArgument) and, once it
+// has expired, at sign-in (Unauthenticated; Entra's AADSTS700027).
+inline constexpr char kCertificateExpired[] = "CertificateExpired";
+inline constexpr char kCertificateNotYetValid[] = "CertificateNotYetValid";
 
 class AccountService final : public api::AccountAdmin {
  public:
@@ -125,14 +147,29 @@ class AccountService final : public api::AccountAdmin {
                                                                std::string_view secret,
                                                                std::string_view source_address);
 
-  // Certificate-style credentials (RFC 7523 private_key_jwt): a public key as a JWK (RS256,
-  // ES256 or EdDSA). Returns its key id (the JWK's kid, else a random one).
+  // Public keys for signed client assertions (RFC 7523 private_key_jwt). A bare public key as a
+  // JWK (RS256, ES256 or EdDSA). Returns its key id (the JWK's kid, else a random one).
   [[nodiscard]] absl::StatusOr<std::string> AddClientKey(const PrincipalId& sp,
                                                          std::string_view jwk_json);
+  // An X.509 certificate (PEM or base64 DER, see identity::X509Certificate::Parse), kept with
+  // its thumbprints and validity window under a new random key id (a GUID). Errors: NotFound
+  // ServicePrincipalNotFound; InvalidArgument InvalidKey for an unreadable certificate or an
+  // unsupported key (e.g. RSA under 2048 bits) and kCertificateExpired for one that has already
+  // expired; AlreadyExists KeyCredentialExists when `sp` has this certificate already.
+  [[nodiscard]] absl::StatusOr<ClientKeyInfo> AddClientCertificate(const PrincipalId& sp,
+                                                                   std::string_view certificate,
+                                                                   std::string_view display_name);
+  // The keys and certificates of `sp`, by key id.
+  [[nodiscard]] absl::StatusOr<std::vector<ClientKeyInfo>> ListClientKeys(const PrincipalId& sp);
+  // Removes a key or certificate. NotFound KeyNotFound when `sp` has none with that id.
   [[nodiscard]] absl::Status RemoveClientKey(const PrincipalId& sp, std::string_view key_id);
   // The enabled service principal that signed `assertion`: a JWT with iss = sub = client_id,
   // one of `audiences` in aud, at most 10 minutes of lifetime, and a jti never seen before.
-  // Unauthenticated kInvalidCredentials otherwise.
+  // A header naming a certificate ("x5t#S256", "x5t", or a "kid" equal to its key id or a
+  // thumbprint) is checked against that certificate alone, and the certificate must be valid
+  // now. Unauthenticated kInvalidCredentials otherwise; kCertificateExpired or
+  // kCertificateNotYetValid when the assertion is otherwise good but its certificate is outside
+  // its validity window (the signature proved the caller holds the key, so saying so is safe).
   [[nodiscard]] absl::StatusOr<PrincipalId> VerifyClientAssertion(
       std::string_view client_id, std::string_view assertion, std::vector<std::string> audiences,
       std::string_view source_address);
@@ -142,6 +179,10 @@ class AccountService final : public api::AccountAdmin {
   absl::Status SetPassword(const PrincipalId& user, std::string_view password,
                            bool force_change) override;
   absl::Status ForgetPrincipal(const PrincipalId& id) override;
+  // AddClientCertificate and RemoveClientKey, for Graph's addKey and removeKey.
+  absl::StatusOr<api::KeyCredentialInfo> AddCertificateCredential(
+      const PrincipalId& sp, std::string_view certificate, std::string_view display_name) override;
+  absl::Status RemoveKeyCredential(const PrincipalId& sp, std::string_view key_id) override;
 
  private:
   struct AddressFailures {

@@ -11,13 +11,25 @@
 // Implementations must be thread-safe: the API layer calls them from every request thread.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "pim/domain/ids.h"
 #include "pim/domain/principal.h"
 
 namespace pim::api {
+
+// A service principal's certificate credential as Graph's keyCredential shows it.
+struct KeyCredentialInfo {
+  std::string key_id;  // a GUID
+  std::string display_name;
+  std::string custom_key_identifier;  // the certificate's SHA-1 thumbprint, uppercase hex
+  absl::Time start;                   // the certificate's validity window
+  absl::Time end;
+};
 
 // Credential side effects of directory administration, implemented by the identity layer.
 class AccountAdmin {
@@ -41,6 +53,27 @@ class AccountAdmin {
   // the principal was deleted from the directory; forgetting a principal that has no credentials
   // is OK.
   [[nodiscard]] virtual absl::Status ForgetPrincipal(const PrincipalId& id) = 0;
+
+  // Graph's servicePrincipal addKey: registers X.509 `certificate` (base64 DER or PEM) as a
+  // credential of service principal `sp`. Called only after the caller was authorised to change
+  // `sp`. Errors: InvalidArgument for an unreadable, unsupported or expired certificate,
+  // AlreadyExists when `sp` has it already, NotFound when `sp` is not a service principal;
+  // Unimplemented (this default) where credentials are not managed.
+  [[nodiscard]] virtual absl::StatusOr<KeyCredentialInfo> AddCertificateCredential(
+      const PrincipalId& sp, std::string_view certificate, std::string_view display_name) {
+    static_cast<void>(sp);
+    static_cast<void>(certificate);
+    static_cast<void>(display_name);
+    return absl::UnimplementedError("Key credentials are not managed by this server.");
+  }
+  // Graph's servicePrincipal removeKey. Errors: NotFound when `sp` has no key `key_id`;
+  // Unimplemented (this default) where credentials are not managed.
+  [[nodiscard]] virtual absl::Status RemoveKeyCredential(const PrincipalId& sp,
+                                                         std::string_view key_id) {
+    static_cast<void>(sp);
+    static_cast<void>(key_id);
+    return absl::UnimplementedError("Key credentials are not managed by this server.");
+  }
 };
 
 }  // namespace pim::api

@@ -1,7 +1,8 @@
 // A public key that verifies JWS signatures, read from a JSON Web Key (RFC 7517) or a JWKS
 // document such as an external issuer's jwks_uri serves, or taken from our own SigningKey.
 // Each key allows exactly one algorithm, fixed by its type: "EdDSA" for OKP Ed25519, "RS256"
-// for RSA of 2048 to 8192 bits, "ES256" for EC P-256. Move-only; const methods are thread-safe.
+// for RSA of 2048 to 8192 bits (or "PS256" when the JWK says "alg":"PS256"), "ES256" for EC
+// P-256. Move-only; const methods are thread-safe.
 #pragma once
 
 #include <string>
@@ -35,7 +36,7 @@ class VerificationKey {
   VerificationKey& operator=(VerificationKey&&) noexcept = default;
 
   [[nodiscard]] const std::string& kid() const { return kid_; }
-  // "EdDSA", "RS256" or "ES256".
+  // "EdDSA", "RS256", "PS256" or "ES256".
   [[nodiscard]] const std::string& alg() const { return alg_; }
   // Whether `signature` is this key's valid signature of `data` under alg(). ES256 signatures
   // are JOSE's raw 64-byte r||s. Any malformed signature is simply false.

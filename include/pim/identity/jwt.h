@@ -1,8 +1,8 @@
 // JSON Web Tokens (RFC 7519) in JWS compact form: issuing pim's own, signed with its Ed25519
 // SigningKey, and verifying any token against a set of VerificationKeys, with the claim checks
 // of an OpenID Connect relying party. Only asymmetric algorithms exist here (EdDSA, RS256,
-// ES256): there is no "none" and no HMAC, so a public key can never act as a shared secret.
-// All functions are thread-safe.
+// ES256, and PS256 for RSA keys that declare it): there is no "none" and no HMAC, so a public
+// key can never act as a shared secret. All functions are thread-safe.
 #pragma once
 
 #include <string>

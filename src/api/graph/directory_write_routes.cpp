@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/graph/directory_wire.h"
 #include "api/graph/graph_wire.h"
+#include "api/graph/key_credential_routes.h"
 #include "pim/api/api_error.h"
 #include "pim/domain/ids.h"
 #include "pim/domain/status.h"
@@ -318,6 +319,11 @@ absl::StatusOr<HttpResponse> Dispatch(const Route& route, const std::vector<std:
     if (method == "PATCH") return Update(route, kind, seg[1]);
     if (method == "DELETE") return Delete(route, kind, seg[1]);
     return MethodNotAllowed(route, "GET, PATCH, DELETE");
+  }
+  if (kind == PrincipalKind::kServicePrincipal && seg.size() == 3 &&
+      (seg[2] == "addKey" || seg[2] == "removeKey")) {
+    if (method == "POST") return HandleKeyAction(route, seg[1], seg[2]);
+    return MethodNotAllowed(route, "POST");
   }
   if (kind != PrincipalKind::kGroup || (seg[2] != "members" && seg[2] != "owners")) {
     return UnknownSegment(seg[2]);

@@ -201,6 +201,12 @@ HttpResponse OidcApi::Token(const HttpRequest& request) {
       if (sp.status().code() == absl::StatusCode::kResourceExhausted) {
         return oidc::GrantError(sp.status());
       }
+      // A certificate outside its validity window is named (Entra's AADSTS700027): only the
+      // holder of its private key gets this answer.
+      const std::string reason = ErrorCodeOf(sp.status());
+      if (reason == accounts::kCertificateExpired || reason == accounts::kCertificateNotYetValid) {
+        return OAuthError(401, "invalid_client", std::string(sp.status().message()));
+      }
       return OAuthError(401, "invalid_client", "Client authentication failed.");
     }
     return Tokens(tokens_.IssueForServicePrincipal(*sp));
