@@ -10,6 +10,8 @@ void ChangeSet::BeginRecord(std::string event, std::string detail) {
   record.actor = actor_;
   record.event = std::move(event);
   record.detail = std::move(detail);
+  record.correlation_id = correlation_id_;
+  record.client_address = client_address_;
   records_.push_back(std::move(record));
 }
 

@@ -348,6 +348,8 @@ bool Engine::MayReadAll(const Caller& caller) const {
   return internal::MayReadAll(ctx, caller);
 }
 
+bool Engine::MayReadAudit(const Caller& caller) const { return MayReadAll(caller); }
+
 bool Engine::MaySee(const Caller& caller, const ScheduleRequest& request) const {
   bool visible = false;
   ReadAs(caller, [&](const State&, const Visibility& v) { visible = v.MaySee(request); });

@@ -116,6 +116,7 @@ absl::StatusOr<Result> Engine::RunCommand(const Caller& caller, Plan plan) {
   PIM_RETURN_IF_ERROR(RunDueLocked(now));
   internal::Context ctx{WriterState(), WriterIndex(), options_, ids_, now};
   ChangeSet changes(WriterState(), now, caller.id);
+  changes.SetOrigin(caller.correlation_id, caller.client_address);
   PIM_ASSIGN_OR_RETURN(Result result, plan(ctx, changes));
   PIM_RETURN_IF_ERROR(CommitLocked(changes, /*enforce_last_admin=*/true));
   return result;

@@ -260,6 +260,12 @@ class Reader {
     return std::string(s->data(), s->size());
   }
 
+  // "" when absent or null.
+  std::string OptionalString(std::string_view key) {
+    if (Optional(key) == nullptr) return {};
+    return String(key);
+  }
+
   template <typename IdType>
   IdType Id(std::string_view key) {
     return IdType(String(key));
@@ -661,6 +667,9 @@ ChangeRecord ReadChangeRecord(Reader& r) {
   c.actor = r.Id<PrincipalId>("actor");
   c.event = r.String("event");
   c.detail = r.String("detail");
+  // Absent in records written before the request origin was kept.
+  c.correlation_id = r.OptionalString("correlationId");
+  c.client_address = r.OptionalString("clientAddress");
   c.mutations = r.List("mutations", ReadMutation);
   return c;
 }
@@ -736,12 +745,12 @@ std::string EncodeChangeRecord(const ChangeRecord& record) {
     if (m.after) o["after"] = EntityToJson(*m.after);
     mutations.emplace_back(std::move(o));
   }
-  return json::serialize(json::object{{"revision", record.revision},
-                                      {"at", EncodeTime(record.at)},
-                                      {"actor", record.actor.str()},
-                                      {"event", record.event},
-                                      {"detail", record.detail},
-                                      {"mutations", std::move(mutations)}});
+  json::object o{{"revision", record.revision}, {"at", EncodeTime(record.at)},
+                 {"actor", record.actor.str()}, {"event", record.event},
+                 {"detail", record.detail},     {"mutations", std::move(mutations)}};
+  if (!record.correlation_id.empty()) o["correlationId"] = record.correlation_id;
+  if (!record.client_address.empty()) o["clientAddress"] = record.client_address;
+  return json::serialize(o);
 }
 
 absl::StatusOr<ChangeRecord> DecodeChangeRecord(std::string_view json_text) {

@@ -65,6 +65,10 @@ struct ChangeRecord {
   std::string
       event;  // e.g. "request.created", "schedule.expired", "alert.noPermanentGlobalAdministrator"
   std::string detail;  // human-readable summary, no secrets
+  // The request that caused it (Caller::correlation_id, Caller::client_address); empty for
+  // the scheduler's own changes and for records written before these were kept.
+  std::string correlation_id;
+  std::string client_address;
   std::vector<Mutation> mutations;
   friend bool operator==(const ChangeRecord&, const ChangeRecord&) = default;
 };

@@ -16,6 +16,11 @@ struct Caller {
   std::optional<absl::Time> mfa_at;  // when multi-factor authentication was performed
   std::vector<std::string> authentication_contexts;  // satisfied `acrs` claim values, e.g. "c1"
   bool is_system = false;  // the service itself (bootstrap, directory sync, scheduler)
+  // Where the call came from, copied into every change record it causes (the audit trail):
+  // the client's `client-request-id` (else our request id) and the peer address. Empty for
+  // the scheduler and other work the service does on its own.
+  std::string correlation_id;
+  std::string client_address;
 
   // The service acting on its own behalf: may make directory changes, is never an approver.
   [[nodiscard]] static Caller System() {

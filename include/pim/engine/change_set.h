@@ -20,6 +20,12 @@ class ChangeSet {
   ChangeSet(const State& state, absl::Time at, PrincipalId actor)
       : state_(state), at_(at), actor_(std::move(actor)) {}
 
+  // Stamps every record begun from now on with the request it came from (see Caller).
+  void SetOrigin(std::string correlation_id, std::string client_address) {
+    correlation_id_ = std::move(correlation_id);
+    client_address_ = std::move(client_address);
+  }
+
   // Starts a new change record; later Put/Erase calls attach to it.
   void BeginRecord(std::string event, std::string detail);
   // Stages an upsert (records `before` from the current view). Requires a begun record.
@@ -59,6 +65,8 @@ class ChangeSet {
   const State& state_;
   const absl::Time at_;
   const PrincipalId actor_;
+  std::string correlation_id_;
+  std::string client_address_;
   std::vector<ChangeRecord> records_;
   std::map<Key, std::optional<Entity>> staged_;
 };

@@ -204,6 +204,11 @@ class Engine {
   // Security Reader or Global Reader at "/". Also governs reading others' access (check) and
   // the change feed.
   [[nodiscard]] bool MayReadAll(const Caller& caller) const;
+  // Whether `caller` may read the audit history (GET /pim/v1/audit/entries): Entra lets the
+  // same roles read audit logs (Global Administrator, Privileged Role Administrator, Security
+  // Administrator, Security Reader, Global Reader), so today this is MayReadAll; it is its own
+  // rule so that the two can diverge.
+  [[nodiscard]] bool MayReadAudit(const Caller& caller) const;
   // Whether `caller` may read `request` / `schedule` (or its instance) / the approval of
   // `request`, judged on the current state.
   [[nodiscard]] bool MaySee(const Caller& caller, const ScheduleRequest& request) const;

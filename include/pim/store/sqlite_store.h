@@ -29,7 +29,7 @@ class Connection;
 
 // The schema version this code writes (PRAGMA user_version). Open() migrates older files up to
 // it and refuses newer ones.
-inline constexpr int kSqliteSchemaVersion = 1;
+inline constexpr int kSqliteSchemaVersion = 2;
 
 struct SqliteStoreOptions {
   // How long a statement waits for a lock held by another connection before Unavailable.

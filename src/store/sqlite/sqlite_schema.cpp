@@ -55,6 +55,13 @@ CREATE TABLE changes (
   body TEXT NOT NULL
 ) STRICT;
 )sql",
+    // 2: where each change came from (the request's correlation id and client address). The
+    // record's body carries them too and stays the source of truth; the columns let an
+    // operator find every change of one request with plain SQL. Older rows keep ''.
+    R"sql(
+ALTER TABLE changes ADD COLUMN correlation_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE changes ADD COLUMN client_address TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(std::size(kMigrations) == std::size_t{kSqliteSchemaVersion},
               "kSqliteSchemaVersion must equal the number of migrations");

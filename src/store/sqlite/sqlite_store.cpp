@@ -24,7 +24,8 @@ using sqlite::Statement;
 
 constexpr std::string_view kMaxRevisionSql = "SELECT COALESCE(MAX(revision), 0) FROM changes";
 constexpr std::string_view kInsertChangeSql =
-    "INSERT INTO changes (revision, at_ns, actor, event, body) VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO changes (revision, at_ns, actor, event, body, correlation_id, client_address) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr std::string_view kReadChangesSql =
     "SELECT body FROM changes WHERE revision > ?1 ORDER BY revision LIMIT ?2";
 
@@ -142,6 +143,8 @@ absl::Status SqliteStore::ApplyLocked(std::span<const ChangeRecord> records) {
     insert.BindText(3, record.actor.str());
     insert.BindText(4, record.event);
     insert.BindText(5, body);
+    insert.BindText(6, record.correlation_id);
+    insert.BindText(7, record.client_address);
     PIM_RETURN_IF_ERROR(insert.Run());
   }
   return absl::OkStatus();

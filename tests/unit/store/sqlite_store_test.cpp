@@ -152,6 +152,37 @@ TEST_F(SqliteStoreTest, NewFileIsMigratedToTheCurrentVersion) {
   EXPECT_EQ(RawQueryText(path(), "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), "8");
 }
 
+// A version-1 file (before change records kept their request origin) is migrated in place:
+// its records read back with an empty origin, new ones keep theirs, columns included.
+TEST_F(SqliteStoreTest, VersionOneFileIsMigratedAndKeepsItsChanges) {
+  {
+    std::unique_ptr<SqliteStore> store = MustOpen();
+    ASSERT_TRUE(store->Commit({{Record(1, CreateAll(SampleEntities(1)))}}).ok());
+  }
+  // Undo migration 2 by hand: what a version-1 build left behind.
+  RawExec(path(),
+          "ALTER TABLE changes DROP COLUMN correlation_id; "
+          "ALTER TABLE changes DROP COLUMN client_address; PRAGMA user_version = 1");
+  ASSERT_EQ(RawQueryText(path(), "PRAGMA user_version"), "1");
+
+  std::unique_ptr<SqliteStore> store = MustOpen();
+  EXPECT_EQ(RawQueryText(path(), "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
+  ChangeRecord next = Record(2, {});
+  next.correlation_id = "corr-2";
+  next.client_address = "192.0.2.9";
+  ASSERT_TRUE(store->Commit({{next}}).ok());
+  absl::StatusOr<std::vector<ChangeRecord>> changes = store->ReadChanges(0, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].correlation_id, "");
+  EXPECT_EQ((*changes)[1], next);
+  EXPECT_EQ(RawQueryText(path(),
+                         "SELECT correlation_id || ' ' || client_address FROM changes "
+                         "WHERE revision = 2"),
+            "corr-2 192.0.2.9");
+  EXPECT_EQ(RawQueryText(path(), "SELECT count(*) FROM changes WHERE correlation_id = ''"), "1");
+}
+
 TEST_F(SqliteStoreTest, MemoryAndEmptyPathsAreInvalidArgument) {
   EXPECT_EQ(SqliteStore::Open(":memory:").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(SqliteStore::Open("").status().code(), absl::StatusCode::kInvalidArgument);

@@ -276,6 +276,22 @@ TYPED_TEST(StoreConformanceTest, ReadChangesHonoursAfterLimitAndOrder) {
   EXPECT_EQ(this->MustReadChanges(0, std::numeric_limits<std::size_t>::max()), records);
 }
 
+TYPED_TEST(StoreConformanceTest, RequestOriginRoundTripsAndMayBeEmpty) {
+  ChangeRecord from_client = Record(1, {Create(testing::SamplePrincipal(1))});
+  from_client.correlation_id = "client-req-7f3a";
+  from_client.client_address = "2001:db8::17";
+  ChangeRecord from_scheduler =
+      Record(2, {Update(testing::SamplePrincipal(1), testing::SamplePrincipal(1))});
+  ASSERT_TRUE(this->Commit({from_client, from_scheduler}).ok());
+  const std::vector<ChangeRecord> read = this->MustReadChanges(0, 10);
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[0].correlation_id, "client-req-7f3a");
+  EXPECT_EQ(read[0].client_address, "2001:db8::17");
+  EXPECT_EQ(read[1].correlation_id, "");
+  EXPECT_EQ(read[1].client_address, "");
+  EXPECT_EQ(read, (std::vector<ChangeRecord>{from_client, from_scheduler}));
+}
+
 TYPED_TEST(StoreConformanceTest, ManyEntitiesRoundTrip) {
   std::vector<Entity> entities;
   for (int n = 0; n < 60; ++n) {

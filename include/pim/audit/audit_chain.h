@@ -1,0 +1,60 @@
+// The hash chain over audit entries and the signed checkpoints that anchor it (docs/audit.md).
+//
+//   hash_0 = 32 zero bytes
+//   hash_n = SHA-256(hash_{n-1} || CanonicalEntry(entry_n))   (hash_{n-1} as 32 raw bytes)
+//
+// where n runs over the change log in revision order. Hashes are written as 64 lower-case hex
+// digits. A checkpoint {seq, hash, at, keyId} states that the chain up to entry `seq` ends in
+// `hash`; it is signed (Ed25519) over CanonicalCheckpoint(), so a reader who trusts the key can
+// tell that no entry up to `seq` was changed, added or removed since it was signed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/time/time.h"
+#include "boost/json/object.hpp"
+#include "pim/identity/jwk.h"
+#include "pim/identity/signing_key.h"
+
+namespace pim::audit {
+
+// 64 hex digits of 32 zero bytes: the hash before the first entry.
+[[nodiscard]] const std::string& GenesisHash();
+
+// hash_n from hash_{n-1} (hex) and the canonical encoding of entry n. `previous_hex` must be
+// 64 hex digits (an unparseable one is hashed as 32 zero bytes; callers validate first).
+[[nodiscard]] std::string ChainHash(std::string_view previous_hex,
+                                    std::string_view canonical_entry);
+
+// Whether `text` is 64 lower-case hex digits.
+[[nodiscard]] bool IsHashHex(std::string_view text);
+
+struct Checkpoint {
+  std::int64_t seq = 0;
+  std::string hash;  // hex
+  absl::Time at;     // the time of entry `seq` (so the same chain always signs the same way)
+  std::string key_id;
+  std::string signature;  // base64url, no padding, of the Ed25519 signature
+};
+
+// {"at":...,"hash":...,"keyId":...,"seq":...} in the canonical encoding: the signed bytes.
+[[nodiscard]] std::string CanonicalCheckpoint(const Checkpoint& checkpoint);
+// The same from the fields as an export line spells them (`at` as written).
+[[nodiscard]] std::string CanonicalCheckpoint(std::int64_t seq, std::string_view hash,
+                                              std::string_view at, std::string_view key_id);
+
+// Fills key_id and signature.
+[[nodiscard]] Checkpoint SignCheckpoint(std::int64_t seq, std::string hash, absl::Time at,
+                                        const identity::SigningKey& key);
+
+// Whether `key` signed `checkpoint` (its key id is not compared here).
+[[nodiscard]] bool CheckpointSignatureValid(const Checkpoint& checkpoint,
+                                            const identity::VerificationKey& key);
+
+// The checkpoint's export line object: {"type":"checkpoint","seq",...,"signature"}.
+[[nodiscard]] boost::json::object CheckpointToJson(const Checkpoint& checkpoint);
+
+}  // namespace pim::audit
