@@ -34,7 +34,8 @@ HttpResponse ErrorFor(Surface surface, const absl::Status& status, const Request
 
 ApiService::ApiService(Engine& engine, Store& store, const Clock& clock,
                        const Authenticator& authenticator, ApiOptions options,
-                       ManualClock* test_clock, OidcApi* oidc, accounts::AccountService* accounts)
+                       ManualClock* test_clock, OidcApi* oidc, accounts::AccountService* accounts,
+                       audit::AuditLog* audit, notify::DeliveryStore* notifications)
     : engine_(engine),
       clock_(clock),
       authenticator_(authenticator),
@@ -42,6 +43,8 @@ ApiService::ApiService(Engine& engine, Store& store, const Clock& clock,
       test_clock_(test_clock),
       oidc_(oidc),
       accounts_(accounts),
+      audit_(audit),
+      notifications_(notifications),
       graph_(engine, options_, accounts),
       arm_(engine, options_),
       watch_(engine, store) {}
@@ -75,6 +78,9 @@ HttpResponse ApiService::Handle(const HttpRequest& request) {
       response.SetHeader("WWW-Authenticate", "Bearer");
     } else {
       ctx.caller = *std::move(caller);
+      // Every change this request causes records where it came from (the audit trail).
+      ctx.caller.correlation_id = ctx.client_request_id;
+      ctx.caller.client_address = request.remote_address;
       std::optional<HttpResponse> served;
       switch (surface) {
         case Surface::kPim:

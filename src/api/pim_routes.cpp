@@ -102,6 +102,11 @@ HttpResponse ApiService::HandlePim(const RequestContext& ctx) {
     return Watch(ctx);
   }
   if (ctx.path == "/pim/v1/test/clock" && test_clock_ != nullptr) return TestClock(ctx);
+  if (ctx.path == "/pim/v1/audit/entries" && audit_ != nullptr) return AuditEntries(ctx);
+  if (ctx.path == "/pim/v1/audit/keys" && audit_ != nullptr) return AuditKeys(ctx);
+  if (ctx.path.starts_with("/pim/v1/notifications/") && notifications_ != nullptr) {
+    return Notifications(ctx);
+  }
   if (ctx.path == "/pim/v1/directory/import") return DirectoryImport(ctx);
   if (ctx.path == "/pim/v1/signingKeys/rotate") return RotateSigningKeys(ctx);
   if (ctx.path.starts_with("/pim/v1/servicePrincipals/")) return ServicePrincipalCredentials(ctx);

@@ -17,15 +17,22 @@
 #include "boost/json/serialize.hpp"
 #include "pim/accounts/account_service.h"
 #include "pim/accounts/bearer_authenticator.h"
+#include "pim/accounts/remote_jwks.h"
 #include "pim/accounts/token_service.h"
 #include "pim/api/api_service.h"
 #include "pim/api/oidc/oidc_api.h"
+#include "pim/audit/audit_log.h"
 #include "pim/domain/iso8601.h"
 #include "pim/engine/engine.h"
 #include "pim/engine/manual_clock.h"
 #include "pim/engine/scheduler_thread.h"
 #include "pim/identity/signing_key_ring.h"
+#include "pim/notify/channel_worker.h"
+#include "pim/notify/notification_config.h"
+#include "pim/notify/smtp_channel.h"
+#include "pim/notify/webhook_channel.h"
 #include "pim/server/break_glass.h"
+#include "pim/server/curl_jwks_fetcher.h"
 #include "pim/server/demo_directory.h"
 #include "pim/server/http_server.h"
 #include "pim/server/json_log.h"
@@ -33,6 +40,7 @@
 #include "pim/server/pimd_config.h"
 #include "pim/server/self_signed.h"
 #include "pim/store/sqlite_credential_store.h"
+#include "pim/store/sqlite_delivery_store.h"
 #include "pim/store/sqlite_store.h"
 
 namespace {
@@ -75,6 +83,23 @@ absl::Status WriteDemoLogins(const std::string& path,
   return ok ? absl::OkStatus() : absl::UnavailableError(absl::StrCat("cannot write ", path));
 }
 
+// A trusted issuer's keys were fetched from its jwksUri, or could not be (the old ones stay).
+void LogJwksFetch(const pim::accounts::JwksFetchOutcome& outcome) {
+  boost::json::object fields{
+      {"issuer", outcome.issuer},
+      {"url", outcome.url},
+      {"reason",
+       outcome.reason == pim::accounts::JwksFetchReason::kUnknownKey ? "unknownKey" : "scheduled"},
+      {"keys", outcome.keys},
+      {"nextRefresh", pim::FormatDateTime(outcome.next_refresh)}};
+  if (outcome.status.ok()) {
+    LogJson(LogLevel::kInfo, "jwks.fetched", fields);
+    return;
+  }
+  fields["error"] = std::string(outcome.status.message());
+  LogJson(LogLevel::kWarning, "jwks.fetchFailed", fields);
+}
+
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
@@ -107,6 +132,9 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   if (auto s = EnsurePrivateDirectory(config.data_dir); !s.ok()) return Fail("data directory", s);
+  // Once, before any thread: outbound HTTPS (trusted issuers' jwksUri).
+  const pim::server::CurlLibrary curl;
+  if (!curl.ok()) return Fail("libcurl", absl::InternalError("curl_global_init failed"));
 
   pim::SystemClock system_clock;
   std::unique_ptr<pim::ManualClock> test_clock;
@@ -196,18 +224,76 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  pim::accounts::BearerAuthenticator authenticator(tokens, std::move(external), **engine, *clock,
-                                                   &accounts);
+  // An issuer with a jwksUri gets its keys through libcurl, trusting its caFile if it names
+  // one. They are fetched once before serving (a failure is logged, not fatal: that issuer's
+  // tokens are refused until a later fetch succeeds), then kept fresh by a thread.
+  pim::accounts::RemoteJwksOptions jwks_options;
+  jwks_options.on_fetch = LogJwksFetch;
+  pim::accounts::BearerAuthenticator authenticator(
+      tokens, std::move(external), **engine, *clock, &accounts,
+      [](const pim::accounts::ExternalIssuer& issuer) {
+        pim::server::CurlJwksFetcherOptions options;
+        options.ca_file = issuer.ca_file;
+        return std::make_unique<pim::server::CurlJwksFetcher>(options);
+      },
+      jwks_options);
+  for (pim::accounts::RemoteJwks* keys : authenticator.remote_key_sets()) keys->RefreshIfDue();
+  pim::accounts::RemoteJwksRefresher jwks_refresher(authenticator.remote_key_sets(), *clock);
   pim::api::OidcApi oidc(accounts, tokens, *clock);
 
   pim::SchedulerThread scheduler(**engine, *clock);
   (*engine)->SetTimerListener([&scheduler] { scheduler.Wake(); });
   int clock_listener = -1;
-  if (test_clock) clock_listener = test_clock->AddListener([&](absl::Time) { scheduler.Wake(); });
+  if (test_clock) {
+    clock_listener = test_clock->AddListener([&](absl::Time) {
+      scheduler.Wake();
+      jwks_refresher.Wake();
+    });
+  }
+
+  // Audit: checkpoints signed with their own key ring in <data-dir>/audit-keys (docs/audit.md).
+  auto audit_keys =
+      pim::identity::SigningKeyRing::Open(config.data_dir + "/audit-keys", clock->Now());
+  if (!audit_keys.ok()) return Fail("audit keys", audit_keys.status());
+  pim::audit::AuditOptions audit_options;
+  audit_options.retention = absl::Hours(24) * config.audit_retention_days;
+  audit_options.checkpoint_interval = config.audit_checkpoint_interval;
+  pim::audit::AuditLog audit_log(**store, *audit_keys, *clock, audit_options);
+
+  // Notifications: one worker per channel, following the change log (docs/notifications.md).
+  std::unique_ptr<pim::SqliteDeliveryStore> deliveries;
+  std::vector<std::unique_ptr<pim::notify::Channel>> channels;
+  std::vector<std::unique_ptr<pim::notify::ChannelWorker>> notifiers;
+  if (!config.notifications_file.empty()) {
+    auto text = ReadFile(config.notifications_file);
+    if (!text.ok()) return Fail("notifications", text.status());
+    auto notify_config = pim::notify::LoadNotificationConfig(
+        *text, std::filesystem::path(config.notifications_file).parent_path().string());
+    if (!notify_config.ok()) return Fail("notifications", notify_config.status());
+    auto opened = pim::SqliteDeliveryStore::Open(config.data_dir + "/notifications.db");
+    if (!opened.ok()) return Fail("notification store", opened.status());
+    deliveries = std::move(*opened);
+    if (notify_config->email) {
+      channels.push_back(std::make_unique<pim::notify::SmtpChannel>(*notify_config->email));
+    }
+    for (const pim::notify::WebhookOptions& hook : notify_config->webhooks) {
+      channels.push_back(std::make_unique<pim::notify::WebhookChannel>(hook));
+    }
+    for (const auto& channel : channels) {
+      notifiers.push_back(std::make_unique<pim::notify::ChannelWorker>(
+          *channel, *deliveries, **engine, **store, notify_config->retry,
+          [](std::string_view event, const std::string& name, const std::string& detail) {
+            LogJson(event == "notify.retry" ? LogLevel::kInfo : LogLevel::kWarning, event,
+                    {{"channel", name}, {"detail", detail}});
+          }));
+      notifiers.back()->Start();
+    }
+    LogJson(LogLevel::kInfo, "pimd.notifications", {{"channels", channels.size()}});
+  }
 
   pim::api::ApiService api(**engine, **store, *clock, authenticator,
                            pim::api::ApiOptions{config.tenant_id}, test_clock.get(), &oidc,
-                           &accounts);
+                           &accounts, &audit_log, deliveries.get());
   pim::server::Metrics metrics;
   auto server = pim::server::HttpServer::Start(
       config.server, [&api](const pim::api::HttpRequest& r) { return api.Handle(r); }, **engine,
@@ -249,6 +335,7 @@ int main(int argc, char** argv) {
   LogJson(LogLevel::kInfo, "pimd.stopping", {{"signal", signal_number}});
   (*server)->SetReady(false);
   (*server)->Stop();
+  for (const auto& notifier : notifiers) notifier->Stop();
   if (clock_listener >= 0) test_clock->RemoveListener(clock_listener);
   (*engine)->SetTimerListener(nullptr);
   return 0;

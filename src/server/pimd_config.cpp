@@ -67,6 +67,10 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
                  "JSON file of external identity providers whose tokens are accepted "
                  "(docs/identity.md)")
       ->envname("PIMD_TRUSTED_ISSUERS");
+  app.add_option("--notifications", c.notifications_file,
+                 "JSON file of notification channels: SMTP and webhooks "
+                 "(docs/notifications.md)")
+      ->envname("PIMD_NOTIFICATIONS");
   app.add_option("--access-token-lifetime", token_minutes, "Minutes an access token lives")
       ->envname("PIMD_ACCESS_TOKEN_LIFETIME")
       ->check(CLI::Range(1, 24 * 60))
@@ -132,6 +136,16 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
       ->capture_default_str();
   app.add_option("--watch-heartbeat", heartbeat, "Seconds between heartbeats on a watch stream")
       ->envname("PIMD_WATCH_HEARTBEAT")
+      ->capture_default_str();
+  app.add_option("--audit-retention-days", c.audit_retention_days,
+                 "Days of audit history an export goes back (0: all of it)")
+      ->envname("PIMD_AUDIT_RETENTION_DAYS")
+      ->check(CLI::Range(0, 100 * 365))
+      ->capture_default_str();
+  app.add_option("--audit-checkpoint-interval", c.audit_checkpoint_interval,
+                 "Audit entries between two signed checkpoints")
+      ->envname("PIMD_AUDIT_CHECKPOINT_INTERVAL")
+      ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   app.set_version_flag("--version", "pimd 0.1.0");
   try {

@@ -20,6 +20,8 @@
 #include "pim/api/http.h"
 #include "pim/api/oidc/oidc_api.h"
 #include "pim/api/watch_feed.h"
+#include "pim/audit/audit_log.h"
+#include "pim/notify/delivery_store.h"
 #include "pim/engine/clock.h"
 #include "pim/engine/engine.h"
 #include "pim/engine/manual_clock.h"
@@ -31,11 +33,14 @@ class ApiService {
  public:
   // `test_clock`, when given, is the engine's clock and enables /pim/v1/test/clock. `oidc`,
   // when given, serves the sign-in and token endpoints (OidcApi::Owns); `accounts`, when given,
-  // manages passwords of users created through Graph and service-principal credentials. All
-  // references must outlive the service.
+  // manages passwords of users created through Graph and service-principal credentials;
+  // `audit`, when given, serves /pim/v1/audit/entries and /pim/v1/audit/keys; `notifications`,
+  // when given, serves /pim/v1/notifications/deadLetters. All references must outlive the
+  // service.
   ApiService(Engine& engine, Store& store, const Clock& clock, const Authenticator& authenticator,
              ApiOptions options, ManualClock* test_clock = nullptr, OidcApi* oidc = nullptr,
-             accounts::AccountService* accounts = nullptr);
+             accounts::AccountService* accounts = nullptr, audit::AuditLog* audit = nullptr,
+             notify::DeliveryStore* notifications = nullptr);
 
   [[nodiscard]] HttpResponse Handle(const HttpRequest& request);
 
@@ -55,6 +60,12 @@ class ApiService {
   // Global Reader.
   [[nodiscard]] bool MayReadAllAccess(const Caller& caller) const;
   HttpResponse TestClock(const RequestContext& ctx);
+  // GET /pim/v1/audit/entries (audit readers) and /pim/v1/audit/keys (anyone signed in):
+  // audit_routes.cpp.
+  HttpResponse AuditEntries(const RequestContext& ctx);
+  HttpResponse AuditKeys(const RequestContext& ctx);
+  // /pim/v1/notifications/deadLetters[/{id}/replay]: notification_routes.cpp.
+  HttpResponse Notifications(const RequestContext& ctx);
   HttpResponse Watch(const RequestContext& ctx);
 
   Engine& engine_;
@@ -64,6 +75,8 @@ class ApiService {
   ManualClock* const test_clock_;
   OidcApi* const oidc_;
   accounts::AccountService* const accounts_;
+  audit::AuditLog* const audit_;
+  notify::DeliveryStore* const notifications_;
   GraphApi graph_;
   ArmApi arm_;
   WatchFeed watch_;

@@ -25,8 +25,11 @@ struct PimdConfig {
   std::string issuer;                // `iss` of our tokens; default: public_url, else
                                      // https://<first tls hostname>[:port]
   std::string trusted_issuers_file;  // external identity providers whose tokens we accept
+  std::string notifications_file;    // e-mail and webhook channels (docs/notifications.md)
   absl::Duration access_token_lifetime = absl::Minutes(15);
   absl::Duration mfa_max_age = absl::Hours(1);  // how old MFA may be at activation/approval
+  int audit_retention_days = 0;                 // 0 keeps the whole audit history (docs/audit.md)
+  int audit_checkpoint_interval = 1000;         // audit entries per signed checkpoint
 };
 
 // The outcome of parsing the command line: a config to run, or text to print and an exit code
