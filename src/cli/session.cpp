@@ -1,0 +1,145 @@
+#include "pim/cli/session.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "pim/cli/exit_code.h"
+#include "pim/cli/oauth_client.h"
+#include "pim/cli/server_error.h"
+
+namespace pim::cli {
+namespace {
+
+// Refresh a little before the end, so a token does not expire on its way.
+constexpr absl::Duration kExpirySlack = absl::Seconds(30);
+
+absl::Status NotSignedIn(const std::string& server, std::string_view why) {
+  return WithExitCode(
+      absl::UnauthenticatedError(absl::StrCat("not signed in to ", server, " (",
+                                              absl::string_view(why.data(), why.size()),
+                                              "); run: pimctl login --server ", server)),
+      ExitCode::kAuth);
+}
+
+}  // namespace
+
+absl::Status Session::EnsureSignIn() {
+  if (!sign_in_.has_value()) {
+    auto loaded = cache_.Load(server_);
+    if (!loaded.ok()) {
+      if (absl::IsNotFound(loaded.status())) return NotSignedIn(server_, "no sign-in cached");
+      return loaded.status();
+    }
+    sign_in_ = *std::move(loaded);
+  }
+  if (clock_.Now() + kExpirySlack >= sign_in_->access_expires) return RefreshNow();
+  return absl::OkStatus();
+}
+
+absl::Status Session::RefreshNow() {
+  if (sign_in_->refresh_token.empty()) return NotSignedIn(server_, "the sign-in has expired");
+  OAuthClient oauth(http_, server_);
+  auto tokens = oauth.Refresh(sign_in_->refresh_token);
+  if (!tokens.ok()) {
+    if (ServerErrorOf(tokens.status()).has_value()) {
+      // The session ended (expired, revoked, replayed): forget it.
+      static_cast<void>(cache_.Remove(server_));
+      return NotSignedIn(server_, absl::StrCat("refresh refused: ", RenderError(tokens.status())));
+    }
+    return tokens.status();
+  }
+  sign_in_->access_token = tokens->access_token;
+  // The refresh token rotates: the old one is spent now, so the new one must reach the disk.
+  if (!tokens->refresh_token.empty()) sign_in_->refresh_token = tokens->refresh_token;
+  sign_in_->access_expires = clock_.Now() + tokens->expires_in;
+  return cache_.Save(*sign_in_);
+}
+
+absl::StatusOr<ApiResult> Session::Call(const ApiCall& call) {
+  if (absl::Status s = EnsureSignIn(); !s.ok()) return s;
+  HttpRequest request;
+  request.method = call.method;
+  request.url = absl::StartsWith(call.path, "https://") || absl::StartsWith(call.path, "http://")
+                    ? call.path
+                    : absl::StrCat(server_, call.path);
+  if (call.body.has_value()) {
+    request.body = boost::json::serialize(*call.body);
+  } else {
+    request.body = call.raw_body;
+  }
+  for (int attempt = 0;; ++attempt) {
+    request.headers = {{"Authorization", absl::StrCat("Bearer ", sign_in_->access_token.reveal())},
+                       {"Accept", "application/json"}};
+    if (!request.body.empty() || call.method == "POST" || call.method == "PATCH" ||
+        call.method == "PUT") {
+      request.headers.emplace_back("Content-Type", call.content_type);
+    }
+    for (const auto& h : call.headers) request.headers.push_back(h);
+    auto response = http_.Send(request);
+    if (!response.ok()) return response.status();
+    if (response->status == 401 && attempt == 0 && !sign_in_->refresh_token.empty()) {
+      // An access token the server no longer takes (expired by its clock): refresh once.
+      const ServerError e = ParseServerError(401, response->body);
+      if (e.code == "InvalidAuthenticationToken" || e.code.empty()) {
+        if (absl::Status s = RefreshNow(); !s.ok()) return s;
+        continue;
+      }
+    }
+    if (response->status < 200 || response->status >= 300) {
+      return ToStatus(
+          ParseServerError(response->status, response->body, response->Header("request-id")));
+    }
+    ApiResult result;
+    result.status = response->status;
+    result.revision = response->Header("x-pim-revision");
+    if (!response->body.empty()) {
+      boost::system::error_code ec;
+      result.json = boost::json::parse(response->body, ec);
+      if (ec)
+        return absl::DataLossError(
+            absl::StrCat("the server's answer to ", call.path, " is not JSON"));
+    }
+    return result;
+  }
+}
+
+absl::StatusOr<boost::json::array> Session::ListAll(const std::string& path) {
+  boost::json::array out;
+  std::string next = path;
+  for (int page = 0; !next.empty() && page < 1000; ++page) {
+    ApiCall call;
+    call.path = next;
+    auto result = Call(call);
+    if (!result.ok()) return result.status();
+    next.clear();
+    const boost::json::object* o = result->json.if_object();
+    if (o == nullptr) break;
+    if (const boost::json::value* v = o->if_contains("value"); v != nullptr && v->is_array()) {
+      for (const boost::json::value& item : v->get_array()) out.push_back(item);
+    }
+    for (const char* key : {"@odata.nextLink", "nextLink"}) {
+      if (const boost::json::value* n = o->if_contains(key); n != nullptr && n->is_string()) {
+        next = std::string(n->get_string());
+      }
+    }
+    // The token goes only to this server: a next page elsewhere is not followed.
+    if (!next.empty() && !absl::StartsWith(next, server_ + "/")) {
+      return absl::DataLossError(
+          absl::StrCat("the server's next page link leaves ", server_, "; not following it"));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> Session::UserId() {
+  if (absl::Status s = EnsureSignIn(); !s.ok()) return s;
+  return sign_in_->user_id;
+}
+
+absl::StatusOr<std::string> Session::UserName() {
+  if (absl::Status s = EnsureSignIn(); !s.ok()) return s;
+  return sign_in_->user_name;
+}
+
+}  // namespace pim::cli

@@ -1,0 +1,445 @@
+// pimctl, the command line, against a real pimd over HTTPS: the real binary driven with
+// child_process. Sign-in by password grant and by the PKCE loopback flow, roles, activation with
+// an MFA step-up, requests, cancel, deactivate, extend, the approval wait and a denial.
+//
+// Environment (set by ./run --pimctl PATH): PIMCTL = path of the pimctl binary.
+"use strict";
+
+const { after, before, test } = require("node:test");
+const assert = require("node:assert/strict");
+const { spawn } = require("node:child_process");
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { ids, roles, startPimd } = require("./pimd");
+const { addMs, HOUR, DAY } = require("./helpers");
+
+const PIMCTL = process.env.PIMCTL;
+const skip = PIMCTL ? false : "pimctl not given (tests/e2e/run --pimctl PATH)";
+
+// RFC 4648 base32 and RFC 6238 TOTP, as authenticator apps compute them.
+function base32Decode(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, "").toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+function totp(key, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+const stepOf = (date) => Math.floor(date.getTime() / 30_000);
+
+// A person at a terminal: their own config directory, and pimctl pointed at this pimd.
+class User {
+  constructor(p, name) {
+    this.p = p;
+    this.name = name;
+    const logins = JSON.parse(fs.readFileSync(path.join(p.dataDir, "demo-logins.json"), "utf8")).users;
+    this.login = logins.find((l) => l.name === name);
+    this.configDir = fs.mkdtempSync(path.join(os.tmpdir(), `pimctl-${name}-`));
+    this.usedSteps = new Set();
+  }
+
+  env() {
+    const env = { ...process.env, PIMCTL_SERVER: this.p.base, PIMCTL_CONFIG_DIR: this.configDir,
+      PIMCTL_CA_FILE: path.join(process.env.PIM_TLS_DIR, "ca.pem") };
+    delete env.NO_COLOR;
+    return env;
+  }
+
+  // Starts pimctl; resolves with {code, stdout, stderr} when it exits.
+  start(args, input) {
+    const child = spawn(PIMCTL, args, { env: this.env(), stdio: ["pipe", "pipe", "pipe"] });
+    const result = { stdout: "", stderr: "", child };
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (d) => { result.stdout += d; });
+    child.stderr.on("data", (d) => { result.stderr += d; });
+    child.stdin.end(input ?? "");
+    result.done = new Promise((resolve) => child.once("exit", (code) => {
+      result.code = code;
+      resolve(result);
+    }));
+    return result;
+  }
+
+  async run(...args) {
+    const r = await this.start(args).done;
+    if (/(Address|Leak|UndefinedBehavior)Sanitizer/.test(r.stderr)) {
+      throw new Error(`pimctl ${args.join(" ")}: sanitizer error\n${r.stderr}`);
+    }
+    return r;
+  }
+
+  // Like run, but asserts exit code 0 and parses --output json.
+  async json(...args) {
+    const r = await this.run("--output", "json", ...args);
+    assert.equal(r.code, 0, `pimctl ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  }
+
+  // Enrols an authenticator app (TOTP) for this user through the account endpoints.
+  async enrolTotp() {
+    const post = async (urlPath, body) => {
+      const res = await fetch(this.p.base + urlPath, {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      assert.ok(res.ok, `${urlPath}: ${res.status}`);
+      return res.json();
+    };
+    const { secret } = await post("/pim/v1/account/totp", { userName: this.login.userName, password: this.login.password });
+    this.key = base32Decode(secret);
+    const step = stepOf(await this.p.now()) - 1;
+    this.usedSteps.add(step);
+    await post("/pim/v1/account/totp/confirm", { userName: this.login.userName, password: this.login.password, code: totp(this.key, step) });
+  }
+
+  // A TOTP code not used before (the server accepts one step of skew; the test clock is frozen).
+  async code() {
+    const now = stepOf(await this.p.now());
+    for (const step of [now - 1, now, now + 1]) {
+      if (!this.usedSteps.has(step)) { this.usedSteps.add(step); return totp(this.key, step); }
+    }
+    throw new Error("no unused TOTP step left; advance the clock");
+  }
+
+  async signIn({ otp = false } = {}) {
+    const args = ["login", "--username", this.login.userName, "--password-stdin"];
+    if (otp) args.push("--otp", await this.code());
+    const r = await this.start(args, `${this.login.password}\n`).done;
+    assert.equal(r.code, 0, `login ${this.name}: ${r.stderr}`);
+    assert.equal(r.stdout, `Signed in to ${this.p.base} as ${this.login.userName}\n`);
+    assert.ok(!r.stdout.includes(this.login.password) && !r.stderr.includes(this.login.password));
+    return r;
+  }
+
+  cleanup() { fs.rmSync(this.configDir, { recursive: true, force: true }); }
+}
+
+const everyone = [];
+async function people(t, p, ...names) {
+  const out = names.map((n) => new User(p, n));
+  everyone.push(...out);
+  return out;
+}
+
+// One pimd for the whole file (the runner gives each file 60 s): each test uses its own demo
+// users, in order, on the shared test clock.
+let shared;
+let approver;
+let admin;
+before(async () => { if (!skip) shared = await startPimd(); });
+after(async () => {
+  everyone.forEach((u) => u.cleanup());
+  if (shared) await shared.stop();
+});
+
+// First, while Ada has no authenticator yet (pimd.js enrols one when it first signs her in).
+test("pimctl: policy export, import --dry-run prints the change and changes nothing, import applies it; directory import", { skip }, async (t) => {
+  const p = shared;
+  const [ada] = await people(t, p, "ada");
+  await ada.signIn();
+  admin = ada;
+
+  const exported = await ada.run("policy", "export");
+  assert.equal(exported.code, 0, exported.stderr);
+  const file = JSON.parse(exported.stdout);
+  const ua = file.policies.find((x) => x.roleDefinitionId === roles.userAdministrator);
+  assert.equal(ua.directoryRole, "User Administrator");
+  const rule = ua.rules.find((r) => r.id === "Expiration_EndUser_Assignment");
+  assert.equal(rule.maximumDuration, "PT8H");
+
+  // The exported file imports as "no changes".
+  const policyFile = path.join(ada.configDir, "policies.json");
+  fs.writeFileSync(policyFile, exported.stdout);
+  const same = await ada.run("policy", "import", policyFile, "--dry-run");
+  assert.equal(same.code, 0, same.stderr);
+  assert.equal(same.stdout, "No changes: the policies already match.\n");
+
+  // In the repository someone lowers the activation maximum to four hours.
+  rule.maximumDuration = "PT4H";
+  fs.writeFileSync(policyFile, JSON.stringify(file, null, 2));
+  const dry = await ada.run("policy", "import", policyFile, "--dry-run");
+  assert.equal(dry.code, 0, dry.stderr);
+  const policyId = (await ada.json("policy", "show", "User Administrator")).policy.id;
+  assert.equal(dry.stdout,
+    `directoryRole User Administrator [policy ${policyId}]\n` +
+    "  Expiration_EndUser_Assignment: maximumDuration: \"PT8H\" -> \"PT4H\"\n" +
+    "1 rule would change (dry run: nothing was changed)\n");
+  const dryJson = await ada.json("policy", "import", policyFile, "--dry-run");
+  assert.deepEqual(dryJson, { applied: false, changes: [{
+    kind: "directoryRole", id: roles.userAdministrator, name: "User Administrator", access: null,
+    policyId, ruleId: "Expiration_EndUser_Assignment",
+    changes: [{ path: "maximumDuration", from: "PT8H", to: "PT4H" }] }] });
+  const unchanged = (await ada.json("policy", "show", "User Administrator")).policy.rules
+    .find((r) => r.id === "Expiration_EndUser_Assignment");
+  assert.equal(unchanged.maximumDuration, "PT8H", "a dry run changes nothing");
+
+  const applied = await ada.run("policy", "import", policyFile);
+  assert.equal(applied.code, 0, applied.stderr);
+  assert.match(applied.stdout, /1 rule changed\n$/);
+  const changed = (await ada.json("policy", "show", "User Administrator")).policy.rules
+    .find((r) => r.id === "Expiration_EndUser_Assignment");
+  assert.equal(changed.maximumDuration, "PT4H");
+  assert.equal((await ada.run("policy", "import", policyFile, "--dry-run")).stdout,
+    "No changes: the policies already match.\n");
+
+  // Directory import (CSV): one new user; the same file again changes nothing.
+  const csv = path.join(ada.configDir, "people.csv");
+  fs.writeFileSync(csv, "kind,displayName,userPrincipalName,accountEnabled\nuser,Finn Field,finn@demo.pim,true\n");
+  const imported = await ada.json("directory", "import", csv);
+  assert.equal(imported.imported, 1, JSON.stringify(imported));
+  assert.equal(imported.rejected, 0);
+  const again = await ada.run("directory", "import", csv);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /^imported 0, unchanged 1, rejected 0\n/);
+
+  // A non-administrator may not change role settings: the server's 403 is exit 7.
+  const [eve] = await people(t, p, "eve");
+  await eve.signIn();
+  const set = await eve.run("policy", "set", "User Administrator", "--max-duration", "1h");
+  assert.equal(set.code, 7, set.stderr);
+  await eve.run("logout");
+});
+
+test("pimctl: password sign-in, roles, activation with MFA step-up, deactivate, logout", { skip }, async (t) => {
+  const p = shared;
+  const [ben] = await people(t, p, "ben");
+
+  // Not signed in yet: exit 3.
+  const before = await ben.run("roles");
+  assert.equal(before.code, 3, before.stderr);
+  assert.match(before.stderr, /not signed in/);
+
+  // Signed in with the password alone (Ben has no authenticator yet), then he enrols one.
+  await ben.signIn();
+  const dirMode = fs.statSync(ben.configDir).mode & 0o777;
+  const files = fs.readdirSync(ben.configDir);
+  assert.ok(files.length >= 1);
+  for (const f of files) assert.equal(fs.statSync(path.join(ben.configDir, f)).mode & 0o777, 0o600, f);
+  assert.equal(dirMode, 0o700, `config directory mode ${dirMode.toString(8)}`);
+  await ben.enrolTotp();
+
+  const who = await ben.json("whoami");
+  assert.equal(who.userId, ids.ben);
+
+  const { roles: eligible } = await ben.json("roles");
+  const names = eligible.map((r) => `${r.kind}:${r.state}:${r.name}`).sort();
+  assert.deepEqual(names, ["azureResource:eligible:Contributor", "directoryRole:eligible:User Administrator"]);
+  const contributor = eligible.find((r) => r.name === "Contributor");
+  assert.equal(contributor.scope, `/subscriptions/${ids.subscription}`);
+  assert.equal(contributor.scopeName, "Production");
+  assert.equal(contributor.end, null);
+
+  // The table: aligned columns, no colour when stdout is not a terminal.
+  const table = await ben.run("roles");
+  assert.equal(table.code, 0);
+  assert.ok(!table.stdout.includes("\x1b["), "no colour off a terminal");
+  const lines = table.stdout.trimEnd().split("\n");
+  assert.match(lines[0], /^STATE\s+KIND\s+NAME\s+SCOPE\/ACCESS\s+TYPE\s+START\s+END$/);
+  assert.equal(lines.length, 3);
+  const col = lines[0].indexOf("NAME");
+  for (const l of lines.slice(1)) assert.match(l.slice(col), /^(User Administrator|Contributor) /, l);
+
+  // The policy needs MFA and Ben's token has none: without a code pimctl reports the MfaRule.
+  const noCode = await ben.run("activate", "User Administrator", "--duration", "2h", "--reason", "INC-1");
+  assert.equal(noCode.code, 1, noCode.stderr);
+  assert.match(noCode.stderr, /RoleAssignmentRequestPolicyValidationFailed: .*MfaRule.*\(HTTP 400/);
+  assert.match(noCode.stderr, /--otp/);
+
+  // With --otp the code travels as X-Pim-Mfa-Code on the retry.
+  const activated = await ben.json("activate", "user administrator", "--duration", "2h", "--reason", "INC-1",
+    "--otp", await ben.code());
+  assert.equal(activated.request.status, "Provisioned");
+  assert.equal(activated.request.action, "selfActivate");
+  assert.equal(activated.request.kind, "directoryRole");
+  assert.equal(activated.request.targetId, roles.userAdministrator);
+  assert.equal(activated.request.expiration, "PT2H");
+  const now = await p.now();
+  assert.equal((await p.check({ principalId: ids.ben, roleDefinitionId: roles.userAdministrator })).allowed, true);
+
+  const { roles: after } = await ben.json("roles", "--active");
+  assert.equal(after.length, 1);
+  assert.equal(after[0].state, "active");
+  assert.equal(after[0].assignmentType, "Activated");
+  assert.equal(new Date(after[0].end).getTime(), now.getTime() + 2 * HOUR);
+
+  const { requests } = await ben.json("requests");
+  assert.deepEqual(requests.map((r) => [r.id, r.status]), [[activated.request.id, "Provisioned"]]);
+
+  // Resource role through ARM, at a reduced scope below the eligible one.
+  const rg = `/subscriptions/${ids.subscription}/resourceGroups/${ids.resourceGroup}`;
+  const arm = await ben.json("activate", "Contributor", "--scope", rg, "--duration", "30m",
+    "--reason", "hotfix", "--otp", await ben.code());
+  assert.equal(arm.request.kind, "azureResource");
+  assert.equal(arm.request.status, "Provisioned");
+  assert.equal(arm.request.scope, rg);
+  assert.equal((await p.check({ principalId: ids.ben, roleDefinitionId: roles.contributor, scope: rg })).allowed, true);
+  assert.equal((await p.check({ principalId: ids.ben, roleDefinitionId: roles.contributor,
+    scope: `/subscriptions/${ids.subscription}` })).allowed, false);
+
+  // Not within five minutes of the activation; afterwards, Revoked.
+  const early = await ben.run("deactivate", "User Administrator");
+  assert.equal(early.code, 1);
+  assert.match(early.stderr, /^pimctl: error: ActiveDurationTooShort: /);
+  await p.advanceClock("PT5M"); // also outlives nothing: the access token is refreshed if needed
+  const off = await ben.json("deactivate", "User Administrator");
+  assert.equal(off.request.status, "Revoked");
+  assert.equal((await p.check({ principalId: ids.ben, roleDefinitionId: roles.userAdministrator })).allowed, false);
+
+  // Unknown role: exit 4.
+  const unknown = await ben.run("activate", "Global Administrator");
+  assert.equal(unknown.code, 4, unknown.stderr);
+
+  // Sign-out revokes the session and deletes the tokens.
+  const out = await ben.run("logout");
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal((await ben.run("roles")).code, 3);
+});
+
+test("pimctl: sign-in through the browser (authorization code + PKCE, loopback redirect)", { skip }, async (t) => {
+  const p = shared;
+  const [eve] = await people(t, p, "eve");
+  const login = eve.start(["login", "--no-browser"]);
+  // pimctl prints the URL to open, then waits on 127.0.0.1.
+  let url;
+  for (let i = 0; i < 200 && !url; i++) {
+    const m = /(https:\/\/\S+\/oauth2\/authorize\?\S+)/.exec(login.stderr);
+    if (m) url = new URL(m[1]);
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(url, `no authorize URL printed: ${login.stderr}`);
+  const params = Object.fromEntries(url.searchParams);
+  assert.equal(params.client_id, "pimctl");
+  assert.equal(params.code_challenge_method, "S256");
+  assert.match(params.redirect_uri, /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+  assert.ok(params.state.length >= 16);
+
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  const signedIn = await fetch(`${p.base}/oauth2/authorize`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ ...params, step: "credentials", username: eve.login.userName, password: eve.login.password }).toString(),
+    redirect: "manual",
+  });
+  assert.equal(signedIn.status, 302);
+  const back = new URL(signedIn.headers.get("location"));
+  assert.equal(`${back.origin}${back.pathname}`, params.redirect_uri);
+  // The browser follows the redirect to pimctl's loopback listener.
+  const landing = await fetch(back);
+  assert.equal(landing.status, 200);
+  const r = await login.done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `Signed in to ${p.base} as ${eve.login.userName}\n`);
+
+  const { roles: eveRoles } = await eve.json("roles");
+  assert.ok(eveRoles.some((x) => x.name === "Helpdesk Administrator" && x.state === "eligible"));
+  assert.ok(eveRoles.some((x) => x.name === "Helpdesk Administrator" && x.state === "scheduled"),
+    "Eve's shift tomorrow is listed as scheduled");
+});
+
+test("pimctl: activate --wait until an approver approves; a denial exits 6", { skip }, async (t) => {
+  const p = shared;
+  const [dan, cara] = await people(t, p, "dan", "cara");
+  for (const u of [dan, cara]) await u.enrolTotp();
+  await Promise.all([dan.signIn({ otp: true }), cara.signIn({ otp: true })]);
+  approver = cara;
+
+  // Dan waits for the approval of Security Administrator; Cara approves with pimctl meanwhile.
+  const waiting = dan.start(["activate", "Security Administrator", "--duration", "1h",
+    "--reason", "Investigate alert 4711", "--wait", "--timeout", "2m"]);
+  let pending = [];
+  for (let i = 0; i < 100 && pending.length === 0; i++) {
+    pending = (await cara.json("approvals")).approvals;
+    if (pending.length === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(pending.length, 1, `nothing to approve; dan says: ${waiting.stderr}`);
+  assert.equal(pending[0].principalId, ids.dan);
+  assert.equal(pending[0].name, "Security Administrator");
+  assert.equal(waiting.code, undefined, "still waiting before the approval");
+  const approved = await cara.run("approve", pending[0].approvalId, "--reason", "Alert confirmed");
+  assert.equal(approved.code, 0, approved.stderr);
+  assert.equal(approved.stdout, `Approved ${pending[0].approvalId}\n`);
+  const done = await waiting.done;
+  assert.equal(done.code, 0, done.stderr);
+  assert.match(done.stdout, /selfActivate Security Administrator: Provisioned/);
+  assert.match(done.stderr, /PendingApproval/);
+  assert.equal((await p.check({ principalId: ids.dan, roleDefinitionId: roles.securityAdministrator })).allowed, true);
+  // A decided approval cannot be decided again: exit 1.
+  const again = await cara.run("deny", pending[0].approvalId, "--reason", "too late");
+  assert.equal(again.code, 1, again.stderr);
+  assert.match(again.stderr, /is no longer pending/);
+
+  // Prod Operators needs approval and a ticket; Cara denies; the waiting pimctl exits 6.
+  const denied = dan.start(["activate", "Prod Operators", "--group", "--duration", "2h", "--reason",
+    "Deploy release 42", "--ticket-system", "ServiceNow", "--ticket-number", "CHG-1001", "--wait"]);
+  pending = [];
+  for (let i = 0; i < 100 && pending.length === 0; i++) {
+    pending = (await cara.json("approvals")).approvals;
+    if (pending.length === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(pending.length, 1, denied.stderr);
+  assert.equal(pending[0].kind, "group");
+  const no = await cara.json("deny", pending[0].approvalId, "--reason", "No change window today");
+  assert.deepEqual(no.approval, { id: pending[0].approvalId, kind: "group", decision: "Deny" });
+  const ended = await denied.done;
+  assert.equal(ended.code, 6, ended.stderr);
+  assert.match(ended.stderr, /Denied/);
+  assert.equal((await p.check({ principalId: ids.dan, groupId: ids.prodOperators, accessId: "member" })).allowed, false);
+});
+
+test("pimctl: requests, cancel a scheduled activation, extend an assignment", { skip }, async (t) => {
+  const p = shared;
+  const cara = approver; // signed in with MFA by the previous test
+  assert.ok(cara, "runs after the approval test");
+  const now = await p.now();
+
+  const later = addMs(now, HOUR).toISOString();
+  const scheduled = await cara.json("activate", "Security Reader", "--start", later, "--duration", "1h",
+    "--reason", "Tonight's review");
+  assert.equal(scheduled.request.status, "Granted");
+  const { roles: caraRoles } = await cara.json("roles", "--active");
+  assert.deepEqual(caraRoles.map((r) => [r.name, r.state]), [["Security Reader", "scheduled"]]);
+  const { requests: pending } = await cara.json("requests", "--pending");
+  assert.deepEqual(pending.map((r) => r.id), [scheduled.request.id]);
+  const canceled = await cara.json("cancel", scheduled.request.id);
+  assert.equal(canceled.request.status, "Canceled");
+  const twice = await cara.run("cancel", scheduled.request.id);
+  assert.equal(twice.code, 1, twice.stderr);
+  assert.match(twice.stderr, /HTTP 400/);
+  const missing = await cara.run("cancel", "00000000-0000-4000-8000-000000000000");
+  assert.equal(missing.code, 4, missing.stderr);
+
+  // Ada (pimctl, as administrator) assigns Security Reader to Cara for ten days; Cara asks to
+  // extend it (needs approval).
+  const assigned = await admin.json("assignment", "add", "cara@demo.pim", "Security Reader",
+    "--until", addMs(now, 10 * DAY).toISOString(), "--reason", "Quarter-end review");
+  assert.equal(assigned.request.action, "adminAssign");
+  assert.equal(assigned.request.status, "Provisioned");
+  assert.equal(assigned.request.principalId, ids.cara);
+  // And makes Eve an eligible member of Prod Operators, permanently (PIM for Groups).
+  const eligible = await admin.json("assignment", "add", "Eve Helpdesk", "Prod Operators", "--group",
+    "--eligible", "--permanent", "--reason", "on-call rota");
+  assert.equal(eligible.request.kind, "group");
+  assert.equal(eligible.request.status, "Provisioned");
+  assert.equal(eligible.request.principalId, ids.eve);
+  // Resource roles are managed by their Owners, which a Global Administrator is not: 403, exit 7.
+  const arm = await admin.run("assignment", "add", "Eve Helpdesk", "Contributor", "--eligible",
+    "--scope", `/subscriptions/${ids.subscription}`, "--permanent", "--reason", "on-call rota");
+  assert.equal(arm.code, 7, arm.stderr);
+  assert.match(arm.stderr, /^pimctl: error: AuthorizationFailed: /);
+  const extend = await cara.json("extend", "Security Reader", "--duration", "P30D", "--reason", "Takes longer");
+  assert.equal(extend.request.action, "selfExtend");
+  assert.equal(extend.request.status, "PendingApproval");
+});

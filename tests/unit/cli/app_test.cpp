@@ -1,0 +1,610 @@
+// pimctl end to end in one process: the real command tree against a fake server (HttpClient),
+// a fake clock and a temporary config directory.
+#include "pim/cli/app.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "boost/json/parse.hpp"
+#include "pim/cli/token_cache.h"
+
+namespace pim::cli {
+namespace {
+
+constexpr char kServer[] = "https://pim.test";
+constexpr char kBen[] = "d0000000-0000-4000-8000-00000000000b";
+
+class FakeClock final : public Clock {
+ public:
+  absl::Time Now() const override { return now_; }
+  void Advance(absl::Duration d) { now_ += d; }
+
+ private:
+  absl::Time now_ = absl::FromUnixSeconds(1'767'603'600);  // 2026-01-05T09:00Z
+};
+
+class FakeHttp final : public HttpClient {
+ public:
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  explicit FakeHttp(std::vector<HttpRequest>& log, Handler handler)
+      : log_(log), handler_(std::move(handler)) {}
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
+    log_.push_back(request);
+    return handler_(request);
+  }
+
+ private:
+  std::vector<HttpRequest>& log_;
+  Handler handler_;
+};
+
+HttpResponse Json(int status, std::string body) {
+  return HttpResponse{status, {{"content-type", "application/json"}}, std::move(body)};
+}
+
+const char* kEmptyList = R"({"value":[]})";
+
+class AppTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/pimctl-app-test.XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    env_vars_["PIMCTL_CONFIG_DIR"] = dir_ + "/cfg";
+    env_vars_["PIMCTL_SERVER"] = kServer;
+    env_.getenv = [this](const char* name) -> const char* {
+      auto it = env_vars_.find(name);
+      return it == env_vars_.end() ? nullptr : it->second.c_str();
+    };
+    env_.clock = &clock_;
+    env_.sleep = [this](absl::Duration d) {
+      ++sleeps_;
+      clock_.Advance(d);
+      if (on_sleep_) on_sleep_();
+    };
+    env_.make_http = [this](const CurlOptions&) -> std::unique_ptr<HttpClient> {
+      return std::make_unique<FakeHttp>(requests_,
+                                        [this](const HttpRequest& r) { return handler_(r); });
+    };
+    env_.in = &in_;
+    env_.out = &out_;
+    env_.err = &err_;
+  }
+  void TearDown() override {
+    const std::string cmd = "rm -rf -- '" + dir_ + "'";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  }
+
+  void SignedIn(absl::Duration valid_for = absl::Minutes(15)) {
+    CachedSignIn s;
+    s.server = kServer;
+    s.access_token = Secret("access-old");
+    s.refresh_token = Secret("refresh-old");
+    s.access_expires = clock_.Now() + valid_for;
+    s.user_id = kBen;
+    s.user_name = "ben@demo.pim";
+    ASSERT_TRUE(TokenCache(dir_ + "/cfg").Save(s).ok());
+  }
+
+  int Run(std::vector<const char*> args) {
+    args.insert(args.begin(), "pimctl");
+    return pim::cli::Run(static_cast<int>(args.size()), args.data(), env_);
+  }
+
+  static std::string PathOf(const HttpRequest& r) {
+    std::string p = r.url.substr(std::string(kServer).size());
+    return p;
+  }
+  static std::string HeaderOf(const HttpRequest& r, const std::string& name) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == name) return v;
+    }
+    return "";
+  }
+
+  // A server where Ben is eligible for User Administrator and nothing else.
+  HttpResponse BenServer(const HttpRequest& r) {
+    const std::string p = PathOf(r);
+    if (absl::StartsWith(p, "/v1.0/roleManagement/directory/roleEligibilitySchedules")) {
+      return Json(200, R"({"value":[{"id":"e1","principalId":"d0000000-0000-4000-8000-00000000000b",
+        "roleDefinitionId":"fe930be7-5e62-47db-91af-98c3a49a38b1","directoryScopeId":"/",
+        "memberType":"Direct","status":"Provisioned",
+        "scheduleInfo":{"startDateTime":"2026-01-01T00:00:00Z","expiration":{"type":"noExpiration"}},
+        "roleDefinition":{"id":"fe930be7-5e62-47db-91af-98c3a49a38b1","displayName":"User Administrator"}}]})");
+    }
+    if (absl::StartsWith(p, "/v1.0/") && r.method == "GET") return Json(200, kEmptyList);
+    if (absl::StartsWith(p, "/providers/Microsoft.Authorization/")) {
+      return Json(200, R"({"value":[],"nextLink":null})");
+    }
+    return Json(404, R"({"error":{"code":"NotFound","message":"no route"}})");
+  }
+
+  std::string dir_;
+  std::map<std::string, std::string> env_vars_;
+  FakeClock clock_;
+  int sleeps_ = 0;
+  std::function<void()> on_sleep_;
+  std::vector<HttpRequest> requests_;
+  std::function<HttpResponse(const HttpRequest&)> handler_ = [](const HttpRequest&) {
+    return Json(500, "");
+  };
+  std::istringstream in_;
+  std::ostringstream out_;
+  std::ostringstream err_;
+  Environment env_;
+};
+
+TEST_F(AppTest, HelpExitsZeroOnEveryCommand) {
+  EXPECT_EQ(Run({"--help"}), 0);
+  EXPECT_NE(out_.str().find("activate"), std::string::npos);
+  for (std::vector<const char*> cmd :
+       std::vector<std::vector<const char*>>{{"login"},
+                                             {"logout"},
+                                             {"whoami"},
+                                             {"roles"},
+                                             {"activate"},
+                                             {"deactivate"},
+                                             {"extend"},
+                                             {"renew"},
+                                             {"requests"},
+                                             {"cancel"},
+                                             {"approvals"},
+                                             {"approve"},
+                                             {"deny"},
+                                             {"assignment"},
+                                             {"assignment", "add"},
+                                             {"assignment", "update"},
+                                             {"assignment", "remove"},
+                                             {"policy"},
+                                             {"policy", "show"},
+                                             {"policy", "set"},
+                                             {"policy", "export"},
+                                             {"policy", "import"},
+                                             {"directory", "import"},
+                                             {"completion"}}) {
+    out_.str("");
+    cmd.push_back("--help");
+    EXPECT_EQ(Run(cmd), 0) << cmd[0];
+    EXPECT_NE(out_.str().find("Usage"), std::string::npos) << cmd[0];
+  }
+  EXPECT_TRUE(requests_.empty());
+}
+
+TEST_F(AppTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Run({}), 2);
+  EXPECT_EQ(Run({"activate"}), 2);
+  EXPECT_EQ(Run({"--output", "yaml", "roles"}), 2);
+  EXPECT_EQ(Run({"no-such-command"}), 2);
+  SignedIn();
+  EXPECT_EQ(Run({"activate", "User Administrator", "--duration", "2x"}), 2);
+  EXPECT_NE(err_.str().find("'2x' is not a duration"), std::string::npos);
+  EXPECT_TRUE(requests_.empty());
+}
+
+TEST_F(AppTest, RefusesServersThatWouldCarryTokensInTheClear) {
+  for (const char* server : {"http://pim.example.com", "http://localhost.example.com:80",
+                             "ftp://pim.test", "https://user@pim.test", "pim.test"}) {
+    err_.str("");
+    EXPECT_EQ(Run({"--server", server, "roles"}), 2) << server;
+    EXPECT_NE(err_.str().find("--server"), std::string::npos) << err_.str();
+  }
+  EXPECT_TRUE(requests_.empty());
+  // A pimd without TLS on this machine is allowed (then: not signed in).
+  EXPECT_EQ(Run({"--server", "http://127.0.0.1:8080", "roles"}), 3);
+}
+
+TEST_F(AppTest, NotSignedInExitsThree) {
+  EXPECT_EQ(Run({"roles"}), 3);
+  EXPECT_NE(err_.str().find("not signed in to https://pim.test"), std::string::npos) << err_.str();
+}
+
+TEST_F(AppTest, PasswordLoginCachesTokensAndPrintsNoSecret) {
+  handler_ = [](const HttpRequest& r) {
+    if (absl::EndsWith(r.url, "/oauth2/token")) {
+      return Json(
+          200,
+          R"({"access_token":"AT-secret","refresh_token":"RT-secret","expires_in":900,"token_type":"Bearer"})");
+    }
+    if (absl::EndsWith(r.url, "/v1.0/me")) {
+      return Json(
+          200,
+          R"({"id":"d0000000-0000-4000-8000-00000000000b","userPrincipalName":"ben@demo.pim"})");
+    }
+    return Json(404, "");
+  };
+  in_.str("pass word 1\n");
+  EXPECT_EQ(Run({"login", "--username", "ben@demo.pim", "--password-stdin", "--otp", "123456"}), 0)
+      << err_.str();
+  ASSERT_EQ(requests_.size(), 2U);
+  EXPECT_EQ(requests_[0].body,
+            "grant_type=password&client_id=pimctl&username=ben%40demo.pim&password=pass%20word%201"
+            "&otp=123456");
+  EXPECT_EQ(HeaderOf(requests_[1], "Authorization"), "Bearer AT-secret");
+  EXPECT_EQ(out_.str(), "Signed in to https://pim.test as ben@demo.pim\n");
+  for (const std::string& text : {out_.str(), err_.str()}) {
+    EXPECT_EQ(text.find("secret"), std::string::npos);
+    EXPECT_EQ(text.find("pass word"), std::string::npos);
+  }
+  auto cached = TokenCache(dir_ + "/cfg").Load(kServer);
+  ASSERT_TRUE(cached.ok());
+  EXPECT_EQ(cached->refresh_token.reveal(), "RT-secret");
+  EXPECT_EQ(cached->user_id, kBen);
+}
+
+TEST_F(AppTest, RefusedPasswordLoginShowsTheOAuthErrorAndExitsThree) {
+  handler_ = [](const HttpRequest&) {
+    return Json(
+        400,
+        R"({"error":"invalid_grant","error_description":"The user name, password or code is incorrect."})");
+  };
+  in_.str("wrong\n");
+  EXPECT_EQ(Run({"login", "--username", "ben@demo.pim", "--password-stdin"}), 3);
+  EXPECT_EQ(
+      err_.str(),
+      "pimctl: error: invalid_grant: The user name, password or code is incorrect. (HTTP 400)\n");
+}
+
+TEST_F(AppTest, RolesAsJsonHasTheDocumentedShape) {
+  SignedIn();
+  handler_ = [this](const HttpRequest& r) { return BenServer(r); };
+  ASSERT_EQ(Run({"--output", "json", "roles"}), 0) << err_.str();
+  const boost::json::value v = boost::json::parse(out_.str());
+  const boost::json::array& roles = v.at("roles").as_array();
+  ASSERT_EQ(roles.size(), 1U);
+  const boost::json::object& r = roles[0].as_object();
+  EXPECT_EQ(r.at("kind"), "directoryRole");
+  EXPECT_EQ(r.at("state"), "eligible");
+  EXPECT_EQ(r.at("name"), "User Administrator");
+  EXPECT_EQ(r.at("id"), "fe930be7-5e62-47db-91af-98c3a49a38b1");
+  EXPECT_EQ(r.at("scope"), "/");
+  EXPECT_EQ(r.at("start"), "2026-01-01T00:00:00Z");
+  EXPECT_TRUE(r.at("end").is_null());
+  EXPECT_EQ(r.at("scheduleId"), "e1");
+  for (const char* key : {"access", "scopeName", "assignmentType", "memberType"}) {
+    EXPECT_TRUE(r.contains(key)) << key;
+  }
+  for (const HttpRequest& req : requests_) {
+    EXPECT_EQ(HeaderOf(req, "Authorization"), "Bearer access-old");
+  }
+}
+
+TEST_F(AppTest, RolesTableIsAlignedAndUncolouredOffATerminal) {
+  SignedIn();
+  handler_ = [this](const HttpRequest& r) { return BenServer(r); };
+  env_.stdout_tty = false;
+  ASSERT_EQ(Run({"roles"}), 0);
+  EXPECT_EQ(out_.str().find('\x1b'), std::string::npos);
+  EXPECT_EQ(
+      out_.str(),
+      "STATE     KIND           NAME                SCOPE/ACCESS  TYPE  START              END\n"
+      "eligible  directoryRole  User Administrator  /                   2026-01-01 00:00Z  "
+      "permanent\n");
+}
+
+TEST_F(AppTest, ActivationRetriesWithTheOtpWhenTheMfaRuleFails) {
+  SignedIn();
+  handler_ = [this](const HttpRequest& r) {
+    if (r.method == "POST" && absl::EndsWith(r.url, "/roleAssignmentScheduleRequests")) {
+      if (HeaderOf(r, "X-Pim-Mfa-Code").empty()) {
+        return Json(
+            400,
+            R"({"error":{"code":"RoleAssignmentRequestPolicyValidationFailed","message":"The following policy rules failed: [\"MfaRule\"]"}})");
+      }
+      return Json(201, R"({"id":"req-1","status":"Provisioned","action":"selfActivate",
+        "roleDefinitionId":"fe930be7-5e62-47db-91af-98c3a49a38b1","directoryScopeId":"/"})");
+    }
+    return BenServer(r);
+  };
+  ASSERT_EQ(Run({"activate", "user administrator", "--duration", "2h", "--reason", "INC-1", "--otp",
+                 "654321"}),
+            0)
+      << err_.str();
+  std::vector<HttpRequest> posts;
+  for (const HttpRequest& r : requests_) {
+    if (r.method == "POST") posts.push_back(r);
+  }
+  ASSERT_EQ(posts.size(), 2U);
+  EXPECT_EQ(HeaderOf(posts[0], "X-Pim-Mfa-Code"), "");
+  EXPECT_EQ(HeaderOf(posts[1], "X-Pim-Mfa-Code"), "654321");
+  const boost::json::value body = boost::json::parse(posts[1].body);
+  EXPECT_EQ(body.at("action"), "selfActivate");
+  EXPECT_EQ(body.at("principalId"), kBen);
+  EXPECT_EQ(body.at("justification"), "INC-1");
+  EXPECT_EQ(body.at("scheduleInfo").at("expiration").at("duration"), "PT2H");
+  EXPECT_FALSE(body.at("scheduleInfo").as_object().contains("startDateTime"));
+  EXPECT_EQ(out_.str(), "selfActivate User Administrator: Provisioned (request req-1)\n");
+}
+
+TEST_F(AppTest, ServerRefusalIsShownWithCodeAndMessageAndExitsOne) {
+  SignedIn();
+  handler_ = [this](const HttpRequest& r) {
+    if (r.method == "POST") {
+      HttpResponse resp = Json(
+          400,
+          R"({"error":{"code":"RoleAssignmentExists","message":"The Role assignment already exists.","innerError":{"request-id":"rq-9"}}})");
+      return resp;
+    }
+    return BenServer(r);
+  };
+  EXPECT_EQ(Run({"activate", "User Administrator"}), 1);
+  EXPECT_EQ(err_.str(),
+            "pimctl: error: RoleAssignmentExists: The Role assignment already exists. (HTTP 400, "
+            "request-id rq-9)\n");
+  err_.str("");
+  EXPECT_EQ(Run({"-o", "json", "activate", "User Administrator"}), 1);
+  const boost::json::value e = boost::json::parse(err_.str());
+  EXPECT_EQ(e.at("error").at("code"), "RoleAssignmentExists");
+  EXPECT_EQ(e.at("error").at("httpStatus"), 400);
+  EXPECT_EQ(e.at("error").at("exitCode"), 1);
+}
+
+TEST_F(AppTest, UnknownRoleExitsFour) {
+  SignedIn();
+  handler_ = [this](const HttpRequest& r) { return BenServer(r); };
+  EXPECT_EQ(Run({"activate", "Global Administrator"}), 4);
+  EXPECT_NE(err_.str().find("you have no eligible role 'Global Administrator'"), std::string::npos);
+}
+
+class WaitTest : public AppTest {
+ protected:
+  // Ben's activation goes to PendingApproval; each GET of it answers the next of `statuses`.
+  void Serve(std::vector<std::string> statuses) {
+    statuses_ = std::move(statuses);
+    handler_ = [this](const HttpRequest& r) {
+      if (r.method == "POST") {
+        return Json(
+            201,
+            R"({"id":"req-2","status":"PendingApproval","action":"selfActivate","approvalId":"req-2",
+          "roleDefinitionId":"fe930be7-5e62-47db-91af-98c3a49a38b1","directoryScopeId":"/"})");
+      }
+      if (absl::StrContains(r.url, "/roleAssignmentScheduleRequests/req-2")) {
+        const std::string s = gets_ < statuses_.size() ? statuses_[gets_] : statuses_.back();
+        ++gets_;
+        return Json(200, R"({"id":"req-2","action":"selfActivate","status":")" + s + R"("})");
+      }
+      return BenServer(r);
+    };
+  }
+  std::vector<std::string> statuses_;
+  std::size_t gets_ = 0;
+};
+
+TEST_F(WaitTest, ExitsZeroOnceApprovedAndActive) {
+  SignedIn();
+  Serve({"PendingApproval", "PendingApproval", "Provisioned"});
+  ASSERT_EQ(Run({"activate", "User Administrator", "--wait"}), 0) << err_.str();
+  EXPECT_EQ(gets_, 3U);
+  EXPECT_EQ(sleeps_, 3);
+  EXPECT_NE(out_.str().find("Provisioned"), std::string::npos);
+  // Off a terminal, one line per status change rather than a live line.
+  EXPECT_EQ(err_.str(), "request req-2: PendingApproval\nrequest req-2: Provisioned\n");
+}
+
+TEST_F(WaitTest, ShowsALiveStatusLineOnATerminal) {
+  SignedIn();
+  env_.stderr_tty = true;
+  Serve({"Provisioned"});
+  ASSERT_EQ(Run({"activate", "User Administrator", "--wait"}), 0);
+  EXPECT_NE(err_.str().find("\r\x1b[2Kwaiting for User Administrator: PendingApproval (0)"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_NE(err_.str().find("Provisioned (1s)\n"), std::string::npos) << err_.str();
+}
+
+TEST_F(WaitTest, ExitsSixWhenDenied) {
+  SignedIn();
+  Serve({"PendingApproval", "Denied"});
+  EXPECT_EQ(Run({"activate", "User Administrator", "--wait"}), 6);
+  EXPECT_NE(err_.str().find("request req-2 ended Denied"), std::string::npos);
+}
+
+TEST_F(WaitTest, ExitsFiveAfterTheTimeout) {
+  SignedIn();
+  Serve({"PendingApproval"});
+  EXPECT_EQ(Run({"activate", "User Administrator", "--wait", "--timeout", "10s"}), 5);
+  EXPECT_EQ(sleeps_, 10);
+  EXPECT_NE(err_.str().find("gave up waiting after 10s"), std::string::npos);
+}
+
+TEST_F(AppTest, RefreshesAnExpiredTokenAndSavesTheRotatedRefreshToken) {
+  SignedIn(/*valid_for=*/absl::Seconds(10));  // within the refresh slack
+  int refreshes = 0;
+  handler_ = [&](const HttpRequest& r) {
+    if (absl::EndsWith(r.url, "/oauth2/token")) {
+      ++refreshes;
+      EXPECT_EQ(r.body, "grant_type=refresh_token&client_id=pimctl&refresh_token=refresh-old");
+      return Json(
+          200, R"({"access_token":"access-new","refresh_token":"refresh-new","expires_in":900})");
+    }
+    EXPECT_EQ(HeaderOf(r, "Authorization"), "Bearer access-new");
+    return BenServer(r);
+  };
+  ASSERT_EQ(Run({"roles"}), 0) << err_.str();
+  EXPECT_EQ(refreshes, 1);
+  auto cached = TokenCache(dir_ + "/cfg").Load(kServer);
+  ASSERT_TRUE(cached.ok());
+  EXPECT_EQ(cached->refresh_token.reveal(), "refresh-new");
+  EXPECT_EQ(cached->access_token.reveal(), "access-new");
+}
+
+TEST_F(AppTest, A401RefreshesOnceAndRetries) {
+  SignedIn();
+  bool refreshed = false;
+  handler_ = [&](const HttpRequest& r) {
+    if (absl::EndsWith(r.url, "/oauth2/token")) {
+      refreshed = true;
+      return Json(
+          200, R"({"access_token":"access-new","refresh_token":"refresh-new","expires_in":900})");
+    }
+    if (HeaderOf(r, "Authorization") == "Bearer access-old") {
+      return Json(401, R"({"error":{"code":"InvalidAuthenticationToken","message":"expired"}})");
+    }
+    return BenServer(r);
+  };
+  ASSERT_EQ(Run({"roles", "--eligible"}), 0) << err_.str();
+  EXPECT_TRUE(refreshed);
+}
+
+TEST_F(AppTest, ARefusedRefreshForgetsTheSignInAndExitsThree) {
+  SignedIn(absl::ZeroDuration());
+  handler_ = [](const HttpRequest&) {
+    return Json(
+        400,
+        R"({"error":"invalid_grant","error_description":"The refresh token was already used."})");
+  };
+  EXPECT_EQ(Run({"roles"}), 3);
+  EXPECT_EQ(TokenCache(dir_ + "/cfg").Load(kServer).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(AppTest, FollowsNextLinksOnlyOnTheSameServer) {
+  SignedIn();
+  handler_ = [this](const HttpRequest& r) {
+    const std::string p = PathOf(r);
+    if (absl::StartsWith(p, "/v1.0/roleManagement/directory/roleEligibilitySchedules")) {
+      if (absl::StrContains(p, "page2")) return Json(200, kEmptyList);
+      return Json(
+          200,
+          R"({"value":[],"@odata.nextLink":"https://pim.test/v1.0/roleManagement/directory/roleEligibilitySchedules?page2"})");
+    }
+    if (absl::StartsWith(p, "/v1.0/roleManagement/directory/roleAssignmentSchedules")) {
+      return Json(200, R"({"value":[],"@odata.nextLink":"https://evil.test/steal"})");
+    }
+    return BenServer(r);
+  };
+  EXPECT_EQ(Run({"roles"}), 1);
+  EXPECT_NE(err_.str().find("not following it"), std::string::npos) << err_.str();
+  bool followed_same = false;
+  for (const HttpRequest& r : requests_) {
+    EXPECT_FALSE(absl::StartsWith(r.url, "https://evil.test")) << r.url;
+    followed_same = followed_same || absl::StrContains(r.url, "page2");
+  }
+  EXPECT_TRUE(followed_same);
+}
+
+TEST_F(AppTest, ApproveFindsTheInProgressStepAndPatchesIt) {
+  SignedIn();
+  handler_ = [](const HttpRequest& r) {
+    if (absl::EndsWith(r.url, "/v1.0/roleManagement/directory/roleAssignmentApprovals/ap-1")) {
+      return Json(404, R"({"error":{"code":"ApprovalNotFound","message":"no"}})");
+    }
+    if (absl::EndsWith(r.url,
+                       "/identityGovernance/privilegedAccess/group/assignmentApprovals/ap-1")) {
+      return Json(
+          200,
+          R"({"id":"ap-1","stages":[{"id":"st-1","status":"InProgress","assignedToMe":true}]})");
+    }
+    if (r.method == "PATCH") return HttpResponse{204, {}, ""};
+    return Json(500, "");
+  };
+  ASSERT_EQ(Run({"approve", "ap-1", "--reason", "ok"}), 0) << err_.str();
+  ASSERT_EQ(requests_.back().method, "PATCH");
+  EXPECT_TRUE(absl::EndsWith(requests_.back().url, "/assignmentApprovals/ap-1/stages/st-1"));
+  EXPECT_EQ(boost::json::parse(requests_.back().body),
+            boost::json::parse(R"({"reviewResult":"Approve","justification":"ok"})"));
+  EXPECT_EQ(out_.str(), "Approved ap-1\n");
+}
+
+TEST_F(AppTest, ApproveOfAnUnknownIdExitsFour) {
+  SignedIn();
+  handler_ = [](const HttpRequest&) {
+    return Json(404, R"({"error":{"code":"ApprovalNotFound","message":"no"}})");
+  };
+  EXPECT_EQ(Run({"deny", "nope", "--reason", "x"}), 4);
+}
+
+class PolicyImportTest : public AppTest {
+ protected:
+  void SetUp() override {
+    AppTest::SetUp();
+    SignedIn();
+    file_ = dir_ + "/policies.json";
+    FILE* f = std::fopen(file_.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(R"({"policies":[{"directoryRole":"User Administrator","rules":[
+      {"id":"Expiration_EndUser_Assignment","maximumDuration":"PT4H"}]}]})",
+               f);
+    std::fclose(f);
+    handler_ = [this](const HttpRequest& r) {
+      const std::string p = PathOf(r);
+      if (absl::StartsWith(p, "/v1.0/roleManagement/directory/roleDefinitions")) {
+        return Json(200, R"({"value":[{"id":"fe93","displayName":"User Administrator"}]})");
+      }
+      if (absl::StartsWith(p, "/v1.0/policies/roleManagementPolicyAssignments")) {
+        return Json(200, R"({"value":[{"policy":{"id":"p1","rules":[
+          {"id":"Expiration_EndUser_Assignment",
+           "@odata.type":"#microsoft.graph.unifiedRoleManagementPolicyExpirationRule",
+           "isExpirationRequired":true,"maximumDuration":"PT8H"}]}}]})");
+      }
+      if (r.method == "PATCH") return patch_answer_;
+      return Json(404, "");
+    };
+  }
+  int Patches() const {
+    int n = 0;
+    for (const HttpRequest& r : requests_) n += r.method == "PATCH" ? 1 : 0;
+    return n;
+  }
+  std::string file_;
+  HttpResponse patch_answer_{204, {}, ""};
+};
+
+TEST_F(PolicyImportTest, DryRunPrintsTheChangeAndSendsNothing) {
+  ASSERT_EQ(Run({"policy", "import", file_.c_str(), "--dry-run"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "directoryRole User Administrator [policy p1]\n"
+            "  Expiration_EndUser_Assignment: maximumDuration: \"PT8H\" -> \"PT4H\"\n"
+            "1 rule would change (dry run: nothing was changed)\n");
+  EXPECT_EQ(Patches(), 0);
+}
+
+TEST_F(PolicyImportTest, ImportPatchesTheWholeMergedRule) {
+  ASSERT_EQ(Run({"policy", "import", file_.c_str()}), 0) << err_.str();
+  ASSERT_EQ(Patches(), 1);
+  const HttpRequest& patch = requests_.back();
+  EXPECT_TRUE(
+      absl::EndsWith(patch.url, "/roleManagementPolicies/p1/rules/Expiration_EndUser_Assignment"));
+  EXPECT_EQ(boost::json::parse(patch.body),
+            boost::json::parse(R"({"id":"Expiration_EndUser_Assignment",
+              "@odata.type":"#microsoft.graph.unifiedRoleManagementPolicyExpirationRule",
+              "isExpirationRequired":true,"maximumDuration":"PT4H"})"));
+  EXPECT_EQ(out_.str().substr(out_.str().rfind('\n', out_.str().size() - 2) + 1),
+            "1 rule changed\n");
+}
+
+TEST_F(PolicyImportTest, ARefusedRuleIsNamedAndKeepsTheServersExitCode) {
+  patch_answer_ = Json(400, R"({"error":{"code":"InvalidPolicy","message":"too long"}})");
+  EXPECT_EQ(Run({"policy", "import", file_.c_str()}), 1);
+  EXPECT_EQ(err_.str(),
+            "pimctl: error: rule Expiration_EndUser_Assignment of User Administrator: "
+            "InvalidPolicy: too long (HTTP 400)\n");
+  patch_answer_ = Json(403, R"({"error":{"code":"AuthorizationFailed","message":"no"}})");
+  EXPECT_EQ(Run({"policy", "import", file_.c_str()}), 7);
+}
+
+TEST_F(AppTest, CompletionScriptsNameEveryCommandAndOption) {
+  ASSERT_EQ(Run({"completion", "bash"}), 0);
+  const std::string bash = out_.str();
+  EXPECT_NE(bash.find("complete -F _pimctl pimctl"), std::string::npos);
+  EXPECT_NE(bash.find("\"activate\") words=\""), std::string::npos);
+  EXPECT_NE(bash.find("--duration"), std::string::npos);
+  EXPECT_NE(bash.find("\"directory import\")"), std::string::npos);
+  EXPECT_NE(bash.find("\"policy import\")"), std::string::npos);
+  EXPECT_NE(bash.find("--dry-run"), std::string::npos);
+  out_.str("");
+  ASSERT_EQ(Run({"completion", "zsh"}), 0);
+  EXPECT_EQ(out_.str().rfind("#compdef pimctl", 0), 0U);
+  EXPECT_NE(out_.str().find("--ticket-number"), std::string::npos);
+  EXPECT_EQ(Run({"completion", "fish"}), 2);
+}
+
+}  // namespace
+}  // namespace pim::cli
