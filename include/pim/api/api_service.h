@@ -21,11 +21,11 @@
 #include "pim/api/oidc/oidc_api.h"
 #include "pim/api/watch_feed.h"
 #include "pim/audit/audit_log.h"
-#include "pim/notify/delivery_store.h"
 #include "pim/engine/clock.h"
 #include "pim/engine/engine.h"
 #include "pim/engine/manual_clock.h"
 #include "pim/engine/store.h"
+#include "pim/notify/delivery_store.h"
 
 namespace pim::api {
 

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
-
 #include "pim/api/api_service.h"
 #include "pim/store/sqlite_delivery_store.h"
 #include "unit/api/api_fixture.h"
@@ -105,11 +104,11 @@ TEST_F(NotificationRoutesTest, OnlyAdministratorsReplay) {
 TEST_F(NotificationRoutesTest, MalformedRequestsAreRefused) {
   EXPECT_EQ(Send("POST", "/pim/v1/notifications/deadLetters/abc/replay", kAdminToken).status, 400);
   EXPECT_EQ(Send("POST", "/pim/v1/notifications/deadLetters/-1/replay", kAdminToken).status, 400);
-  EXPECT_EQ(Send("GET", absl::StrCat("/pim/v1/notifications/deadLetters/", DeadLetterId(),
-                                     "/replay"),
-                 kAdminToken)
-                .status,
-            400);
+  EXPECT_EQ(
+      Send("GET", absl::StrCat("/pim/v1/notifications/deadLetters/", DeadLetterId(), "/replay"),
+           kAdminToken)
+          .status,
+      400);
   EXPECT_EQ(Send("DELETE", "/pim/v1/notifications/deadLetters", kAdminToken).status, 400);
   EXPECT_EQ(Send("GET", "/pim/v1/notifications/other", kAdminToken).status, 404);
   EXPECT_EQ(deliveries_->DeadLetters()->size(), 1U);
