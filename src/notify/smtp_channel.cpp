@@ -223,7 +223,8 @@ SendResult SmtpChannel::Send(const Outgoing& message) {
   connection_->curl.reset();
   std::string error = absl::StrCat("smtp: ", curl_easy_strerror(rc));
   if (code != 0) absl::StrAppend(&error, " (server answered ", code, ")");
-  if (code >= 500 && code < 600) return SendResult::Reject(error);
+  // A refused login is the relay's configuration, not the message's fault: keep it queued.
+  if (rc != CURLE_LOGIN_DENIED && code >= 500 && code < 600) return SendResult::Reject(error);
   return SendResult::Retry(error);
 }
 

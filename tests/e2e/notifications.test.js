@@ -130,3 +130,34 @@ test("notifications: a refused webhook call is a dead letter until an administra
   await waitFor("the replayed call", () => receiver.delivered().find((c) => c.event.requestId === refused.id));
   assert.deepEqual((await p.pimJson("GET", "/pim/v1/notifications/deadLetters")).value, []);
 });
+
+test("notifications: e-mail over STARTTLS with authentication, the password kept out of the log", async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-notify-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const tls = process.env.PIM_TLS_DIR;  // server.pem for localhost, signed by ca.pem
+  const smtpPort = await freePort();
+  const out = path.join(dir, "mail.jsonl");
+  const smtp = await startSmtp(smtpPort, out, {
+    cert: path.join(tls, "server.pem"), key: path.join(tls, "server.key"), user: "pim", password: "relay-secret-1",
+  });
+  t.after(() => smtp.stop());
+  fs.writeFileSync(path.join(dir, "smtp.password"), "relay-secret-1\n", { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, "notifications.json"), JSON.stringify({
+    email: {
+      url: `smtp://localhost:${smtpPort}`, starttls: true, from: "pim@demo.pim",
+      username: "pim", passwordFile: "smtp.password", caFile: path.join(tls, "ca.pem"),
+    },
+    retry: { firstDelayMs: 50, maxDelaySeconds: 1, maxAttempts: 1000 },
+  }));
+  const p = await startPimd({ extraArgs: ["--notifications", path.join(dir, "notifications.json")] });
+  t.after(() => p.stop());
+  const now = await p.now();
+  await p.graphClient(p.tokens.ada).api(`${DIR}/roleEligibilityScheduleRequests`)
+    .post(eligibility(ids.dan, roles.helpdeskAdministrator, now));
+  const mail = await waitFor("the e-mail to Dan", () => mails(out).find((m) => m.to[0] === "dan@demo.pim"));
+  assert.equal(mail.tls, true);
+  assert.equal(mail.user, "pim");
+  assert.equal(mail.eventType, "eligibleAssigned");
+  // The password never reaches pimd's log.
+  assert.doesNotMatch(p.stderr(), /relay-secret-1/);
+});

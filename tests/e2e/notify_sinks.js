@@ -30,8 +30,11 @@ async function waitFor(what, predicate, timeoutMs = 15_000) {
 }
 
 // aiosmtpd writing one JSON line per message to `out`.
-async function startSmtp(port, out) {
-  const child = spawn("/usr/bin/python3", [path.join(__dirname, "smtp_sink.py"), String(port), out],
+// `secure` = {cert, key, user, password}: STARTTLS and AUTH required.
+async function startSmtp(port, out, secure) {
+  const args = [path.join(__dirname, "smtp_sink.py"), String(port), out];
+  if (secure) args.push(secure.cert, secure.key, secure.user, secure.password);
+  const child = spawn("/usr/bin/python3", args,
     { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => { stderr += d; });

@@ -1,18 +1,21 @@
 #!/usr/bin/python3
 # A local SMTP server for the notification tests (Debian's python3-aiosmtpd): accepts every
 # message on 127.0.0.1:PORT and appends it to OUT as one JSON line
-# {"from", "to", "eventId", "eventType", "subject", "receivedAt"}. Prints "ready" once
-# listening; stops on SIGTERM.
-#   smtp_sink.py PORT OUT
+# {"from", "to", "eventId", "eventType", "subject", "receivedAt", "tls", "user"}. Prints
+# "ready" once listening; stops on SIGTERM. With CERT, KEY, USER and PASSWORD it requires
+# STARTTLS with that certificate and AUTH (PLAIN/LOGIN) with that login before any mail.
+#   smtp_sink.py PORT OUT [CERT KEY USER PASSWORD]
 import asyncio
 import email
 import email.policy
 import json
 import signal
+import ssl
 import sys
 import time
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
@@ -28,6 +31,8 @@ class Sink:
             "eventType": message["X-Pim-Event-Type"],
             "subject": str(message["Subject"]),
             "receivedAt": time.time(),
+            "tls": session.ssl is not None,
+            "user": session.auth_data,
         }
         with open(self.out, "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
@@ -36,7 +41,20 @@ class Sink:
 
 def main():
     port, out = int(sys.argv[1]), sys.argv[2]
-    controller = Controller(Sink(out), hostname="127.0.0.1", port=port)
+    options = {}
+    if len(sys.argv) == 7:
+        cert, key, user, password = sys.argv[3:7]
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+
+        def authenticate(server, session, envelope, mechanism, data):
+            ok = isinstance(data, LoginPassword) and data.login.decode() == user \
+                and data.password.decode() == password
+            return AuthResult(success=ok, auth_data=user if ok else None)
+
+        options = dict(tls_context=context, require_starttls=True, auth_required=True,
+                       auth_require_tls=True, authenticator=authenticate)
+    controller = Controller(Sink(out), hostname="127.0.0.1", port=port, **options)
     controller.start()
     print("ready", flush=True)
     stop = asyncio.Event()

@@ -2,7 +2,8 @@
 // and HTML (multipart/alternative), with a Message-ID and an X-Pim-Event-Id header derived from
 // the idempotency key so a mail system can drop repeats. `smtps://` is TLS from the first byte;
 // `smtp://` with `starttls` requires STARTTLS; plain `smtp://` is for a relay on loopback only.
-// A 5xx answer is permanent (dead letter); anything else that fails is retried.
+// A 5xx answer is permanent (dead letter), except a refused login (the relay's settings, not
+// the message); anything else that fails is retried.
 #pragma once
 
 #include <memory>
