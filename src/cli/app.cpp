@@ -20,6 +20,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "boost/url/parse.hpp"
+#include "pim/cli/audit_commands.h"
 #include "pim/cli/exit_code.h"
 #include "pim/cli/loopback_redirect.h"
 #include "pim/cli/oauth_client.h"
@@ -1039,6 +1040,7 @@ struct AllOptions {
   PolicyOptions policy_set;
   PolicyOptions policy_export;
   PolicyOptions policy_import;
+  std::unique_ptr<AuditCommands> audit;
 };
 
 void BuildTree(CLI::App& app, AllOptions& o, std::map<const CLI::App*, Action>& actions,
@@ -1187,6 +1189,16 @@ void BuildTree(CLI::App& app, AllOptions& o, std::map<const CLI::App*, Action>& 
       ->required()
       ->check(CLI::ExistingFile);
   actions[import] = [&] { return DirectoryImport(ctx, o.import_file); };
+
+  o.audit = std::make_unique<AuditCommands>(
+      AuditCommandEnvironment{.session = [&ctx] { return ctx.GetSession(); },
+                              .token_cache = [&ctx] { return ctx.Cache(); },
+                              .http = [&ctx]() -> HttpClient& { return ctx.Http(); },
+                              .out = [&ctx]() -> std::ostream& { return ctx.out(); },
+                              .err = [&ctx]() -> std::ostream& { return ctx.err(); },
+                              .json = [&ctx] { return ctx.json(); },
+                              .colour = [&ctx] { return ctx.colour(); }});
+  o.audit->Register(app, actions);
 
   CLI::App* completion = app.add_subcommand("completion", "Print a shell completion script");
   completion->add_option("shell", o.shell, "bash or zsh")

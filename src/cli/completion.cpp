@@ -2,6 +2,7 @@
 // command path ("", "directory", "directory import") gets its words: subcommands and long
 // options (global options too). The scripts complete by the words typed so far.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,13 @@ void Collect(const CLI::App& app, const std::string& path, const std::vector<std
   if (!path.empty()) {
     for (const std::string& g : globals) node.words.push_back(g);
   }
+  // A subcommand may reuse a global's name (--help everywhere; audit verify's --server flag):
+  // offer each word once, where it first appears.
+  std::vector<std::string> unique;
+  for (std::string& w : node.words) {
+    if (std::find(unique.begin(), unique.end(), w) == unique.end()) unique.push_back(std::move(w));
+  }
+  node.words = std::move(unique);
   out.push_back(node);
   for (const CLI::App* sub : subs) {
     Collect(*sub, path.empty() ? sub->get_name() : absl::StrCat(path, " ", sub->get_name()),

@@ -443,3 +443,94 @@ test("pimctl: requests, cancel a scheduled activation, extend an assignment", { 
   assert.equal(extend.request.action, "selfExtend");
   assert.equal(extend.request.status, "PendingApproval");
 });
+
+test("pimctl: audit export (paged), keys, verify offline with pinned keys; tampering exits 9; verify --server; a plain user is refused", { skip }, async (t) => {
+  const p = shared;
+  assert.ok(admin, "runs after the policy test (Ada, Global Administrator, signed in)");
+  const dir = admin.configDir;
+
+  // A few changes with justifications to look for.
+  for (const [who, reason] of [["ben@demo.pim", "audit e2e: first"], ["dan@demo.pim", "audit e2e: second"]]) {
+    const r = await admin.json("assignment", "add", who, "Security Reader", "--eligible", "--permanent",
+      "--reason", reason);
+    assert.equal(r.request.status, "Provisioned");
+  }
+
+  // The whole history, and the same history in pages of 7 entries: both verify.
+  const file = path.join(dir, "audit.jsonl");
+  const exported = await admin.run("audit", "export", "-f", file);
+  assert.equal(exported.code, 0, exported.stderr);
+  const m = /^exported (\d+) entries \((\d+) pages?, jsonl\) to /.exec(exported.stderr);
+  assert.ok(m, exported.stderr);
+  const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+  const entryLines = lines.map((l, i) => ({ i, o: JSON.parse(l) })).filter((x) => x.o.type === "entry");
+  assert.equal(entryLines.length, Number(m[1]));
+  assert.ok(entryLines.length > 20, `only ${entryLines.length} entries`);
+  assert.equal(fs.readdirSync(dir).filter((f) => f.includes(".pimctl-")).length, 0, "no temporary file left");
+
+  const paged = path.join(dir, "audit-paged.jsonl");
+  const pagedRun = await admin.json("audit", "export", "-f", paged, "--page-size", "7");
+  assert.equal(pagedRun.entries, entryLines.length);
+  assert.equal(pagedRun.pages, Math.ceil(entryLines.length / 7));
+
+  const keys = path.join(dir, "audit-keys.json");
+  const saved = await admin.run("audit", "keys", "-f", keys);
+  assert.equal(saved.code, 0, saved.stderr);
+  assert.ok(JSON.parse(fs.readFileSync(keys, "utf8")).keys.length >= 1);
+
+  const clean = await admin.run("audit", "verify", file, "--keys", keys);
+  assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+  assert.match(clean.stdout, /: verified\n/);
+  const pagedReport = await admin.json("audit", "verify", paged, "--keys", keys);
+  assert.equal(pagedReport.ok, true, JSON.stringify(pagedReport.findings));
+  assert.equal(pagedReport.entries, entryLines.length);
+  assert.deepEqual(pagedReport.findings, []);
+
+  // Offline means offline: no --keys, no check.
+  const noKeys = await admin.run("audit", "verify", file);
+  assert.equal(noKeys.code, 2, noKeys.stderr);
+
+  // Someone edits the justification of one entry in a copy.
+  const edited = entryLines.find((x) => x.o.entry.justification === "audit e2e: first");
+  assert.ok(edited, "the change is in the export");
+  const editedCopy = [...lines];
+  const forged = JSON.parse(lines[edited.i]);
+  forged.entry.justification = "routine";
+  editedCopy[edited.i] = JSON.stringify(forged);
+  const editedFile = path.join(dir, "audit-edited.jsonl");
+  fs.writeFileSync(editedFile, editedCopy.join("\n") + "\n");
+  const editedRun = await admin.run("--output", "json", "audit", "verify", editedFile, "--keys", keys);
+  assert.equal(editedRun.code, 9, editedRun.stderr);
+  const editedReport = JSON.parse(editedRun.stdout);
+  assert.equal(editedReport.ok, false);
+  assert.ok(editedReport.findings.some((f) => f.kind === "entryEdited" && f.seq === edited.o.entry.seq &&
+    f.line === edited.i + 1), JSON.stringify(editedReport.findings));
+  const editedTable = await admin.run("audit", "verify", editedFile, "--keys", keys);
+  assert.equal(editedTable.code, 9);
+  assert.match(editedTable.stdout, new RegExp(`^${edited.i + 1}\\s+${edited.o.entry.seq}\\s+entryEdited\\s`, "m"));
+
+  // Someone deletes an entry in the middle from another copy.
+  const victim = entryLines[Math.floor(entryLines.length / 2)];
+  const deletedFile = path.join(dir, "audit-deleted.jsonl");
+  fs.writeFileSync(deletedFile, lines.filter((_, i) => i !== victim.i).join("\n") + "\n");
+  const deletedRun = await admin.run("--output", "json", "audit", "verify", deletedFile, "--keys", keys);
+  assert.equal(deletedRun.code, 9, deletedRun.stderr);
+  const deletedReport = JSON.parse(deletedRun.stdout);
+  assert.ok(deletedReport.findings.some((f) => f.kind === "entryDeleted" && f.seq === victim.o.entry.seq),
+    JSON.stringify(deletedReport.findings));
+
+  // The server's whole history, downloaded and checked against the pinned keys.
+  const server = await admin.run("audit", "verify", "--server", "--keys", keys);
+  assert.equal(server.code, 0, server.stdout + server.stderr);
+  assert.match(server.stdout, /: verified\n/);
+  assert.equal(server.stderr, "");
+
+  // Reading the audit history needs an auditor's role: Eve gets 403, exit 7, and no file.
+  const [eve] = await people(t, p, "eve");
+  await eve.signIn();
+  const eveFile = path.join(eve.configDir, "audit.jsonl");
+  const refused = await eve.run("audit", "export", "-f", eveFile);
+  assert.equal(refused.code, 7, refused.stderr);
+  assert.ok(!fs.existsSync(eveFile));
+  assert.deepEqual(fs.readdirSync(eve.configDir).filter((f) => f.includes("audit")), []);
+});

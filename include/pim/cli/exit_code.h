@@ -10,14 +10,15 @@ namespace pim::cli {
 
 enum class ExitCode : int {
   kOk = 0,
-  kError = 1,        // the server refused the request, or anything else failed
-  kUsage = 2,        // bad command line or bad local input (duration, file)
-  kAuth = 3,         // not signed in, or the sign-in / token was refused
-  kNotFound = 4,     // the role, request or approval does not exist (or is not visible)
-  kTimedOut = 5,     // --wait gave up (--timeout)
-  kDenied = 6,       // the request ended Denied, Canceled, Failed, Revoked or TimedOut
-  kForbidden = 7,    // signed in, but not allowed (HTTP 403)
-  kUnreachable = 8,  // no connection to the server, TLS failure, HTTP timeout
+  kError = 1,               // the server refused the request, or anything else failed
+  kUsage = 2,               // bad command line or bad local input (duration, file)
+  kAuth = 3,                // not signed in, or the sign-in / token was refused
+  kNotFound = 4,            // the role, request or approval does not exist (or is not visible)
+  kTimedOut = 5,            // --wait gave up (--timeout)
+  kDenied = 6,              // the request ended Denied, Canceled, Failed, Revoked or TimedOut
+  kForbidden = 7,           // signed in, but not allowed (HTTP 403)
+  kUnreachable = 8,         // no connection to the server, TLS failure, HTTP timeout
+  kVerificationFailed = 9,  // audit verify: the export or history has findings (tampering)
 };
 
 // Attaches an explicit exit code to `status` (kept in a payload); ExitCodeFor returns it.
