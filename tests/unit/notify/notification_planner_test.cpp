@@ -93,6 +93,22 @@ TEST_F(NotifyTest, ExpiryNoticesAndExpiryComeFromTheScheduler) {
   for (const auto& n : ns) EXPECT_THAT(n.recipients, ::testing::Contains("alice@example.com"));
 }
 
+TEST_F(NotifyTest, AnExtensionRequestAsksItsApprovers) {
+  ASSERT_TRUE(MakeActive(bob_, PRA()).ok());  // Privileged Role Administrators approve it
+  const absl::Time end = clock_.Now() + absl::Hours(24 * 30);
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk(), Until(end)).ok());
+  clock_.SetTime(end - absl::Hours(24 * 14));
+  const Revision before = engine_->revision();
+  auto request = Self(RequestAction::kSelfExtend, alice_, Helpdesk(),
+                      Until(end + absl::Hours(24 * 60)), std::nullopt, ScheduleKind::kEligibility);
+  ASSERT_TRUE(request.ok()) << request.status();
+  const auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("extensionRequested"));
+  EXPECT_TRUE(ns[0].critical);
+  EXPECT_THAT(ns[0].recipients, ::testing::Contains("bob@example.com"));
+  EXPECT_THAT(ns[0].recipients, ::testing::Not(::testing::Contains("alice@example.com")));
+}
+
 TEST_F(NotifyTest, RulesDecideLevelAndRecipients) {
   Policy policy = engine_->EffectivePolicy(Helpdesk());
   for (NotificationRule& rule : policy.notifications) {
