@@ -19,7 +19,6 @@
 #include "absl/strings/strip.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
-#include "boost/url/parse.hpp"
 #include "pim/cli/audit_commands.h"
 #include "pim/cli/exit_code.h"
 #include "pim/cli/loopback_redirect.h"
@@ -33,6 +32,7 @@
 #include "pim/cli/token_cache.h"
 #include "pim/cli/user_duration.h"
 #include "pim/domain/iso8601.h"
+#include "pim/domain/outbound_url.h"
 #include "pim/domain/status.h"
 
 namespace pim::cli {
@@ -92,14 +92,11 @@ class Context {
     }
     while (absl::EndsWith(s, "/")) s.pop_back();
     // Tokens never travel in the clear, except to a pimd on this machine (a test without TLS).
-    auto url = boost::urls::parse_absolute_uri(s);
-    if (!url || url->has_userinfo() || !url->encoded_query().empty() || url->has_fragment()) {
+    auto url = ParseOutboundUrl(s, "--server");
+    if (!url.ok() || s.find('?') != std::string::npos) {
       return absl::InvalidArgumentError(absl::StrCat("--server is not a URL: ", s));
     }
-    const std::string host(url->host());
-    const bool loopback_http =
-        url->scheme() == "http" && (host == "localhost" || host == "127.0.0.1" || host == "[::1]");
-    if (url->scheme() != "https" && !loopback_http) {
+    if (url->scheme != "https" && !(url->scheme == "http" && url->loopback)) {
       return absl::InvalidArgumentError(absl::StrCat("--server must be an https:// URL: ", s));
     }
     return s;

@@ -191,8 +191,9 @@ TEST_F(AppTest, UsageErrorsExitTwo) {
 }
 
 TEST_F(AppTest, RefusesServersThatWouldCarryTokensInTheClear) {
-  for (const char* server : {"http://pim.example.com", "http://localhost.example.com:80",
-                             "ftp://pim.test", "https://user@pim.test", "pim.test"}) {
+  for (const char* server :
+       {"http://pim.example.com", "http://localhost.example.com:80", "http://127.0.0.1.evil.test",
+        "http://127.1:8080", "ftp://pim.test", "https://user@pim.test", "pim.test"}) {
     err_.str("");
     EXPECT_EQ(Run({"--server", server, "roles"}), 2) << server;
     EXPECT_NE(err_.str().find("--server"), std::string::npos) << err_.str();
@@ -200,6 +201,7 @@ TEST_F(AppTest, RefusesServersThatWouldCarryTokensInTheClear) {
   EXPECT_TRUE(requests_.empty());
   // A pimd without TLS on this machine is allowed (then: not signed in).
   EXPECT_EQ(Run({"--server", "http://127.0.0.1:8080", "roles"}), 3);
+  EXPECT_EQ(Run({"--server", "http://[::1]:8080", "roles"}), 3);
 }
 
 TEST_F(AppTest, NotSignedInExitsThree) {
