@@ -18,7 +18,7 @@
 // directly or through an active or eligible PIM assignment, of a role-assignable group (how
 // roles are held through groups; Entra reserves those accounts for Global Administrators).
 // Only a Global Administrator (or the system) may change or delete a protected principal.
-// Every command also goes through the engine's lock-out check (CommitLocked -> CheckLockOut),
+// Every command also goes through the engine's lock-out check (StageLocked -> CheckLockOut),
 // so disabling or deleting the last active Global or Privileged Role Administrator is refused.
 #include <algorithm>
 #include <array>

@@ -48,6 +48,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
     } sink(*engine);
     PIM_ASSIGN_OR_RETURN(engine->revision_, store.LoadInto(sink));
     engine->timers_.AddAll(std::move(sink.timers));
+    engine->staged_revision_ = engine->revision_;
   }
 
   // Seed what every tenant has: the root scope and the built-in roles.
@@ -63,8 +64,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
       seed.Put(role);
     }
   }
-  PIM_RETURN_IF_ERROR(engine->CommitLocked(seed, /*enforce_last_admin=*/false));
+  PIM_RETURN_IF_ERROR(engine->StageLocked(seed, /*enforce_last_admin=*/false));
+  PIM_RETURN_IF_ERROR(engine->FlushLocked());
   PIM_RETURN_IF_ERROR(engine->RunDueLocked(now));
+  PIM_RETURN_IF_ERROR(engine->FlushLocked());
   return engine;
 }
 
@@ -101,19 +104,12 @@ absl::Status Engine::CheckLockOut(ChangeSet& changes, bool enforce_last_admin) {
   return absl::OkStatus();
 }
 
-absl::Status Engine::CommitLocked(ChangeSet& changes, bool enforce_last_admin) {
+absl::Status Engine::StageLocked(ChangeSet& changes, bool enforce_last_admin) {
   if (changes.empty()) return absl::OkStatus();
 
   PIM_RETURN_IF_ERROR(CheckLockOut(changes, enforce_last_admin));
 
-  Revision first = 0;
-  {
-    absl::ReaderMutexLock read(&read_mu_);
-    first = revision_ + 1;
-  }
-  std::vector<ChangeRecord> records = changes.TakeRecords(first);
-  PIM_RETURN_IF_ERROR(store_.Commit(records));
-
+  std::vector<ChangeRecord> records = changes.TakeRecords(staged_revision_ + 1);
   bool earliest_changed = false;
   {
     absl::MutexLock write(&read_mu_);
@@ -121,18 +117,131 @@ absl::Status Engine::CommitLocked(ChangeSet& changes, bool enforce_last_admin) {
     for (const ChangeRecord& record : records) {
       for (const Mutation& m : record.mutations) {
         state_.Apply(m);
-        index_.Apply(m);
+        index_.Apply(m, record.revision);
         timers_.Apply(m);
       }
     }
-    revision_ = records.back().revision;
     earliest_changed = timers_.Earliest() != earliest;
+  }
+  staged_revision_ = records.back().revision;
+  {
+    absl::MutexLock lock(&commit_mu_);
+    for (ChangeRecord& record : records) queued_.push_back(std::move(record));
+    ++queued_ticket_;
   }
   if (earliest_changed) {
     absl::MutexLock lock(&listener_mu_);
     if (timer_listener_) timer_listener_();
   }
   return absl::OkStatus();
+}
+
+void Engine::Watch(Waiter& waiter) {
+  absl::MutexLock lock(&commit_mu_);
+  waiter.ticket = queued_ticket_;
+  if (waiter.ticket <= settled_ticket_) {
+    waiter.done = true;  // settled while write_mu_ was held, so it succeeded
+    return;
+  }
+  waiters_.push_back(&waiter);
+}
+
+absl::Status Engine::AwaitDurable(Waiter& waiter) {
+  commit_mu_.Lock();
+  while (!waiter.done) {
+    if (!committing_ && !queued_.empty()) {
+      committing_ = true;
+      std::vector<ChangeRecord> batch = std::move(queued_);
+      queued_.clear();
+      const std::uint64_t last = queued_ticket_;
+      commit_mu_.Unlock();
+      CommitBatch(std::move(batch), last, /*locked=*/false).IgnoreError();  // settles waiters
+      commit_mu_.Lock();
+      continue;
+    }
+    auto can_proceed = [this, &waiter]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_) {
+      return waiter.done || (!committing_ && !queued_.empty());
+    };
+    commit_mu_.Await(absl::Condition(&can_proceed));
+  }
+  absl::Status status = waiter.status;
+  commit_mu_.Unlock();
+  return status;
+}
+
+absl::Status Engine::FlushLocked() {
+  std::vector<ChangeRecord> batch;
+  std::uint64_t last = 0;
+  {
+    absl::MutexLock lock(&commit_mu_);
+    if (queued_.empty()) return absl::OkStatus();
+    committing_ = true;
+    batch = std::move(queued_);
+    queued_.clear();
+    last = queued_ticket_;
+  }
+  return CommitBatch(std::move(batch), last, /*locked=*/true);
+}
+
+absl::Status Engine::CommitBatch(std::vector<ChangeRecord> batch, std::uint64_t last,
+                                 bool locked) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  // (The analysis cannot follow `locked`: write_mu_ is held by the caller or taken below.)
+  absl::Status status = store_.Commit(batch);
+  if (status.ok()) {
+    {
+      absl::MutexLock write(&read_mu_);
+      revision_ = batch.back().revision;
+      index_.Publish(revision_);
+    }
+    absl::MutexLock lock(&commit_mu_);
+    settled_ticket_ = last;
+    std::erase_if(waiters_, [last](Waiter* w) {
+      if (w->ticket > last) return false;
+      w->done = true;
+      return true;
+    });
+    committing_ = false;
+    return status;
+  }
+  if (locked) {
+    AbandonLocked(batch, status);
+  } else {
+    absl::MutexLock write(&write_mu_);
+    AbandonLocked(batch, status);
+  }
+  return status;
+}
+
+void Engine::AbandonLocked(const std::vector<ChangeRecord>& batch, const absl::Status& error) {
+  absl::MutexLock lock(&commit_mu_);  // no staging can happen: write_mu_ is held
+  std::vector<ChangeRecord> later = std::move(queued_);
+  queued_.clear();
+  {
+    absl::MutexLock write(&read_mu_);
+    auto undo = [this](const std::vector<ChangeRecord>& records)
+                    ABSL_EXCLUSIVE_LOCKS_REQUIRED(read_mu_) {
+                      for (auto r = records.rbegin(); r != records.rend(); ++r) {
+                        for (auto m = r->mutations.rbegin(); m != r->mutations.rend(); ++m) {
+                          const Mutation inverse{m->kind, m->key, m->after, m->before};
+                          state_.Apply(inverse);
+                          timers_.Apply(inverse);
+                        }
+                      }
+                    };
+    undo(later);
+    undo(batch);
+    index_.RollBack(revision_);
+    staged_revision_ = revision_;
+  }
+  settled_ticket_ = queued_ticket_;
+  for (Waiter* w : waiters_) {
+    w->done = true;
+    w->status = error;
+  }
+  waiters_.clear();
+  committing_ = false;
+  absl::MutexLock listener(&listener_mu_);
+  if (timer_listener_) timer_listener_();  // undone timers may be due again
 }
 
 void Engine::SetTimerListener(std::function<void()> listener) {
@@ -160,8 +269,15 @@ absl::StatusOr<ScheduleRequest> Engine::Cancel(const Caller& caller, const Reque
 }
 
 absl::Status Engine::RunDue() {
-  absl::MutexLock lock(&write_mu_);
-  return RunDueLocked(clock_.Now());
+  Waiter waiter;
+  absl::Status staged;
+  {
+    absl::MutexLock lock(&write_mu_);
+    staged = RunDueLocked(clock_.Now());
+    Watch(waiter);
+  }
+  absl::Status durable = AwaitDurable(waiter);
+  return staged.ok() ? durable : staged;
 }
 
 absl::Status Engine::RunDueLocked(absl::Time now) {
@@ -249,7 +365,7 @@ absl::Status Engine::FireTimer(const Timer& timer) {
     timers_.Erase(timer);
     return absl::OkStatus();
   }
-  return CommitLocked(changes, /*enforce_last_admin=*/false);
+  return StageLocked(changes, /*enforce_last_admin=*/false);
 }
 
 std::optional<absl::Time> Engine::NextDue() const {
@@ -261,7 +377,7 @@ std::optional<absl::Time> Engine::NextDue() const {
 CheckAnswer Engine::Check(std::string_view principal, const Target& target) const {
   const absl::Time now = clock_.Now();
   absl::ReaderMutexLock read(&read_mu_);
-  auto r = index_.Check(principal, target, now);
+  auto r = index_.Check(principal, target, now, revision_);
   return CheckAnswer{r.allowed, std::move(r.granted_by), std::move(r.via_group), r.until,
                      revision_};
 }
@@ -269,13 +385,13 @@ CheckAnswer Engine::Check(std::string_view principal, const Target& target) cons
 std::vector<AccessIndex::EffectiveGrant> Engine::GrantsOf(std::string_view principal) const {
   const absl::Time now = clock_.Now();
   absl::ReaderMutexLock read(&read_mu_);
-  return index_.GrantsOf(principal, now);
+  return index_.GrantsOf(principal, now, revision_);
 }
 
 std::vector<std::string> Engine::HoldersOf(const Target& target) const {
   const absl::Time now = clock_.Now();
   absl::ReaderMutexLock read(&read_mu_);
-  return index_.HoldersOf(target, now);
+  return index_.HoldersOf(target, now, revision_);
 }
 
 Revision Engine::revision() const {
@@ -332,19 +448,19 @@ bool Engine::IsCurrentApprover(const PrincipalId& who, const RequestId& id) cons
   absl::ReaderMutexLock read(&read_mu_);
   const ScheduleRequest* request = state_.FindRequest(id.str());
   if (request == nullptr) return false;
-  const internal::Context ctx{state_, index_, options_, ids_, clock_.Now()};
+  const internal::Context ctx{state_, index_.AsOf(revision_), options_, ids_, clock_.Now()};
   return internal::IsCurrentApprover(ctx, *request, who);
 }
 
 bool Engine::CanManage(const Caller& caller, const Target& target) const {
   absl::ReaderMutexLock read(&read_mu_);
-  const internal::Context ctx{state_, index_, options_, ids_, clock_.Now()};
+  const internal::Context ctx{state_, index_.AsOf(revision_), options_, ids_, clock_.Now()};
   return internal::CanManage(ctx, caller, target);
 }
 
 bool Engine::MayReadAll(const Caller& caller) const {
   absl::ReaderMutexLock read(&read_mu_);
-  const internal::Context ctx{state_, index_, options_, ids_, clock_.Now()};
+  const internal::Context ctx{state_, index_.AsOf(revision_), options_, ids_, clock_.Now()};
   return internal::MayReadAll(ctx, caller);
 }
 
@@ -376,7 +492,7 @@ void Engine::Read(const std::function<void(const State&)>& fn) const {
 void Engine::ReadAs(const Caller& caller,
                     const std::function<void(const State&, const Visibility&)>& fn) const {
   absl::ReaderMutexLock read(&read_mu_);
-  const Visibility visibility(state_, index_, options_, ids_, clock_.Now(), caller);
+  const Visibility visibility(state_, index_.AsOf(revision_), options_, ids_, clock_.Now(), caller);
   fn(state_, visibility);
 }
 

@@ -24,7 +24,7 @@ inline constexpr std::size_t kMaxTextLength = 1024;
 
 struct Context {
   const State& state;
-  const AccessIndex& index;
+  AccessIndex::View index;  // the planner's view: everything staged (AccessIndex::kLatest)
   const EngineOptions& options;
   IdGenerator& ids;
   absl::Time now;
@@ -111,14 +111,28 @@ namespace pim {
 // Defined here so that every file implementing commands can use it.
 template <typename Result, typename Plan>
 absl::StatusOr<Result> Engine::RunCommand(const Caller& caller, Plan plan) {
-  absl::MutexLock lock(&write_mu_);
-  const absl::Time now = clock_.Now();
-  PIM_RETURN_IF_ERROR(RunDueLocked(now));
-  internal::Context ctx{WriterState(), WriterIndex(), options_, ids_, now};
-  ChangeSet changes(WriterState(), now, caller.id);
-  changes.SetOrigin(caller.correlation_id, caller.client_address);
-  PIM_ASSIGN_OR_RETURN(Result result, plan(ctx, changes));
-  PIM_RETURN_IF_ERROR(CommitLocked(changes, /*enforce_last_admin=*/true));
+  // Plans and stages under the writer lock, then waits (without it) until durable. Whatever was
+  // staged -- due timers, and the command unless it failed -- is waited for, so it is committed
+  // even when the command itself is refused.
+  Waiter waiter;
+  absl::StatusOr<Result> result;
+  {
+    absl::MutexLock lock(&write_mu_);
+    const absl::Time now = clock_.Now();
+    absl::Status staged = RunDueLocked(now);
+    if (staged.ok()) {
+      internal::Context ctx{WriterState(), WriterIndex().AsOf(AccessIndex::kLatest), options_, ids_,
+                            now};
+      ChangeSet changes(WriterState(), now, caller.id);
+      changes.SetOrigin(caller.correlation_id, caller.client_address);
+      result = plan(ctx, changes);
+      if (result.ok()) staged = StageLocked(changes, /*enforce_last_admin=*/true);
+    }
+    if (!staged.ok()) result = staged;
+    Watch(waiter);
+  }
+  const absl::Status durable = AwaitDurable(waiter);
+  if (!durable.ok()) return durable;
   return result;
 }
 

@@ -9,14 +9,14 @@
 namespace pim {
 namespace {
 
-internal::Context ContextOf(const State& state, const AccessIndex& index,
+internal::Context ContextOf(const State& state, AccessIndex::View index,
                             const EngineOptions& options, IdGenerator& ids, absl::Time now) {
   return internal::Context{state, index, options, ids, now};
 }
 
 }  // namespace
 
-Visibility::Visibility(const State& state, const AccessIndex& index, const EngineOptions& options,
+Visibility::Visibility(const State& state, AccessIndex::View index, const EngineOptions& options,
                        IdGenerator& ids, absl::Time now, const Caller& caller)
     : state_(state), index_(index), options_(options), ids_(ids), now_(now), caller_(caller) {}
 

@@ -8,11 +8,19 @@
 // applies at every registered scope below it. Time windows are compared with the `now` passed
 // in, so a check is exact at the start and end instant whatever the scheduler's lag.
 //
-// Thread-compatible: the engine takes a reader lock for queries and a writer lock for Apply.
+// Versioned: every mutation is applied with the revision that will commit it, and a query names
+// the newest revision it may see. A grant added at revision r is seen by queries at r or later;
+// one removed at r is still seen by queries before r until Publish(r) drops it. So the command
+// planner (which must see what was staged before it) reads everything, while readers see exactly
+// the committed state, even while a group commit is in flight (engine.h).
+//
+// Thread-compatible: the engine takes a reader lock for queries and a writer lock for changes.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <deque>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,28 +49,75 @@ class AccessIndex {
     std::optional<absl::Time> until;
   };
 
-  // Adds the entity's contribution (when loading).
+  // A query that may see every applied mutation, committed or not.
+  static constexpr Revision kLatest = std::numeric_limits<Revision>::max() - 1;
+
+  // The index as seen at one revision (see AsOf).
+  class View {
+   public:
+    [[nodiscard]] CheckResult Check(std::string_view principal, const Target& target,
+                                    absl::Time now) const {
+      return index_->Check(principal, target, now, visible_);
+    }
+    [[nodiscard]] std::vector<EffectiveGrant> GrantsOf(std::string_view principal,
+                                                       absl::Time now) const {
+      return index_->GrantsOf(principal, now, visible_);
+    }
+    [[nodiscard]] std::vector<std::string> HoldersOf(const Target& target, absl::Time now) const {
+      return index_->HoldersOf(target, now, visible_);
+    }
+
+   private:
+    friend class AccessIndex;
+    View(const AccessIndex& index, Revision visible) : index_(&index), visible_(visible) {}
+    const AccessIndex* index_;
+    Revision visible_;
+  };
+  // Queries that see mutations applied at revisions <= `visible` (kLatest: all of them). The
+  // view borrows the index and must not outlive the lock that guards it.
+  [[nodiscard]] View AsOf(Revision visible) const { return View(*this, visible); }
+
+  // Adds a stored entity's contribution (when loading): visible to every query.
   void Add(const Entity& entity);
-  // Applies one committed mutation: removes `before`'s contribution, adds `after`'s.
-  void Apply(const Mutation& mutation);
+  // Applies one mutation at `revision` (greater than every revision applied before): removes
+  // `before`'s contribution, adds `after`'s. A contribution both have is left untouched.
+  void Apply(const Mutation& mutation, Revision revision);
+  // Revisions up to `committed` are durable: forgets what they removed.
+  void Publish(Revision committed);
+  // Revisions after `committed` are abandoned: undoes every mutation applied after it, so the
+  // index is exactly as it was when `committed` was the last revision applied.
+  void RollBack(Revision committed);
 
   // Whether `principal` holds `target` (at target.scope) at `now`, and through what. When
   // several grants apply, the one lasting longest is reported.
-  [[nodiscard]] CheckResult Check(std::string_view principal, const Target& target,
-                                  absl::Time now) const;
+  [[nodiscard]] CheckResult Check(std::string_view principal, const Target& target, absl::Time now,
+                                  Revision visible = kLatest) const;
   // Every effective grant of `principal` at `now`, including through groups.
-  [[nodiscard]] std::vector<EffectiveGrant> GrantsOf(std::string_view principal,
-                                                     absl::Time now) const;
+  [[nodiscard]] std::vector<EffectiveGrant> GrantsOf(std::string_view principal, absl::Time now,
+                                                     Revision visible = kLatest) const;
   // Every principal (users, service principals and groups) that holds `target` at its scope
   // at `now`: grants at the scope or above, expanded through active group members.
-  [[nodiscard]] std::vector<std::string> HoldersOf(const Target& target, absl::Time now) const;
+  [[nodiscard]] std::vector<std::string> HoldersOf(const Target& target, absl::Time now,
+                                                   Revision visible = kLatest) const;
 
+  // Grants in force for the newest revision applied (committed or not).
   [[nodiscard]] std::size_t grant_count() const { return grant_count_; }
 
  private:
   using Ref = std::uint32_t;
   static constexpr Ref kNone = UINT32_MAX;
   static constexpr std::int64_t kForever = INT64_MAX;
+  static constexpr Revision kNever = std::numeric_limits<Revision>::max();
+
+  // When a grant, edge or disabled mark exists: from revision `added` (0 = loaded) until
+  // `removed` (kNever = still there at the newest revision).
+  struct Lifetime {
+    Revision added = 0;
+    Revision removed = kNever;
+    [[nodiscard]] bool VisibleAt(Revision visible) const {
+      return added <= visible && visible < removed;
+    }
+  };
 
   struct Interner {
     absl::flat_hash_map<std::string, Ref> ids;
@@ -79,11 +134,20 @@ class AccessIndex {
     Ref scope = kNone;
     Window window;
     std::string source;
+    Lifetime life;
   };
   struct Edge {  // principal is an active member of `group` within `window`
     Ref group = kNone;
     Window window;
     std::string source;
+    Lifetime life;
+  };
+  // What a revision staged and Publish/RollBack must revisit.
+  enum class Touched : std::uint8_t { kGrants, kEdges, kDisabled };
+  struct Pending {
+    Revision revision;
+    Touched what;
+    std::uint64_t key;  // Pair(principal, object) for grants, the principal otherwise
   };
   struct Holder {
     Ref principal;
@@ -99,16 +163,27 @@ class AccessIndex {
   Ref InternObject(const Target& target);
   [[nodiscard]] Ref FindObject(const Target& target) const;
   [[nodiscard]] static std::size_t ObjectSlot(const Target& target);
-  void AddContribution(const Entity& entity);
-  void RemoveContribution(const Entity& entity);
+  void AddContribution(const Entity& entity, Revision revision);
+  void RemoveContribution(const Entity& entity, Revision revision);
   void AddGrant(Ref principal, Ref object, Grant grant);
-  void RemoveGrant(Ref principal, Ref object, const std::string& source);
+  void RemoveGrant(Ref principal, Ref object, const std::string& source, Revision revision);
   void AddEdge(Ref principal, Edge edge);
-  void RemoveEdge(Ref principal, Ref group, const std::string& source);
+  void RemoveEdge(Ref principal, Ref group, const std::string& source, Revision revision);
+  void SetDisabled(Ref principal, bool disabled, Revision revision);
+  void Touch(Revision revision, Touched what, std::uint64_t key);
+  // Drops entries removed at or before `committed` (settle) or undoes those after it.
+  void Settle(const Pending& pending, Revision committed);
+  void Undo(const Pending& pending, Revision committed);
+  // Erases grants/edges matching `gone` under `key`, keeping the lookup sets in step.
+  template <typename Gone>
+  void EraseGrants(std::uint64_t key, Gone gone);
+  template <typename Gone>
+  void EraseEdges(Ref principal, Gone gone);
   // `principal` and every group it is an active member of at `now` (depth-bounded).
-  [[nodiscard]] absl::InlinedVector<Holder, 8> HoldersFor(Ref principal, std::int64_t now) const;
+  [[nodiscard]] absl::InlinedVector<Holder, 8> HoldersFor(Ref principal, std::int64_t now,
+                                                          Revision visible) const;
   [[nodiscard]] bool ScopeCovers(Ref outer, Ref inner) const;
-  [[nodiscard]] bool Disabled(Ref principal) const { return disabled_.contains(principal); }
+  [[nodiscard]] bool Disabled(Ref principal, Revision visible) const;
 
   Interner principals_;
   Interner objects_;  // Target::ObjectKey()
@@ -116,13 +191,15 @@ class AccessIndex {
   std::vector<Target> object_targets_;  // per object ref, scope blank
   std::array<absl::flat_hash_map<std::string, Ref>, 4> object_by_id_;  // by ObjectSlot()
   std::vector<Ref> scope_parent_;                                      // per scope ref
-  absl::flat_hash_set<Ref> disabled_;
+  // Disabled principals: one lifetime per period of being disabled (usually one).
+  absl::flat_hash_map<Ref, absl::InlinedVector<Lifetime, 1>> disabled_;
   absl::flat_hash_map<std::uint64_t, absl::InlinedVector<Grant, 1>> grants_;  // (principal, object)
   absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> objects_of_principal_;
   absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> principals_of_object_;
   absl::flat_hash_map<Ref, absl::InlinedVector<Edge, 2>> member_of_;
   absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> members_;  // group -> member principals
   std::size_t grant_count_ = 0;
+  std::deque<Pending> pending_;  // in revision order; entries up to the last Publish are gone
 };
 
 }  // namespace pim

@@ -1,12 +1,24 @@
 // The PIM engine: every write is one command, validated against the policy that governs its
-// target, committed to the Store in one transaction together with its change records, and only
-// then applied to the in-memory state and access index. The scheduler fires scheduled starts,
-// expiries, expiry notices, approval timeouts and purges at their exact time.
+// target and committed to the Store together with its change records. The scheduler fires
+// scheduled starts, expiries, expiry notices, approval timeouts and purges at their exact time.
 //
-// Thread-safe. Commands are serialised by one writer lock; queries take a reader lock that a
-// writer holds only while applying an already-committed change (microseconds).
+// Thread-safe. Commands are planned one at a time under a writer lock; each plans against the
+// effects of every command planned before it. Its changes are then *staged* -- applied to the
+// in-memory state, index and timers -- and queued for the store, and the writer lock is released
+// before the commit, so the next command can be planned while the disk syncs. Whoever waits
+// first commits everything queued in one Store::Commit (group commit: one fsync for all).
+// A command returns only once its records are durable.
+//
+// What readers see: access decisions (Check, GrantsOf, HoldersOf, and every read authorisation
+// such as MayReadAll, CanManage and ReadAs's Visibility) see exactly the committed revision --
+// a grant staged but not yet durable is invisible to them, a removal staged but not yet durable
+// still grants. Entity reads (GetRequest, SchedulesOf, Read...) may show a staged command up to
+// one commit before it is durable. If a commit fails, everything staged since the last durable
+// revision is undone in memory and each of those commands returns the store's error.
+// Queries take a reader lock that writers hold only while staging or publishing (microseconds).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -238,10 +250,36 @@ class Engine {
     return index_;
   }
 
-  // Checks the lock-out invariants, commits `changes` to the store, then applies them to
-  // state, index and timers. The write_mu_ holder may read state_ without read_mu_: only it
-  // ever mutates it.
-  absl::Status CommitLocked(ChangeSet& changes, bool enforce_last_admin)
+  // One queued ticket's outcome, filled in when the commit holding it settles.
+  struct Waiter {
+    std::uint64_t ticket = 0;
+    bool done = false;
+    absl::Status status;
+  };
+
+  // Checks the lock-out invariants, stages `changes` (applies them to state, index and timers
+  // at the next revisions) and queues its records for the store under a new ticket. Nothing is
+  // durable yet: the caller must make sure somebody waits for the ticket (Watch + AwaitDurable,
+  // or FlushLocked). The write_mu_ holder may read state_ without read_mu_: only it mutates it.
+  absl::Status StageLocked(ChangeSet& changes, bool enforce_last_admin)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Registers `waiter` for the newest queued ticket (everything staged so far). Done at once
+  // when nothing is outstanding. Must be called before write_mu_ is released: a failed commit
+  // settles only under write_mu_, so no outcome can be missed.
+  void Watch(Waiter& waiter) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Blocks until `waiter`'s ticket is durable or abandoned, committing queued records itself
+  // when no commit is in flight. Returns the store's error when abandoned.
+  absl::Status AwaitDurable(Waiter& waiter) ABSL_LOCKS_EXCLUDED(write_mu_, commit_mu_);
+  // Commits everything queued, synchronously, for a caller that holds write_mu_ throughout
+  // (Open). No other thread may be committing.
+  absl::Status FlushLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Commits `batch` (tickets up to `last`) and publishes it, or, when the store fails, undoes
+  // every staged change after the last durable revision (taking write_mu_ unless `locked`).
+  absl::Status CommitBatch(std::vector<ChangeRecord> batch, std::uint64_t last, bool locked)
+      ABSL_LOCKS_EXCLUDED(commit_mu_);
+  // Undoes, newest first, `batch` and whatever was queued after it; settles every outstanding
+  // ticket with `error`.
+  void AbandonLocked(const std::vector<ChangeRecord>& batch, const absl::Status& error)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The last active Global / Privileged Role Administrator: refuses the change when enforcing,
   // otherwise (timers) appends alert records. Skipped when the change cannot touch them.
@@ -258,14 +296,24 @@ class Engine {
   IdGenerator& ids_;
   const EngineOptions options_;
 
-  // Serialises commands and timer firing.
-  mutable absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(read_mu_);
-  // Guards what queries read. Written only by the command holding write_mu_.
+  // Serialises planning and staging of commands and timer firing.
+  mutable absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(commit_mu_, read_mu_);
+  // Guards what queries read. Written by the command holding write_mu_ (staging) and by the
+  // committer (publishing).
   mutable absl::Mutex read_mu_;
   State state_ ABSL_GUARDED_BY(read_mu_);
   AccessIndex index_ ABSL_GUARDED_BY(read_mu_);
   TimerQueue timers_ ABSL_GUARDED_BY(read_mu_);
-  Revision revision_ ABSL_GUARDED_BY(read_mu_) = 0;
+  Revision revision_ ABSL_GUARDED_BY(read_mu_) = 0;          // the last durable revision
+  Revision staged_revision_ ABSL_GUARDED_BY(write_mu_) = 0;  // the last revision staged
+
+  // The commit queue. Tickets number staged commands in order.
+  mutable absl::Mutex commit_mu_ ABSL_ACQUIRED_BEFORE(read_mu_);
+  std::vector<ChangeRecord> queued_ ABSL_GUARDED_BY(commit_mu_);
+  std::uint64_t queued_ticket_ ABSL_GUARDED_BY(commit_mu_) = 0;   // the newest ticket queued
+  std::uint64_t settled_ticket_ ABSL_GUARDED_BY(commit_mu_) = 0;  // every ticket <= has an outcome
+  bool committing_ ABSL_GUARDED_BY(commit_mu_) = false;
+  std::vector<Waiter*> waiters_ ABSL_GUARDED_BY(commit_mu_);
 
   mutable absl::Mutex listener_mu_;
   std::function<void()> timer_listener_ ABSL_GUARDED_BY(listener_mu_);

@@ -67,14 +67,14 @@ class Visibility {
  private:
   friend class Engine;
   // All references must outlive the view; the engine's reader lock must be held throughout.
-  Visibility(const State& state, const AccessIndex& index, const EngineOptions& options,
+  Visibility(const State& state, AccessIndex::View index, const EngineOptions& options,
              IdGenerator& ids, absl::Time now, const Caller& caller);
 
   [[nodiscard]] bool IsSelf(const PrincipalId& id) const;
   [[nodiscard]] bool IsActiveMemberOf(const std::string& group) const;
 
   const State& state_;
-  const AccessIndex& index_;
+  const AccessIndex::View index_;
   const EngineOptions& options_;
   IdGenerator& ids_;
   const absl::Time now_;

@@ -1,0 +1,153 @@
+// AccessIndex versions: a mutation applied at revision r is seen by queries at r or later only;
+// a removal at r keeps granting to earlier revisions until published; RollBack restores exactly
+// the index as of the last durable revision.
+#include "gtest/gtest.h"
+#include "pim/domain/role_definition.h"
+#include "pim/engine/access_index.h"
+
+namespace pim {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+
+Principal User(const std::string& id, bool enabled = true) {
+  Principal p;
+  p.id = PrincipalId(id);
+  p.kind = PrincipalKind::kUser;
+  p.enabled = enabled;
+  return p;
+}
+
+Schedule Assignment(const std::string& id, const std::string& principal, const Target& target,
+                    absl::Duration length = absl::Hours(1)) {
+  Schedule s;
+  s.id = ScheduleId(id);
+  s.kind = ScheduleKind::kAssignment;
+  s.principal = PrincipalId(principal);
+  s.target = target;
+  s.start = kNow - absl::Minutes(1);
+  s.expiration = Expiration{ExpirationType::kAfterDuration, std::nullopt, length};
+  s.state = ScheduleState::kActive;
+  return s;
+}
+
+Mutation Put(const Entity& after, std::optional<Entity> before = std::nullopt) {
+  return Mutation{KindOf(after), KeyOf(after), std::move(before), after};
+}
+Mutation Erase(const Entity& before) {
+  return Mutation{KindOf(before), KeyOf(before), before, std::nullopt};
+}
+
+class AccessIndexVersionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    index_.Add(ScopeNode{"/", ScopeKind::kTenant, "", "root"});
+    index_.Add(User("alice"));
+  }
+  bool Holds(Revision visible) { return index_.Check("alice", helpdesk_, kNow, visible).allowed; }
+
+  AccessIndex index_;
+  const Target helpdesk_ = DirectoryRoleTarget(role::kHelpdeskAdministrator, "/");
+};
+
+TEST_F(AccessIndexVersionsTest, AStagedGrantIsSeenFromItsRevisionOn) {
+  index_.Apply(Put(Assignment("s1", "alice", helpdesk_)), 5);
+  EXPECT_FALSE(Holds(4));
+  EXPECT_TRUE(Holds(5));
+  EXPECT_TRUE(Holds(AccessIndex::kLatest));
+  EXPECT_TRUE(index_.GrantsOf("alice", kNow, 4).empty());
+  EXPECT_EQ(index_.GrantsOf("alice", kNow, 5).size(), 1U);
+  EXPECT_TRUE(index_.HoldersOf(helpdesk_, kNow, 4).empty());
+  EXPECT_EQ(index_.grant_count(), 1U);
+}
+
+TEST_F(AccessIndexVersionsTest, AStagedRemovalGrantsEarlierRevisionsUntilPublished) {
+  const Schedule s = Assignment("s1", "alice", helpdesk_);
+  index_.Apply(Put(s), 5);
+  index_.Publish(5);
+  index_.Apply(Erase(s), 6);
+  EXPECT_TRUE(Holds(5));
+  EXPECT_FALSE(Holds(6));
+  EXPECT_EQ(index_.grant_count(), 0U);
+  index_.Publish(6);
+  EXPECT_FALSE(Holds(5)) << "published removals are gone for every reader";
+  EXPECT_FALSE(Holds(AccessIndex::kLatest));
+}
+
+TEST_F(AccessIndexVersionsTest, RollBackRestoresTheDurableIndex) {
+  const Schedule kept = Assignment("s1", "alice", helpdesk_);
+  index_.Apply(Put(kept), 5);
+  index_.Publish(5);
+  // Staged after 5: the kept grant removed, another added, alice disabled.
+  index_.Apply(Erase(kept), 6);
+  index_.Apply(Put(Assignment("s2", "alice", helpdesk_, absl::Hours(2))), 7);
+  index_.Apply(Put(User("alice", false), User("alice")), 8);
+  EXPECT_FALSE(Holds(AccessIndex::kLatest));
+  EXPECT_TRUE(Holds(5));
+
+  index_.RollBack(5);
+  EXPECT_TRUE(Holds(AccessIndex::kLatest));
+  const auto answer = index_.Check("alice", helpdesk_, kNow);
+  EXPECT_EQ(answer.granted_by, "s1");
+  EXPECT_EQ(index_.grant_count(), 1U);
+  EXPECT_EQ(index_.GrantsOf("alice", kNow).size(), 1U);
+
+  // Revisions after 5 can be reused once abandoned.
+  index_.Apply(Erase(kept), 6);
+  index_.Publish(6);
+  EXPECT_FALSE(Holds(AccessIndex::kLatest));
+  EXPECT_EQ(index_.grant_count(), 0U);
+}
+
+TEST_F(AccessIndexVersionsTest, DisablingIsVersionedToo) {
+  index_.Apply(Put(Assignment("s1", "alice", helpdesk_)), 5);
+  index_.Apply(Put(User("alice", false), User("alice")), 6);
+  EXPECT_TRUE(Holds(5));
+  EXPECT_FALSE(Holds(6));
+  index_.Apply(Put(User("alice"), User("alice", false)), 7);
+  EXPECT_FALSE(Holds(6));
+  EXPECT_TRUE(Holds(7));
+  index_.Publish(7);
+  EXPECT_TRUE(Holds(7));
+  EXPECT_TRUE(Holds(5));
+}
+
+TEST_F(AccessIndexVersionsTest, GroupMembershipEdgesAreVersioned) {
+  const PrincipalId team("team");
+  Principal group;
+  group.id = team;
+  group.kind = PrincipalKind::kGroup;
+  group.is_assignable_to_role = true;
+  index_.Add(group);
+  index_.Add(Assignment("g1", "team", helpdesk_));
+  const Schedule membership = Assignment("m1", "alice", GroupTarget(team, GroupAccess::kMember));
+  index_.Apply(Put(membership), 5);
+  EXPECT_FALSE(Holds(4));
+  EXPECT_EQ(index_.Check("alice", helpdesk_, kNow, 5).via_group, "team");
+  EXPECT_EQ(index_.HoldersOf(helpdesk_, kNow, 4).size(), 1U);  // the group only
+  EXPECT_EQ(index_.HoldersOf(helpdesk_, kNow, 5).size(), 2U);
+  index_.RollBack(4);
+  EXPECT_FALSE(Holds(AccessIndex::kLatest));
+  EXPECT_EQ(index_.HoldersOf(helpdesk_, kNow).size(), 1U);
+}
+
+TEST_F(AccessIndexVersionsTest, AnUpdateThatKeepsTheGrantLeavesItVisibleToEarlierRevisions) {
+  Schedule s = Assignment("s1", "alice", helpdesk_);
+  index_.Apply(Put(s), 5);
+  index_.Publish(5);
+  Schedule noticed = s;
+  noticed.expiry_notices_sent = 1;
+  index_.Apply(Put(noticed, s), 6);
+  EXPECT_TRUE(Holds(5)) << "an expiry notice changes nothing a check sees";
+  EXPECT_TRUE(Holds(6));
+  Schedule longer = noticed;
+  longer.expiration.duration = absl::Hours(3);
+  index_.Apply(Put(longer, noticed), 7);
+  EXPECT_TRUE(Holds(6));
+  EXPECT_EQ(index_.Check("alice", helpdesk_, kNow, 6).until, kNow + absl::Minutes(59));
+  EXPECT_EQ(index_.Check("alice", helpdesk_, kNow, 7).until, kNow + absl::Minutes(179));
+  EXPECT_EQ(index_.grant_count(), 1U);
+}
+
+}  // namespace
+}  // namespace pim
