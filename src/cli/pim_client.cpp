@@ -146,6 +146,41 @@ std::string_view RequestSet(Area area, bool eligibility) {
   return eligibility ? "roleEligibilityScheduleRequests" : "roleAssignmentScheduleRequests";
 }
 
+// Appends `parse` of every object in the collection at `path`, all pages of it (Session::ListAll).
+// Errors: the server's.
+template <typename Entry, typename Parse>
+absl::Status AppendAll(Session& session, const std::string& path, const Parse& parse,
+                       std::vector<Entry>& out) {
+  PIM_ASSIGN_OR_RETURN(boost::json::array items, session.ListAll(path));
+  for (const boost::json::value& v : items) {
+    if (v.is_object()) out.push_back(parse(v.get_object()));
+  }
+  return absl::OkStatus();
+}
+
+// The schedule requests of Graph's two request collections (directory roles, then groups)
+// that `function` (filterByCurrentUser(on='principal'|'approver')) and `filter` select.
+absl::Status AppendGraphRequests(Session& session, std::string_view function,
+                                 std::string_view filter, std::vector<RequestEntry>& out) {
+  struct Collection {
+    std::string_view base;
+    std::string_view name;
+    std::string_view expand;
+    Area area;
+  };
+  for (const Collection& c :
+       {Collection{kDir, "roleAssignmentScheduleRequests", "roleDefinition", Area::kDirectoryRole},
+        Collection{kGroup, "assignmentScheduleRequests", "group", Area::kGroup}}) {
+    const std::string path = absl::StrCat(
+        Sv(c.base), "/", Sv(c.name), "/", Sv(function), "?",
+        filter.empty() ? "" : absl::StrCat(GraphFilter(filter), "&"), "$expand=", Sv(c.expand));
+    PIM_RETURN_IF_ERROR(AppendAll(
+        session, path, [&c](const boost::json::object& o) { return RequestFromGraph(o, c.area); },
+        out));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 const char* AreaName(Area area) {
@@ -320,45 +355,31 @@ absl::StatusOr<std::vector<RoleEntry>> PimClient::Roles() {
        false},
   };
   for (const GraphSource& source : graph) {
-    auto items = session_.ListAll(source.path);
-    if (!items.ok()) return items.status();
-    for (const boost::json::value& v : *items) {
-      if (v.is_object())
-        out.push_back(RoleFromGraphSchedule(v.get_object(), source.area, source.eligibility));
-    }
+    PIM_RETURN_IF_ERROR(AppendAll(
+        session_, source.path,
+        [&source](const boost::json::object& o) {
+          return RoleFromGraphSchedule(o, source.area, source.eligibility);
+        },
+        out));
   }
   for (const bool eligibility : {true, false}) {
-    auto items = session_.ListAll(ArmCollection(
-        "/", eligibility ? "roleEligibilitySchedules" : "roleAssignmentSchedules", "asTarget()"));
-    if (!items.ok()) return items.status();
-    for (const boost::json::value& v : *items) {
-      if (v.is_object()) out.push_back(RoleFromArmSchedule(v.get_object(), eligibility));
-    }
+    PIM_RETURN_IF_ERROR(AppendAll(
+        session_,
+        ArmCollection("/", eligibility ? "roleEligibilitySchedules" : "roleAssignmentSchedules",
+                      "asTarget()"),
+        [eligibility](const boost::json::object& o) { return RoleFromArmSchedule(o, eligibility); },
+        out));
   }
   return out;
 }
 
 absl::StatusOr<std::vector<RequestEntry>> PimClient::Requests() {
   std::vector<RequestEntry> out;
-  const std::string me = "filterByCurrentUser(on='principal')";
-  for (const auto& [path, area] :
-       {std::pair{absl::StrCat(Sv(kDir), "/roleAssignmentScheduleRequests/", me,
-                               "?$expand=roleDefinition"),
-                  Area::kDirectoryRole},
-        std::pair{absl::StrCat(Sv(kGroup), "/assignmentScheduleRequests/", me, "?$expand=group"),
-                  Area::kGroup}}) {
-    auto items = session_.ListAll(path);
-    if (!items.ok()) return items.status();
-    for (const boost::json::value& v : *items) {
-      if (v.is_object()) out.push_back(RequestFromGraph(v.get_object(), area));
-    }
-  }
-  auto arm =
-      session_.ListAll(ArmCollection("/", "roleAssignmentScheduleRequests", "asRequestor()"));
-  if (!arm.ok()) return arm.status();
-  for (const boost::json::value& v : *arm) {
-    if (v.is_object()) out.push_back(RequestFromArm(v.get_object()));
-  }
+  PIM_RETURN_IF_ERROR(
+      AppendGraphRequests(session_, "filterByCurrentUser(on='principal')", "", out));
+  PIM_RETURN_IF_ERROR(AppendAll(
+      session_, ArmCollection("/", "roleAssignmentScheduleRequests", "asRequestor()"),
+      [](const boost::json::object& o) { return RequestFromArm(o); }, out));
   std::stable_sort(out.begin(), out.end(), [](const RequestEntry& a, const RequestEntry& b) {
     return a.created < b.created;
   });
@@ -367,20 +388,8 @@ absl::StatusOr<std::vector<RequestEntry>> PimClient::Requests() {
 
 absl::StatusOr<std::vector<RequestEntry>> PimClient::PendingApprovals() {
   std::vector<RequestEntry> out;
-  const std::string query = absl::StrCat("filterByCurrentUser(on='approver')?",
-                                         GraphFilter("status eq 'PendingApproval'"));
-  for (const auto& [path, area] :
-       {std::pair{absl::StrCat(Sv(kDir), "/roleAssignmentScheduleRequests/", query,
-                               "&$expand=roleDefinition"),
-                  Area::kDirectoryRole},
-        std::pair{absl::StrCat(Sv(kGroup), "/assignmentScheduleRequests/", query, "&$expand=group"),
-                  Area::kGroup}}) {
-    auto items = session_.ListAll(path);
-    if (!items.ok()) return items.status();
-    for (const boost::json::value& v : *items) {
-      if (v.is_object()) out.push_back(RequestFromGraph(v.get_object(), area));
-    }
-  }
+  PIM_RETURN_IF_ERROR(AppendGraphRequests(session_, "filterByCurrentUser(on='approver')",
+                                          "status eq 'PendingApproval'", out));
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "boost/json/serialize.hpp"
 #include "pim/cli/exit_code.h"
+#include "pim/cli/pim_client.h"
 #include "pim/cli/url_encoding.h"
 #include "pim/domain/status.h"
 
@@ -14,6 +15,7 @@ namespace {
 
 constexpr char kAssignments[] = "/v1.0/policies/roleManagementPolicyAssignments";
 constexpr char kPolicies[] = "/v1.0/policies/roleManagementPolicies";
+constexpr char kAuthorization[] = "/providers/Microsoft.Authorization";
 
 std::string Str(const boost::json::object& o, const char* key) {
   const boost::json::value* v = o.if_contains(key);
@@ -53,7 +55,7 @@ void Diff(const boost::json::value* current, const boost::json::value& desired,
   if (desired.is_object() && current != nullptr && current->is_object()) {
     for (const auto& [k, v] : desired.get_object()) {
       const std::string key(k);
-      if (path.empty() && (key == "id" || key == "@odata.type")) continue;
+      if (path.empty() && (key == "id" || key == "@odata.type" || key == "ruleType")) continue;
       if (key == "@odata.type") continue;
       Diff(current->get_object().if_contains(k), v,
            path.empty() ? key : absl::StrCat(path, ".", key), out);
@@ -93,6 +95,28 @@ std::string AssignmentsQuery(const PolicyTarget& t) {
                       "&$expand=", PercentEncode("policy($expand=rules)"));
 }
 
+const boost::json::object* ObjAt(const boost::json::object& o, const char* key) {
+  const boost::json::value* v = o.if_contains(key);
+  return v == nullptr ? nullptr : v->if_object();
+}
+
+std::string LastSegment(const std::string& id) {
+  const std::size_t slash = id.rfind('/');
+  return slash == std::string::npos ? id : id.substr(slash + 1);
+}
+
+// "{scope}/providers/Microsoft.Authorization/{collection}[/{name}]?api-version=…".
+std::string ArmPath(const std::string& scope, std::string_view collection,
+                    const std::string& name = "") {
+  return absl::StrCat(
+      scope, kAuthorization, "/", absl::string_view(collection.data(), collection.size()),
+      name.empty() ? "" : "/", PercentEncode(name), "?api-version=", kArmApiVersion);
+}
+
+std::string ArmRoleDefinitionId(const PolicyTarget& t) {
+  return absl::StrCat(t.scope, kAuthorization, "/roleDefinitions/", t.id);
+}
+
 }  // namespace
 
 std::vector<SettingChange> DiffRule(const boost::json::object& current,
@@ -113,9 +137,51 @@ std::string DescribeChange(const SettingChange& c) {
                       boost::json::serialize(c.to));
 }
 
+bool IsArmScope(const std::string& scope) {
+  return !scope.empty() && scope != "/" && !absl::StartsWith(scope, "/administrativeUnits");
+}
+
+const boost::json::array* RulesOf(const boost::json::object& policy) {
+  const boost::json::object* holder = &policy;
+  if (!policy.contains("rules")) {
+    holder = ObjAt(policy, "properties");
+    if (holder == nullptr) return nullptr;
+  }
+  const boost::json::value* rules = holder->if_contains("rules");
+  return rules == nullptr ? nullptr : rules->if_array();
+}
+
+std::string PolicyIdOf(const boost::json::object& policy) {
+  if (policy.contains("properties")) return Str(policy, "name");
+  return Str(policy, "id");
+}
+
 absl::StatusOr<PolicyTarget> PolicyClient::Resolve(const std::string& name_or_id, bool group,
-                                                   const std::string& access) {
+                                                   const std::string& access,
+                                                   const std::string& scope) {
   PolicyTarget t;
+  if (!group && IsArmScope(scope)) {
+    t.kind = "azureResource";
+    t.scope = scope;
+    while (t.scope.size() > 1 && t.scope.back() == '/') t.scope.pop_back();
+    const std::string wanted = LastSegment(name_or_id);
+    PIM_ASSIGN_OR_RETURN(boost::json::array items,
+                         session_.ListAll(ArmPath(t.scope, "roleDefinitions")));
+    for (const boost::json::value& v : items) {
+      if (!v.is_object()) continue;
+      const std::string id = Str(v.get_object(), "name");
+      const boost::json::object* props = ObjAt(v.get_object(), "properties");
+      const std::string name = props == nullptr ? "" : Str(*props, "roleName");
+      if (absl::EqualsIgnoreCase(id, wanted) || absl::EqualsIgnoreCase(name, name_or_id)) {
+        t.id = id;
+        t.name = name.empty() ? id : name;
+        return t;
+      }
+    }
+    return WithExitCode(
+        absl::NotFoundError(absl::StrCat("no Azure resource role '", name_or_id, "' at ", t.scope)),
+        ExitCode::kNotFound);
+  }
   t.kind = group ? "group" : "directoryRole";
   if (group) t.access = access.empty() ? "member" : access;
   PIM_ASSIGN_OR_RETURN(
@@ -137,6 +203,28 @@ absl::StatusOr<PolicyTarget> PolicyClient::Resolve(const std::string& name_or_id
 }
 
 absl::StatusOr<boost::json::object> PolicyClient::Get(const PolicyTarget& target) {
+  if (target.kind == "azureResource") {
+    // The policy assignment of the role at the scope names the policy; the policy has the rules.
+    const std::string filter =
+        absl::StrCat("roleDefinitionId eq '", ArmRoleDefinitionId(target), "'");
+    PIM_ASSIGN_OR_RETURN(
+        boost::json::array assignments,
+        session_.ListAll(absl::StrCat(ArmPath(target.scope, "roleManagementPolicyAssignments"),
+                                      "&$filter=", PercentEncode(filter))));
+    for (const boost::json::value& a : assignments) {
+      const boost::json::object* props =
+          a.is_object() ? ObjAt(a.get_object(), "properties") : nullptr;
+      const std::string policy_id = props == nullptr ? "" : Str(*props, "policyId");
+      if (policy_id.empty() || policy_id.front() != '/') continue;
+      ApiCall call;
+      call.path = absl::StrCat(policy_id, "?api-version=", kArmApiVersion);
+      PIM_ASSIGN_OR_RETURN(ApiResult result, session_.Call(call));
+      if (result.json.is_object()) return result.json.get_object();
+    }
+    return WithExitCode(absl::NotFoundError(absl::StrCat("no policy for Azure resource role '",
+                                                         target.name, "' at ", target.scope)),
+                        ExitCode::kNotFound);
+  }
   PIM_ASSIGN_OR_RETURN(boost::json::array items, session_.ListAll(AssignmentsQuery(target)));
   for (const boost::json::value& v : items) {
     const boost::json::value* policy =
@@ -148,7 +236,8 @@ absl::StatusOr<boost::json::object> PolicyClient::Get(const PolicyTarget& target
       ExitCode::kNotFound);
 }
 
-absl::StatusOr<boost::json::object> PolicyClient::Export(bool groups) {
+absl::StatusOr<boost::json::object> PolicyClient::Export(bool groups,
+                                                         const std::vector<std::string>& scopes) {
   boost::json::array policies;
   PIM_ASSIGN_OR_RETURN(boost::json::array roles,
                        session_.ListAll("/v1.0/roleManagement/directory/roleDefinitions"));
@@ -180,7 +269,7 @@ absl::StatusOr<boost::json::object> PolicyClient::Export(bool groups) {
       if (!g.is_object()) continue;
       for (const char* access : {"member", "owner"}) {
         PolicyTarget t{"group", Str(g.get_object(), "id"), Str(g.get_object(), "displayName"),
-                       access};
+                       access, ""};
         PIM_ASSIGN_OR_RETURN(boost::json::object policy, Get(t));
         const boost::json::value* rules = policy.if_contains("rules");
         policies.emplace_back(
@@ -189,6 +278,46 @@ absl::StatusOr<boost::json::object> PolicyClient::Export(bool groups) {
                                 {"access", t.access},
                                 {"rules", rules != nullptr ? *rules : boost::json::array()}});
       }
+    }
+  }
+  for (const std::string& given : scopes) {
+    std::string scope = given;
+    while (scope.size() > 1 && scope.back() == '/') scope.pop_back();
+    if (!IsArmScope(scope)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--scope must be an Azure scope (/subscriptions/…), not '", given, "'"));
+    }
+    // One list of the policies (with their rules) and one of the assignments that say whose
+    // policy each is.
+    PIM_ASSIGN_OR_RETURN(boost::json::array arm_policies,
+                         session_.ListAll(ArmPath(scope, "roleManagementPolicies")));
+    PIM_ASSIGN_OR_RETURN(boost::json::array arm_assignments,
+                         session_.ListAll(ArmPath(scope, "roleManagementPolicyAssignments")));
+    for (const boost::json::value& a : arm_assignments) {
+      const boost::json::object* props =
+          a.is_object() ? ObjAt(a.get_object(), "properties") : nullptr;
+      if (props == nullptr) continue;
+      const std::string policy_id = Str(*props, "policyId");
+      const boost::json::object* rules_of = nullptr;
+      for (const boost::json::value& candidate : arm_policies) {
+        if (candidate.is_object() &&
+            absl::EqualsIgnoreCase(Str(candidate.get_object(), "id"), policy_id)) {
+          rules_of = &candidate.get_object();
+        }
+      }
+      if (rules_of == nullptr) continue;
+      std::string name;
+      if (const boost::json::object* expanded = ObjAt(*props, "policyAssignmentProperties")) {
+        if (const boost::json::object* role = ObjAt(*expanded, "roleDefinition")) {
+          name = Str(*role, "displayName");
+        }
+      }
+      const boost::json::array* rules = RulesOf(*rules_of);
+      policies.emplace_back(
+          boost::json::object{{"azureResourceRole", name},
+                              {"roleDefinitionId", LastSegment(Str(*props, "roleDefinitionId"))},
+                              {"scope", scope},
+                              {"rules", rules != nullptr ? *rules : boost::json::array()}});
     }
   }
   return boost::json::object{{"policies", std::move(policies)}};
@@ -206,15 +335,25 @@ absl::StatusOr<std::vector<RulePlan>> PolicyClient::Plan(const boost::json::valu
     if (entry == nullptr)
       return BadFile(absl::StrCat("policies[", index - 1, "] is not an object"));
     const bool group = entry->contains("group") || entry->contains("groupId");
+    const bool arm = !group && (entry->contains("scope") || entry->contains("azureResourceRole"));
+    const std::string scope = arm ? Str(*entry, "scope") : "";
+    if (arm && !IsArmScope(scope)) {
+      return BadFile(absl::StrCat("policies[", index - 1,
+                                  "]: an azureResourceRole needs its Azure \"scope\" "
+                                  "(/subscriptions/…)"));
+    }
     std::string key = group ? Str(*entry, "groupId") : Str(*entry, "roleDefinitionId");
-    if (key.empty()) key = group ? Str(*entry, "group") : Str(*entry, "directoryRole");
+    if (key.empty()) {
+      key = group ? Str(*entry, "group") : Str(*entry, arm ? "azureResourceRole" : "directoryRole");
+    }
     if (key.empty()) {
       return BadFile(absl::StrCat("policies[", index - 1,
-                                  "] names no directoryRole/roleDefinitionId or group/groupId"));
+                                  "] names no directoryRole/roleDefinitionId, group/groupId or "
+                                  "azureResourceRole/roleDefinitionId"));
     }
-    PIM_ASSIGN_OR_RETURN(PolicyTarget target, Resolve(key, group, Str(*entry, "access")));
+    PIM_ASSIGN_OR_RETURN(PolicyTarget target, Resolve(key, group, Str(*entry, "access"), scope));
     PIM_ASSIGN_OR_RETURN(boost::json::object policy, Get(target));
-    const boost::json::value* current_rules = policy.if_contains("rules");
+    const boost::json::array* current_rules = RulesOf(policy);
     const boost::json::value* rules = entry->if_contains("rules");
     if (rules == nullptr || !rules->is_array()) {
       return BadFile(absl::StrCat("policies[", index - 1, "] has no \"rules\" list"));
@@ -226,8 +365,8 @@ absl::StatusOr<std::vector<RulePlan>> PolicyClient::Plan(const boost::json::valu
         return BadFile(absl::StrCat("policies[", index - 1, "]: every rule needs an \"id\""));
       }
       const boost::json::object* current = nullptr;
-      if (current_rules != nullptr && current_rules->is_array()) {
-        for (const boost::json::value& c : current_rules->get_array()) {
+      if (current_rules != nullptr) {
+        for (const boost::json::value& c : *current_rules) {
           if (c.is_object() && Str(c.get_object(), "id") == rule_id) current = &c.get_object();
         }
       }
@@ -236,7 +375,7 @@ absl::StatusOr<std::vector<RulePlan>> PolicyClient::Plan(const boost::json::valu
       }
       std::vector<SettingChange> changes = DiffRule(*current, *rule);
       if (changes.empty()) continue;
-      plan.push_back(RulePlan{target, Str(policy, "id"), rule_id, std::move(changes),
+      plan.push_back(RulePlan{target, PolicyIdOf(policy), rule_id, std::move(changes),
                               MergeRule(*current, *rule)});
     }
   }
@@ -247,9 +386,16 @@ absl::Status PolicyClient::Apply(const std::vector<RulePlan>& plan) {
   for (const RulePlan& p : plan) {
     ApiCall call;
     call.method = "PATCH";
-    call.path = absl::StrCat(kPolicies, "/", PercentEncode(p.policy_id), "/rules/",
-                             PercentEncode(p.rule_id));
-    call.body = p.patched;
+    if (p.target.kind == "azureResource") {
+      // ARM updates a policy with the rules to change (a partial update): this one rule.
+      call.path = ArmPath(p.target.scope, "roleManagementPolicies", p.policy_id);
+      call.body = boost::json::object{
+          {"properties", boost::json::object{{"rules", boost::json::array{p.patched}}}}};
+    } else {
+      call.path = absl::StrCat(kPolicies, "/", PercentEncode(p.policy_id), "/rules/",
+                               PercentEncode(p.rule_id));
+      call.body = p.patched;
+    }
     auto result = session_.Call(call);
     if (!result.ok()) {
       // Name the rule, and keep the server's error (its payloads decide the exit code).
@@ -278,6 +424,8 @@ boost::json::object PlanToJson(const std::vector<RulePlan>& plan, bool applied) 
         {"name", p.target.name},
         {"access", p.target.access.empty() ? boost::json::value(nullptr)
                                            : boost::json::value(p.target.access)},
+        {"scope",
+         p.target.scope.empty() ? boost::json::value(nullptr) : boost::json::value(p.target.scope)},
         {"policyId", p.policy_id},
         {"ruleId", p.rule_id},
         {"changes", std::move(settings)}});
@@ -292,6 +440,7 @@ std::string PlanToText(const std::vector<RulePlan>& plan) {
     const std::string head =
         absl::StrCat(p.target.kind, " ", p.target.name,
                      p.target.access.empty() ? "" : absl::StrCat(" (", p.target.access, ")"),
+                     p.target.scope.empty() ? "" : absl::StrCat(" at ", p.target.scope),
                      " [policy ", p.policy_id, "]");
     if (head != last) absl::StrAppend(&out, head, "\n");
     last = head;

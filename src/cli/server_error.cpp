@@ -16,6 +16,7 @@ constexpr char kCodePayload[] = "pimctl/code";
 constexpr char kMessagePayload[] = "pimctl/message";
 constexpr char kRequestIdPayload[] = "pimctl/request-id";
 constexpr char kSuberrorPayload[] = "pimctl/suberror";
+constexpr char kRetryAfterPayload[] = "pimctl/retry-after";
 
 std::string StringAt(const boost::json::object& o, std::string_view key) {
   const boost::json::value* v = o.if_contains(boost::json::string_view(key.data(), key.size()));
@@ -92,6 +93,9 @@ absl::Status ToStatus(const ServerError& error) {
   status.SetPayload(kMessagePayload, absl::Cord(error.message));
   status.SetPayload(kRequestIdPayload, absl::Cord(error.request_id));
   status.SetPayload(kSuberrorPayload, absl::Cord(error.suberror));
+  if (!error.retry_after.empty()) {
+    status.SetPayload(kRetryAfterPayload, absl::Cord(error.retry_after));
+  }
   return status;
 }
 
@@ -104,6 +108,7 @@ std::optional<ServerError> ServerErrorOf(const absl::Status& status) {
   out.message = PayloadOr(status, kMessagePayload);
   out.request_id = PayloadOr(status, kRequestIdPayload);
   out.suberror = PayloadOr(status, kSuberrorPayload);
+  out.retry_after = PayloadOr(status, kRetryAfterPayload);
   return out;
 }
 

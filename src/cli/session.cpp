@@ -87,8 +87,10 @@ absl::StatusOr<ApiResult> Session::Call(const ApiCall& call) {
       }
     }
     if (response->status < 200 || response->status >= 300) {
-      return ToStatus(
-          ParseServerError(response->status, response->body, response->Header("request-id")));
+      ServerError error =
+          ParseServerError(response->status, response->body, response->Header("request-id"));
+      error.retry_after = response->Header("retry-after");
+      return ToStatus(error);
     }
     ApiResult result;
     result.status = response->status;

@@ -1,13 +1,16 @@
 // pimctl, the command line, against a real pimd over HTTPS: the real binary driven with
 // child_process. Sign-in by password grant and by the PKCE loopback flow, roles, activation with
-// an MFA step-up, requests, cancel, deactivate, extend, the approval wait and a denial.
+// an MFA step-up, requests, cancel, deactivate, extend, the approval wait and a denial, policies
+// as code (directory roles and Azure resource roles), audit, assignment update and remove (the
+// five-minute rule), renewal of expired access after an administrator's approval (test clock),
+// and the bash and zsh completion scripts loaded by the real shells.
 //
 // Environment (set by ./run --pimctl PATH): PIMCTL = path of the pimctl binary.
 "use strict";
 
 const { after, before, test } = require("node:test");
 const assert = require("node:assert/strict");
-const { spawn } = require("node:child_process");
+const { spawn, spawnSync } = require("node:child_process");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
@@ -138,6 +141,7 @@ async function people(t, p, ...names) {
 let shared;
 let approver;
 let admin;
+let operator; // Dan, signed in with MFA by the approval test
 before(async () => { if (!skip) shared = await startPimd(); });
 after(async () => {
   everyone.forEach((u) => u.cleanup());
@@ -179,7 +183,7 @@ test("pimctl: policy export, import --dry-run prints the change and changes noth
   const dryJson = await ada.json("policy", "import", policyFile, "--dry-run");
   assert.deepEqual(dryJson, { applied: false, changes: [{
     kind: "directoryRole", id: roles.userAdministrator, name: "User Administrator", access: null,
-    policyId, ruleId: "Expiration_EndUser_Assignment",
+    scope: null, policyId, ruleId: "Expiration_EndUser_Assignment",
     changes: [{ path: "maximumDuration", from: "PT8H", to: "PT4H" }] }] });
   const unchanged = (await ada.json("policy", "show", "User Administrator")).policy.rules
     .find((r) => r.id === "Expiration_EndUser_Assignment");
@@ -355,6 +359,7 @@ test("pimctl: activate --wait until an approver approves; a denial exits 6", { s
   for (const u of [dan, cara]) await u.enrolTotp();
   await Promise.all([dan.signIn({ otp: true }), cara.signIn({ otp: true })]);
   approver = cara;
+  operator = dan;
 
   // Dan waits for the approval of Security Administrator; Cara approves with pimctl meanwhile.
   const waiting = dan.start(["activate", "Security Administrator", "--duration", "1h",
@@ -533,4 +538,277 @@ test("pimctl: audit export (paged), keys, verify offline with pinned keys; tampe
   assert.equal(refused.code, 7, refused.stderr);
   assert.ok(!fs.existsSync(eveFile));
   assert.deepEqual(fs.readdirSync(eve.configDir).filter((f) => f.includes("audit")), []);
+});
+
+// Approves, as `who`, the one pending approval that `match` picks (waiting until it appears).
+async function approveWhenListed(who, match, reason, extraArgs = []) {
+  let pending = [];
+  for (let i = 0; i < 100 && pending.length === 0; i++) {
+    pending = (await who.json("approvals")).approvals.filter(match);
+    if (pending.length === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(pending.length, 1, "exactly one approval to decide");
+  const r = await who.run("approve", pending[0].approvalId, "--reason", reason, ...extraArgs);
+  assert.equal(r.code, 0, r.stderr);
+  return pending[0];
+}
+
+test("pimctl: Azure resource-role policies: show, set, export, import --dry-run, import by an Owner", { skip }, async (t) => {
+  const p = shared;
+  assert.ok(admin && approver && operator, "runs after the policy and approval tests");
+  const sub = `/subscriptions/${ids.subscription}`;
+  const rg = `${sub}/resourceGroups/${ids.resourceGroup}`;
+
+  // Anyone signed in may read; the policy is found through the role's policy assignment.
+  const shown = await admin.run("policy", "show", "Contributor", "--scope", rg);
+  assert.equal(shown.code, 0, shown.stderr);
+  const policy = (await admin.json("policy", "show", "contributor", "--scope", rg)).policy;
+  assert.equal(policy.type, "Microsoft.Authorization/RoleManagementPolicies");
+  assert.equal(shown.stdout.split("\n")[0], `azureResource Contributor at ${rg}, policy "${policy.name}"`);
+  assert.match(shown.stdout, /^Expiration_EndUser_Assignment\s+\{.*"maximumDuration":"PT8H"/m);
+  assert.ok(!shown.stdout.includes("ruleType"), "the table shows settings, not the rule's type");
+  const missing = await admin.run("policy", "show", "No Such Role", "--scope", rg);
+  assert.equal(missing.code, 4, missing.stderr);
+
+  // The export of the resource group: every resource role's policy at that scope, ARM rules.
+  const exported = await admin.run("policy", "export", "--scope", rg);
+  assert.equal(exported.code, 0, exported.stderr);
+  const file = JSON.parse(exported.stdout);
+  const armEntries = file.policies.filter((x) => x.scope === rg);
+  assert.ok(armEntries.length >= 2, JSON.stringify(armEntries.map((x) => x.azureResourceRole)));
+  const contributor = armEntries.find((x) => x.roleDefinitionId === roles.contributor);
+  assert.equal(contributor.azureResourceRole, "Contributor");
+  const rule = contributor.rules.find((r) => r.id === "Expiration_EndUser_Assignment");
+  assert.equal(rule.ruleType, "RoleManagementPolicyExpirationRule");
+  assert.equal(rule.maximumDuration, "PT8H");
+  assert.ok(file.policies.some((x) => x.directoryRole === "User Administrator"), "directory roles too");
+
+  // A Global Administrator is not an Owner of the resource group: a dry run shows the change,
+  // the change itself is refused (403, exit 7) and nothing changes.
+  const plan = `azureResource Contributor at ${rg} [policy ${policy.name}]\n` +
+    "  Expiration_EndUser_Assignment: maximumDuration: \"PT8H\" -> \"PT2H\"\n";
+  const dry = await admin.run("policy", "set", "Contributor", "--scope", rg, "--max-duration", "2h", "--dry-run");
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.equal(dry.stdout, plan + "1 rule would change (dry run: nothing was changed)\n");
+  const refused = await admin.run("policy", "set", "Contributor", "--scope", rg, "--max-duration", "2h");
+  assert.equal(refused.code, 7, refused.stderr);
+  assert.match(refused.stderr, /^pimctl: error: rule Expiration_EndUser_Assignment of Contributor: \S+: .*\(HTTP 403/);
+
+  // Dan activates Prod Operators (approval and a ticket), whose members hold Owner on web-rg.
+  const waiting = operator.start(["activate", "Prod Operators", "--group", "--duration", "2h", "--reason",
+    "Tighten web-rg settings", "--ticket-system", "ServiceNow", "--ticket-number", "CHG-2002", "--wait",
+    "--timeout", "2m"]);
+  await approveWhenListed(approver, (a) => a.principalId === ids.dan && a.kind === "group", "Change approved");
+  const active = await waiting.done;
+  assert.equal(active.code, 0, active.stderr);
+
+  // In the repository, Contributor at web-rg gets a two-hour maximum; the dry run says exactly
+  // that, the import applies it, and a second dry run finds nothing left to do.
+  rule.maximumDuration = "PT2H";
+  const policyFile = path.join(operator.configDir, "arm-policies.json");
+  fs.writeFileSync(policyFile, JSON.stringify({ policies: armEntries }, null, 2));
+  const dryImport = await operator.run("policy", "import", policyFile, "--dry-run");
+  assert.equal(dryImport.code, 0, dryImport.stderr);
+  assert.equal(dryImport.stdout, plan + "1 rule would change (dry run: nothing was changed)\n");
+  const dryJson = await operator.json("policy", "import", policyFile, "--dry-run");
+  assert.deepEqual(dryJson, { applied: false, changes: [{
+    kind: "azureResource", id: roles.contributor, name: "Contributor", access: null, scope: rg,
+    policyId: policy.name, ruleId: "Expiration_EndUser_Assignment",
+    changes: [{ path: "maximumDuration", from: "PT8H", to: "PT2H" }] }] });
+  const unchanged = (await operator.json("policy", "show", "Contributor", "--scope", rg)).policy;
+  assert.equal(unchanged.properties.rules.find((r) => r.id === "Expiration_EndUser_Assignment").maximumDuration,
+    "PT8H", "a dry run changes nothing");
+
+  const applied = await operator.run("policy", "import", policyFile);
+  assert.equal(applied.code, 0, applied.stderr);
+  assert.equal(applied.stdout, plan + "1 rule changed\n");
+  const changed = (await operator.json("policy", "show", "Contributor", "--scope", rg)).policy;
+  assert.equal(changed.properties.rules.find((r) => r.id === "Expiration_EndUser_Assignment").maximumDuration, "PT2H");
+  assert.equal((await operator.run("policy", "import", policyFile, "--dry-run")).stdout,
+    "No changes: the policies already match.\n");
+  // Settings at the resource group are its own: the subscription's policy is as it was.
+  const subscription = (await operator.json("policy", "show", "Contributor", "--scope", sub)).policy;
+  assert.equal(subscription.properties.rules.find((r) => r.id === "Expiration_EndUser_Assignment").maximumDuration, "PT8H");
+
+  // policy set with an approver: ARM UserSet approvers.
+  const approvalPlan = await operator.json("policy", "set", "Contributor", "--scope", rg, "--approval", "on",
+    "--approver", ids.cara, "--dry-run");
+  assert.equal(approvalPlan.changes.length, 1);
+  const stages = approvalPlan.changes[0].changes.find((c) => c.path === "setting.approvalStages");
+  assert.deepEqual(stages.to[0].primaryApprovers, [{ id: ids.cara, isBackup: false, userType: "User" }]);
+});
+
+test("pimctl: assignment update and remove; removing within five minutes is refused with its code (exit 1)", { skip }, async (t) => {
+  const p = shared;
+  assert.ok(admin, "runs after the policy test (Ada, Global Administrator, signed in)");
+  const [eve] = await people(t, p, "eve");
+  await eve.signIn();
+  const now = await p.now();
+
+  const added = await admin.json("assignment", "add", "eve@demo.pim", "Security Reader", "--eligible",
+    "--duration", "P30D", "--reason", "Helpdesk rota");
+  assert.equal(added.request.action, "adminAssign");
+  assert.equal(added.request.status, "Provisioned");
+  const eligibleEnd = async () => {
+    const { roles: list } = await eve.json("roles", "--eligible");
+    const r = list.find((x) => x.name === "Security Reader");
+    return r === undefined ? undefined : (r.end === null ? null : new Date(r.end).getTime());
+  };
+  assert.equal(await eligibleEnd(), now.getTime() + 30 * DAY);
+
+  // The five-minute rule: an assignment cannot be removed within five minutes of its creation.
+  const early = await admin.run("assignment", "remove", "eve@demo.pim", "Security Reader", "--eligible",
+    "--reason", "Added by mistake");
+  assert.equal(early.code, 1, early.stderr);
+  assert.match(early.stderr,
+    /^pimctl: error: ActiveDurationTooShort: The Active duration is too short\. Miniumum Required is 5 minutes\. \(HTTP 400(, request-id [^)]+)?\)\n$/);
+  const earlyJson = await admin.run("--output", "json", "assignment", "remove", "eve@demo.pim", "Security Reader",
+    "--eligible", "--reason", "Added by mistake");
+  assert.equal(earlyJson.code, 1);
+  assert.equal(earlyJson.stdout, "");
+  const error = JSON.parse(earlyJson.stderr).error;
+  assert.equal(error.code, "ActiveDurationTooShort");
+  assert.equal(error.httpStatus, 400);
+  assert.equal(error.exitCode, 1);
+  assert.equal(await eligibleEnd(), now.getTime() + 30 * DAY, "still eligible");
+
+  // Update: a new end, ten days from now.
+  const until = addMs(now, 10 * DAY);
+  const updated = await admin.json("assignment", "update", "eve@demo.pim", "Security Reader", "--eligible",
+    "--until", until.toISOString(), "--reason", "Rota shortened");
+  assert.equal(updated.request.action, "adminUpdate");
+  assert.equal(updated.request.status, "Provisioned");
+  assert.equal(updated.request.principalId, ids.eve);
+  assert.equal(await eligibleEnd(), until.getTime());
+  // Updating what does not exist: the server's code and message (HTTP 400, so exit 1).
+  const none = await admin.run("assignment", "update", "eve@demo.pim", "Security Administrator", "--eligible",
+    "--until", until.toISOString(), "--reason", "nothing there");
+  assert.equal(none.code, 1, none.stderr);
+  assert.match(none.stderr, /^pimctl: error: RoleAssignmentDoesNotExist: The Role assignment does not exist\. \(HTTP 400/);
+
+  // Five minutes later the removal goes through and Eve is no longer eligible.
+  await p.advanceClock("PT5M");
+  const removed = await admin.json("assignment", "remove", "eve@demo.pim", "Security Reader", "--eligible",
+    "--reason", "Rota ended");
+  assert.equal(removed.request.action, "adminRemove");
+  assert.equal(removed.request.status, "Revoked");
+  assert.equal(await eligibleEnd(), undefined);
+});
+
+test("pimctl renew: access that ended within 30 days comes back once an administrator approves", { skip }, async (t) => {
+  const p = shared;
+  assert.ok(admin, "runs after the policy test (Ada, Global Administrator, signed in)");
+  const [eve] = await people(t, p, "eve");
+  await eve.signIn();
+  const now = await p.now();
+
+  // One day of active Security Reader for Eve; two days later it has ended.
+  const added = await admin.json("assignment", "add", "eve@demo.pim", "Security Reader", "--duration", "P1D",
+    "--reason", "Quarter close");
+  assert.equal(added.request.status, "Provisioned");
+  await p.advanceClock("P2D");
+  assert.equal((await p.check({ principalId: ids.eve, roleDefinitionId: roles.securityReader })).allowed, false);
+  assert.deepEqual((await eve.json("roles", "--active")).roles.filter((r) => r.name === "Security Reader"), []);
+
+  // Renewing needs the new length; an unknown role is exit 4.
+  const noLength = await eve.run("renew", "Security Reader", "--reason", "Audit follow-up");
+  assert.equal(noLength.code, 2, noLength.stderr);
+  const unknown = await eve.run("renew", "No Such Role", "--duration", "P7D", "--reason", "x");
+  assert.equal(unknown.code, 4, unknown.stderr);
+
+  // Renewals of directory roles are decided by Global and Privileged Role Administrators, with
+  // MFA. Ada makes Cara (who has an authenticator) a Privileged Role Administrator.
+  const cara = approver;
+  assert.ok(cara, "runs after the approval test");
+  const pra = await admin.json("assignment", "add", "cara@demo.pim", "Privileged Role Administrator",
+    "--permanent", "--reason", "Second administrator for approvals");
+  assert.equal(pra.request.status, "Provisioned");
+
+  // Eve asks and waits; Cara approves with her authenticator code; Eve's pimctl exits 0.
+  const waiting = eve.start(["renew", "Security Reader", "--duration", "P7D", "--reason", "Audit follow-up",
+    "--wait", "--timeout", "2m"]);
+  const decided = await approveWhenListed(cara, (a) => a.principalId === ids.eve && a.action === "selfRenew",
+    "Audit needs another week", ["--otp", await cara.code()]);
+  assert.equal(decided.name, "Security Reader");
+  const done = await waiting.done;
+  assert.equal(done.code, 0, done.stderr);
+  assert.match(done.stdout, /^selfRenew Security Reader: Provisioned \(request \S+\)\n$/);
+  assert.match(done.stderr, /PendingApproval/);
+  assert.equal((await p.check({ principalId: ids.eve, roleDefinitionId: roles.securityReader })).allowed, true);
+  const renewed = (await eve.json("roles", "--active")).roles.find((r) => r.name === "Security Reader");
+  assert.equal(new Date(renewed.end).getTime(), addMs(now, 2 * DAY).getTime() + 7 * DAY);
+
+  // More than 30 days after the renewed access ended, there is nothing left to renew.
+  await p.advanceClock("P38D");
+  await eve.signIn(); // her refresh token lapsed (14 days unused)
+  const late = await eve.run("renew", "Security Reader", "--duration", "P7D", "--reason", "Too late");
+  assert.equal(late.code, 1, late.stderr);
+  assert.match(late.stderr, /^pimctl: error: RoleAssignmentDoesNotExist: The Role assignment does not exist\. \(HTTP 400/);
+});
+
+test("pimctl completion: zsh (compinit) and bash load the scripts and complete subcommands and options", { skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pimctl-completion-"));
+  try {
+    const env = { PATH: process.env.PATH, HOME: dir, TERM: "dumb" };
+    for (const shell of ["zsh", "bash"]) {
+      const version = spawnSync(shell, ["--version"], { encoding: "utf8" });
+      assert.equal(version.status, 0, `${shell} is not installed (scripts/setup installs it)`);
+    }
+    const zshScript = spawnSync(PIMCTL, ["completion", "zsh"], { encoding: "utf8" });
+    assert.equal(zshScript.status, 0, zshScript.stderr);
+    fs.writeFileSync(path.join(dir, "_pimctl"), zshScript.stdout);
+
+    // zsh as installed per docs/pimctl.md (a file in $fpath), with a clean configuration:
+    // compinit must find #compdef and bind _pimctl. compadd and _files only work inside a
+    // completion widget, so they print their candidates instead; _pimctl runs as zle would run it.
+    const zsh = spawnSync("zsh", ["-f", "-c", `
+      fpath=(${dir} $fpath)
+      autoload -Uz compinit && compinit -u -d ${dir}/zcompdump
+      print -r -- "bound: \${_comps[pimctl]}"
+      compadd() { [[ $1 == -- ]] && shift; print -rl -- "$@"; }
+      _files() { print -r -- "<files>"; }
+      complete() { local -a words; words=("$@"); local CURRENT=$#; _pimctl; }
+      print -r -- "== top"; complete pimctl ""
+      print -r -- "== policy"; complete pimctl --output json policy ""
+      print -r -- "== policy set"; complete pimctl policy set Contributor ""
+      print -r -- "== source"; unfunction _pimctl; unset '_comps[pimctl]'
+      source <(${JSON.stringify(PIMCTL)} completion zsh)
+      print -r -- "bound: \${_comps[pimctl]}"
+    `], { encoding: "utf8", env, timeout: 20_000 });
+    assert.equal(zsh.status, 0, zsh.stderr);
+    assert.equal(zsh.stderr, "");
+    const section = (text, name) => {
+      const m = new RegExp(`== ${name}\\n([\\s\\S]*?)(?=\\n==|$)`).exec(text);
+      assert.ok(m, `no section ${name} in:\n${text}`);
+      return m[1].split("\n");
+    };
+    assert.match(zsh.stdout, /^bound: _pimctl\n/);
+    const top = section(zsh.stdout, "top");
+    for (const w of ["login", "roles", "activate", "renew", "approve", "assignment", "policy", "audit", "completion", "--server"]) {
+      assert.ok(top.includes(w), `${w} not offered at the top: ${top}`);
+    }
+    assert.deepEqual(section(zsh.stdout, "policy").filter((w) => !w.startsWith("-")), ["show", "set", "export", "import"]);
+    const set = section(zsh.stdout, "policy set");
+    for (const w of ["--scope", "--max-duration", "--approver", "--dry-run", "--output"]) {
+      assert.ok(set.includes(w), `${w} not offered for policy set: ${set}`);
+    }
+    assert.match(zsh.stdout, /== source\nbound: _pimctl\n$/);
+
+    // bash: complete -p names the function; COMPREPLY holds the matches.
+    const bash = spawnSync("bash", ["--norc", "--noprofile", "-c", `
+      source <(${JSON.stringify(PIMCTL)} completion bash)
+      complete -p pimctl
+      COMP_WORDS=(pimctl pol); COMP_CWORD=1; _pimctl; echo "policy: \${COMPREPLY[*]}"
+      COMP_WORDS=(pimctl policy export --sc); COMP_CWORD=3; _pimctl; echo "export: \${COMPREPLY[*]}"
+      COMP_WORDS=(pimctl assignment ""); COMP_CWORD=2; _pimctl; echo "assignment: \${COMPREPLY[*]}"
+    `], { encoding: "utf8", env, timeout: 20_000 });
+    assert.equal(bash.status, 0, bash.stderr);
+    assert.equal(bash.stdout,
+      "complete -F _pimctl pimctl\n" +
+      "policy: policy\n" +
+      "export: --scope\n" +
+      "assignment: add update remove --help --server --ca-file --output --http-timeout\n");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -15,10 +15,11 @@ namespace pim::cli {
 
 struct ServerError {
   int http_status = 0;
-  std::string code;        // "RoleAssignmentExists", "invalid_grant"; may be empty
-  std::string message;     // for people; may be empty
-  std::string request_id;  // innerError.request-id or the request-id header; may be empty
-  std::string suberror;    // OAuth "suberror" (PasswordChangeRequired, ...); may be empty
+  std::string code;         // "RoleAssignmentExists", "invalid_grant"; may be empty
+  std::string message;      // for people; may be empty
+  std::string request_id;   // innerError.request-id or the request-id header; may be empty
+  std::string suberror;     // OAuth "suberror" (PasswordChangeRequired, ...); may be empty
+  std::string retry_after;  // the Retry-After header (429, 503) as sent; may be empty
 };
 
 // Parses an error answer. Unknown or non-JSON bodies keep only the HTTP status (and the

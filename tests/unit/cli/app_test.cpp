@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
 #include "pim/cli/token_cache.h"
 
 namespace pim::cli {
@@ -68,6 +70,7 @@ class AppTest : public ::testing::Test {
     env_.clock = &clock_;
     env_.sleep = [this](absl::Duration d) {
       ++sleeps_;
+      sleep_log_.push_back(d);
       clock_.Advance(d);
       if (on_sleep_) on_sleep_();
     };
@@ -132,6 +135,7 @@ class AppTest : public ::testing::Test {
   std::map<std::string, std::string> env_vars_;
   FakeClock clock_;
   int sleeps_ = 0;
+  std::vector<absl::Duration> sleep_log_;
   std::function<void()> on_sleep_;
   std::vector<HttpRequest> requests_;
   std::function<HttpResponse(const HttpRequest&)> handler_ = [](const HttpRequest&) {
@@ -371,6 +375,14 @@ class WaitTest : public AppTest {
       if (absl::StrContains(r.url, "/roleAssignmentScheduleRequests/req-2")) {
         const std::string s = gets_ < statuses_.size() ? statuses_[gets_] : statuses_.back();
         ++gets_;
+        if (s == "429") {
+          return HttpResponse{429,
+                              {{"content-type", "application/json"}, {"retry-after", "7"}},
+                              R"({"error":{"code":"TooManyRequests","message":"slow down"}})"};
+        }
+        if (s == "429-bare") {
+          return Json(429, R"({"error":{"code":"TooManyRequests","message":"slow down"}})");
+        }
         return Json(200, R"({"id":"req-2","action":"selfActivate","status":")" + s + R"("})");
       }
       return BenServer(r);
@@ -385,7 +397,10 @@ TEST_F(WaitTest, ExitsZeroOnceApprovedAndActive) {
   Serve({"PendingApproval", "PendingApproval", "Provisioned"});
   ASSERT_EQ(Run({"activate", "User Administrator", "--wait"}), 0) << err_.str();
   EXPECT_EQ(gets_, 3U);
-  EXPECT_EQ(sleeps_, 3);
+  // The first polls come soon after the request: an approver may be quick.
+  EXPECT_EQ(sleep_log_,
+            (std::vector<absl::Duration>{absl::Milliseconds(250), absl::Milliseconds(375),
+                                         absl::Milliseconds(562)}));
   EXPECT_NE(out_.str().find("Provisioned"), std::string::npos);
   // Off a terminal, one line per status change rather than a live line.
   EXPECT_EQ(err_.str(), "request req-2: PendingApproval\nrequest req-2: Provisioned\n");
@@ -394,12 +409,16 @@ TEST_F(WaitTest, ExitsZeroOnceApprovedAndActive) {
 TEST_F(WaitTest, ShowsALiveStatusLineOnATerminal) {
   SignedIn();
   env_.stderr_tty = true;
-  Serve({"Provisioned"});
+  Serve({"PendingApproval", "PendingApproval", "PendingApproval", "Provisioned"});
   ASSERT_EQ(Run({"activate", "User Administrator", "--wait"}), 0);
   EXPECT_NE(err_.str().find("\r\x1b[2Kwaiting for User Administrator: PendingApproval (0)"),
             std::string::npos)
       << err_.str();
-  EXPECT_NE(err_.str().find("Provisioned (1s)\n"), std::string::npos) << err_.str();
+  // The line is rewritten on every poll (1.187 s after the request, then 2.030 s).
+  EXPECT_NE(err_.str().find("\r\x1b[2Kwaiting for User Administrator: PendingApproval (1s)"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_NE(err_.str().find("Provisioned (2s)\n"), std::string::npos) << err_.str();
 }
 
 TEST_F(WaitTest, ExitsSixWhenDenied) {
@@ -413,8 +432,38 @@ TEST_F(WaitTest, ExitsFiveAfterTheTimeout) {
   SignedIn();
   Serve({"PendingApproval"});
   EXPECT_EQ(Run({"activate", "User Administrator", "--wait", "--timeout", "10s"}), 5);
-  EXPECT_EQ(sleeps_, 10);
+  // The schedule (5.193 s in six polls), then every 2 s; the last poll falls on the deadline.
+  EXPECT_EQ(sleep_log_,
+            (std::vector<absl::Duration>{
+                absl::Milliseconds(250), absl::Milliseconds(375), absl::Milliseconds(562),
+                absl::Milliseconds(843), absl::Milliseconds(1265), absl::Milliseconds(1898),
+                absl::Seconds(2), absl::Seconds(2), absl::Milliseconds(807)}));
   EXPECT_NE(err_.str().find("gave up waiting after 10s"), std::string::npos);
+}
+
+TEST_F(WaitTest, TooManyRequestsWaitsAsLongAsRetryAfterSaysAndKeepsWaiting) {
+  SignedIn();
+  Serve({"429", "429-bare", "PendingApproval", "Provisioned"});
+  ASSERT_EQ(Run({"activate", "User Administrator", "--wait"}), 0) << err_.str();
+  EXPECT_EQ(gets_, 4U);
+  // 250 ms; Retry-After: 7; a 429 without Retry-After backs off to the longest pause (2 s);
+  // then the schedule goes on where it was.
+  EXPECT_EQ(sleep_log_, (std::vector<absl::Duration>{absl::Milliseconds(250), absl::Seconds(7),
+                                                     absl::Seconds(2), absl::Milliseconds(843)}));
+  EXPECT_EQ(err_.str(), "request req-2: PendingApproval\nrequest req-2: Provisioned\n");
+}
+
+TEST_F(WaitTest, AnotherErrorWhileWaitingEndsTheWaitWithTheServersError) {
+  SignedIn();
+  Serve({"PendingApproval"});
+  handler_ = [inner = handler_](const HttpRequest& r) {
+    if (r.method == "GET" && absl::StrContains(r.url, "/roleAssignmentScheduleRequests/req-2")) {
+      return Json(403, R"({"error":{"code":"AuthorizationFailed","message":"no"}})");
+    }
+    return inner(r);
+  };
+  EXPECT_EQ(Run({"activate", "User Administrator", "--wait"}), 7);
+  EXPECT_EQ(sleeps_, 1);
 }
 
 TEST_F(AppTest, RefreshesAnExpiredTokenAndSavesTheRotatedRefreshToken) {
@@ -490,6 +539,29 @@ TEST_F(AppTest, FollowsNextLinksOnlyOnTheSameServer) {
     followed_same = followed_same || absl::StrContains(r.url, "page2");
   }
   EXPECT_TRUE(followed_same);
+}
+
+TEST_F(AppTest, RequestsAndApprovalsReadEveryCollectionTheyCover) {
+  SignedIn();
+  handler_ = [this](const HttpRequest& r) { return BenServer(r); };
+  ASSERT_EQ(Run({"requests"}), 0) << err_.str();
+  ASSERT_EQ(Run({"approvals"}), 0) << err_.str();
+  std::vector<std::string> paths;
+  for (const HttpRequest& r : requests_) paths.push_back(PathOf(r));
+  const std::string dir = "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests/";
+  const std::string group =
+      "/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/";
+  const std::string pending = "?$filter=status%20eq%20%27PendingApproval%27&";
+  EXPECT_EQ(
+      paths,
+      (std::vector<std::string>{
+          absl::StrCat(dir, "filterByCurrentUser(on='principal')?$expand=roleDefinition"),
+          absl::StrCat(group, "filterByCurrentUser(on='principal')?$expand=group"),
+          absl::StrCat("/providers/Microsoft.Authorization/roleAssignmentScheduleRequests",
+                       "?api-version=2020-10-01&$filter=asRequestor%28%29"),
+          absl::StrCat(dir, "filterByCurrentUser(on='approver')", pending,
+                       "$expand=roleDefinition"),
+          absl::StrCat(group, "filterByCurrentUser(on='approver')", pending, "$expand=group")}));
 }
 
 TEST_F(AppTest, ApproveFindsTheInProgressStepAndPatchesIt) {
@@ -590,6 +662,189 @@ TEST_F(PolicyImportTest, ARefusedRuleIsNamedAndKeepsTheServersExitCode) {
             "InvalidPolicy: too long (HTTP 400)\n");
   patch_answer_ = Json(403, R"({"error":{"code":"AuthorizationFailed","message":"no"}})");
   EXPECT_EQ(Run({"policy", "import", file_.c_str()}), 7);
+}
+
+// An Azure subscription where Contributor's policy allows activations of up to eight hours.
+class ArmPolicyTest : public AppTest {
+ protected:
+  static constexpr char kAuth[] = "/subscriptions/s1/providers/Microsoft.Authorization";
+  static constexpr char kContributor[] = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+
+  void SetUp() override {
+    AppTest::SetUp();
+    SignedIn();
+    const std::string policy_id = absl::StrCat(kAuth, "/roleManagementPolicies/g1");
+    policy_ = absl::StrCat(R"({"id":")", policy_id, R"(","name":"g1",
+      "type":"Microsoft.Authorization/RoleManagementPolicies","properties":{"rules":[
+      {"id":"Expiration_EndUser_Assignment","ruleType":"RoleManagementPolicyExpirationRule",
+       "isExpirationRequired":true,"maximumDuration":"PT8H",
+       "target":{"caller":"EndUser","operations":["All"],"level":"Assignment",
+                 "targetObjects":null,"inheritableSettings":null,"enforcedSettings":null}},
+      {"id":"Approval_EndUser_Assignment","ruleType":"RoleManagementPolicyApprovalRule",
+       "setting":{"isApprovalRequired":false,"approvalMode":"SingleStage",
+                  "approvalStages":[{"approvalStageTimeOutInDays":1,"primaryApprovers":[]}]},
+       "target":{"caller":"EndUser","operations":["All"],"level":"Assignment",
+                 "targetObjects":null,"inheritableSettings":null,"enforcedSettings":null}}]}})");
+    handler_ = [this, policy_id](const HttpRequest& r) {
+      const std::string p = PathOf(r);
+      if (absl::StartsWith(p, absl::StrCat(kAuth, "/roleDefinitions?"))) {
+        return Json(200, absl::StrCat(R"({"value":[{"name":")", kContributor,
+                                      R"(","properties":{"roleName":"Contributor"}}]})"));
+      }
+      if (absl::StartsWith(p, absl::StrCat(kAuth, "/roleManagementPolicyAssignments?"))) {
+        return Json(200, absl::StrCat(R"({"value":[{"name":"g1_)", kContributor,
+                                      R"(","properties":{"policyId":")", policy_id,
+                                      R"(","roleDefinitionId":")", kAuth, "/roleDefinitions/",
+                                      kContributor, R"(","policyAssignmentProperties":{)",
+                                      R"("roleDefinition":{"displayName":"Contributor"}}}}]})"));
+      }
+      if (absl::StartsWith(p, absl::StrCat(kAuth, "/roleManagementPolicies?"))) {
+        return Json(200, absl::StrCat(R"({"value":[)", policy_, "]}"));
+      }
+      if (absl::StartsWith(p, absl::StrCat(kAuth, "/roleManagementPolicies/g1?"))) {
+        if (r.method == "PATCH") return patch_answer_;
+        return Json(200, policy_);
+      }
+      if (absl::StartsWith(p, "/v1.0/") && r.method == "GET") return Json(200, kEmptyList);
+      return Json(404, R"({"error":{"code":"NotFound","message":"no route"}})");
+    };
+  }
+  std::vector<HttpRequest> Patches() const {
+    std::vector<HttpRequest> out;
+    for (const HttpRequest& r : requests_) {
+      if (r.method == "PATCH") out.push_back(r);
+    }
+    return out;
+  }
+  std::string WriteFile(const char* text) {
+    std::string file = dir_ + "/arm-policies.json";
+    FILE* f = std::fopen(file.c_str(), "w");
+    EXPECT_NE(f, nullptr);
+    std::fputs(text, f);
+    std::fclose(f);
+    return file;
+  }
+  std::string policy_;
+  HttpResponse patch_answer_ = Json(200, "{}");
+};
+
+TEST_F(ArmPolicyTest, ShowFindsThePolicyThroughThePolicyAssignmentOfTheRoleAtTheScope) {
+  ASSERT_EQ(Run({"policy", "show", "contributor", "--scope", "/subscriptions/s1"}), 0)
+      << err_.str();
+  EXPECT_EQ(out_.str().substr(0, out_.str().find('\n')),
+            "azureResource Contributor at /subscriptions/s1, policy \"g1\"");
+  EXPECT_NE(out_.str().find(R"(Expiration_EndUser_Assignment  {"isExpirationRequired":true,)"
+                            R"("maximumDuration":"PT8H"})"),
+            std::string::npos)
+      << out_.str();
+  bool filtered = false;
+  for (const HttpRequest& r : requests_) {
+    filtered = filtered || (absl::StrContains(r.url, "roleManagementPolicyAssignments?") &&
+                            absl::StrContains(r.url, "roleDefinitionId%20eq%20") &&
+                            absl::StrContains(r.url, kContributor));
+  }
+  EXPECT_TRUE(filtered);
+  out_.str("");
+  ASSERT_EQ(
+      Run({"--output", "json", "policy", "show", kContributor, "--scope", "/subscriptions/s1"}), 0);
+  EXPECT_EQ(boost::json::parse(out_.str()).at("policy").at("name"), "g1");
+  EXPECT_EQ(Run({"policy", "show", "Owner", "--scope", "/subscriptions/s1"}), 4);
+}
+
+TEST_F(ArmPolicyTest, SetDryRunPrintsTheChangeAndSendsNothing) {
+  ASSERT_EQ(Run({"policy", "set", "Contributor", "--scope", "/subscriptions/s1", "--max-duration",
+                 "4h", "--dry-run"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(out_.str(),
+            "azureResource Contributor at /subscriptions/s1 [policy g1]\n"
+            "  Expiration_EndUser_Assignment: maximumDuration: \"PT8H\" -> \"PT4H\"\n"
+            "1 rule would change (dry run: nothing was changed)\n");
+  EXPECT_TRUE(Patches().empty());
+}
+
+TEST_F(ArmPolicyTest, SetPatchesOneArmRuleAtTheScope) {
+  ASSERT_EQ(
+      Run({"policy", "set", "Contributor", "--scope", "/subscriptions/s1", "--max-duration", "4h"}),
+      0)
+      << err_.str();
+  const auto patches = Patches();
+  ASSERT_EQ(patches.size(), 1U);
+  EXPECT_EQ(PathOf(patches[0]),
+            absl::StrCat(kAuth, "/roleManagementPolicies/g1?api-version=2020-10-01"));
+  EXPECT_EQ(boost::json::parse(patches[0].body), boost::json::parse(R"({"properties":{"rules":[
+      {"id":"Expiration_EndUser_Assignment","ruleType":"RoleManagementPolicyExpirationRule",
+       "isExpirationRequired":true,"maximumDuration":"PT4H",
+       "target":{"caller":"EndUser","operations":["All"],"level":"Assignment",
+                 "targetObjects":null,"inheritableSettings":null,"enforcedSettings":null}}]}})"));
+  EXPECT_EQ(out_.str().substr(out_.str().rfind('\n', out_.str().size() - 2) + 1),
+            "1 rule changed\n");
+}
+
+TEST_F(ArmPolicyTest, ApproversAreArmUserSets) {
+  ASSERT_EQ(Run({"--output", "json", "policy", "set", "Contributor", "--scope", "/subscriptions/s1",
+                 "--approval", "on", "--approver", "u1", "--dry-run"}),
+            0)
+      << err_.str();
+  EXPECT_EQ(boost::json::parse(out_.str()), boost::json::parse(R"({"changes":[{
+      "kind":"azureResource","id":"b24988ac-6180-42a0-ab88-20f7382dd24c","name":"Contributor",
+      "access":null,"scope":"/subscriptions/s1","policyId":"g1",
+      "ruleId":"Approval_EndUser_Assignment","changes":[
+        {"path":"setting.isApprovalRequired","from":false,"to":true},
+        {"path":"setting.approvalStages","from":[{"approvalStageTimeOutInDays":1,"primaryApprovers":[]}],
+         "to":[{"approvalStageTimeOutInDays":1,
+                "primaryApprovers":[{"id":"u1","isBackup":false,"userType":"User"}]}]}]}],
+      "applied":false})"));
+  EXPECT_TRUE(Patches().empty());
+}
+
+TEST_F(ArmPolicyTest, ExportWritesTheResourceRolesOfEachScopeAndImportsBack) {
+  ASSERT_EQ(Run({"policy", "export", "--scope", "/subscriptions/s1"}), 0) << err_.str();
+  const boost::json::value file = boost::json::parse(out_.str());
+  const boost::json::array& policies = file.at("policies").as_array();
+  ASSERT_EQ(policies.size(), 1U);
+  EXPECT_EQ(policies[0].at("azureResourceRole"), "Contributor");
+  EXPECT_EQ(policies[0].at("roleDefinitionId"), kContributor);
+  EXPECT_EQ(policies[0].at("scope"), "/subscriptions/s1");
+  EXPECT_EQ(policies[0].at("rules").as_array().size(), 2U);
+
+  // Exported as is, nothing to change; with a lower maximum, one rule.
+  out_.str("");
+  EXPECT_EQ(Run({"policy", "import", WriteFile(boost::json::serialize(file).c_str()).c_str(),
+                 "--dry-run"}),
+            0);
+  EXPECT_EQ(out_.str(), "No changes: the policies already match.\n");
+  out_.str("");
+  const std::string edited = WriteFile(R"({"policies":[{"azureResourceRole":"Contributor",
+      "scope":"/subscriptions/s1","rules":[
+      {"id":"Expiration_EndUser_Assignment","ruleType":"RoleManagementPolicyExpirationRule",
+       "maximumDuration":"PT4H"}]}]})");
+  ASSERT_EQ(Run({"policy", "import", edited.c_str(), "--dry-run"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "azureResource Contributor at /subscriptions/s1 [policy g1]\n"
+            "  Expiration_EndUser_Assignment: maximumDuration: \"PT8H\" -> \"PT4H\"\n"
+            "1 rule would change (dry run: nothing was changed)\n");
+  EXPECT_TRUE(Patches().empty());
+  ASSERT_EQ(Run({"policy", "import", edited.c_str()}), 0) << err_.str();
+  EXPECT_EQ(Patches().size(), 1U);
+}
+
+TEST_F(ArmPolicyTest, FileAndScopeMistakesAreUsageErrors) {
+  const std::string no_scope = WriteFile(R"({"policies":[{"azureResourceRole":"Contributor",
+      "rules":[{"id":"Expiration_EndUser_Assignment","maximumDuration":"PT4H"}]}]})");
+  EXPECT_EQ(Run({"policy", "import", no_scope.c_str(), "--dry-run"}), 2);
+  EXPECT_NE(err_.str().find("needs its Azure \"scope\""), std::string::npos) << err_.str();
+  EXPECT_EQ(Run({"policy", "export", "--scope", "/administrativeUnits/au1"}), 2);
+}
+
+TEST_F(ArmPolicyTest, ARefusedPatchKeepsTheServersCodeAndExitCode) {
+  patch_answer_ = Json(403, R"({"error":{"code":"AuthorizationFailed","message":"not an Owner"}})");
+  EXPECT_EQ(
+      Run({"policy", "set", "Contributor", "--scope", "/subscriptions/s1", "--max-duration", "4h"}),
+      7);
+  EXPECT_EQ(err_.str(),
+            "pimctl: error: rule Expiration_EndUser_Assignment of Contributor: "
+            "AuthorizationFailed: not an Owner (HTTP 403)\n");
 }
 
 TEST_F(AppTest, CompletionScriptsNameEveryCommandAndOption) {

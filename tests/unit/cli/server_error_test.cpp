@@ -48,7 +48,7 @@ TEST(ServerErrorTest, SurvivesBodiesThatAreNotEnvelopes) {
 }
 
 TEST(ServerErrorTest, RoundTripsThroughAStatusAndRendersCodeAndMessage) {
-  ServerError e{404, "RequestNotFound", "The request 'x' was not found.", "rid", ""};
+  ServerError e{404, "RequestNotFound", "The request 'x' was not found.", "rid", "", ""};
   const absl::Status s = ToStatus(e);
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   auto back = ServerErrorOf(s);
@@ -61,24 +61,32 @@ TEST(ServerErrorTest, RoundTripsThroughAStatusAndRendersCodeAndMessage) {
   EXPECT_FALSE(ServerErrorOf(absl::InvalidArgumentError("x")).has_value());
 }
 
+TEST(ServerErrorTest, KeepsRetryAfterThroughAStatus) {
+  ServerError e{429, "TooManyRequests", "Slow down.", "", "", "7"};
+  auto back = ServerErrorOf(ToStatus(e));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->retry_after, "7");
+  EXPECT_EQ(ServerErrorOf(ToStatus(ServerError{429, "", "", "", "", ""}))->retry_after, "");
+}
+
 TEST(ServerErrorTest, RendersTheOAuthSuberror) {
   const absl::Status s =
-      ToStatus(ServerError{400, "invalid_grant", "No.", "", "TotpEnrolmentRequired"});
+      ToStatus(ServerError{400, "invalid_grant", "No.", "", "TotpEnrolmentRequired", ""});
   EXPECT_EQ(RenderError(s), "invalid_grant: No. [TotpEnrolmentRequired] (HTTP 400)");
 }
 
 TEST(ExitCodeTest, MapsServerAnswersByHttpStatus) {
-  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{400, "RoleAssignmentExists", "", "", ""})),
+  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{400, "RoleAssignmentExists", "", "", "", ""})),
             ExitCode::kError);  // a refusal, not a usage error
-  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{401, "InvalidAuthenticationToken", "", "", ""})),
+  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{401, "InvalidAuthenticationToken", "", "", "", ""})),
             ExitCode::kAuth);
-  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{403, "AuthorizationFailed", "", "", ""})),
+  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{403, "AuthorizationFailed", "", "", "", ""})),
             ExitCode::kForbidden);
-  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{404, "RequestNotFound", "", "", ""})),
+  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{404, "RequestNotFound", "", "", "", ""})),
             ExitCode::kNotFound);
-  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{409, "ApprovalStageAlreadyDecided", "", "", ""})),
+  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{409, "ApprovalStageAlreadyDecided", "", "", "", ""})),
             ExitCode::kError);
-  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{503, "", "", "", ""})), ExitCode::kError);
+  EXPECT_EQ(ExitCodeFor(ToStatus(ServerError{503, "", "", "", "", ""})), ExitCode::kError);
 }
 
 TEST(ExitCodeTest, MapsLocalStatusesByCanonicalCode) {
@@ -95,8 +103,9 @@ TEST(ExitCodeTest, MapsLocalStatusesByCanonicalCode) {
 TEST(ExitCodeTest, AnExplicitCodeWins) {
   EXPECT_EQ(ExitCodeFor(WithExitCode(absl::AbortedError("denied"), ExitCode::kDenied)),
             ExitCode::kDenied);
-  EXPECT_EQ(ExitCodeFor(WithExitCode(ToStatus(ServerError{400, "x", "", "", ""}), ExitCode::kAuth)),
-            ExitCode::kAuth);
+  EXPECT_EQ(
+      ExitCodeFor(WithExitCode(ToStatus(ServerError{400, "x", "", "", "", ""}), ExitCode::kAuth)),
+      ExitCode::kAuth);
   EXPECT_EQ(ToInt(ExitCode::kDenied), 6);
   EXPECT_EQ(ToInt(ExitCode::kTimedOut), 5);
 }
