@@ -1,6 +1,7 @@
 #include "pim/engine/access_index.h"
 
 #include <algorithm>
+#include <optional>
 #include <type_traits>
 
 namespace pim {
@@ -16,6 +17,30 @@ std::optional<absl::Time> UntilTime(std::int64_t until) {
 }
 
 std::string MembershipSource(const DirectMembership& m) { return "membership:" + m.Key(); }
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// The two halves of a lowercase 8-4-4-4-12 GUID; nullopt for anything else.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> ParseLowercaseGuid(std::string_view s) {
+  if (s.size() != 36) return std::nullopt;
+  std::uint64_t half[2] = {0, 0};
+  int digits = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return std::nullopt;
+      continue;
+    }
+    const int d = HexDigit(s[i]);
+    if (d < 0) return std::nullopt;
+    half[digits / 16] = (half[digits / 16] << 4) | static_cast<std::uint64_t>(d);
+    ++digits;
+  }
+  return std::pair(half[0], half[1]);
+}
 
 bool Contributes(const Schedule& s) {
   return s.kind == ScheduleKind::kAssignment && s.state != ScheduleState::kExpired;
@@ -49,6 +74,49 @@ AccessIndex::Ref AccessIndex::Interner::Find(std::string_view name) const {
   // Debian's abseil has its own string_view type.
   auto it = ids.find(absl::string_view(name.data(), name.size()));
   return it == ids.end() ? kNone : it->second;
+}
+
+AccessIndex::Ref AccessIndex::PrincipalIds::Intern(std::string_view id) {
+  const auto next = static_cast<Ref>(names.size());
+  bool inserted = false;
+  Ref ref = kNone;
+  if (const auto guid = ParseLowercaseGuid(id)) {
+    auto [it, added] = by_guid.try_emplace(Guid{guid->first, guid->second}, next);
+    inserted = added;
+    ref = it->second;
+  } else {
+    auto [it, added] = by_name.try_emplace(std::string(id), next);
+    inserted = added;
+    ref = it->second;
+  }
+  if (inserted) names.emplace_back(id);
+  return ref;
+}
+
+AccessIndex::Ref AccessIndex::PrincipalIds::Find(std::string_view id) const {
+  if (const auto guid = ParseLowercaseGuid(id)) {
+    auto it = by_guid.find(Guid{guid->first, guid->second});
+    return it == by_guid.end() ? kNone : it->second;
+  }
+  auto it = by_name.find(absl::string_view(id.data(), id.size()));
+  return it == by_name.end() ? kNone : it->second;
+}
+
+AccessIndex::Ref AccessIndex::InternPrincipal(std::string_view id) {
+  const Ref p = principals_.Intern(id);
+  if (nodes_.size() <= p) nodes_.resize(p + 1);
+  return p;
+}
+
+AccessIndex::Ref AccessIndex::NewSource(std::string text) {
+  if (!free_sources_.empty()) {
+    const Ref r = free_sources_.back();
+    free_sources_.pop_back();
+    sources_[r] = std::move(text);
+    return r;
+  }
+  sources_.push_back(std::move(text));
+  return static_cast<Ref>(sources_.size() - 1);
 }
 
 void AccessIndex::Add(const Entity& entity) { AddContribution(entity, 0); }
@@ -91,8 +159,8 @@ void AccessIndex::Apply(const Mutation& mutation, Revision revision) {
   if (mutation.after) AddContribution(*mutation.after, revision);
 }
 
-void AccessIndex::Touch(Revision revision, Touched what, std::uint64_t key) {
-  if (revision > 0) pending_.push_back(Pending{revision, what, key});
+void AccessIndex::Touch(Revision revision, Touched what, Ref principal) {
+  if (revision > 0) pending_.push_back(Pending{revision, what, principal});
 }
 
 void AccessIndex::Publish(Revision committed) {
@@ -110,161 +178,132 @@ void AccessIndex::RollBack(Revision committed) {
 }
 
 void AccessIndex::Settle(const Pending& pending, Revision committed) {
-  auto gone = [committed](const auto& x) { return x.life.removed <= committed; };
-  switch (pending.what) {
-    case Touched::kGrants:
-      EraseGrants(pending.key, gone);
-      break;
-    case Touched::kEdges:
-      EraseEdges(static_cast<Ref>(pending.key), gone);
-      break;
-    case Touched::kDisabled: {
-      auto it = disabled_.find(static_cast<Ref>(pending.key));
-      if (it == disabled_.end()) break;
-      auto& lives = it->second;
-      lives.erase(std::remove_if(lives.begin(), lives.end(),
-                                 [committed](const Lifetime& l) { return l.removed <= committed; }),
-                  lives.end());
-      if (lives.empty()) disabled_.erase(it);
-      break;
-    }
+  auto gone = [committed](const Lifetime& life) { return life.removed <= committed; };
+  if (pending.what == Touched::kNode) {
+    EraseFromNode(pending.principal, gone);
+    return;
   }
+  auto it = disabled_.find(pending.principal);
+  if (it == disabled_.end()) return;
+  auto& lives = it->second;
+  lives.erase(std::remove_if(lives.begin(), lives.end(), gone), lives.end());
+  if (lives.empty()) disabled_.erase(it);
 }
 
 void AccessIndex::Undo(const Pending& pending, Revision committed) {
-  auto added_later = [committed](const auto& x) { return x.life.added > committed; };
+  auto added_later = [committed](const Lifetime& life) { return life.added > committed; };
+  // Whether `life` was removed after `committed` (and is now restored).
   auto restore = [committed](Lifetime& life) {
     if (life.removed == kNever || life.removed <= committed) return false;
     life.removed = kNever;
     return true;
   };
-  switch (pending.what) {
-    case Touched::kGrants:
-      EraseGrants(pending.key, added_later);
-      if (auto it = grants_.find(pending.key); it != grants_.end()) {
-        for (Grant& g : it->second) grant_count_ += restore(g.life) ? 1 : 0;
-      }
-      break;
-    case Touched::kEdges:
-      EraseEdges(static_cast<Ref>(pending.key), added_later);
-      if (auto it = member_of_.find(static_cast<Ref>(pending.key)); it != member_of_.end()) {
-        for (Edge& e : it->second) restore(e.life);
-      }
-      break;
-    case Touched::kDisabled: {
-      auto it = disabled_.find(static_cast<Ref>(pending.key));
-      if (it == disabled_.end()) break;
-      auto& lives = it->second;
-      lives.erase(std::remove_if(lives.begin(), lives.end(),
-                                 [committed](const Lifetime& l) { return l.added > committed; }),
-                  lives.end());
-      for (Lifetime& life : lives) restore(life);
-      if (lives.empty()) disabled_.erase(it);
-      break;
+  if (pending.what == Touched::kNode) {
+    EraseFromNode(pending.principal, added_later);
+    Node& node = nodes_[pending.principal];
+    for (Grant& g : node.grants) grant_count_ += restore(g.life) ? 1 : 0;
+    for (Edge& e : node.member_of) restore(e.life);
+    return;
+  }
+  auto it = disabled_.find(pending.principal);
+  if (it == disabled_.end()) return;
+  auto& lives = it->second;
+  lives.erase(std::remove_if(lives.begin(), lives.end(), added_later), lives.end());
+  for (Lifetime& life : lives) restore(life);
+  if (lives.empty()) disabled_.erase(it);
+}
+
+template <typename Gone>
+void AccessIndex::EraseFromNode(Ref principal, Gone gone) {
+  Node& node = nodes_[principal];
+  absl::InlinedVector<Ref, 2> objects;
+  for (const Grant& g : node.grants) {
+    if (!gone(g.life)) continue;
+    if (g.life.removed == kNever) --grant_count_;
+    objects.push_back(g.object);
+    free_sources_.push_back(g.source);
+  }
+  node.grants.erase(std::remove_if(node.grants.begin(), node.grants.end(),
+                                   [&](const Grant& g) { return gone(g.life); }),
+                    node.grants.end());
+  for (const Ref object : objects) {
+    const bool still = std::any_of(node.grants.begin(), node.grants.end(),
+                                   [&](const Grant& g) { return g.object == object; });
+    if (still) continue;
+    if (auto it = principals_of_object_.find(object); it != principals_of_object_.end()) {
+      it->second.erase(principal);
+      if (it->second.empty()) principals_of_object_.erase(it);
     }
   }
-}
 
-template <typename Gone>
-void AccessIndex::EraseGrants(std::uint64_t key, Gone gone) {
-  auto it = grants_.find(key);
-  if (it == grants_.end()) return;
-  auto& list = it->second;
-  for (const Grant& g : list) {
-    if (gone(g) && g.life.removed == kNever) --grant_count_;
-  }
-  list.erase(std::remove_if(list.begin(), list.end(), gone), list.end());
-  if (!list.empty()) return;
-  grants_.erase(it);
-  const Ref principal = static_cast<Ref>(key >> 32);
-  const Ref object = static_cast<Ref>(key & 0xffffffffU);
-  if (auto o = objects_of_principal_.find(principal); o != objects_of_principal_.end()) {
-    o->second.erase(object);
-    if (o->second.empty()) objects_of_principal_.erase(o);
-  }
-  if (auto p = principals_of_object_.find(object); p != principals_of_object_.end()) {
-    p->second.erase(principal);
-    if (p->second.empty()) principals_of_object_.erase(p);
-  }
-}
-
-template <typename Gone>
-void AccessIndex::EraseEdges(Ref principal, Gone gone) {
-  auto it = member_of_.find(principal);
-  if (it == member_of_.end()) return;
-  auto& edges = it->second;
   absl::InlinedVector<Ref, 2> groups;
-  for (const Edge& e : edges) {
-    if (gone(e)) groups.push_back(e.group);
+  for (const Edge& e : node.member_of) {
+    if (!gone(e.life)) continue;
+    groups.push_back(e.group);
+    free_sources_.push_back(e.source);
   }
-  edges.erase(std::remove_if(edges.begin(), edges.end(), gone), edges.end());
+  node.member_of.erase(std::remove_if(node.member_of.begin(), node.member_of.end(),
+                                      [&](const Edge& e) { return gone(e.life); }),
+                       node.member_of.end());
   for (const Ref group : groups) {
-    const bool still_member =
-        std::any_of(edges.begin(), edges.end(), [&](const Edge& e) { return e.group == group; });
-    if (still_member) continue;
-    if (auto m = members_.find(group); m != members_.end()) {
-      m->second.erase(principal);
-      if (m->second.empty()) members_.erase(m);
+    const bool still = std::any_of(node.member_of.begin(), node.member_of.end(),
+                                   [&](const Edge& e) { return e.group == group; });
+    if (still) continue;
+    if (auto it = members_.find(group); it != members_.end()) {
+      it->second.erase(principal);
+      if (it->second.empty()) members_.erase(it);
     }
   }
-  if (edges.empty()) member_of_.erase(it);
 }
 
-void AccessIndex::AddGrant(Ref principal, Ref object, Grant grant) {
-  const std::uint64_t key = Pair(principal, object);
-  Touch(grant.life.added, Touched::kGrants, key);
-  grants_[key].push_back(std::move(grant));
-  objects_of_principal_[principal].insert(object);
-  principals_of_object_[object].insert(principal);
+void AccessIndex::AddGrant(Ref principal, Grant grant) {
+  Touch(grant.life.added, Touched::kNode, principal);
+  principals_of_object_[grant.object].insert(principal);
+  nodes_[principal].grants.push_back(grant);
   ++grant_count_;
 }
 
 void AccessIndex::RemoveGrant(Ref principal, Ref object, const std::string& source,
                               Revision revision) {
-  const std::uint64_t key = Pair(principal, object);
-  auto it = grants_.find(key);
-  if (it == grants_.end()) return;
-  auto& list = it->second;
-  auto found = std::find_if(list.begin(), list.end(), [&](const Grant& g) {
-    return g.life.removed == kNever && g.source == source;
-  });
-  if (found == list.end()) return;
-  --grant_count_;
-  found->life.removed = revision;
-  Touch(revision, Touched::kGrants, key);
+  for (Grant& g : nodes_[principal].grants) {
+    if (g.object == object && g.life.removed == kNever && sources_[g.source] == source) {
+      g.life.removed = revision;
+      --grant_count_;
+      Touch(revision, Touched::kNode, principal);
+      return;
+    }
+  }
 }
 
 void AccessIndex::AddEdge(Ref principal, Edge edge) {
-  Touch(edge.life.added, Touched::kEdges, principal);
+  Touch(edge.life.added, Touched::kNode, principal);
   members_[edge.group].insert(principal);
-  member_of_[principal].push_back(std::move(edge));
+  nodes_[principal].member_of.push_back(edge);
 }
 
 void AccessIndex::RemoveEdge(Ref principal, Ref group, const std::string& source,
                              Revision revision) {
-  auto it = member_of_.find(principal);
-  if (it == member_of_.end()) return;
-  for (Edge& e : it->second) {
-    if (e.group == group && e.source == source && e.life.removed == kNever) {
+  for (Edge& e : nodes_[principal].member_of) {
+    if (e.group == group && e.life.removed == kNever && sources_[e.source] == source) {
       e.life.removed = revision;
-      Touch(revision, Touched::kEdges, principal);
+      Touch(revision, Touched::kNode, principal);
       return;
     }
   }
 }
 
 void AccessIndex::SetDisabled(Ref principal, bool disabled, Revision revision) {
-  auto& lives = disabled_[principal];
-  auto live = std::find_if(lives.begin(), lives.end(),
-                           [](const Lifetime& l) { return l.removed == kNever; });
-  if (disabled == (live != lives.end())) {
-    if (lives.empty()) disabled_.erase(principal);
-    return;
-  }
+  auto it = disabled_.find(principal);
+  const bool now_disabled =
+      it != disabled_.end() && std::any_of(it->second.begin(), it->second.end(),
+                                           [](const Lifetime& l) { return l.removed == kNever; });
+  if (disabled == now_disabled) return;
   if (disabled) {
-    lives.push_back(Lifetime{revision, kNever});
+    disabled_[principal].push_back(Lifetime{revision, kNever});
   } else {
-    live->removed = revision;
+    for (Lifetime& l : it->second) {
+      if (l.removed == kNever) l.removed = revision;
+    }
   }
   Touch(revision, Touched::kDisabled, principal);
 }
@@ -282,7 +321,7 @@ void AccessIndex::AddContribution(const Entity& entity, Revision revision) {
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, Principal>) {
-          SetDisabled(principals_.Intern(e.id.str()), !e.enabled, revision);
+          SetDisabled(InternPrincipal(e.id.str()), !e.enabled, revision);
         } else if constexpr (std::is_same_v<T, ScopeNode>) {
           const Ref s = scopes_.Intern(e.path);
           const Ref parent = e.parent.empty() ? kNone : scopes_.Intern(e.parent);
@@ -290,22 +329,24 @@ void AccessIndex::AddContribution(const Entity& entity, Revision revision) {
             scope_parent_.resize(scopes_.names.size(), kNone);
           scope_parent_[s] = parent;
         } else if constexpr (std::is_same_v<T, DirectMembership>) {
-          const Ref p = principals_.Intern(e.principal.str());
+          const Ref p = InternPrincipal(e.principal.str());
           const Ref o = InternObject(GroupTarget(e.group, e.access));
-          AddGrant(p, o, Grant{scopes_.Intern(""), Window{}, MembershipSource(e), life});
+          AddGrant(p, Grant{o, scopes_.Intern(""), NewSource(MembershipSource(e)), Window{}, life});
           if (e.access == GroupAccess::kMember) {
-            AddEdge(p,
-                    Edge{principals_.Intern(e.group.str()), Window{}, MembershipSource(e), life});
+            AddEdge(p, Edge{InternPrincipal(e.group.str()), NewSource(MembershipSource(e)),
+                            Window{}, life});
           }
         } else if constexpr (std::is_same_v<T, Schedule>) {
           if (!Contributes(e)) return;
           const auto end = e.End();
           const Window window{Nanos(e.start), end ? Nanos(*end) : kForever};
-          const Ref p = principals_.Intern(e.principal.str());
+          const Ref p = InternPrincipal(e.principal.str());
           const Ref o = InternObject(e.target);
-          AddGrant(p, o, Grant{scopes_.Intern(e.target.scope), window, e.id.str(), life});
+          AddGrant(p,
+                   Grant{o, scopes_.Intern(e.target.scope), NewSource(e.id.str()), window, life});
           if (e.target.kind == TargetKind::kGroup && e.target.access == GroupAccess::kMember) {
-            AddEdge(p, Edge{principals_.Intern(e.target.object_id), window, e.id.str(), life});
+            AddEdge(p,
+                    Edge{InternPrincipal(e.target.object_id), NewSource(e.id.str()), window, life});
           }
         }
       },
@@ -366,9 +407,7 @@ absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(Ref principa
     const std::size_t level_end = holders.size();
     for (std::size_t i = level_begin; i < level_end; ++i) {
       const Holder h = holders[i];
-      auto it = member_of_.find(h.principal);
-      if (it == member_of_.end()) continue;
-      for (const Edge& edge : it->second) {
+      for (const Edge& edge : nodes_[h.principal].member_of) {
         if (!edge.life.VisibleAt(visible) || !edge.window.Covers(now) ||
             Disabled(edge.group, visible)) {
           continue;
@@ -402,10 +441,9 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
   const Grant* best = nullptr;
   Ref best_via = kNone;
   for (const Holder& h : HoldersFor(p, now, visible)) {
-    auto it = grants_.find(Pair(h.principal, o));
-    if (it == grants_.end()) continue;
-    for (const Grant& g : it->second) {
-      if (!g.life.VisibleAt(visible) || !g.window.Covers(now) || !ScopeCovers(g.scope, s)) {
+    for (const Grant& g : nodes_[h.principal].grants) {
+      if (g.object != o || !g.life.VisibleAt(visible) || !g.window.Covers(now) ||
+          !ScopeCovers(g.scope, s)) {
         continue;
       }
       const std::int64_t until = std::min(h.until, g.window.end);
@@ -418,7 +456,7 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
   }
   if (best == nullptr) return result;
   result.allowed = true;
-  result.granted_by = best->source;
+  result.granted_by = sources_[best->source];
   if (best_via != kNone) result.via_group = principals_.names[best_via];
   result.until = UntilTime(best_until);
   return result;
@@ -432,19 +470,15 @@ std::vector<AccessIndex::EffectiveGrant> AccessIndex::GrantsOf(std::string_view 
   if (p == kNone || Disabled(p, visible)) return out;
   const std::int64_t now = Nanos(now_time);
   for (const Holder& h : HoldersFor(p, now, visible)) {
-    auto objects = objects_of_principal_.find(h.principal);
-    if (objects == objects_of_principal_.end()) continue;
-    for (const Ref o : objects->second) {
-      for (const Grant& g : grants_.at(Pair(h.principal, o))) {
-        if (!g.life.VisibleAt(visible) || !g.window.Covers(now)) continue;
-        EffectiveGrant grant;
-        grant.target = object_targets_[o];
-        grant.target.scope = scopes_.names[g.scope];
-        grant.granted_by = g.source;
-        if (h.via != kNone) grant.via_group = principals_.names[h.via];
-        grant.until = UntilTime(std::min(h.until, g.window.end));
-        out.push_back(std::move(grant));
-      }
+    for (const Grant& g : nodes_[h.principal].grants) {
+      if (!g.life.VisibleAt(visible) || !g.window.Covers(now)) continue;
+      EffectiveGrant grant;
+      grant.target = object_targets_[g.object];
+      grant.target.scope = scopes_.names[g.scope];
+      grant.granted_by = sources_[g.source];
+      if (h.via != kNone) grant.via_group = principals_.names[h.via];
+      grant.until = UntilTime(std::min(h.until, g.window.end));
+      out.push_back(std::move(grant));
     }
   }
   return out;
@@ -464,9 +498,10 @@ std::vector<std::string> AccessIndex::HoldersOf(const Target& target, absl::Time
   std::vector<Ref> frontier;
   for (const Ref p : holders->second) {
     if (Disabled(p, visible)) continue;
-    const auto& list = grants_.at(Pair(p, o));
-    const bool holds = std::any_of(list.begin(), list.end(), [&](const Grant& g) {
-      return g.life.VisibleAt(visible) && g.window.Covers(now) && ScopeCovers(g.scope, s);
+    const auto& grants = nodes_[p].grants;
+    const bool holds = std::any_of(grants.begin(), grants.end(), [&](const Grant& g) {
+      return g.object == o && g.life.VisibleAt(visible) && g.window.Covers(now) &&
+             ScopeCovers(g.scope, s);
     });
     if (holds && seen.insert(p).second) frontier.push_back(p);
   }
@@ -476,7 +511,7 @@ std::vector<std::string> AccessIndex::HoldersOf(const Target& target, absl::Time
     if (members == members_.end()) continue;
     for (const Ref m : members->second) {
       if (seen.contains(m) || Disabled(m, visible)) continue;
-      const auto& edges = member_of_.at(m);
+      const auto& edges = nodes_[m].member_of;
       const bool active = std::any_of(edges.begin(), edges.end(), [&](const Edge& e) {
         return e.group == frontier[i] && e.life.VisibleAt(visible) && e.window.Covers(now);
       });

@@ -118,86 +118,114 @@ class AccessIndex {
       return added <= visible && visible < removed;
     }
   };
-
   struct Interner {
     absl::flat_hash_map<std::string, Ref> ids;
     std::vector<std::string> names;
     Ref Intern(const std::string& name);
     [[nodiscard]] Ref Find(std::string_view name) const;
   };
+  // A lowercase GUID as two 64-bit halves: principal ids are looked up without touching a
+  // heap-allocated key.
+  struct Guid {
+    std::uint64_t high = 0;
+    std::uint64_t low = 0;
+    friend bool operator==(const Guid&, const Guid&) = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const Guid& g) {
+      return H::combine(std::move(h), g.high, g.low);
+    }
+  };
+  // Principal ids: lowercase GUIDs by value, anything else (tests, "system") by name.
+  struct PrincipalIds {
+    absl::flat_hash_map<Guid, Ref> by_guid;
+    absl::flat_hash_map<std::string, Ref> by_name;
+    std::vector<std::string> names;
+    Ref Intern(std::string_view id);
+    [[nodiscard]] Ref Find(std::string_view id) const;
+  };
   struct Window {
     std::int64_t start = 0;
     std::int64_t end = kForever;
     [[nodiscard]] bool Covers(std::int64_t now) const { return start <= now && now < end; }
   };
+  // The principal holds `object` at `scope` within `window`; `source` indexes sources_.
   struct Grant {
+    Ref object = kNone;
     Ref scope = kNone;
+    Ref source = kNone;
     Window window;
-    std::string source;
     Lifetime life;
   };
-  struct Edge {  // principal is an active member of `group` within `window`
+  // The principal is an active member of `group` within `window`.
+  struct Edge {
     Ref group = kNone;
+    Ref source = kNone;
     Window window;
-    std::string source;
     Lifetime life;
   };
-  // What a revision staged and Publish/RollBack must revisit.
-  enum class Touched : std::uint8_t { kGrants, kEdges, kDisabled };
-  struct Pending {
-    Revision revision;
-    Touched what;
-    std::uint64_t key;  // Pair(principal, object) for grants, the principal otherwise
+  // Everything the read path needs about one principal, in one place (one or two cache lines
+  // for the common principal with a grant and a membership).
+  struct Node {
+    absl::InlinedVector<Edge, 1> member_of;
+    absl::InlinedVector<Grant, 1> grants;
   };
   struct Holder {
     Ref principal;
     std::int64_t until;
     Ref via;
   };
+  // What a revision staged, for Publish/RollBack to revisit.
+  enum class Touched : std::uint8_t { kNode, kDisabled };
+  struct Pending {
+    Revision revision;
+    Touched what;
+    Ref principal;
+  };
 
-  [[nodiscard]] static std::uint64_t Pair(Ref a, Ref b) {
-    return (static_cast<std::uint64_t>(a) << 32) | b;
-  }
   // Object refs: interned by Target::ObjectKey() when written; found by (kind, access, id)
   // without building that key when read.
   Ref InternObject(const Target& target);
   [[nodiscard]] Ref FindObject(const Target& target) const;
   [[nodiscard]] static std::size_t ObjectSlot(const Target& target);
+  Ref InternPrincipal(std::string_view id);
+  Ref NewSource(std::string text);
   void AddContribution(const Entity& entity, Revision revision);
   void RemoveContribution(const Entity& entity, Revision revision);
-  void AddGrant(Ref principal, Ref object, Grant grant);
+  void AddGrant(Ref principal, Grant grant);
   void RemoveGrant(Ref principal, Ref object, const std::string& source, Revision revision);
   void AddEdge(Ref principal, Edge edge);
   void RemoveEdge(Ref principal, Ref group, const std::string& source, Revision revision);
   void SetDisabled(Ref principal, bool disabled, Revision revision);
-  void Touch(Revision revision, Touched what, std::uint64_t key);
+  void Touch(Revision revision, Touched what, Ref principal);
   // Drops entries removed at or before `committed` (settle) or undoes those after it.
   void Settle(const Pending& pending, Revision committed);
   void Undo(const Pending& pending, Revision committed);
-  // Erases grants/edges matching `gone` under `key`, keeping the lookup sets in step.
+  // Physically erases the node's grants and edges matching `gone`, keeping the reverse
+  // indexes, the source table and the grant count in step.
   template <typename Gone>
-  void EraseGrants(std::uint64_t key, Gone gone);
-  template <typename Gone>
-  void EraseEdges(Ref principal, Gone gone);
+  void EraseFromNode(Ref principal, Gone gone);
   // `principal` and every group it is an active member of at `now` (depth-bounded).
   [[nodiscard]] absl::InlinedVector<Holder, 8> HoldersFor(Ref principal, std::int64_t now,
                                                           Revision visible) const;
   [[nodiscard]] bool ScopeCovers(Ref outer, Ref inner) const;
   [[nodiscard]] bool Disabled(Ref principal, Revision visible) const;
 
-  Interner principals_;
-  Interner objects_;  // Target::ObjectKey()
+  PrincipalIds principals_;
+  std::vector<Node> nodes_;  // by principal ref
+  Interner objects_;         // Target::ObjectKey()
   Interner scopes_;
   std::vector<Target> object_targets_;  // per object ref, scope blank
   std::array<absl::flat_hash_map<std::string, Ref>, 4> object_by_id_;  // by ObjectSlot()
   std::vector<Ref> scope_parent_;                                      // per scope ref
+  // Grant and edge sources (schedule ids, "membership:{key}"); freed slots are reused.
+  std::vector<std::string> sources_;
+  std::vector<Ref> free_sources_;
   // Disabled principals: one lifetime per period of being disabled (usually one).
   absl::flat_hash_map<Ref, absl::InlinedVector<Lifetime, 1>> disabled_;
-  absl::flat_hash_map<std::uint64_t, absl::InlinedVector<Grant, 1>> grants_;  // (principal, object)
-  absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> objects_of_principal_;
+  // Reverse indexes for HoldersOf: who has grant entries for an object; who has edges into a
+  // group. Entries of any visibility count; queries filter.
   absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> principals_of_object_;
-  absl::flat_hash_map<Ref, absl::InlinedVector<Edge, 2>> member_of_;
-  absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> members_;  // group -> member principals
+  absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> members_;
   std::size_t grant_count_ = 0;
   std::deque<Pending> pending_;  // in revision order; entries up to the last Publish are gone
 };

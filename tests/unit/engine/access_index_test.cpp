@@ -1,9 +1,13 @@
-// AccessIndex versions: a mutation applied at revision r is seen by queries at r or later only;
-// a removal at r keeps granting to earlier revisions until published; RollBack restores exactly
-// the index as of the last durable revision.
+// AccessIndex directly: versions (a mutation applied at revision r is seen by queries at r or
+// later only; a removal at r keeps granting to earlier revisions until published; RollBack
+// restores exactly the index as of the last durable revision) and exact principal ids.
+#include "pim/engine/access_index.h"
+
+#include <algorithm>
+#include <cctype>
+
 #include "gtest/gtest.h"
 #include "pim/domain/role_definition.h"
-#include "pim/engine/access_index.h"
 
 namespace pim {
 namespace {
@@ -147,6 +151,26 @@ TEST_F(AccessIndexVersionsTest, AnUpdateThatKeepsTheGrantLeavesItVisibleToEarlie
   EXPECT_EQ(index_.Check("alice", helpdesk_, kNow, 6).until, kNow + absl::Minutes(59));
   EXPECT_EQ(index_.Check("alice", helpdesk_, kNow, 7).until, kNow + absl::Minutes(179));
   EXPECT_EQ(index_.grant_count(), 1U);
+}
+
+// Principal ids are matched exactly: lowercase GUIDs are kept by value, anything else by name,
+// and an uppercase spelling of a GUID is a different id.
+TEST_F(AccessIndexVersionsTest, PrincipalIdsAreMatchedExactly) {
+  const std::string guid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+  std::string upper = guid;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  index_.Add(User(guid));
+  index_.Add(User(upper));
+  index_.Add(Assignment("s1", guid, helpdesk_));
+  index_.Add(Assignment("s2", "alice", helpdesk_));
+  EXPECT_EQ(index_.Check(guid, helpdesk_, kNow).granted_by, "s1");
+  EXPECT_FALSE(index_.Check(upper, helpdesk_, kNow).allowed);
+  EXPECT_FALSE(index_.Check("0f8fad5b-d9cb-469f-a165-70867728950f", helpdesk_, kNow).allowed);
+  EXPECT_FALSE(index_.Check("0f8fad5b-d9cb-469f-a165-70867728950", helpdesk_, kNow).allowed);
+  EXPECT_EQ(index_.Check("alice", helpdesk_, kNow).granted_by, "s2");
+  auto holders = index_.HoldersOf(helpdesk_, kNow);
+  std::sort(holders.begin(), holders.end());
+  EXPECT_EQ(holders, (std::vector<std::string>{guid, "alice"}));
 }
 
 }  // namespace
