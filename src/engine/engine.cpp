@@ -113,6 +113,9 @@ absl::Status Engine::StageLocked(ChangeSet& changes, bool enforce_last_admin) {
   bool earliest_changed = false;
   {
     absl::MutexLock write(&read_mu_);
+    // The committer only advances revision_; forgetting what durable revisions removed happens
+    // here, where nobody can be reading the index without read_mu_.
+    index_.Publish(revision_);
     const auto earliest = timers_.Earliest();
     for (const ChangeRecord& record : records) {
       for (const Mutation& m : record.mutations) {
@@ -127,7 +130,7 @@ absl::Status Engine::StageLocked(ChangeSet& changes, bool enforce_last_admin) {
   {
     absl::MutexLock lock(&commit_mu_);
     for (ChangeRecord& record : records) queued_.push_back(std::move(record));
-    ++queued_ticket_;
+    last_staged_ticket_ = ++queued_ticket_;
   }
   if (earliest_changed) {
     absl::MutexLock lock(&listener_mu_);
@@ -136,10 +139,10 @@ absl::Status Engine::StageLocked(ChangeSet& changes, bool enforce_last_admin) {
   return absl::OkStatus();
 }
 
-void Engine::Watch(Waiter& waiter) {
+void Engine::Watch(Waiter& waiter, std::uint64_t ticket) {
   absl::MutexLock lock(&commit_mu_);
-  waiter.ticket = queued_ticket_;
-  if (waiter.ticket <= settled_ticket_) {
+  waiter.ticket = ticket;
+  if (ticket <= settled_ticket_) {
     waiter.done = true;  // settled while write_mu_ was held, so it succeeded
     return;
   }
@@ -190,8 +193,7 @@ absl::Status Engine::CommitBatch(std::vector<ChangeRecord> batch, std::uint64_t 
   if (status.ok()) {
     {
       absl::MutexLock write(&read_mu_);
-      revision_ = batch.back().revision;
-      index_.Publish(revision_);
+      revision_ = batch.back().revision;  // readers now see it (the index is versioned)
     }
     absl::MutexLock lock(&commit_mu_);
     settled_ticket_ = last;
@@ -273,8 +275,9 @@ absl::Status Engine::RunDue() {
   absl::Status staged;
   {
     absl::MutexLock lock(&write_mu_);
+    const std::uint64_t before = last_staged_ticket_;
     staged = RunDueLocked(clock_.Now());
-    Watch(waiter);
+    Watch(waiter, last_staged_ticket_ != before ? last_staged_ticket_ : 0);
   }
   absl::Status durable = AwaitDurable(waiter);
   return staged.ok() ? durable : staged;

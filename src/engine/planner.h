@@ -118,6 +118,7 @@ absl::StatusOr<Result> Engine::RunCommand(const Caller& caller, Plan plan) {
   absl::StatusOr<Result> result;
   {
     absl::MutexLock lock(&write_mu_);
+    const std::uint64_t before = last_staged_ticket_;
     const absl::Time now = clock_.Now();
     absl::Status staged = RunDueLocked(now);
     if (staged.ok()) {
@@ -129,7 +130,7 @@ absl::StatusOr<Result> Engine::RunCommand(const Caller& caller, Plan plan) {
       if (result.ok()) staged = StageLocked(changes, /*enforce_last_admin=*/true);
     }
     if (!staged.ok()) result = staged;
-    Watch(waiter);
+    Watch(waiter, last_staged_ticket_ != before ? last_staged_ticket_ : 0);
   }
   const absl::Status durable = AwaitDurable(waiter);
   if (!durable.ok()) return durable;

@@ -263,10 +263,10 @@ class Engine {
   // or FlushLocked). The write_mu_ holder may read state_ without read_mu_: only it mutates it.
   absl::Status StageLocked(ChangeSet& changes, bool enforce_last_admin)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Registers `waiter` for the newest queued ticket (everything staged so far). Done at once
-  // when nothing is outstanding. Must be called before write_mu_ is released: a failed commit
+  // Registers `waiter` for `ticket`, the last one the caller staged (0: it staged nothing, and
+  // the waiter is done at once). Must be called before write_mu_ is released: a failed commit
   // settles only under write_mu_, so no outcome can be missed.
-  void Watch(Waiter& waiter) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  void Watch(Waiter& waiter, std::uint64_t ticket) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Blocks until `waiter`'s ticket is durable or abandoned, committing queued records itself
   // when no commit is in flight. Returns the store's error when abandoned.
   absl::Status AwaitDurable(Waiter& waiter) ABSL_LOCKS_EXCLUDED(write_mu_, commit_mu_);
@@ -298,14 +298,15 @@ class Engine {
 
   // Serialises planning and staging of commands and timer firing.
   mutable absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(commit_mu_, read_mu_);
-  // Guards what queries read. Written by the command holding write_mu_ (staging) and by the
-  // committer (publishing).
+  // Guards what queries read. Written by the command holding write_mu_ (staging, undoing) and
+  // by the committer, which only advances revision_.
   mutable absl::Mutex read_mu_;
   State state_ ABSL_GUARDED_BY(read_mu_);
   AccessIndex index_ ABSL_GUARDED_BY(read_mu_);
   TimerQueue timers_ ABSL_GUARDED_BY(read_mu_);
   Revision revision_ ABSL_GUARDED_BY(read_mu_) = 0;          // the last durable revision
   Revision staged_revision_ ABSL_GUARDED_BY(write_mu_) = 0;  // the last revision staged
+  std::uint64_t last_staged_ticket_ ABSL_GUARDED_BY(write_mu_) = 0;
 
   // The commit queue. Tickets number staged commands in order.
   mutable absl::Mutex commit_mu_ ABSL_ACQUIRED_BEFORE(read_mu_);

@@ -184,5 +184,20 @@ TEST_F(GroupCommitTest, AFailedCommitAbandonsEverythingStagedAfterIt) {
   EXPECT_TRUE(Holds(users_[1], Helpdesk()));
 }
 
+TEST_F(GroupCommitTest, ARefusedCommandDoesNotWaitForOthersNorShareTheirFailure) {
+  const PrincipalId stranger = AddUser("stranger");  // eligible for nothing
+  gate().HoldNextCommit(/*fail=*/true);
+  absl::StatusOr<ScheduleRequest> held = absl::UnknownError("not run");
+  std::thread first([&] { held = Activate(users_[0], Helpdesk()); });
+  gate().AwaitHeld();
+
+  // Returns its own refusal at once, while the first command's commit is still in flight.
+  EXPECT_ERROR(Activate(stranger, Helpdesk()), absl::StatusCode::kInvalidArgument,
+               code::kPolicyValidationFailed);
+  gate().Release();
+  first.join();
+  EXPECT_EQ(held.status().code(), absl::StatusCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace pim::testing
