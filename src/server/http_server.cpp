@@ -16,6 +16,7 @@
 #include "boost/asio/ssl.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/strand.hpp"
+#include "boost/asio/thread_pool.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
@@ -69,6 +70,18 @@ api::HttpResponse PlainJson(int status, std::string body) {
 api::HttpResponse ServerError(int status, std::string_view code, std::string_view message) {
   boost::json::object error{{"code", code}, {"message", message}};
   return PlainJson(status, boost::json::serialize(boost::json::object{{"error", error}}));
+}
+
+// Whether `request` runs on the command pool rather than on an I/O thread: every write (it waits
+// for the disk) and sign-in (it hashes passwords); reads, including POST /pim/v1/check, stay on
+// the I/O thread that read them.
+bool RunsOnCommandPool(const api::HttpRequest& request) {
+  if (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS") {
+    return false;
+  }
+  const std::string_view path =
+      std::string_view(request.target).substr(0, std::string_view(request.target).find('?'));
+  return path != "/pim/v1/check";
 }
 
 // Wakes every open watch stream when the engine's revision moves. One thread for all streams:
@@ -126,7 +139,8 @@ struct HttpServer::Impl {
         auth_failures(o.auth_failures_per_second, o.auth_failure_burst),
         hub(e),
         ssl_context(ssl::context::tls_server),
-        acceptor(ioc) {}
+        acceptor(ioc),
+        commands(static_cast<std::size_t>(std::max(1, o.command_threads))) {}
 
   void Accept();
   template <typename Stream>
@@ -151,6 +165,9 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor;
   std::uint16_t bound_port = 0;
   std::vector<std::thread> threads;
+  // Runs writes off the I/O threads (RunsOnCommandPool). Destroyed before the I/O context, so
+  // a finished command's reply that was never delivered dies with the context.
+  net::thread_pool commands;
 };
 
 namespace {
@@ -260,11 +277,38 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         response.SetHeader("Retry-After",
                            absl::StrCat(std::max<int64_t>(
                                1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))))));
+      } else if (RunsOnCommandPool(request)) {
+        // A write waits for the disk: run it on the command pool, where group commit batches
+        // the writes that wait together, and keep this I/O thread serving other connections.
+        // The connection reads nothing more until the reply is written.
+        net::post(server_.commands, [self = this->shared_from_this(), request = std::move(request),
+                                     address_key, started, keep_alive]() mutable {
+          api::HttpResponse answer = self->Handle(request, address_key, started);
+          auto executor = self->stream_.get_executor();
+          net::post(executor, [self = std::move(self), request = std::move(request),
+                               answer = std::move(answer), started, keep_alive]() mutable {
+            self->Complete(request, std::move(answer), started, keep_alive);
+          });
+        });
+        return;
       } else {
-        response = server_.handler(request);
-        if (response.status == 401) (void)server_.auth_failures.Take(address_key, started);
+        response = Handle(request, address_key, started);
       }
     }
+    Complete(request, std::move(response), started, keep_alive);
+  }
+
+  // The API's answer; a 401 also counts against the peer address.
+  api::HttpResponse Handle(const api::HttpRequest& request, const std::string& address_key,
+                           absl::Time started) {
+    api::HttpResponse response = server_.handler(request);
+    if (response.status == 401) (void)server_.auth_failures.Take(address_key, started);
+    return response;
+  }
+
+  // Records, logs and sends (or starts streaming) `response`.
+  void Complete(const api::HttpRequest& request, api::HttpResponse response, absl::Time started,
+                bool keep_alive) {
     const std::string route = RouteLabel(request.target.substr(0, request.target.find('?')));
     server_.metrics.RecordRequest(route, response.status, server_.wall_clock.Now() - started);
     if (server_.options.access_log || response.status >= 500) {
@@ -502,6 +546,7 @@ void HttpServer::Stop() {
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
+  impl_->commands.join();  // commands in flight finish; their replies are dropped
 }
 
 }  // namespace pim::server

@@ -15,6 +15,10 @@ struct ServerOptions {
   std::string certificate_file;  // PEM chain
   std::string private_key_file;  // PEM key
   int threads = 4;
+  // Writes (anything but GET/HEAD/OPTIONS and POST /pim/v1/check) run on this many threads
+  // instead of the I/O threads: they mostly wait for the disk, and the engine commits the
+  // writes that wait together with one fsync (group commit).
+  int command_threads = 32;
   std::string public_url;  // base of absolute links; "" derives it from the Host header
   bool access_log = true;  // one `http.request` log line per request (5xx are always logged)
 

@@ -6,9 +6,11 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "boost/asio/connect.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/ssl.hpp"
@@ -44,7 +46,7 @@ class HttpServerTest : public pim::testing::EngineTest {
     options.port = 0;
     options.certificate_file = files->certificate_file;
     options.private_key_file = files->private_key_file;
-    options.threads = 2;
+    if (options.threads == ServerOptions{}.threads) options.threads = 2;
     ca_file_ = files->ca_file;
     watch_ = std::make_unique<api::WatchFeed>(*engine_, *store_);
     auto server =
@@ -104,6 +106,43 @@ TEST_F(HttpServerTest, ServesOverVerifiedTlsWithKeepAlive) {
   auto second = client->Get("/again");  // same connection
   EXPECT_EQ(second.result_int(), 200);
   EXPECT_EQ(metrics_.connections(), 1);
+}
+
+// A write waits for the disk on the command pool, so even the only I/O thread keeps serving
+// reads -- including the batch check, a POST -- on other connections meanwhile.
+TEST_F(HttpServerTest, AWriteWaitingForTheDiskDoesNotHoldUpReads) {
+  absl::Notification write_started;
+  absl::Notification disk_done;
+  ServerOptions options;
+  options.threads = 1;
+  StartServer(options, [&](const api::HttpRequest& r) {
+    if (r.method == "PUT") {
+      write_started.Notify();
+      disk_done.WaitForNotification();
+      return api::HttpResponse::Json(201, R"({"written":true})");
+    }
+    return api::HttpResponse::Json(200, absl::StrCat(R"({"read":")", r.target, R"("})"));
+  });
+  auto writer = Connect();
+  http::response<http::string_body> written;
+  std::thread write([&] {
+    written = writer->Send(http::request<http::string_body>(http::verb::put, "/request", 11));
+  });
+  write_started.WaitForNotification();
+
+  auto reader = Connect();
+  EXPECT_EQ(reader->Get("/schedules").body(), R"({"read":"/schedules"})");
+  http::request<http::string_body> check(http::verb::post, "/pim/v1/check", 11);
+  check.body() = "{}";
+  EXPECT_EQ(reader->Send(check).body(), R"({"read":"/pim/v1/check"})");
+  EXPECT_FALSE(disk_done.HasBeenNotified());
+
+  disk_done.Notify();
+  write.join();
+  EXPECT_EQ(written.result_int(), 201);
+  EXPECT_EQ(written.body(), R"({"written":true})");
+  // The writer's connection is still good for the next request.
+  EXPECT_EQ(writer->Get("/after").result_int(), 200);
 }
 
 TEST_F(HttpServerTest, HealthReadinessAndMetricsNeedNoHandler) {
