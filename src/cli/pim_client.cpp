@@ -390,6 +390,13 @@ absl::StatusOr<std::vector<RequestEntry>> PimClient::PendingApprovals() {
   std::vector<RequestEntry> out;
   PIM_RETURN_IF_ERROR(AppendGraphRequests(session_, "filterByCurrentUser(on='approver')",
                                           "status eq 'PendingApproval'", out));
+  // Azure resource roles: the requests the caller may decide, as Microsoft's approval sample
+  // lists them (the request's approvalId is the roleAssignmentApprovals id Decide uses).
+  PIM_RETURN_IF_ERROR(AppendAll(
+      session_,
+      ArmCollection("/", "roleAssignmentScheduleRequests",
+                    "asApprover() and status eq 'PendingApproval'"),
+      [](const boost::json::object& o) { return RequestFromArm(o); }, out));
   return out;
 }
 
@@ -426,9 +433,10 @@ absl::StatusOr<RequestEntry> PimClient::Submit(const RoleEntry& target, const Re
       p["scheduleInfo"] = std::move(info);
     }
     call.method = "PUT";
-    call.path =
-        absl::StrCat(ArmScopePath(target.scope), Sv(kAuth), "/roleAssignmentScheduleRequests/",
-                     NewGuid(), "?api-version=", kArmApiVersion);
+    // An eligibility is a roleEligibilityScheduleRequest: sent as an assignment request it
+    // would grant standing access instead.
+    call.path = absl::StrCat(ArmScopePath(target.scope), Sv(kAuth), "/", Sv(set), "/", NewGuid(),
+                             "?api-version=", kArmApiVersion);
     call.body = boost::json::object{{"properties", std::move(p)}};
     PIM_ASSIGN_OR_RETURN(ApiResult result, session_.Call(call));
     if (!result.json.is_object()) return absl::DataLossError("the server answered no request");
@@ -515,18 +523,24 @@ absl::Status PimClient::Cancel(const RequestEntry& request) {
 absl::StatusOr<Area> PimClient::Decide(const std::string& id, bool approve,
                                        const std::string& justification,
                                        const std::string& mfa_code) {
+  // Where an approval may be: Graph (directory roles, groups) and ARM's roleAssignmentApprovals
+  // (Azure resource roles; the stage's fields sit in `properties` and its id is its `name`).
   struct Place {
     Area area;
     std::string base;
     const char* stages;
+    std::string query;  // appended to every path
   };
   const Place places[] = {
-      {Area::kDirectoryRole, absl::StrCat(Sv(kDir), "/roleAssignmentApprovals/"), "steps"},
-      {Area::kGroup, absl::StrCat(Sv(kGroup), "/assignmentApprovals/"), "stages"},
+      {Area::kDirectoryRole, absl::StrCat(Sv(kDir), "/roleAssignmentApprovals/"), "steps", ""},
+      {Area::kGroup, absl::StrCat(Sv(kGroup), "/assignmentApprovals/"), "stages", ""},
+      {Area::kAzureResource, absl::StrCat(Sv(kAuth), "/roleAssignmentApprovals/"), "stages",
+       absl::StrCat("?api-version=", kArmApprovalsApiVersion)},
   };
   for (const Place& place : places) {
+    const bool arm = place.area == Area::kAzureResource;
     ApiCall get;
-    get.path = absl::StrCat(place.base, PercentEncode(id));
+    get.path = absl::StrCat(place.base, PercentEncode(id), place.query);
     auto approval = session_.Call(get);
     if (!approval.ok()) {
       auto e = ServerErrorOf(approval.status());
@@ -534,14 +548,22 @@ absl::StatusOr<Area> PimClient::Decide(const std::string& id, bool approve,
       return approval.status();
     }
     const boost::json::object* o = approval->json.if_object();
+    if (arm && o != nullptr) {
+      const boost::json::value* props = o->if_contains("properties");
+      o = props == nullptr ? nullptr : props->if_object();
+    }
     const boost::json::value* stages = o == nullptr ? nullptr : o->if_contains(place.stages);
     if (stages == nullptr || !stages->is_array()) {
       return absl::DataLossError("the approval has no stages");
     }
     std::string stage_id;
     for (const boost::json::value& s : stages->get_array()) {
-      if (s.is_object() && Str(s.get_object(), "status") == "InProgress") {
-        stage_id = Str(s.get_object(), "id");
+      if (!s.is_object()) continue;
+      const boost::json::object& stage = s.get_object();
+      if (arm) {
+        if (NestedStr(stage, "properties", "status") == "InProgress") stage_id = Str(stage, "name");
+      } else if (Str(stage, "status") == "InProgress") {
+        stage_id = Str(stage, "id");
       }
     }
     if (stage_id.empty()) {
@@ -552,9 +574,14 @@ absl::StatusOr<Area> PimClient::Decide(const std::string& id, bool approve,
     ApiCall patch;
     patch.method = "PATCH";
     patch.path = absl::StrCat(place.base, PercentEncode(id), "/", place.stages, "/",
-                              PercentEncode(stage_id));
-    patch.body = boost::json::object{{"reviewResult", approve ? "Approve" : "Deny"},
-                                     {"justification", justification}};
+                              PercentEncode(stage_id), place.query);
+    boost::json::object review{{"reviewResult", approve ? "Approve" : "Deny"},
+                               {"justification", justification}};
+    if (arm) {
+      patch.body = boost::json::object{{"properties", std::move(review)}};
+    } else {
+      patch.body = std::move(review);
+    }
     if (!mfa_code.empty()) patch.headers.emplace_back("X-Pim-Mfa-Code", mfa_code);
     PIM_RETURN_IF_ERROR(session_.Call(patch).status());
     return place.area;

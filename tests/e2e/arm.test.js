@@ -226,3 +226,130 @@ test("13. ARM role management policies: list, get, partial update, policy assign
   assert.equal(ok.status, "Provisioned");
   assert.equal(ok.scope, `/${RG_SCOPE}`);
 });
+
+// roleAssignmentApprovals (api-version 2021-01-01-preview). @azure/arm-authorization 9.0.0 has
+// no operations for it, so these calls are plain fetch with the same bearer tokens.
+const APPROVALS = "/providers/Microsoft.Authorization/roleAssignmentApprovals";
+async function approvalsCall(p, identity, method, pathAndQuery, body) {
+  const sep = pathAndQuery.includes("?") ? "&" : "?";
+  const res = await fetch(`${p.base}${pathAndQuery}${sep}api-version=2021-01-01-preview`, {
+    method,
+    headers: { authorization: `Bearer ${await p.bearer(identity)}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+test("13b. ARM approvals: Cara approves Ben's Contributor activation on web-rg, then denies the next one", async (t) => {
+  const p = await freshPimd(t);
+  // Dan, Owner on web-rg, makes Contributor there need Cara's approval (with her reasons).
+  await danBecomesOwnerOfWebRg(p);
+  const dan = p.armClient(p.tokens.dan);
+  const rgContributor = (await collect(dan.roleManagementPolicyAssignments.listForScope(RG_SCOPE)))
+    .find((a) => a.roleDefinitionId === roleDef(RG_SCOPE, roles.contributor));
+  const policyName = rgContributor.policyId.split("/").pop();
+  const policy = await dan.roleManagementPolicies.get(RG_SCOPE, policyName);
+  const rule = policy.rules.find((r) => r.id === "Approval_EndUser_Assignment");
+  const stage = {
+    approvalStageTimeOutInDays: 1, isApproverJustificationRequired: true, escalationTimeInMinutes: 0,
+    isEscalationEnabled: false, escalationApprovers: [],
+    primaryApprovers: [{ id: ids.cara, description: "Cara Approver", isBackup: false, userType: "User" }],
+  };
+  await dan.roleManagementPolicies.update(RG_SCOPE, policyName, {
+    rules: [{ ...rule, setting: { ...rule.setting, isApprovalRequired: true, approvalMode: "SingleStage", approvalStages: [stage] } }],
+  });
+
+  // Ben asks for Contributor on web-rg through ARM: pending Cara's approval.
+  const ben = p.armClient(p.tokens.ben);
+  const eligibility = await benEligibility(ben);
+  const benRg = { principalId: ids.ben, roleDefinitionId: roles.contributor, scope: `/${RG_SCOPE}` };
+  const request = (justification, start) => ({
+    principalId: ids.ben, roleDefinitionId: roleDef(RG_SCOPE, roles.contributor), requestType: "SelfActivate",
+    linkedRoleEligibilityScheduleId: eligibility.id, justification,
+    scheduleInfo: { startDateTime: start, expiration: { type: "AfterDuration", duration: "PT1H" } },
+  });
+  const name = randomUUID();
+  const pending = await ben.roleAssignmentScheduleRequests.create(RG_SCOPE, name, request("Scale web tier", await p.now()));
+  assert.equal(pending.status, "PendingApproval");
+  assert.equal(pending.approvalId, name);
+  assert.equal((await p.check(benRg)).allowed, false);
+
+  // Ben sees no approval of his own, and cannot decide it.
+  assert.deepEqual((await approvalsCall(p, p.tokens.ben, "GET", `${APPROVALS}?$filter=asApprover()`)).body,
+    { value: [], nextLink: null });
+  const own = await approvalsCall(p, p.tokens.ben, "PATCH", `${APPROVALS}/${name}/stages/${name}`,
+    { properties: { reviewResult: "Approve", justification: "trust me" } });
+  assert.equal(own.status, 404);
+  assert.equal(own.body.error.code, "ApprovalNotFound");
+  assert.equal((await ben.roleAssignmentScheduleRequests.get(RG_SCOPE, name)).status, "PendingApproval");
+
+  // Cara lists what she is asked to decide, reads the stage and approves it.
+  const listed = await approvalsCall(p, p.tokens.cara, "GET", `${APPROVALS}?$filter=asApprover()`);
+  assert.equal(listed.status, 200);
+  assert.equal(listed.body.nextLink, null);
+  assert.equal(listed.body.value.length, 1);
+  const approval = listed.body.value[0];
+  assert.equal(approval.name, name);
+  assert.equal(approval.type, "Microsoft.Authorization/roleAssignmentApprovals");
+  assert.equal(approval.id, `${APPROVALS}/${name}`);
+  const [first] = approval.properties.stages;
+  assert.equal(first.type, "Microsoft.Authorization/roleAssignmentApprovals/stages");
+  assert.deepEqual(first.properties, {
+    displayName: "Stage 1", status: "InProgress", assignedToMe: true, reviewedBy: null,
+    reviewedDateTime: null, reviewResult: "NotReviewed", justification: "",
+  });
+  const scoped = await approvalsCall(p, p.tokens.cara, "GET", `/${RG_SCOPE}${APPROVALS}/${name}/stages`);
+  assert.equal(scoped.status, 200);
+  assert.equal(scoped.body.value[0].id, `/${SCOPE}/resourceGroups/${ids.resourceGroup}${APPROVALS}/${name}/stages/${first.name}`);
+  // The policy wants her reasons.
+  const bare = await approvalsCall(p, p.tokens.cara, "PATCH", `${APPROVALS}/${name}/stages/${first.name}`,
+    { properties: { reviewResult: "Approve" } });
+  assert.equal(bare.status, 400);
+  assert.equal(bare.body.error.code, "BadRequest");
+  const approved = await approvalsCall(p, p.tokens.cara, "PATCH", `${APPROVALS}/${name}/stages/${first.name}`,
+    { properties: { reviewResult: "Approve", justification: "Matches CHG-1001" } });
+  assert.equal(approved.status, 200, JSON.stringify(approved.body));
+  assert.equal(approved.body.properties.status, "Completed");
+  assert.equal(approved.body.properties.reviewResult, "Approve");
+  assert.equal(approved.body.properties.reviewedBy.principalId, ids.cara);
+  assert.equal(approved.body.properties.reviewedBy.principalName, "Cara Approver");
+
+  // Ben's role is active: the request is provisioned, an instance exists, check says yes.
+  assert.equal((await ben.roleAssignmentScheduleRequests.get(RG_SCOPE, name)).status, "Provisioned");
+  const instances = await collect(ben.roleAssignmentScheduleInstances.listForScope(RG_SCOPE, { filter: "asTarget()" }));
+  assert.ok(instances.some((i) => i.scope === `/${RG_SCOPE}` && i.roleDefinitionId === roleDef(RG_SCOPE, roles.contributor)));
+  assert.equal((await p.check(benRg)).allowed, true);
+  // Deciding again is a conflict.
+  const again = await approvalsCall(p, p.tokens.cara, "PUT", `${APPROVALS}/${name}/stages/${first.name}`,
+    { reviewResult: "Deny", justification: "changed my mind" });
+  assert.equal(again.status, 409);
+  assert.equal(again.body.error.code, "ApprovalStageAlreadyDecided");
+  assert.equal((await p.check(benRg)).allowed, true);
+
+  // Ben deactivates after five minutes and asks again; Cara denies it, saying why (PUT, with
+  // the swagger's flat body).
+  await p.advanceClock("PT5M");
+  await ben.roleAssignmentScheduleRequests.create(RG_SCOPE, randomUUID(),
+    { principalId: ids.ben, roleDefinitionId: roleDef(RG_SCOPE, roles.contributor), requestType: "SelfDeactivate" });
+  assert.equal((await p.check(benRg)).allowed, false);
+  const second = randomUUID();
+  assert.equal((await ben.roleAssignmentScheduleRequests.create(RG_SCOPE, second, request("Again", await p.now()))).status, "PendingApproval");
+  const toDecide = (await approvalsCall(p, p.tokens.cara, "GET", `/${SCOPE}${APPROVALS}?$filter=asApprover()`)).body.value;
+  assert.deepEqual(toDecide.map((a) => a.name), [second]);
+  const denied = await approvalsCall(p, p.tokens.cara, "PUT", `/${RG_SCOPE}${APPROVALS}/${second}/stages/${second}`,
+    { reviewResult: "Deny", justification: "No change ticket" });
+  assert.equal(denied.status, 200, JSON.stringify(denied.body));
+  assert.equal(denied.body.properties.reviewResult, "Deny");
+  assert.equal(denied.body.properties.justification, "No change ticket");
+  assert.equal((await ben.roleAssignmentScheduleRequests.get(RG_SCOPE, second)).status, "Denied");
+  assert.equal((await p.check(benRg)).allowed, false);
+  // Her record keeps both decisions; nothing is left to decide.
+  const record = await approvalsCall(p, p.tokens.cara, "GET", APPROVALS);
+  assert.deepEqual(record.body.value.map((a) => a.properties.stages[0].properties.reviewResult), ["Approve", "Deny"]);
+  assert.deepEqual((await approvalsCall(p, p.tokens.cara, "GET", `${APPROVALS}?$filter=asApprover()`)).body.value, []);
+  // api-version is required as on every ARM route.
+  const res = await fetch(`${p.base}${APPROVALS}`, { headers: { authorization: `Bearer ${await p.bearer(p.tokens.cara)}` } });
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error.code, "MissingApiVersionParameter");
+});

@@ -636,6 +636,35 @@ test("pimctl: Azure resource-role policies: show, set, export, import --dry-run,
   assert.equal(approvalPlan.changes.length, 1);
   const stages = approvalPlan.changes[0].changes.find((c) => c.path === "setting.approvalStages");
   assert.deepEqual(stages.to[0].primaryApprovers, [{ id: ids.cara, isBackup: false, userType: "User" }]);
+
+  // Resource-role approvals: Contributor at web-rg now needs Cara's approval. Dan (an Owner
+  // there) makes himself eligible and activates it; Cara finds it among her approvals (kind
+  // azureResource) and approves it with pimctl, which decides it on ARM's roleAssignmentApprovals.
+  const set = await operator.run("policy", "set", "Contributor", "--scope", rg, "--approval", "on", "--approver", ids.cara);
+  assert.equal(set.code, 0, set.stderr);
+  const eligible = await operator.json("assignment", "add", "dan@demo.pim", "Contributor", "--scope", rg, "--eligible",
+    "--duration", "P30D", "--reason", "On call for web-rg");
+  assert.equal(eligible.request.status, "Provisioned");
+  const danRoles = (await operator.json("roles")).roles.filter((r) => r.name === "Contributor");
+  assert.deepEqual(danRoles.map((r) => r.state), ["eligible"], "an eligibility, not standing access");
+  const danRg = { principalId: ids.dan, roleDefinitionId: roles.contributor, scope: rg };
+  const activating = operator.start(["activate", "Contributor", "--scope", rg, "--duration", "1h", "--reason",
+    "Scale web tier", "--otp", await operator.code(), "--wait", "--timeout", "2m"]);
+  const decided = await approveWhenListed(approver, (a) => a.principalId === ids.dan && a.kind === "azureResource",
+    "Scaling approved", ["--otp", await approver.code()]);
+  assert.equal(decided.name, "Contributor");
+  assert.equal(decided.scope, rg);
+  const activated = await activating.done;
+  assert.equal(activated.code, 0, activated.stderr);
+  assert.match(activated.stdout, /^selfActivate Contributor: Provisioned \(request \S+\)\n$/);
+  assert.equal((await p.check(danRg)).allowed, true);
+  // Decided already: exit 1. Dan may not see (let alone decide) his own: exit 4.
+  const late = await approver.run("deny", decided.approvalId, "--reason", "too late");
+  assert.equal(late.code, 1, late.stderr);
+  assert.match(late.stderr, /no longer pending/);
+  const own = await operator.run("approve", decided.approvalId, "--reason", "mine");
+  assert.equal(own.code, 4, own.stderr);
+  assert.equal((await p.check(danRg)).allowed, true);
 });
 
 test("pimctl: assignment update and remove; removing within five minutes is refused with its code (exit 1)", { skip }, async (t) => {

@@ -6,6 +6,7 @@
 //   groups            /v1.0/identityGovernance/privilegedAccess/group/... and assignmentApprovals
 //   Azure resources   /providers/Microsoft.Authorization/role*Schedules?$filter=asTarget() at the
 //                     tenant root, roleAssignmentScheduleRequests PUT at the role's scope
+//                     (asApprover() lists what to decide), roleAssignmentApprovals
 // Thread-compatible; borrows the Session.
 #pragma once
 
@@ -27,6 +28,8 @@ enum class Area { kDirectoryRole, kGroup, kAzureResource };
 [[nodiscard]] const char* AreaName(Area area);
 
 inline constexpr char kArmApiVersion[] = "2020-10-01";
+// roleAssignmentApprovals exists only in this preview version.
+inline constexpr char kArmApprovalsApiVersion[] = "2021-01-01-preview";
 
 // One eligibility or assignment of the caller.
 struct RoleEntry {
@@ -102,7 +105,7 @@ class PimClient {
   // The caller's own requests (as principal), oldest first.
   [[nodiscard]] absl::StatusOr<std::vector<RequestEntry>> Requests();
 
-  // Requests the caller may decide now (PendingApproval), directory roles and groups.
+  // Requests the caller may decide now (PendingApproval), in all three areas.
   [[nodiscard]] absl::StatusOr<std::vector<RequestEntry>> PendingApprovals();
 
   // Submits `spec` for `target` (an entry from Roles(), or one built for a renewal) and returns
@@ -120,7 +123,8 @@ class PimClient {
   // Cancels `request`. Errors: the server's (400 when it can no longer be canceled).
   [[nodiscard]] absl::Status Cancel(const RequestEntry& request);
 
-  // Decides approval `id` (directory role or group): approve or deny, with a justification.
+  // Decides approval `id` (directory role, group or Azure resource role): approve or deny, with
+  // a justification, on the stage in progress.
   // Returns the area it belonged to. Errors: NotFound (exit 4) when no approval `id` is visible
   // to the caller; 409 ApprovalStageAlreadyDecided; 403 NotAnApprover; the server's.
   [[nodiscard]] absl::StatusOr<Area> Decide(const std::string& id, bool approve,

@@ -1,5 +1,6 @@
 // ArmApi: recognises Microsoft.Authorization paths and /pim/v1/resources, checks api-version,
-// and dispatches by collection. Routing decisions that ARM leaves open:
+// and dispatches by collection (roleAssignmentApprovals: approval_routes.cpp). Routing decisions
+// that ARM leaves open:
 //   - an unknown collection (or action) under Microsoft.Authorization is 404 ObjectNotFound,
 //     like ARM's "resource type not found" answer;
 //   - a known collection with a method it does not support is 405 with `Allow` (ARM body);
@@ -65,8 +66,12 @@ HttpResponse Dispatch(Engine& engine, const ApiOptions& options, const RequestCo
                          std::move(path->scope),
                          std::move(path->collection),
                          std::move(path->name),
-                         std::move(path->action)};
+                         std::move(path->action),
+                         std::move(path->item)};
   const std::string& c = route.collection;
+  if (Is(c, "roleAssignmentApprovals")) return arm::HandleApprovals(route);
+  // A fourth segment after Microsoft.Authorization only exists under roleAssignmentApprovals.
+  if (!route.item.empty()) return arm::NotFound(code::kObjectNotFound, "resource", ctx.path);
   if (Is(c, "roleAssignmentScheduleRequests")) {
     return arm::HandleRequests(route, ScheduleKind::kAssignment);
   }

@@ -22,6 +22,9 @@ namespace pim::api::arm {
 [[nodiscard]] HttpResponse HandleRequests(const Route& route, ScheduleKind kind);
 // role{Assignment,Eligibility}Schedules and their ...Instances.
 [[nodiscard]] HttpResponse HandleSchedules(const Route& route, ScheduleKind kind, bool instances);
+// roleAssignmentApprovals (Microsoft.Authorization 2021-01-01-preview): approvals of resource-role
+// activation requests and the decisions of their stages; see approval_routes.cpp.
+[[nodiscard]] HttpResponse HandleApprovals(const Route& route);
 // roleDefinitions.
 [[nodiscard]] HttpResponse HandleRoleDefinitions(const Route& route);
 // pim's own /pim/v1/resources admin API (see resource_routes.cpp).
@@ -52,6 +55,7 @@ struct ListFilter {
   bool as_target = false;
   bool as_requestor = false;
   bool as_approver = false;
+  bool as_created_by = false;  // asCreatedBy() (roleAssignmentApprovals)
   std::optional<std::string> assigned_to;
   std::optional<std::string> principal_equals;  // principalId eq '...'
   std::optional<std::string> role_equals;       // roleDefinitionId eq '...' (GUID or full id)

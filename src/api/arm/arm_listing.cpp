@@ -92,6 +92,7 @@ absl::StatusOr<ListFilter> ParseListFilter(const odata::Query& query, std::strin
     if (Is(call.name, "asTarget")) out.as_target = true;
     if (Is(call.name, "asRequestor")) out.as_requestor = true;
     if (Is(call.name, "asApprover")) out.as_approver = true;
+    if (Is(call.name, "asCreatedBy")) out.as_created_by = true;
     if (takes_id) out.assigned_to = absl::AsciiStrToLower(Absl(call.args[0]));
   }
   for (const std::string& property : filter.Properties()) {

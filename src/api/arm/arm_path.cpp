@@ -63,7 +63,7 @@ std::string NormaliseArmScope(std::string_view scope) {
 
 absl::StatusOr<ArmPath> ParseArmPath(std::string_view path) {
   const std::string lower = Lower(path);
-  // The last marker that is a whole segment pair and is followed by 1-3 segments.
+  // The last marker that is a whole segment pair and is followed by 1-4 segments.
   std::size_t split = std::string::npos;
   for (std::size_t at = lower.find(kMarker); at != std::string::npos;
        at = lower.find(kMarker, at + 1)) {
@@ -72,7 +72,7 @@ absl::StatusOr<ArmPath> ParseArmPath(std::string_view path) {
   }
   if (split == std::string::npos) return NoSuchResource(path);
   const std::vector<std::string_view> rest = Segments(path.substr(split + kMarker.size()));
-  if (rest.empty() || rest.size() > 3) return NoSuchResource(path);
+  if (rest.empty() || rest.size() > 4) return NoSuchResource(path);
 
   ArmPath out;
   out.scope = NormaliseArmScope(path.substr(0, split));
@@ -84,6 +84,7 @@ absl::StatusOr<ArmPath> ParseArmPath(std::string_view path) {
   out.collection = std::string(rest[0]);
   if (rest.size() > 1) out.name = std::string(rest[1]);
   if (rest.size() > 2) out.action = std::string(rest[2]);
+  if (rest.size() > 3) out.item = std::string(rest[3]);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // ARM request paths and api-version: splits
-// "/{scope}/providers/Microsoft.Authorization/{collection}[/{name}[/{action}]]" into its parts
+// "/{scope}/providers/Microsoft.Authorization/{collection}[/{name}[/{action}[/{item}]]]" into
+// its parts
 // and checks the `api-version` query parameter every ARM call must carry.
 #pragma once
 
@@ -16,7 +17,8 @@ struct ArmPath {
   std::string scope;       // canonical (lower-case) scope, "/" for the tenant
   std::string collection;  // as written, e.g. "roleAssignmentScheduleRequests"
   std::string name;        // "" for the collection itself
-  std::string action;      // "" or the segment after the name ("cancel", "validate")
+  std::string action;      // "" or the segment after the name ("cancel", "validate", "stages")
+  std::string item;        // "" or the segment after the action (an approval's stage id)
 };
 
 // Whether `path` (already decoded, "//" collapsed) addresses Microsoft.Authorization, i.e.
@@ -26,10 +28,12 @@ struct ArmPath {
 // Splits an authorization path. The scope may be "/" (tenant), a management group, a
 // subscription (also spelled "/providers/Microsoft.Subscription/subscriptions/{id}"), a resource
 // group or a resource; it is returned canonical. The last "/providers/Microsoft.Authorization"
-// pair followed by one to three segments is the split point, so resource scopes that contain
+// pair followed by one to four segments is the split point, so resource scopes that contain
 // other "/providers/..." segments work. Errors: NotFound (ObjectNotFound) when no collection
-// follows or more than three segments do; InvalidArgument (BadRequest) for a scope of no known
-// ARM shape (including administrative units, which are directory scopes).
+// follows or more than four segments do (a fourth is only meaningful to
+// roleAssignmentApprovals/{id}/stages/{stageId}; ArmApi answers it 404 everywhere else);
+// InvalidArgument (BadRequest) for a scope of no known ARM shape (including administrative units,
+// which are directory scopes).
 [[nodiscard]] absl::StatusOr<ArmPath> ParseArmPath(std::string_view path);
 
 // Normalises a scope as a client spells it in a path or body: the

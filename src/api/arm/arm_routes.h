@@ -1,6 +1,6 @@
 // ARM surface internals: the route groups ArmApi::Handle dispatches to, after it has split
-// "/{scope}/providers/Microsoft.Authorization/{collection}[/{name}[/{action}]]" and checked
-// api-version. Each returns nullopt when `collection` is not one of its own.
+// "/{scope}/providers/Microsoft.Authorization/{collection}[/{name}[/{action}[/{item}]]]" and
+// checked api-version. Each returns nullopt when `collection` is not one of its own.
 #pragma once
 
 #include <optional>
@@ -23,7 +23,8 @@ struct Route {
   std::string scope;          // canonical scope, e.g. "/subscriptions/s" ("/" for tenant)
   std::string collection;     // as written in the path, e.g. "roleManagementPolicies"
   std::string name;           // "" for the collection itself
-  std::string action;         // "" or "cancel" / "validate"
+  std::string action;         // "" or "cancel" / "validate" / "stages"
+  std::string item;           // "" or a stage id (roleAssignmentApprovals only)
 };
 
 // roleManagementPolicies and roleManagementPolicyAssignments.

@@ -106,8 +106,8 @@ absl::StatusOr<std::vector<std::string>> ListedRoles(const Route& route) {
 HttpResponse List(const Route& route, std::vector<json::object> entities) {
   odata::Query unfiltered = route.query;
   unfiltered.filter.reset();
-  const Route paging{route.engine, route.options,    route.ctx,  unfiltered,
-                     route.scope,  route.collection, route.name, route.action};
+  const Route paging{route.engine,     route.options, route.ctx,    unfiltered, route.scope,
+                     route.collection, route.name,    route.action, route.item};
   return ListResponse(paging, ListFilter{}, std::move(entities));
 }
 

@@ -561,7 +561,64 @@ TEST_F(AppTest, RequestsAndApprovalsReadEveryCollectionTheyCover) {
                        "?api-version=2020-10-01&$filter=asRequestor%28%29"),
           absl::StrCat(dir, "filterByCurrentUser(on='approver')", pending,
                        "$expand=roleDefinition"),
-          absl::StrCat(group, "filterByCurrentUser(on='approver')", pending, "$expand=group")}));
+          absl::StrCat(group, "filterByCurrentUser(on='approver')", pending, "$expand=group"),
+          absl::StrCat("/providers/Microsoft.Authorization/roleAssignmentScheduleRequests",
+                       "?api-version=2020-10-01&$filter=asApprover%28%29%20and%20status%20eq%20",
+                       "%27PendingApproval%27")}));
+}
+
+TEST_F(AppTest, ApprovalsListAzureResourceRequestsWaitingForTheCaller) {
+  SignedIn();
+  handler_ = [this](const HttpRequest& r) {
+    if (absl::StrContains(
+            r.url, "roleAssignmentScheduleRequests?api-version=2020-10-01&$filter=asApprover")) {
+      return Json(200, R"({"value":[{"name":"req-9","properties":{"principalId":"u-ben",
+          "requestType":"SelfActivate","status":"PendingApproval","approvalId":"req-9",
+          "scope":"/subscriptions/s","justification":"Scale web tier",
+          "roleDefinitionId":"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/r",
+          "scheduleInfo":{"expiration":{"type":"AfterDuration","duration":"PT1H"}},
+          "expandedProperties":{"roleDefinition":{"displayName":"Contributor"}}}}],"nextLink":null})");
+    }
+    return BenServer(r);
+  };
+  ASSERT_EQ(Run({"approvals", "--output", "json"}), 0) << err_.str();
+  const auto v = boost::json::parse(out_.str());
+  const auto& approvals = v.at("approvals").as_array();
+  ASSERT_FALSE(approvals.empty()) << out_.str();
+  const auto& last = approvals.back().as_object();
+  EXPECT_EQ(last.at("kind"), "azureResource") << out_.str();
+  EXPECT_EQ(last.at("approvalId"), "req-9");
+  EXPECT_EQ(last.at("name"), "Contributor");
+  EXPECT_EQ(last.at("scope"), "/subscriptions/s");
+}
+
+TEST_F(AppTest, ApproveOfAnAzureResourceRequestPatchesTheArmStage) {
+  SignedIn();
+  handler_ = [](const HttpRequest& r) {
+    if (absl::StrContains(r.url,
+                          "/providers/Microsoft.Authorization/roleAssignmentApprovals/ap-7?")) {
+      return Json(200, R"({"id":"/providers/Microsoft.Authorization/roleAssignmentApprovals/ap-7",
+          "name":"ap-7","type":"Microsoft.Authorization/roleAssignmentApprovals","properties":{"stages":[
+          {"name":"ap-7","properties":{"status":"Completed"}},
+          {"name":"ap-7-2","properties":{"status":"InProgress","assignedToMe":true}}]}})");
+    }
+    if (r.method == "PATCH")
+      return Json(200, R"({"name":"ap-7-2","properties":{"status":"Completed"}})");
+    return Json(404, R"({"error":{"code":"ApprovalNotFound","message":"no"}})");
+  };
+  ASSERT_EQ(Run({"deny", "ap-7", "--reason", "No ticket", "--output", "json"}), 0) << err_.str();
+  ASSERT_EQ(requests_.back().method, "PATCH");
+  EXPECT_TRUE(
+      absl::EndsWith(requests_.back().url,
+                     "/providers/Microsoft.Authorization/roleAssignmentApprovals/ap-7/stages/ap-7-2"
+                     "?api-version=2021-01-01-preview"))
+      << requests_.back().url;
+  EXPECT_EQ(
+      boost::json::parse(requests_.back().body),
+      boost::json::parse(R"({"properties":{"reviewResult":"Deny","justification":"No ticket"}})"));
+  EXPECT_EQ(
+      boost::json::parse(out_.str()),
+      boost::json::parse(R"({"approval":{"id":"ap-7","kind":"azureResource","decision":"Deny"}})"));
 }
 
 TEST_F(AppTest, ApproveFindsTheInProgressStepAndPatchesIt) {
@@ -861,6 +918,42 @@ TEST_F(AppTest, CompletionScriptsNameEveryCommandAndOption) {
   EXPECT_EQ(out_.str().rfind("#compdef pimctl", 0), 0U);
   EXPECT_NE(out_.str().find("--ticket-number"), std::string::npos);
   EXPECT_EQ(Run({"completion", "fish"}), 2);
+}
+
+// An eligibility for an Azure resource role is a roleEligibilityScheduleRequest; sent as an
+// assignment request it would have granted standing access.
+TEST_F(AppTest, EligibleAssignmentOfAnAzureRoleIsAnEligibilityRequest) {
+  SignedIn();
+  handler_ = [](const HttpRequest& r) {
+    const std::string p = PathOf(r);
+    if (absl::StartsWith(p, "/v1.0/users")) {
+      return Json(200,
+                  R"({"value":[{"id":"u-1","displayName":"Una","userPrincipalName":"una@x"}]})");
+    }
+    if (absl::StartsWith(p, "/v1.0/")) return Json(200, R"({"value":[]})");
+    if (absl::StartsWith(p,
+                         "/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions?")) {
+      return Json(200, R"({"value":[{"name":"r-1","properties":{"roleName":"Contributor"}}]})");
+    }
+    if (r.method == "PUT") {
+      return Json(201,
+                  R"({"name":"q-1","properties":{"principalId":"u-1","requestType":"AdminAssign",
+          "status":"Provisioned","scope":"/subscriptions/s1"}})");
+    }
+    return Json(404, R"({"error":{"code":"NotFound","message":"no route"}})");
+  };
+  ASSERT_EQ(Run({"assignment", "add", "u-1", "Contributor", "--scope", "/subscriptions/s1",
+                 "--eligible", "--duration", "P30D", "--reason", "On call"}),
+            0)
+      << err_.str();
+  ASSERT_EQ(requests_.back().method, "PUT");
+  EXPECT_TRUE(absl::StartsWith(
+      PathOf(requests_.back()),
+      "/subscriptions/s1/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/"))
+      << requests_.back().url;
+  const auto body = boost::json::parse(requests_.back().body);
+  EXPECT_EQ(body.at("properties").at("requestType"), "AdminAssign");
+  EXPECT_EQ(body.at("properties").at("principalId"), "u-1");
 }
 
 }  // namespace
