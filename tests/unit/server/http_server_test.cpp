@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -128,7 +129,12 @@ TEST_F(HttpServerTest, AWriteWaitingForTheDiskDoesNotHoldUpReads) {
   std::thread write([&] {
     written = writer->Send(http::request<http::string_body>(http::verb::put, "/request", 11));
   });
-  write_started.WaitForNotification();
+  // Whatever fails below, the write must end, or stopping the server would wait for it.
+  absl::Cleanup end_write = [&] {
+    if (!disk_done.HasBeenNotified()) disk_done.Notify();
+    if (write.joinable()) write.join();
+  };
+  ASSERT_TRUE(write_started.WaitForNotificationWithTimeout(absl::Seconds(30)));
 
   auto reader = Connect();
   EXPECT_EQ(reader->Get("/schedules").body(), R"({"read":"/schedules"})");
