@@ -67,6 +67,15 @@ absl::StatusOr<WatchFeed::Batch> WatchFeed::Next(Revision after, std::size_t lim
   }
   if (after == current) return batch;
   PIM_ASSIGN_OR_RETURN(const std::vector<ChangeRecord> records, store_.ReadChanges(after, limit));
+  // Retention deleted the records up to the anchor: a consumer still before it would miss
+  // them, so it must re-read the state like one too far behind. Read after the records: the
+  // anchor only moves forward, so one at or before `after` now was so during the read too.
+  PIM_ASSIGN_OR_RETURN(const ChangeLogAnchor anchor, store_.ReadAnchor());
+  if (after < anchor.revision) {
+    batch.resync = true;
+    batch.text = absl::StrCat("event: resync\ndata: {\"revision\":", current, "}\n\n");
+    return batch;
+  }
   for (const ChangeRecord& record : records) {
     absl::StrAppend(&batch.text, EventText(record));
     batch.last = record.revision;

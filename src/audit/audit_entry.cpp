@@ -46,12 +46,6 @@ Touched TouchedBy(const ChangeRecord& record) {
 }
 
 bool IsGroup(const Target& t) { return t.kind == TargetKind::kGroup; }
-// "role" or "group": what the assignment is to.
-const char* Object(const Target& t) { return IsGroup(t) ? "group" : "role"; }
-// "member" or "owner".
-const char* Member(const Target& t) {
-  return IsGroup(t) && t.access == GroupAccess::kOwner ? "owner" : "member";
-}
 std::string Eligible(ScheduleKind kind) {
   return kind == ScheduleKind::kEligibility ? "eligible " : "";
 }
@@ -59,10 +53,14 @@ const char* Term(const Expiration& e) {
   return e.type == ExpirationType::kNoExpiration ? "permanent" : "timebound";
 }
 
+// Entra's PIM audit vocabulary (docs/audit.md lists which names are Entra's and which are
+// pim's own): roles, groups (membership or ownership: the "role" is member or owner, named in
+// the target) and Azure resource roles all read "member ... role".
+//
 // The phrase for a request's action and the qualifier in parentheses: "Add member to role" /
-// "PIM activation", "Add eligible member to role in PIM" / "permanent", ...
+// "PIM activation", "Add eligible member to role in PIM" / "permanent", "Update member in PIM" /
+// "extend", ...
 std::pair<std::string, std::string> RequestPhrase(const ScheduleRequest& r, const Touched& t) {
-  const Target& g = r.target;
   const std::string e = Eligible(r.kind);
   // An admin request's term: the schedule it asked for, else (remove) the schedule it ended.
   const Expiration& expiration =
@@ -72,23 +70,21 @@ std::pair<std::string, std::string> RequestPhrase(const ScheduleRequest& r, cons
   const std::string term(Term(expiration));
   switch (r.action) {
     case RequestAction::kSelfActivate:
-      return {absl::StrCat("Add ", Member(g), " to ", Object(g)), "PIM activation"};
+      return {"Add member to role", "PIM activation"};
     case RequestAction::kSelfDeactivate:
-      return {absl::StrCat("Remove ", Member(g), " from ", Object(g)), "PIM deactivate"};
+      return {"Remove member from role", "PIM deactivate"};
     case RequestAction::kSelfExtend:
-      return {absl::StrCat("Extend ", e, Member(g), " of ", Object(g)), "PIM extension"};
-    case RequestAction::kSelfRenew:
-      return {absl::StrCat("Renew ", e, Member(g), " of ", Object(g)), "PIM renewal"};
-    case RequestAction::kAdminAssign:
-      return {absl::StrCat("Add ", e, Member(g), " to ", Object(g), " in PIM"), term};
-    case RequestAction::kAdminUpdate:
-      return {absl::StrCat("Update ", e, Member(g), " of ", Object(g), " in PIM"), term};
-    case RequestAction::kAdminRemove:
-      return {absl::StrCat("Remove ", e, Member(g), " from ", Object(g), " in PIM"), term};
     case RequestAction::kAdminExtend:
-      return {absl::StrCat("Extend ", e, Member(g), " of ", Object(g), " in PIM"), term};
+      return {absl::StrCat("Update ", e, "member in PIM"), "extend"};
+    case RequestAction::kSelfRenew:
     case RequestAction::kAdminRenew:
-      return {absl::StrCat("Renew ", e, Member(g), " of ", Object(g), " in PIM"), term};
+      return {absl::StrCat("Add ", e, "member to role in PIM"), "renew"};
+    case RequestAction::kAdminAssign:
+      return {absl::StrCat("Add ", e, "member to role in PIM"), term};
+    case RequestAction::kAdminUpdate:
+      return {absl::StrCat("Update ", e, "member of role in PIM"), term};
+    case RequestAction::kAdminRemove:
+      return {absl::StrCat("Remove ", e, "member from role in PIM"), term};
   }
   return {"Change request in PIM", term};
 }
@@ -98,29 +94,41 @@ std::string RequestActivity(const char* verb, const ScheduleRequest& r, const To
   return absl::StrCat(phrase, " ", verb, " (", qualifier, ")");
 }
 
+bool ExtendsOrRenews(const ScheduleRequest& r) {
+  return r.action == RequestAction::kSelfExtend || r.action == RequestAction::kSelfRenew ||
+         r.action == RequestAction::kAdminExtend || r.action == RequestAction::kAdminRenew;
+}
+
+// An approver's decision: Entra names activations and extensions/renewals differently.
+std::string DecisionActivity(bool approved, const ScheduleRequest& r, const Touched& t) {
+  if (ExtendsOrRenews(r)) {
+    return approved ? "Update member in PIM approved by admin (extend/renew)"
+                    : "Update member in PIM denied by admin (extend/renew)";
+  }
+  return RequestActivity(approved ? "request approved" : "request denied", r, t);
+}
+
 std::string ScheduleActivity(std::string_view event, const Schedule& s) {
-  const Target& g = s.target;
   const bool activation =
       s.kind == ScheduleKind::kAssignment && s.assignment_type == AssignmentType::kActivated;
   const bool eligibility = s.kind == ScheduleKind::kEligibility;
   if (event == "schedule.started") {
-    if (activation)
-      return absl::StrCat("Add ", Member(g), " to ", Object(g), " completed (PIM activation)");
-    return absl::StrCat("Add ", Eligible(s.kind), Member(g), " to ", Object(g),
-                        " in PIM completed (", Term(s.expiration), ")");
+    if (activation) return "Add member to role completed (PIM activation)";
+    return absl::StrCat("Add ", Eligible(s.kind), "member to role in PIM completed (",
+                        Term(s.expiration), ")");
   }
   if (event == "schedule.expired") {
-    if (activation)
-      return absl::StrCat("Remove ", Member(g), " from ", Object(g), " (PIM activation expired)");
-    return absl::StrCat("Remove ", Eligible(s.kind), Member(g), " from ", Object(g),
-                        eligibility ? " (PIM eligibility expired)" : " (PIM assignment expired)");
+    if (activation) return "Remove member from role (PIM activation expired)";
+    return eligibility ? "Remove eligible member from role (PIM eligibility expired)"
+                       : "Remove member from role (PIM assignment expired)";
   }
+  const char* object = IsGroup(s.target) ? "group" : "role";
   if (event == "schedule.expiryNotice") {
-    return absl::StrCat(eligibility ? "Eligible " : "Active ", Object(g),
+    return absl::StrCat(eligibility ? "Eligible " : "Active ", object,
                         " assignment expiring soon in PIM");
   }
   // schedule.purged
-  return absl::StrCat("Delete expired ", eligibility ? "eligible " : "active ", Object(g),
+  return absl::StrCat("Delete expired ", eligibility ? "eligible " : "active ", object,
                       " assignment in PIM");
 }
 
@@ -137,7 +145,19 @@ const char* PrincipalNoun(const Principal* p) {
   return "user";
 }
 
-const char* Category(const Target& t) { return IsGroup(t) ? "GroupManagement" : "RoleManagement"; }
+// Entra files PIM for Groups under GroupManagement, Azure resource roles under
+// ResourceManagement and directory roles under RoleManagement.
+const char* Category(const Target& t) {
+  switch (t.kind) {
+    case TargetKind::kGroup:
+      return "GroupManagement";
+    case TargetKind::kResourceRole:
+      return "ResourceManagement";
+    case TargetKind::kDirectoryRole:
+      return "RoleManagement";
+  }
+  return "RoleManagement";
+}
 
 AuditTarget TargetOf(const Target& t, const PrincipalId& principal) {
   return AuditTarget{std::string(kTargetKindNames.Name(t.kind)), t.object_id,
@@ -156,21 +176,24 @@ void Describe(const ChangeRecord& record, const Touched& t, AuditEntry& e) {
     e.ticket_number = r.ticket.number;
     e.request_id = r.id.str();
     if (event == "request.pendingApproval") {
-      e.activity = RequestActivity("approval requested", r, t);
+      // Entra: an activation is "approval requested"; an extension or renewal "requested".
+      e.activity = RequestActivity(ExtendsOrRenews(r) ? "requested" : "approval requested", r, t);
     } else if (event == "request.approvalRecorded" || event == "request.approvalStageCompleted") {
-      e.activity = RequestActivity("request approved", r, t);
+      e.activity = DecisionActivity(true, r, t);
     } else if (event == "request.denied") {
-      e.activity = RequestActivity("request denied", r, t);
+      e.activity = DecisionActivity(false, r, t);
     } else if (event == "request.canceled") {
-      e.activity = RequestActivity("request canceled", r, t);
+      e.activity = RequestActivity("canceled", r, t);
     } else if (event == "request.failed") {
       e.activity = RequestActivity("failed", r, t);
       e.result = "failure";
     } else if (event == "request.timedOut") {
-      e.activity = RequestActivity("request expired", r, t);
+      e.activity = r.action == RequestAction::kSelfActivate
+                       ? std::string("PIM activation request expired")
+                       : RequestActivity("request expired", r, t);
       e.result = "failure";
     } else if (event == "request.purged") {
-      e.activity = "Delete canceled request in PIM";
+      e.activity = "Remove request";
     } else {
       // request.<action>: carried out now, or (a future start) accepted and scheduled.
       e.activity =
@@ -189,7 +212,7 @@ void Describe(const ChangeRecord& record, const Touched& t, AuditEntry& e) {
   if (event == "policy.updated" && t.policy != nullptr) {
     e.target = TargetOf(t.policy->target, PrincipalId());
     e.category = Category(t.policy->target);
-    e.activity = absl::StrCat("Update ", Object(t.policy->target), " setting in PIM");
+    e.activity = "Update role setting in PIM";  // Entra's name for groups too
     return;
   }
   if (event.starts_with("membership.") && t.membership != nullptr) {
@@ -223,9 +246,8 @@ void Describe(const ChangeRecord& record, const Touched& t, AuditEntry& e) {
   }
   if (event.starts_with("scope.") && t.scope != nullptr) {
     e.target = AuditTarget{"scope", t.scope->path, "", t.scope->path, ""};
-    e.category = "DirectoryManagement";
-    e.activity =
-        event == "scope.registered" ? "Register resource in PIM" : "Update resource in PIM";
+    e.category = "ResourceManagement";
+    e.activity = event == "scope.registered" ? "Onboarded resource to PIM" : "Resource updated";
     return;
   }
   if (event.starts_with("roleDefinition.") && t.role != nullptr) {
@@ -235,12 +257,9 @@ void Describe(const ChangeRecord& record, const Touched& t, AuditEntry& e) {
         event == "roleDefinition.created" ? "Add role definition" : "Update role definition";
     return;
   }
-  if (event == "alert.noActiveGlobalAdministrator") {
-    e.activity = "Alert raised in PIM (No active Global Administrator)";
-  } else if (event == "alert.noActivePrivilegedRoleAdministrator") {
-    e.activity = "Alert raised in PIM (No active Privileged Role Administrator)";
-  } else if (event == "alert.onlyTimeBoundGlobalAdministrators") {
-    e.activity = "Alert raised in PIM (Only time-bound Global Administrators)";
+  if (event.starts_with("alert.")) {
+    // Which alert is in `event` and `detail`.
+    e.activity = "Triggered PIM alert";
   } else {
     e.activity = "Other change in PIM";
   }

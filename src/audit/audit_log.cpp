@@ -120,19 +120,29 @@ std::string CsvLine(const AuditEntry& e, const std::string& prev_hash, const std
                  hash});
 }
 
-std::string HeaderLine(const AuditQuery& q, const AuditOptions& o) {
+std::string HeaderLine(const AuditQuery& q, const AuditOptions& o, const ChangeLogAnchor& anchor,
+                       const ChainStatus& chain) {
   boost::json::object query{
       {"after", q.after}, {"actor", q.actor}, {"target", q.target}, {"activity", q.activity}};
   if (q.from) query["from"] = FormatAuditTime(*q.from);
   if (q.to) query["to"] = FormatAuditTime(*q.to);
-  return boost::json::serialize(
-             boost::json::object{{"type", "header"},
-                                 {"format", kFormatName},
-                                 {"checkpointInterval", o.checkpoint_interval},
-                                 {"filtered", q.filtered()},
-                                 {"retentionDays", absl::ToInt64Hours(o.retention) / 24},
-                                 {"query", std::move(query)}}) +
-         "\n";
+  boost::json::object header{{"type", "header"},
+                             {"format", kFormatName},
+                             {"checkpointInterval", o.checkpoint_interval},
+                             {"filtered", q.filtered()},
+                             {"retentionDays", absl::ToInt64Hours(o.retention) / 24},
+                             {"query", std::move(query)}};
+  // Where the retained history starts: entries up to anchor.seq were deleted by retention.
+  if (anchor.revision > 0) {
+    header["anchor"] = boost::json::object{
+        {"seq", anchor.revision}, {"hash", anchor.chain_hash}, {"at", FormatAuditTime(anchor.at)}};
+  }
+  // The server's own check found the log altered since it sealed it (AuditKeeper).
+  if (chain.checked && !chain.intact) {
+    header["chainAltered"] =
+        boost::json::object{{"seq", chain.mismatch_seq}, {"message", chain.message}};
+  }
+  return boost::json::serialize(header) + "\n";
 }
 
 }  // namespace
@@ -174,6 +184,10 @@ AuditLog::AuditLog(Store& store, const identity::SigningKeyRing& keys, const Clo
                    AuditOptions options)
     : store_(store), keys_(keys), clock_(clock), options_(options) {}
 
+void AuditLog::SetChainStatus(std::function<ChainStatus()> status) {
+  chain_status_ = std::move(status);
+}
+
 std::string AuditLog::KeysJwks() const {
   return keys_.JwksJson(clock_.Now(), absl::InfiniteDuration());
 }
@@ -195,16 +209,19 @@ absl::StatusOr<ExportResult> AuditLog::Export(const AuditQuery& query, const Lab
                                               const std::function<void(std::string_view)>& write) {
   const std::int64_t interval = std::max<std::int64_t>(1, options_.checkpoint_interval);
   const bool jsonl = query.format == ExportFormat::kJsonLines;
-  std::optional<absl::Time> lower = query.from;
-  if (options_.retention > absl::ZeroDuration()) {
-    const absl::Time cutoff = clock_.Now() - options_.retention;
-    if (!lower || *lower < cutoff) lower = cutoff;
-  }
+  const std::optional<absl::Time> lower = query.from;
   const identity::SigningKey& key = keys_.current();
+  absl::StatusOr<ChangeLogAnchor> retained = store_.ReadAnchor();
+  if (!retained.ok()) return retained.status();
 
   ExportResult result;
-  // Hashing starts at the nearest known checkpoint at or before where the export starts.
+  // Hashing starts at the nearest known checkpoint at or before where the export starts, or
+  // at the retention anchor when the log was truncated after it (the records before the anchor
+  // are gone).
   std::pair<std::int64_t, Anchor> start = AnchorAtOrBefore(query.after);
+  if (retained->revision > start.first) {
+    start = {retained->revision, Anchor{retained->chain_hash, retained->at}};
+  }
   std::int64_t prev_seq = start.first;
   std::string prev_hash = std::move(start.second.hash);
   absl::Time prev_at = start.second.at;
@@ -220,7 +237,7 @@ absl::StatusOr<ExportResult> AuditLog::Export(const AuditQuery& query, const Lab
   };
 
   if (jsonl) {
-    write(HeaderLine(query, options_));
+    write(HeaderLine(query, options_, *retained, chain_status_ ? chain_status_() : ChainStatus{}));
   } else {
     std::vector<std::string> header(CsvColumns().begin(), CsvColumns().end());
     write(CsvRow(header));
@@ -229,6 +246,15 @@ absl::StatusOr<ExportResult> AuditLog::Export(const AuditQuery& query, const Lab
     absl::StatusOr<std::vector<ChangeRecord>> batch =
         store_.ReadChanges(read_after, std::max<std::size_t>(1, options_.read_batch));
     if (!batch.ok()) return batch.status();
+    // Retention may have moved the anchor past where this export hashes from while it ran:
+    // the batch would then not continue the chain. The anchor only moves forward, so reading
+    // it after the batch is enough.
+    absl::StatusOr<ChangeLogAnchor> now_retained = store_.ReadAnchor();
+    if (!now_retained.ok()) return now_retained.status();
+    if (now_retained->revision > read_after) {
+      return absl::AbortedError(
+          "retention deleted part of the history while it was exported; export again");
+    }
     if (batch->empty()) break;
     read_after = batch->back().revision;
     for (const ChangeRecord& record : *batch) {
@@ -275,6 +301,9 @@ absl::StatusOr<ExportResult> AuditLog::Export(const AuditQuery& query, const Lab
     }
   }
   if (jsonl && started && !last_was_checkpoint) checkpoint();
+  // Retention kept nothing after the anchor (or nothing new came since): the export still
+  // shows, signed, where the retained history starts.
+  if (jsonl && !started && retained->revision > 0 && prev_seq == retained->revision) checkpoint();
   return result;
 }
 

@@ -113,6 +113,12 @@ class Verifier {
         Add(FindingKind::kNotComplete, 1, 0, "a complete export was required");
       }
     }
+    if (report_.anchor_seq > 0) {
+      report_.notes.push_back(absl::StrCat(
+          "retention: the server deleted the history up to seq ", report_.anchor_seq,
+          " as configured; the retained part is verified from the signed checkpoint at seq ",
+          report_.anchor_seq, ", where it starts"));
+    }
     if (report_.valid_checkpoints == 0 && report_.entries > 0) {
       report_.notes.push_back(
           "no checkpoint signed by a trusted key matched the chain: the entries are consistent "
@@ -159,6 +165,23 @@ class Verifier {
     header_line_ = number;
     interval_ = *interval;
     report_.filtered = filtered->get_bool();
+    if (const boost::json::value* anchor = o.if_contains("anchor")) {
+      const boost::json::object* a = anchor->if_object();
+      const std::optional<std::int64_t> seq = a != nullptr ? IntField(*a, "seq") : std::nullopt;
+      const boost::json::string* hash = a != nullptr ? StringField(*a, "hash") : nullptr;
+      if (!seq || *seq < 1 || hash == nullptr || !IsHashHex(Sv(*hash))) {
+        return Malformed(number, "the header's retention anchor needs a positive seq and a hash");
+      }
+      report_.anchor_seq = *seq;
+      anchor_hash_ = std::string(Sv(*hash));
+    }
+    if (const boost::json::value* altered = o.if_contains("chainAltered")) {
+      const boost::json::object* a = altered->if_object();
+      const std::int64_t seq = a != nullptr ? IntField(*a, "seq").value_or(0) : 0;
+      Add(FindingKind::kServerChainAltered, number, seq,
+          absl::StrCat("the server reports that its change log was altered at seq ", seq,
+                       " since it sealed it: this export is re-derived from the altered log"));
+    }
   }
 
   void Entry(std::int64_t number, const boost::json::object& o) {
@@ -366,6 +389,12 @@ class Verifier {
     if (due_checkpoint_ && *seq >= *due_checkpoint_) due_checkpoint_.reset();
 
     const Link here{number, *seq, "", c_hash, 0};
+    if (!have_prev_ && report_.anchor_seq > 0 && *seq == report_.anchor_seq &&
+        c_hash != anchor_hash_) {
+      Add(FindingKind::kCheckpointMismatch, number, *seq,
+          absl::StrCat("the checkpoint at seq ", *seq,
+                       " does not match the retention anchor the header names"));
+    }
     if (!have_prev_) {
       // The export starts mid-chain: this checkpoint anchors it.
       prev_ = here;
@@ -412,6 +441,7 @@ class Verifier {
 
   bool seen_header_ = false;
   std::int64_t header_line_ = 0;
+  std::string anchor_hash_;  // the header's retention anchor, if it names one
   std::int64_t interval_ = kDefaultInterval;
   bool truncated_ = false;
   std::int64_t last_line_ = 0;
@@ -457,6 +487,8 @@ std::string_view FindingKindName(FindingKind kind) {
       return "checkpointMissing";
     case FindingKind::kNotComplete:
       return "notComplete";
+    case FindingKind::kServerChainAltered:
+      return "serverChainAltered";
   }
   return "unknown";
 }

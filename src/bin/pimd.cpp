@@ -9,8 +9,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -21,6 +24,7 @@
 #include "pim/accounts/token_service.h"
 #include "pim/api/api_service.h"
 #include "pim/api/oidc/oidc_api.h"
+#include "pim/audit/audit_keeper.h"
 #include "pim/audit/audit_log.h"
 #include "pim/domain/iso8601.h"
 #include "pim/engine/engine.h"
@@ -39,6 +43,7 @@
 #include "pim/server/metrics.h"
 #include "pim/server/pimd_config.h"
 #include "pim/server/self_signed.h"
+#include "pim/store/sqlite_checkpoint_store.h"
 #include "pim/store/sqlite_credential_store.h"
 #include "pim/store/sqlite_delivery_store.h"
 #include "pim/store/sqlite_store.h"
@@ -107,6 +112,97 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   text << in.rdbuf();
   return text.str();
 }
+
+// The lowest revision every notification channel has planned, and the channel that holds it
+// back: change records after it must stay for that channel. nullopt when there is no limit.
+struct RetentionLimit {
+  std::optional<pim::Revision> revision;
+  std::string channel;
+};
+using RetentionLimitFn = std::function<absl::StatusOr<RetentionLimit>()>;
+
+// Runs the audit keeper's sealing and retention at start-up and then every hour of the engine's
+// clock (which may be the test clock: a move of it wakes the thread, as for the scheduler).
+class AuditKeeperThread {
+ public:
+  static constexpr absl::Duration kPeriod = absl::Hours(1);
+
+  AuditKeeperThread(pim::audit::AuditKeeper& keeper, const pim::Clock& clock,
+                    RetentionLimitFn limit)
+      : keeper_(keeper), clock_(clock), limit_(std::move(limit)), thread_([this] { Run(); }) {}
+  AuditKeeperThread(const AuditKeeperThread&) = delete;
+  AuditKeeperThread& operator=(const AuditKeeperThread&) = delete;
+  ~AuditKeeperThread() {
+    {
+      absl::MutexLock lock(&mu_);
+      stop_ = true;
+    }
+    thread_.join();
+  }
+  void Wake() {
+    absl::MutexLock lock(&mu_);
+    woken_ = true;
+  }
+
+ private:
+  void Run() {
+    absl::Time next = clock_.Now();
+    while (true) {
+      {
+        absl::MutexLock lock(&mu_);
+        auto interrupted = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || woken_; };
+        mu_.AwaitWithTimeout(absl::Condition(&interrupted),
+                             std::max(next - clock_.Now(), absl::ZeroDuration()));
+        if (stop_) return;
+        woken_ = false;
+      }
+      const absl::Time now = clock_.Now();
+      if (now < next) continue;
+      next = now + kPeriod;
+      RunOnce(now);
+    }
+  }
+
+  void RunOnce(absl::Time now) {
+    if (!keeper_.status().intact) return;  // reported at start-up; the evidence stays as found
+    if (auto s = keeper_.Seal(); !s.ok()) {
+      LogJson(LogLevel::kWarning, "audit.sealFailed", {{"error", std::string(s.message())}});
+      return;
+    }
+    const absl::StatusOr<RetentionLimit> limit = limit_();
+    if (!limit.ok()) {
+      LogJson(LogLevel::kWarning, "audit.retentionFailed",
+              {{"error", std::string(limit.status().message())}});
+      return;
+    }
+    const auto result = keeper_.ApplyRetention(now, limit->revision);
+    if (!result.ok()) {
+      LogJson(LogLevel::kWarning, "audit.retentionFailed",
+              {{"error", std::string(result.status().message())}});
+      return;
+    }
+    if (result->deleted > 0) {
+      LogJson(LogLevel::kInfo, "audit.retention",
+              {{"deleted", result->deleted}, {"anchor", result->anchor}});
+    }
+    if (result->held_back) {
+      LogJson(LogLevel::kWarning, "audit.retentionHeldBack",
+              {{"channel", limit->channel},
+               {"cursor", result->limit},
+               {"message",
+                "change records past this notification channel's cursor are older than the "
+                "retention period but are kept until the channel has planned them"}});
+    }
+  }
+
+  pim::audit::AuditKeeper& keeper_;
+  const pim::Clock& clock_;
+  const RetentionLimitFn limit_;
+  absl::Mutex mu_;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;  // last: starts after the members above are ready
+};
 
 }  // namespace
 
@@ -259,6 +355,28 @@ int main(int argc, char** argv) {
   audit_options.retention = absl::Hours(24) * config.audit_retention_days;
   audit_options.checkpoint_interval = config.audit_checkpoint_interval;
   pim::audit::AuditLog audit_log(**store, *audit_keys, *clock, audit_options);
+  // The chain is re-derived and compared with the checkpoints sealed before (in their own
+  // file): an edit of pim.db while pimd was stopped shows here.
+  auto sealed = pim::SqliteCheckpointStore::Open(config.data_dir + "/audit-checkpoints.db");
+  if (!sealed.ok()) return Fail("audit checkpoints", sealed.status());
+  pim::audit::AuditKeeper audit_keeper(**store, **sealed, *audit_keys, *clock, audit_options);
+  auto chain = audit_keeper.CheckAtStartup();
+  if (!chain.ok()) return Fail("audit chain check", chain.status());
+  if (!chain->intact) {
+    LogJson(LogLevel::kError, "audit.chainMismatch",
+            {{"seq", chain->mismatch_seq},
+             {"message", chain->message},
+             {"sealedSeq", chain->sealed_seq},
+             {"action",
+              "the change log in pim.db was altered since pimd sealed it; sealing and retention "
+              "are paused. Compare with a backup and an earlier verified export."}});
+    std::fprintf(stderr, "pimd: AUDIT CHAIN MISMATCH at seq %lld: %s\n",
+                 static_cast<long long>(chain->mismatch_seq), chain->message.c_str());
+  } else {
+    LogJson(LogLevel::kInfo, "audit.chainChecked",
+            {{"sealedSeq", chain->sealed_seq}, {"anchorSeq", chain->anchor_seq}});
+  }
+  audit_log.SetChainStatus([&audit_keeper] { return audit_keeper.status(); });
 
   // Notifications: one worker per channel, following the change log (docs/notifications.md).
   std::unique_ptr<pim::SqliteDeliveryStore> deliveries;
@@ -291,10 +409,31 @@ int main(int argc, char** argv) {
     LogJson(LogLevel::kInfo, "pimd.notifications", {{"channels", channels.size()}});
   }
 
+  // Retention never deletes what a notification channel has not planned yet.
+  RetentionLimitFn retention_limit = [&]() -> absl::StatusOr<RetentionLimit> {
+    RetentionLimit limit;
+    if (deliveries == nullptr) return limit;
+    for (const auto& channel : channels) {
+      auto cursor = deliveries->Cursor(channel->name());
+      if (!cursor.ok()) return cursor.status();
+      if (cursor->has_value() && (!limit.revision || **cursor < *limit.revision)) {
+        limit.revision = **cursor;
+        limit.channel = channel->name();
+      }
+    }
+    return limit;
+  };
+  AuditKeeperThread audit_thread(audit_keeper, *clock, retention_limit);
+  int audit_clock_listener = -1;
+  if (test_clock) {
+    audit_clock_listener = test_clock->AddListener([&](absl::Time) { audit_thread.Wake(); });
+  }
+
   pim::api::ApiService api(**engine, **store, *clock, authenticator,
                            pim::api::ApiOptions{config.tenant_id}, test_clock.get(), &oidc,
                            &accounts, &audit_log, deliveries.get());
   pim::server::Metrics metrics;
+  metrics.SetAuditChain(chain->intact, chain->mismatch_seq);
   auto server = pim::server::HttpServer::Start(
       config.server, [&api](const pim::api::HttpRequest& r) { return api.Handle(r); }, **engine,
       api.watch_feed(), metrics, system_clock);
@@ -337,6 +476,13 @@ int main(int argc, char** argv) {
   (*server)->Stop();
   for (const auto& notifier : notifiers) notifier->Stop();
   if (clock_listener >= 0) test_clock->RemoveListener(clock_listener);
+  if (audit_clock_listener >= 0) test_clock->RemoveListener(audit_clock_listener);
+  // Seal what was committed since the last run, so that the next start-up checks all of it.
+  if (audit_keeper.status().intact) {
+    if (auto s = audit_keeper.Seal(); !s.ok()) {
+      LogJson(LogLevel::kWarning, "audit.sealFailed", {{"error", std::string(s.message())}});
+    }
+  }
   (*engine)->SetTimerListener(nullptr);
   return 0;
 }

@@ -117,6 +117,16 @@ std::string Metrics::Render(const Engine& engine, absl::Time now) const {
                   "# HELP pim_rate_limited_total Requests answered 429.\n"
                   "# TYPE pim_rate_limited_total counter\npim_rate_limited_total ",
                   rate_limited_.load(), "\n");
+  absl::StrAppend(&out,
+                  "# HELP pim_audit_chain_intact 1 when the change log matched every sealed audit "
+                  "checkpoint at start-up, 0 when it was altered, -1 before the check.\n"
+                  "# TYPE pim_audit_chain_intact gauge\npim_audit_chain_intact ",
+                  audit_chain_intact_.load(), "\n");
+  absl::StrAppend(&out,
+                  "# HELP pim_audit_chain_mismatch_seq The first audit seq found altered (0: "
+                  "none).\n"
+                  "# TYPE pim_audit_chain_mismatch_seq gauge\npim_audit_chain_mismatch_seq ",
+                  audit_chain_mismatch_seq_.load(), "\n");
   return out;
 }
 

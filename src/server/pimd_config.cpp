@@ -96,6 +96,11 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
   app.add_option("--threads", c.server.threads, "I/O threads")
       ->envname("PIMD_THREADS")
       ->capture_default_str();
+  app.add_option("--command-threads", c.server.command_threads,
+                 "Threads that run writes; they mostly wait for the disk, and writes waiting "
+                 "together share one commit")
+      ->envname("PIMD_COMMAND_THREADS")
+      ->capture_default_str();
   app.add_option("--max-connections", c.server.max_connections, "Open connections at most")
       ->envname("PIMD_MAX_CONNECTIONS")
       ->capture_default_str();
@@ -138,7 +143,9 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
       ->envname("PIMD_WATCH_HEARTBEAT")
       ->capture_default_str();
   app.add_option("--audit-retention-days", c.audit_retention_days,
-                 "Days of audit history an export goes back (0: all of it)")
+                 "Days of change history (audit entries) kept: older change records are deleted at "
+                 "start-up and every hour, never before every notification channel has planned "
+                 "them (0: keep everything; Entra keeps 30)")
       ->envname("PIMD_AUDIT_RETENTION_DAYS")
       ->check(CLI::Range(0, 100 * 365))
       ->capture_default_str();
@@ -192,6 +199,9 @@ absl::Status ValidatePimdConfig(const PimdConfig& c) {
   }
   if (c.server.threads < 1 || c.server.threads > 256) {
     return absl::InvalidArgumentError("--threads must be between 1 and 256");
+  }
+  if (c.server.command_threads < 1 || c.server.command_threads > 1024) {
+    return absl::InvalidArgumentError("--command-threads must be between 1 and 1024");
   }
   if (c.server.read_timeout <= absl::ZeroDuration() ||
       c.server.idle_timeout <= absl::ZeroDuration() ||

@@ -45,4 +45,14 @@ absl::StatusOr<std::vector<ChangeRecord>> FaultInjectionStore::ReadChanges(Revis
   return base_.ReadChanges(after, limit);
 }
 
+absl::Status FaultInjectionStore::DeleteChangesThrough(const ChangeLogAnchor& anchor) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (fail_all_) return absl::UnavailableError("injected delete failure");
+  }
+  return base_.DeleteChangesThrough(anchor);
+}
+
+absl::StatusOr<ChangeLogAnchor> FaultInjectionStore::ReadAnchor() { return base_.ReadAnchor(); }
+
 }  // namespace pim

@@ -74,10 +74,11 @@ function requireEnv(name) {
 
 // Starts pimd and resolves once it listens. Call stop() when done (after()). `port` 0 picks a
 // free one; `extraArgs` are appended to pimd's command line (e.g. ["--trusted-issuers", file]).
-async function startPimd({ clockStart = CLOCK_START, port: listenPort = 0, extraArgs = [] } = {}) {
+// `dataDir` reuses the data directory of an earlier pimd stopped with stop({ keepData: true }).
+async function startPimd({ clockStart = CLOCK_START, port: listenPort = 0, extraArgs = [], dataDir: reuse } = {}) {
   const binary = requireEnv("PIMD");
   const tlsDir = requireEnv("PIM_TLS_DIR");
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-e2e-"));
+  const dataDir = reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), "pim-e2e-"));
   const args = [
     "--demo", "--test-clock", "--test-clock-start", clockStart, "--port", String(listenPort),
     "--data-dir", dataDir,
@@ -235,12 +236,14 @@ async function startPimd({ clockStart = CLOCK_START, port: listenPort = 0, extra
     },
     pimJson,
     stderr: () => stderr,
-    async stop() {
+    // What pimd wrote so far (its JSON log lines and messages).
+    output() { return stdout + stderr; },
+    async stop({ keepData = false } = {}) {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
       const { code, signal } = await exited;
       clearTimeout(kill);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
       if (/(Address|Leak|UndefinedBehavior)Sanitizer/.test(stderr)) {
         throw new Error(`pimd reported a sanitizer error:\n${stderr.slice(-8000)}`);
       }

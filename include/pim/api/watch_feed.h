@@ -6,9 +6,10 @@
 //   data: {"revision":42,"time":"...","actorId":"...","event":"request.created",
 //          "detail":"...","changes":[{"kind":"request","key":"...","op":"put"}]}
 //
-// A consumer that is too far behind (more than `max_backlog` revisions, or at a revision this
-// server has not reached) gets one `event: resync` with the current revision and the stream
-// ends: it must re-read the state it mirrors and watch again from there.
+// A consumer that is too far behind (more than `max_backlog` revisions, before the first
+// change record retention kept, or at a revision this server has not reached) gets one `event:
+// resync` with the current revision and the stream ends: it must re-read the state it mirrors and
+// watch again from there.
 //
 // Thread-safe.
 #pragma once

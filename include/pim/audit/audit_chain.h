@@ -16,6 +16,7 @@
 
 #include "absl/time/time.h"
 #include "boost/json/object.hpp"
+#include "pim/audit/checkpoint_store.h"
 #include "pim/identity/jwk.h"
 #include "pim/identity/signing_key.h"
 
@@ -31,14 +32,6 @@ namespace pim::audit {
 
 // Whether `text` is 64 lower-case hex digits.
 [[nodiscard]] bool IsHashHex(std::string_view text);
-
-struct Checkpoint {
-  std::int64_t seq = 0;
-  std::string hash;  // hex
-  absl::Time at;     // the time of entry `seq` (so the same chain always signs the same way)
-  std::string key_id;
-  std::string signature;  // base64url, no padding, of the Ed25519 signature
-};
 
 // {"at":...,"hash":...,"keyId":...,"seq":...} in the canonical encoding: the signed bytes.
 [[nodiscard]] std::string CanonicalCheckpoint(const Checkpoint& checkpoint);

@@ -2,11 +2,14 @@
 // chained and anchored by checkpoints signed with the audit key (audit_chain.h), exported as
 // JSON lines or CSV (docs/audit.md).
 //
-// Nothing is stored besides the change log: the chain is derived from it, deterministically,
-// whenever it is needed. What is kept is a sparse in-memory index of the chain, the hash at
-// every checkpoint (one per `checkpoint_interval` entries: 32 KB of hex for a million
-// entries), filled as exports pass; an export after a restart re-derives the chain once from
-// the start, later ones start hashing at the checkpoint just before what they need.
+// The chain is derived from the change log, deterministically, whenever it is needed (the
+// AuditKeeper also seals checkpoints apart from the log, to notice edits at start-up). After
+// retention the log starts at a signed anchor (Store::ReadAnchor) and so does every export:
+// its header carries the anchor and its first line is a checkpoint at the anchor. What is kept is a
+// sparse in-memory index of the chain, the hash at every checkpoint (one per `checkpoint_interval`
+// entries: 32 KB of hex for a million entries), filled as exports pass; an export after a restart
+// re-derives the chain once from the start, later ones start hashing at the checkpoint just before
+// what they need.
 //
 // Thread-safe: exports may run concurrently with each other and with commits.
 #pragma once
@@ -37,8 +40,8 @@ struct AuditOptions {
   // A checkpoint follows every entry whose seq reaches a multiple of this (and ends every
   // export). At least 1.
   std::int64_t checkpoint_interval = 1000;
-  // Entries older than this are left out of exports; the export then starts with a signed
-  // checkpoint of the hash before its first entry. Zero keeps everything.
+  // How long change records are kept (AuditKeeper::ApplyRetention deletes older ones); exports
+  // state it in their header. Zero keeps everything.
   absl::Duration retention = absl::ZeroDuration();
   // Change records read from the store at a time.
   std::size_t read_batch = 1000;
@@ -46,9 +49,9 @@ struct AuditOptions {
 
 enum class ExportFormat { kJsonLines, kCsv };
 
-// What to export. The range (after, from, to, and retention) selects a contiguous run of the
-// chain, which verifies completely; actor, target and activity pick entries out of it, and
-// such a "filtered" export verifies entry by entry only.
+// What to export. The range (after, from, to; and what retention kept) selects a contiguous run of
+// the chain, which verifies completely; actor, target and activity pick entries out of it, and such
+// a "filtered" export verifies entry by entry only.
 struct AuditQuery {
   std::int64_t after = 0;          // entries with seq > after (paging cursor)
   std::optional<absl::Time> from;  // starts at the first entry at or after `from`
@@ -82,6 +85,16 @@ struct ExportResult {
   std::optional<std::int64_t> next_after;
 };
 
+// What the last check of the chain found.
+struct ChainStatus {
+  bool checked = false;           // CheckAtStartup() has run to its end
+  bool intact = true;             // the log matches every sealed checkpoint and the anchor
+  std::int64_t mismatch_seq = 0;  // the first seq found not to match (0 when intact)
+  std::string message;            // for people: what does not match, and where
+  std::int64_t sealed_seq = 0;    // the newest sealed checkpoint
+  std::int64_t anchor_seq = 0;    // where the retained log starts (0: nothing deleted)
+};
+
 class AuditLog {
  public:
   // All references must outlive the log. `keys` is only read (its current key signs).
@@ -101,6 +114,11 @@ class AuditLog {
 
   [[nodiscard]] const AuditOptions& options() const { return options_; }
 
+  // Where exports learn the result of the start-up chain check (AuditKeeper::status): while it
+  // reports a mismatch, every export's header says so ("chainAltered"), because the exported
+  // chain is re-derived from the altered log and would otherwise verify. Call before exporting.
+  void SetChainStatus(std::function<ChainStatus()> status);
+
  private:
   struct Anchor {
     std::string hash;
@@ -114,6 +132,8 @@ class AuditLog {
   const identity::SigningKeyRing& keys_;
   const Clock& clock_;
   const AuditOptions options_;
+
+  std::function<ChainStatus()> chain_status_;  // set before exports start
 
   mutable absl::Mutex mu_;
   std::map<std::int64_t, Anchor> anchors_ ABSL_GUARDED_BY(mu_);  // checkpoint seq -> hash

@@ -38,6 +38,7 @@ enum class FindingKind {
   kCheckpointMismatch,          // the chain does not arrive at the signed hash
   kCheckpointMissing,           // a checkpoint due after an entry, or at the end, is absent
   kNotComplete,                 // a filtered export where a complete one was required
+  kServerChainAltered,          // the header says pimd found its log altered since it sealed it
 };
 
 // "malformedLine", "entryEdited", ... (stable; for tools and JSON output).
@@ -64,6 +65,9 @@ struct VerificationReport {
   bool filtered = false;              // as the export's header says
   std::int64_t first_seq = 0;
   std::int64_t last_seq = 0;
+  // The header's retention anchor: the server deleted entries up to this seq by its retention
+  // setting (not a finding: a note says so); 0 when the export names none.
+  std::int64_t anchor_seq = 0;
   std::vector<Finding> findings;   // by line; at most 10,000 (then a note says so)
   std::vector<std::string> notes;  // what could not be verified, and why
 

@@ -4,10 +4,12 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "pim/domain/change.h"
 
 namespace pim {
@@ -16,6 +18,19 @@ namespace pim {
 struct StoreContents {
   Revision revision = 0;  // the last committed revision, 0 for an empty store
   std::vector<Entity> entities;
+};
+
+// Where the change log starts after retention deleted its head: the last deleted record's
+// revision and time, and the audit chain's state after it (docs/audit.md), signed as an audit
+// checkpoint so that nobody can move it unnoticed. The store keeps these fields as given and
+// does not interpret the hash or the signature. revision 0: nothing was ever deleted.
+struct ChangeLogAnchor {
+  Revision revision = 0;
+  absl::Time at = absl::UnixEpoch();
+  std::string chain_hash;  // hex; "" when revision is 0
+  std::string key_id;      // the audit key that signed {revision, chain_hash, at}
+  std::string signature;
+  friend bool operator==(const ChangeLogAnchor&, const ChangeLogAnchor&) = default;
 };
 
 // Receives the entities a Store reads at start-up, one at a time, so that a million schedules
@@ -66,9 +81,28 @@ class Store {
   // InvalidArgument. On any failure nothing at all is applied (Internal/Unavailable).
   [[nodiscard]] virtual absl::Status Commit(std::span<const ChangeRecord> records) = 0;
 
-  // Change records with revision > `after`, oldest first, at most `limit` of them.
+  // Change records with revision > `after`, oldest first, at most `limit` of them. After
+  // retention (DeleteChangesThrough) only records newer than the anchor remain: an `after`
+  // older than the anchor returns the first retained records, so a reader that must not miss
+  // any compares `after` with ReadAnchor() first.
   [[nodiscard]] virtual absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(
       Revision after, std::size_t limit) = 0;
+
+  // Retention. In one transaction: deletes every change record with revision <=
+  // anchor.revision and stores `anchor` in place of the previous one. Entities are not
+  // touched, and the last committed revision (LoadInto, Commit's check) never goes down, even
+  // when every record is deleted. The record at anchor.revision must exist:
+  // InvalidArgument when anchor.revision < 1 or chain_hash is empty; FailedPrecondition when
+  // anchor.revision is not after the current anchor or no record has that revision.
+  // Internal/Unavailable on I/O failure, and then nothing is deleted. The default (for stores
+  // that never delete history) is Unimplemented.
+  [[nodiscard]] virtual absl::Status DeleteChangesThrough(const ChangeLogAnchor& anchor) {
+    (void)anchor;
+    return absl::UnimplementedError("this store does not delete change records");
+  }
+
+  // The current anchor; revision 0 when no record was ever deleted (the default).
+  [[nodiscard]] virtual absl::StatusOr<ChangeLogAnchor> ReadAnchor() { return ChangeLogAnchor{}; }
 };
 
 }  // namespace pim

@@ -30,6 +30,12 @@ class Metrics {
   void WatchOpened() { watches_.fetch_add(1); }
   void WatchClosed() { watches_.fetch_sub(1); }
   void RateLimited() { rate_limited_.fetch_add(1); }
+  // The audit chain check (docs/audit.md): intact 1, tampering found 0; and the first seq
+  // found not to match (0 when intact). Until set, the chain metrics read -1 and 0.
+  void SetAuditChain(bool intact, std::int64_t mismatch_seq) {
+    audit_chain_intact_.store(intact ? 1 : 0);
+    audit_chain_mismatch_seq_.store(mismatch_seq);
+  }
   [[nodiscard]] int connections() const { return connections_.load(); }
   [[nodiscard]] int watches() const { return watches_.load(); }
 
@@ -52,6 +58,8 @@ class Metrics {
   std::atomic<std::uint64_t> refused_{0};
   std::atomic<int> watches_{0};
   std::atomic<std::uint64_t> rate_limited_{0};
+  std::atomic<int> audit_chain_intact_{-1};
+  std::atomic<std::int64_t> audit_chain_mismatch_seq_{0};
 };
 
 }  // namespace pim::server

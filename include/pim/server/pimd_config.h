@@ -28,8 +28,8 @@ struct PimdConfig {
   std::string notifications_file;    // e-mail and webhook channels (docs/notifications.md)
   absl::Duration access_token_lifetime = absl::Minutes(15);
   absl::Duration mfa_max_age = absl::Hours(1);  // how old MFA may be at activation/approval
-  int audit_retention_days = 0;                 // 0 keeps the whole audit history (docs/audit.md)
-  int audit_checkpoint_interval = 1000;         // audit entries per signed checkpoint
+  int audit_retention_days = 0;  // change records older than this are deleted; 0 keeps them all
+  int audit_checkpoint_interval = 1000;  // audit entries per signed checkpoint
 };
 
 // The outcome of parsing the command line: a config to run, or text to print and an exit code

@@ -40,6 +40,10 @@ class FaultInjectionStore final : public Store {
   [[nodiscard]] absl::Status Commit(std::span<const ChangeRecord> records) override;
   [[nodiscard]] absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(Revision after,
                                                                       std::size_t limit) override;
+  // Fails (Unavailable, nothing deleted) while FailAllCommits(true) is in force; otherwise
+  // passes through. ReadAnchor() passes through.
+  [[nodiscard]] absl::Status DeleteChangesThrough(const ChangeLogAnchor& anchor) override;
+  [[nodiscard]] absl::StatusOr<ChangeLogAnchor> ReadAnchor() override;
 
  private:
   Store& base_;

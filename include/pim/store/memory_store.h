@@ -33,11 +33,16 @@ class MemoryStore final : public Store {
   [[nodiscard]] absl::Status Commit(std::span<const ChangeRecord> records) override;
   [[nodiscard]] absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(Revision after,
                                                                       std::size_t limit) override;
+  [[nodiscard]] absl::Status DeleteChangesThrough(const ChangeLogAnchor& anchor) override;
+  [[nodiscard]] absl::StatusOr<ChangeLogAnchor> ReadAnchor() override;
 
  private:
+  Revision LastRevisionLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   absl::Mutex mu_;
   std::map<std::pair<EntityKind, std::string>, Entity> entities_ ABSL_GUARDED_BY(mu_);
   std::vector<ChangeRecord> changes_ ABSL_GUARDED_BY(mu_);  // ascending revisions
+  ChangeLogAnchor anchor_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace pim

@@ -29,7 +29,7 @@ class Connection;
 
 // The schema version this code writes (PRAGMA user_version). Open() migrates older files up to
 // it and refuses newer ones.
-inline constexpr int kSqliteSchemaVersion = 2;
+inline constexpr int kSqliteSchemaVersion = 3;
 
 struct SqliteStoreOptions {
   // How long a statement waits for a lock held by another connection before Unavailable.
@@ -81,6 +81,11 @@ class SqliteStore final : public Store {
   [[nodiscard]] absl::Status Commit(std::span<const ChangeRecord> records) override;
   [[nodiscard]] absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(Revision after,
                                                                       std::size_t limit) override;
+  // DeleteChangesThrough() runs in one BEGIN IMMEDIATE transaction on the writer: callers keep
+  // each call to a bounded number of records so that commits never wait long behind it.
+  // ReadAnchor() reads on the read-only connection.
+  [[nodiscard]] absl::Status DeleteChangesThrough(const ChangeLogAnchor& anchor) override;
+  [[nodiscard]] absl::StatusOr<ChangeLogAnchor> ReadAnchor() override;
 
   // The SQL baseline for the access index: the id of an assignment schedule (Assigned or
   // Activated) of `principal` for (`object_id`, `access`) at any of `scopes` (the caller

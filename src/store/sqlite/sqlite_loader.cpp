@@ -20,8 +20,6 @@
 namespace pim::sqlite {
 namespace {
 
-constexpr std::string_view kMaxRevisionSql = "SELECT COALESCE(MAX(revision), 0) FROM changes";
-
 // Appends the schedules with lower < rowid <= upper to `out`, calling out(Schedule&&).
 template <typename Out>
 absl::Status ScanSchedules(Connection& db, std::int64_t lower, std::int64_t upper, Out&& out) {

@@ -62,6 +62,19 @@ CREATE TABLE changes (
 ALTER TABLE changes ADD COLUMN correlation_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE changes ADD COLUMN client_address TEXT NOT NULL DEFAULT '';
 )sql",
+    // 3: retention. The change log may lose its head; this one row says where it now starts
+    // (Store::DeleteChangesThrough): the last deleted revision, its time, and the audit chain's
+    // signed hash after it. No row: nothing was ever deleted.
+    R"sql(
+CREATE TABLE change_log_anchor (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  revision INTEGER NOT NULL CHECK (revision > 0),
+  at_ns INTEGER NOT NULL,
+  chain_hash TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  signature TEXT NOT NULL
+) STRICT;
+)sql",
 };
 static_assert(std::size(kMigrations) == std::size_t{kSqliteSchemaVersion},
               "kSqliteSchemaVersion must equal the number of migrations");

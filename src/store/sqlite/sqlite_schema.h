@@ -26,6 +26,12 @@ struct TableSql {
   std::string select_all;
 };
 
+// The last committed revision: the newest change record's, or the retention anchor's when
+// every record up to it was deleted (0 for an empty store).
+inline constexpr std::string_view kMaxRevisionSql =
+    "SELECT MAX(COALESCE((SELECT MAX(revision) FROM changes), 0), "
+    "COALESCE((SELECT revision FROM change_log_anchor WHERE id = 1), 0))";
+
 // The table SQL for every EntityKind, indexed by the kind's value.
 [[nodiscard]] const std::array<TableSql, kEntityKindCount>& EntityTables();
 

@@ -22,12 +22,20 @@ namespace {
 using sqlite::Connection;
 using sqlite::Statement;
 
-constexpr std::string_view kMaxRevisionSql = "SELECT COALESCE(MAX(revision), 0) FROM changes";
 constexpr std::string_view kInsertChangeSql =
     "INSERT INTO changes (revision, at_ns, actor, event, body, correlation_id, client_address) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr std::string_view kReadChangesSql =
     "SELECT body FROM changes WHERE revision > ?1 ORDER BY revision LIMIT ?2";
+constexpr std::string_view kReadAnchorSql =
+    "SELECT revision, at_ns, chain_hash, key_id, signature FROM change_log_anchor WHERE id = 1";
+constexpr std::string_view kHasChangeSql = "SELECT COUNT(*) FROM changes WHERE revision = ?1";
+constexpr std::string_view kDeleteChangesSql = "DELETE FROM changes WHERE revision <= ?1";
+constexpr std::string_view kWriteAnchorSql =
+    "INSERT INTO change_log_anchor (id, revision, at_ns, chain_hash, key_id, signature) "
+    "VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, "
+    "at_ns = excluded.at_ns, chain_hash = excluded.chain_hash, key_id = excluded.key_id, "
+    "signature = excluded.signature";
 
 // Longest scope list QueryActiveAssignment() accepts: deeper than any real ARM hierarchy, and
 // it bounds the number of distinct statements cached for it.
@@ -128,7 +136,8 @@ absl::Status SqliteStore::Commit(std::span<const ChangeRecord> records) {
 }
 
 absl::Status SqliteStore::ApplyLocked(std::span<const ChangeRecord> records) {
-  PIM_ASSIGN_OR_RETURN(const Revision last, writer_->QueryInt64(kMaxRevisionSql, "read revision"));
+  PIM_ASSIGN_OR_RETURN(const Revision last,
+                       writer_->QueryInt64(sqlite::kMaxRevisionSql, "read revision"));
   PIM_RETURN_IF_ERROR(ValidateCommit(records, last));
   int write_index = 0;
   for (const ChangeRecord& record : records) {
@@ -193,6 +202,64 @@ absl::StatusOr<std::vector<ChangeRecord>> SqliteStore::ReadChanges(Revision afte
     changes.push_back(std::move(record));
   }
   return changes;
+}
+
+namespace {
+
+// The anchor row, or the empty anchor when there is none. `db` may be either connection.
+absl::StatusOr<ChangeLogAnchor> ReadAnchorRow(Connection& db) {
+  PIM_ASSIGN_OR_RETURN(Statement select, db.Prepare(kReadAnchorSql, "read change-log anchor"));
+  PIM_ASSIGN_OR_RETURN(const bool row, select.Step());
+  ChangeLogAnchor anchor;
+  if (!row) return anchor;
+  anchor.revision = select.ColumnInt64(0);
+  anchor.at = DecodeTime(select.ColumnInt64(1));
+  anchor.chain_hash = std::string(select.ColumnText(2));
+  anchor.key_id = std::string(select.ColumnText(3));
+  anchor.signature = std::string(select.ColumnText(4));
+  return anchor;
+}
+
+}  // namespace
+
+absl::Status SqliteStore::DeleteChangesThrough(const ChangeLogAnchor& anchor) {
+  if (anchor.revision < 1 || anchor.chain_hash.empty()) {
+    return absl::InvalidArgumentError("a change-log anchor needs a revision and a chain hash");
+  }
+  absl::MutexLock lock(&write_mu_);
+  PIM_RETURN_IF_ERROR(writer_->Run("BEGIN IMMEDIATE", "begin retention"));
+  absl::Status status = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) -> absl::Status {
+    PIM_ASSIGN_OR_RETURN(const ChangeLogAnchor current, ReadAnchorRow(*writer_));
+    if (anchor.revision <= current.revision) {
+      return absl::FailedPreconditionError("the change-log anchor can only move forward");
+    }
+    {
+      PIM_ASSIGN_OR_RETURN(Statement has, writer_->Prepare(kHasChangeSql, "find anchor record"));
+      has.BindInt64(1, anchor.revision);
+      PIM_ASSIGN_OR_RETURN(const bool row, has.Step());
+      if (!row || has.ColumnInt64(0) != 1) {
+        return absl::FailedPreconditionError("no change record has the anchor's revision");
+      }
+    }
+    PIM_ASSIGN_OR_RETURN(Statement remove, writer_->Prepare(kDeleteChangesSql, "delete changes"));
+    remove.BindInt64(1, anchor.revision);
+    PIM_RETURN_IF_ERROR(remove.Run());
+    PIM_ASSIGN_OR_RETURN(Statement write, writer_->Prepare(kWriteAnchorSql, "write anchor"));
+    write.BindInt64(1, anchor.revision);
+    write.BindInt64(2, EncodeTime(anchor.at));
+    write.BindText(3, anchor.chain_hash);
+    write.BindText(4, anchor.key_id);
+    write.BindText(5, anchor.signature);
+    PIM_RETURN_IF_ERROR(write.Run());
+    return writer_->Run("COMMIT", "commit retention");
+  }();
+  if (!status.ok()) return RollBack(*writer_, std::move(status));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ChangeLogAnchor> SqliteStore::ReadAnchor() {
+  absl::MutexLock lock(&read_mu_);
+  return ReadAnchorRow(*reader_);
 }
 
 absl::StatusOr<std::optional<ScheduleId>> SqliteStore::QueryActiveAssignment(

@@ -236,6 +236,32 @@ TEST_F(ApiServiceTest, WatchFeedFormatsEventsAndTellsLaggardsToResync) {
   }
 }
 
+// After retention deleted the head of the change log, a consumer still before the first
+// retained record cannot be served the records it lacks: it resynchronises.
+TEST_F(ApiServiceTest, WatchFeedTellsAConsumerBeforeTheRetainedLogToResync) {
+  WatchFeed feed(*engine_, *store_);
+  const Revision before = engine_->revision();
+  AddUser("first");
+  AddUser("second");
+  ChangeLogAnchor anchor;
+  anchor.revision = before + 1;
+  anchor.chain_hash = std::string(64, 'a');
+  ASSERT_TRUE(store_->DeleteChangesThrough(anchor).ok());
+  for (const Revision from : {Revision{0}, before}) {
+    auto batch = feed.Next(from, 10);
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    EXPECT_TRUE(batch->resync) << from;
+    EXPECT_EQ(batch->text,
+              absl::StrCat("event: resync\ndata: {\"revision\":", before + 2, "}\n\n"));
+  }
+  // From the anchor on, the retained records stream as before.
+  auto batch = feed.Next(before + 1, 10);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  EXPECT_FALSE(batch->resync);
+  EXPECT_TRUE(absl::StartsWith(batch->text, absl::StrCat("id: ", before + 2, "\n"))) << batch->text;
+  EXPECT_EQ(batch->last, before + 2);
+}
+
 TEST_F(ApiServiceTest, TheTestClockExistsOnlyInTestClockMode) {
   ApiService production = Service(/*test_clock=*/false);
   EXPECT_EQ(Send(production, "GET", "/pim/v1/test/clock").status, 404);

@@ -94,23 +94,8 @@ TEST_F(AuditChainTest, CheckpointsComeEveryNEntriesAndAtTheEnd) {
   }
 }
 
-TEST_F(AuditChainTest, RetentionStartsAtASignedAnchorAndStillVerifies) {
-  MakeHistory();  // ends two hours after T0
-  const Revision old_revision = engine_->revision();
-  clock_.Advance(absl::Hours(24 * 40));
-  for (int i = 0; i < 4; ++i) AddUser("late" + std::to_string(i));
-  audit::AuditOptions options = SmallChain();
-  options.retention = absl::Hours(24 * 30);
-  const std::vector<std::string> lines = Lines(Export({}, options));
-  ASSERT_GE(lines.size(), 3u);
-  EXPECT_EQ(TypeOf(lines[1]), "checkpoint");  // the anchor
-  EXPECT_EQ(SeqOf(lines[1]), old_revision);
-  EXPECT_EQ(SeqOf(lines[2]), old_revision + 1);
-  const audit::VerificationReport report = Verify(Join(lines));
-  EXPECT_TRUE(report.ok()) << report.findings.front().message;
-  EXPECT_EQ(report.entries, 4u);
-  EXPECT_EQ(report.first_seq, old_revision + 1);
-}
+// Retention (deleting old records, exporting from the anchor) is tested in
+// audit_keeper_test.cpp.
 
 TEST_F(AuditChainTest, ATimeRangeIsAContiguousVerifiableRun) {
   MakeHistory();

@@ -83,29 +83,29 @@ TEST(AuditActivityTest, RequestsCarriedOutNow) {
       {RA::kAdminAssign, A, kRole, RS::kGranted, false,
        "Add member to role in PIM requested (timebound)"},
       {RA::kAdminAssign, E, kGroupOwner, RS::kProvisioned, false,
-       "Add eligible owner to group in PIM completed (timebound)"},
+       "Add eligible member to role in PIM completed (timebound)"},
       {RA::kAdminUpdate, E, kRole, RS::kProvisioned, false,
        "Update eligible member of role in PIM completed (timebound)"},
       {RA::kAdminRemove, A, kRole, RS::kRevoked, true,
        "Remove member from role in PIM completed (permanent)"},
       {RA::kAdminRemove, E, kGroupMember, RS::kRevoked, false,
-       "Remove eligible member from group in PIM completed (timebound)"},
+       "Remove eligible member from role in PIM completed (timebound)"},
       {RA::kAdminExtend, E, kRole, RS::kProvisioned, false,
-       "Extend eligible member of role in PIM completed (timebound)"},
+       "Update eligible member in PIM completed (extend)"},
       {RA::kAdminRenew, A, kRole, RS::kProvisioned, false,
-       "Renew member of role in PIM completed (timebound)"},
+       "Add member to role in PIM completed (renew)"},
       {RA::kSelfActivate, A, kRole, RS::kProvisioned, false,
        "Add member to role completed (PIM activation)"},
       {RA::kSelfActivate, A, kRole, RS::kGranted, false,
        "Add member to role requested (PIM activation)"},
       {RA::kSelfActivate, A, kGroupMember, RS::kProvisioned, false,
-       "Add member to group completed (PIM activation)"},
+       "Add member to role completed (PIM activation)"},
       {RA::kSelfDeactivate, A, kRole, RS::kRevoked, false,
        "Remove member from role completed (PIM deactivate)"},
       {RA::kSelfExtend, E, kRole, RS::kProvisioned, false,
-       "Extend eligible member of role completed (PIM extension)"},
+       "Update eligible member in PIM completed (extend)"},
       {RA::kSelfRenew, A, kRole, RS::kProvisioned, false,
-       "Renew member of role completed (PIM renewal)"},
+       "Add member to role in PIM completed (renew)"},
   };
   for (const auto& c : cases) {
     const std::string event =
@@ -128,16 +128,26 @@ TEST(AuditActivityTest, ApprovalLifecycle) {
   EXPECT_EQ(ActivityOf("request.denied", {activation}),
             "Add member to role request denied (PIM activation)");
   EXPECT_EQ(ActivityOf("request.canceled", {activation}),
-            "Add member to role request canceled (PIM activation)");
-  EXPECT_EQ(ActivityOf("request.purged", {activation}), "Delete canceled request in PIM");
+            "Add member to role canceled (PIM activation)");
+  EXPECT_EQ(ActivityOf("request.purged", {activation}), "Remove request");
   const ScheduleRequest extension =
       MakeRequest(RequestAction::kSelfExtend, E, kRole, RequestStatus::kPendingApproval);
   EXPECT_EQ(ActivityOf("request.pendingApproval", {extension}),
-            "Extend eligible member of role approval requested (PIM extension)");
+            "Update eligible member in PIM requested (extend)");
   const ScheduleRequest renewal =
       MakeRequest(RequestAction::kSelfRenew, A, kGroupMember, RequestStatus::kPendingApproval);
   EXPECT_EQ(ActivityOf("request.pendingApproval", {renewal}),
-            "Renew member of group approval requested (PIM renewal)");
+            "Add member to role in PIM requested (renew)");
+  EXPECT_EQ(ActivityOf("request.approvalRecorded", {extension}),
+            "Update member in PIM approved by admin (extend/renew)");
+  EXPECT_EQ(ActivityOf("request.denied", {renewal}),
+            "Update member in PIM denied by admin (extend/renew)");
+  EXPECT_EQ(ActivityOf("request.canceled", {extension}),
+            "Update eligible member in PIM canceled (extend)");
+  const ScheduleRequest admin_assign =
+      MakeRequest(RequestAction::kAdminAssign, E, kRole, RequestStatus::kGranted);
+  EXPECT_EQ(ActivityOf("request.canceled", {admin_assign}),
+            "Add eligible member to role in PIM canceled (timebound)");
 }
 
 TEST(AuditActivityTest, FailuresAreFailures) {
@@ -147,7 +157,7 @@ TEST(AuditActivityTest, FailuresAreFailures) {
   EXPECT_EQ(failed.activity, "Add member to role failed (PIM activation)");
   EXPECT_EQ(failed.result, "failure");
   audit::AuditEntry timed_out = audit::AuditEntryFor(RecordOf("request.timedOut", {r}));
-  EXPECT_EQ(timed_out.activity, "Add member to role request expired (PIM activation)");
+  EXPECT_EQ(timed_out.activity, "PIM activation request expired");
   EXPECT_EQ(timed_out.result, "failure");
   EXPECT_EQ(audit::AuditEntryFor(RecordOf("request.selfActivate", {r})).result, "success");
 }
@@ -162,13 +172,13 @@ TEST(AuditActivityTest, SchedulerEvents) {
   EXPECT_EQ(ActivityOf("schedule.started", {assigned}),
             "Add member to role in PIM completed (timebound)");
   EXPECT_EQ(ActivityOf("schedule.started", {eligible}),
-            "Add eligible member to group in PIM completed (permanent)");
+            "Add eligible member to role in PIM completed (permanent)");
   EXPECT_EQ(ActivityOf("schedule.expired", {activation}),
             "Remove member from role (PIM activation expired)");
   EXPECT_EQ(ActivityOf("schedule.expired", {assigned}),
             "Remove member from role (PIM assignment expired)");
   EXPECT_EQ(ActivityOf("schedule.expired", {eligible}),
-            "Remove eligible member from group (PIM eligibility expired)");
+            "Remove eligible member from role (PIM eligibility expired)");
   EXPECT_EQ(ActivityOf("schedule.expiryNotice", {assigned}),
             "Active role assignment expiring soon in PIM");
   EXPECT_EQ(ActivityOf("schedule.expiryNotice", {eligible}),
@@ -184,7 +194,7 @@ TEST(AuditActivityTest, PoliciesDirectoryAndAlerts) {
   EXPECT_EQ(ActivityOf("policy.updated", {role_policy}), "Update role setting in PIM");
   Policy group_policy = role_policy;
   group_policy.target = kGroupMember;
-  EXPECT_EQ(ActivityOf("policy.updated", {group_policy}), "Update group setting in PIM");
+  EXPECT_EQ(ActivityOf("policy.updated", {group_policy}), "Update role setting in PIM");
 
   Principal user{PrincipalId("u-1"), PrincipalKind::kUser, "Alice", "alice@contoso.com"};
   Principal group{PrincipalId("g-1"), PrincipalKind::kGroup, "Ops", ""};
@@ -206,20 +216,19 @@ TEST(AuditActivityTest, PoliciesDirectoryAndAlerts) {
 
   EXPECT_EQ(ActivityOf("scope.registered",
                        {ScopeNode{"/subscriptions/s1", ScopeKind::kSubscription, "/", "S1"}}),
-            "Register resource in PIM");
+            "Onboarded resource to PIM");
   EXPECT_EQ(ActivityOf("scope.updated", {ScopeNode{"/", ScopeKind::kTenant, "", "Root"}}),
-            "Update resource in PIM");
+            "Resource updated");
   RoleDefinition rd;
   rd.id = RoleDefinitionId("rd-1");
   EXPECT_EQ(ActivityOf("roleDefinition.created", {rd}), "Add role definition");
   EXPECT_EQ(ActivityOf("roleDefinition.updated", {rd}), "Update role definition");
 
-  EXPECT_EQ(ActivityOf("alert.noActiveGlobalAdministrator", {}),
-            "Alert raised in PIM (No active Global Administrator)");
-  EXPECT_EQ(ActivityOf("alert.noActivePrivilegedRoleAdministrator", {}),
-            "Alert raised in PIM (No active Privileged Role Administrator)");
-  EXPECT_EQ(ActivityOf("alert.onlyTimeBoundGlobalAdministrators", {}),
-            "Alert raised in PIM (Only time-bound Global Administrators)");
+  for (const char* alert :
+       {"alert.noActiveGlobalAdministrator", "alert.noActivePrivilegedRoleAdministrator",
+        "alert.onlyTimeBoundGlobalAdministrators"}) {
+    EXPECT_EQ(ActivityOf(alert, {}), "Triggered PIM alert") << alert;  // which: in `event`
+  }
   EXPECT_EQ(ActivityOf("change", {}), "Other change in PIM");
   EXPECT_EQ(ActivityOf("something.new", {}), "Other change in PIM");
 }
@@ -235,7 +244,7 @@ TEST(AuditEntryTest, TakesTargetJustificationTicketAndOriginFromTheRecord) {
   EXPECT_EQ(e.seq, 7);
   EXPECT_EQ(audit::FormatAuditTime(e.at), "2026-01-05T09:00:00.123456Z");
   EXPECT_EQ(e.actor_id, "actor-1");
-  EXPECT_EQ(e.category, "RoleManagement");
+  EXPECT_EQ(e.category, "ResourceManagement");
   EXPECT_EQ(e.target, (audit::AuditTarget{"resourceRole", std::string(role::kReader), "",
                                           "/subscriptions/s1", "p-1"}));
   EXPECT_EQ(e.justification, "on call");

@@ -85,6 +85,19 @@ TEST(PimdConfigTest, PlainHttpAndTheTestClockAreRefusedOffLoopback) {
   }
 }
 
+TEST(PimdConfigTest, CommandThreadsAreSetAndBounded) {
+  EXPECT_EQ(Parse({}).config.server.command_threads, 32);
+  const ParsedCommandLine p = Parse({"--command-threads", "64"});
+  ASSERT_TRUE(p.run) << p.message;
+  EXPECT_EQ(p.config.server.command_threads, 64);
+  EXPECT_TRUE(ValidatePimdConfig(p.config).ok());
+  for (const char* bad : {"0", "1025"}) {
+    const ParsedCommandLine q = Parse({"--command-threads", bad});
+    ASSERT_TRUE(q.run) << q.message;
+    EXPECT_EQ(ValidatePimdConfig(q.config).code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 TEST(PimdConfigTest, ACertificateNeedsItsKey) {
   const ParsedCommandLine p = Parse({"--tls-cert", "/etc/pim/cert.pem"});
   ASSERT_TRUE(p.run);

@@ -79,5 +79,21 @@ TEST_F(FaultInjectionStoreTest, FailAllCommitsUntilCleared) {
   EXPECT_EQ(store_.commits_failed(), 2);
 }
 
+TEST_F(FaultInjectionStoreTest, RetentionFailsWhileEveryWriteFailsAndDeletesNothing) {
+  ASSERT_TRUE(CommitRevision(1).ok());
+  ASSERT_TRUE(CommitRevision(2).ok());
+  ChangeLogAnchor anchor;
+  anchor.revision = 1;
+  anchor.chain_hash = std::string(64, 'a');
+  store_.FailAllCommits(true);
+  EXPECT_EQ(store_.DeleteChangesThrough(anchor).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(base_.ReadChanges(0, 10)->size(), 2u);
+  EXPECT_EQ(store_.ReadAnchor()->revision, 0);
+  store_.FailAllCommits(false);
+  ASSERT_TRUE(store_.DeleteChangesThrough(anchor).ok());
+  EXPECT_EQ(base_.ReadChanges(0, 10)->size(), 1u);
+  EXPECT_EQ(store_.ReadAnchor()->revision, 1);
+}
+
 }  // namespace
 }  // namespace pim

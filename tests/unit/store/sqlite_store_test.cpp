@@ -149,7 +149,39 @@ TEST_F(SqliteStoreTest, DatabaseWithNewerSchemaVersionIsRefused) {
 TEST_F(SqliteStoreTest, NewFileIsMigratedToTheCurrentVersion) {
   MustOpen().reset();
   EXPECT_EQ(RawQueryText(path(), "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
-  EXPECT_EQ(RawQueryText(path(), "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), "8");
+  EXPECT_EQ(RawQueryText(path(), "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), "9");
+}
+
+// A version-2 file (before retention) gains the anchor table and keeps its log; the anchor
+// and the revision survive a reopen after retention deleted every record.
+TEST_F(SqliteStoreTest, VersionTwoFileIsMigratedAndRetentionSurvivesReopen) {
+  {
+    std::unique_ptr<SqliteStore> store = MustOpen();
+    ASSERT_TRUE(store->Commit({{Record(1, CreateAll(SampleEntities(1))), Record(2, {})}}).ok());
+  }
+  RawExec(path(), "DROP TABLE change_log_anchor; PRAGMA user_version = 2");
+  ChangeLogAnchor anchor;
+  anchor.revision = 2;
+  anchor.at = absl::FromUnixMicros(1767600000123456);
+  anchor.chain_hash = std::string(64, 'b');
+  anchor.key_id = "k";
+  anchor.signature = "s";
+  {
+    std::unique_ptr<SqliteStore> store = MustOpen();
+    EXPECT_EQ(RawQueryText(path(), "PRAGMA user_version"), std::to_string(kSqliteSchemaVersion));
+    ASSERT_EQ(store->ReadChanges(0, 10)->size(), 2u);
+    EXPECT_EQ(*store->ReadAnchor(), ChangeLogAnchor{});
+    ASSERT_TRUE(store->DeleteChangesThrough(anchor).ok());
+  }
+  std::unique_ptr<SqliteStore> store = MustOpen();
+  EXPECT_EQ(*store->ReadAnchor(), anchor);
+  EXPECT_TRUE(store->ReadChanges(0, 10)->empty());
+  absl::StatusOr<StoreContents> contents = store->Load();
+  ASSERT_TRUE(contents.ok()) << contents.status();
+  EXPECT_EQ(contents->revision, 2);
+  EXPECT_EQ(contents->entities.size(), SampleEntities(1).size());
+  EXPECT_EQ(store->Commit({{Record(2, {})}}).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(store->Commit({{Record(3, {})}}).ok());
 }
 
 // A version-1 file (before change records kept their request origin) is migrated in place:
@@ -159,9 +191,9 @@ TEST_F(SqliteStoreTest, VersionOneFileIsMigratedAndKeepsItsChanges) {
     std::unique_ptr<SqliteStore> store = MustOpen();
     ASSERT_TRUE(store->Commit({{Record(1, CreateAll(SampleEntities(1)))}}).ok());
   }
-  // Undo migration 2 by hand: what a version-1 build left behind.
+  // Undo migrations 3 and 2 by hand: what a version-1 build left behind.
   RawExec(path(),
-          "ALTER TABLE changes DROP COLUMN correlation_id; "
+          "DROP TABLE change_log_anchor; ALTER TABLE changes DROP COLUMN correlation_id; "
           "ALTER TABLE changes DROP COLUMN client_address; PRAGMA user_version = 1");
   ASSERT_EQ(RawQueryText(path(), "PRAGMA user_version"), "1");
 

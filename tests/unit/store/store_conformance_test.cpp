@@ -51,6 +51,10 @@ class OwningFaultInjectionStore final : public Store {
                                                         std::size_t limit) override {
     return wrapper_.ReadChanges(after, limit);
   }
+  absl::Status DeleteChangesThrough(const ChangeLogAnchor& anchor) override {
+    return wrapper_.DeleteChangesThrough(anchor);
+  }
+  absl::StatusOr<ChangeLogAnchor> ReadAnchor() override { return wrapper_.ReadAnchor(); }
 
  private:
   MemoryStore base_;
@@ -306,6 +310,74 @@ TYPED_TEST(StoreConformanceTest, ManyEntitiesRoundTrip) {
   std::vector<Entity> expected;
   for (auto& [key, e] : last) expected.push_back(e);
   EXPECT_TRUE(this->MustLoad().entities == SortedByKey(expected));
+}
+
+// Retention: the change log loses its head, the anchor says where it now starts.
+
+ChangeLogAnchor AnchorAt(Revision revision) {
+  ChangeLogAnchor anchor;
+  anchor.revision = revision;
+  anchor.at = absl::FromUnixSeconds(1767600000) + absl::Seconds(revision);
+  anchor.chain_hash = std::string(64, 'a');
+  anchor.key_id = "audit-key-1";
+  anchor.signature = "c2lnbmF0dXJl";
+  return anchor;
+}
+
+TYPED_TEST(StoreConformanceTest, FreshStoreHasTheEmptyAnchor) {
+  absl::StatusOr<ChangeLogAnchor> anchor = this->store().ReadAnchor();
+  ASSERT_TRUE(anchor.ok()) << anchor.status();
+  EXPECT_EQ(*anchor, ChangeLogAnchor{});
+}
+
+TYPED_TEST(StoreConformanceTest, DeleteChangesThroughDropsTheHeadAndKeepsEntities) {
+  const std::vector<ChangeRecord> records = {Record(1, CreateAll(SampleEntities(1))), Record(2, {}),
+                                             Record(4, {}), Record(5, {})};
+  ASSERT_TRUE(this->Commit(records).ok());
+  ASSERT_TRUE(this->store().DeleteChangesThrough(AnchorAt(2)).ok());
+
+  const StoreContents contents = this->MustLoad();
+  EXPECT_EQ(contents.revision, 5);
+  EXPECT_TRUE(contents.entities == SortedByKey(SampleEntities(1)));
+  EXPECT_EQ(this->MustReadChanges(0, 100), (std::vector<ChangeRecord>{records[2], records[3]}));
+  EXPECT_EQ(this->MustReadChanges(1, 1), (std::vector<ChangeRecord>{records[2]}));
+  EXPECT_EQ(this->MustReadChanges(4, 100), (std::vector<ChangeRecord>{records[3]}));
+  absl::StatusOr<ChangeLogAnchor> anchor = this->store().ReadAnchor();
+  ASSERT_TRUE(anchor.ok()) << anchor.status();
+  EXPECT_EQ(*anchor, AnchorAt(2));
+}
+
+TYPED_TEST(StoreConformanceTest, DeletingEveryRecordKeepsTheRevision) {
+  ASSERT_TRUE(this->Commit({Record(1, {}), Record(2, {})}).ok());
+  ASSERT_TRUE(this->store().DeleteChangesThrough(AnchorAt(2)).ok());
+  EXPECT_TRUE(this->MustReadChanges(0, 100).empty());
+  EXPECT_EQ(this->MustLoad().revision, 2);
+  // Commits continue after the anchor, never at or below it.
+  EXPECT_EQ(this->Commit({Record(2, {})}).code(), absl::StatusCode::kFailedPrecondition);
+  const ChangeRecord next = Record(3, {});
+  ASSERT_TRUE(this->Commit({next}).ok());
+  EXPECT_EQ(this->MustReadChanges(0, 100), std::vector<ChangeRecord>{next});
+}
+
+TYPED_TEST(StoreConformanceTest, AnchorMovesOnlyForwardToAnExistingRecord) {
+  ASSERT_TRUE(this->Commit({Record(1, {}), Record(2, {}), Record(4, {})}).ok());
+  ASSERT_TRUE(this->store().DeleteChangesThrough(AnchorAt(2)).ok());
+  EXPECT_EQ(this->store().DeleteChangesThrough(AnchorAt(2)).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(this->store().DeleteChangesThrough(AnchorAt(1)).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(this->store().DeleteChangesThrough(AnchorAt(3)).code(),
+            absl::StatusCode::kFailedPrecondition);  // no record 3
+  EXPECT_EQ(this->store().DeleteChangesThrough(AnchorAt(9)).code(),
+            absl::StatusCode::kFailedPrecondition);  // past the log
+  EXPECT_EQ(this->store().DeleteChangesThrough(AnchorAt(0)).code(),
+            absl::StatusCode::kInvalidArgument);
+  ChangeLogAnchor no_hash = AnchorAt(4);
+  no_hash.chain_hash.clear();
+  EXPECT_EQ(this->store().DeleteChangesThrough(no_hash).code(), absl::StatusCode::kInvalidArgument);
+  // Nothing of the refused calls applied.
+  EXPECT_EQ(this->MustReadChanges(0, 100), std::vector<ChangeRecord>{Record(4, {})});
+  EXPECT_EQ(*this->store().ReadAnchor(), AnchorAt(2));
 }
 
 }  // namespace
