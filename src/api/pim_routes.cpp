@@ -2,9 +2,12 @@
 // the administrative endpoints are in admin_routes.cpp.
 #include <algorithm>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "boost/json/monotonic_resource.hpp"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
@@ -30,13 +33,14 @@ absl::StatusOr<boost::json::object> ParseObject(std::string_view body) {
   return std::move(v.as_object());
 }
 
-// A string member, "" when absent; an error when present but not a string.
-absl::StatusOr<std::string> StringMember(const boost::json::object& o, const char* name,
-                                         std::size_t index) {
+// A string member, "" when absent; an error when present but not a string. The view borrows
+// from `o`.
+absl::StatusOr<std::string_view> StringMember(const boost::json::object& o, const char* name,
+                                              std::size_t index) {
   const auto* v = o.if_contains(name);
-  if (v == nullptr || v->is_null()) return std::string();
+  if (v == nullptr || v->is_null()) return std::string_view();
   if (!v->is_string()) return Bad(absl::StrCat("checks[", index, "].", name, " must be a string."));
-  return std::string(v->as_string());
+  return std::string_view(v->as_string());
 }
 
 // The last path segment of a role definition id given in full ARM form, or the id itself.
@@ -47,16 +51,17 @@ std::string RoleGuid(std::string_view id) {
 
 // One check item: {principalId, groupId + accessId} | {principalId, roleDefinitionId +
 // directoryScopeId} | {principalId, roleDefinitionId + scope}.
-absl::StatusOr<std::pair<std::string, Target>> ParseCheck(const boost::json::value& item,
-                                                          std::size_t i) {
+absl::StatusOr<std::pair<std::string_view, Target>> ParseCheck(const boost::json::value& item,
+                                                               std::size_t i) {
   if (!item.is_object()) return Bad(absl::StrCat("checks[", i, "] must be an object."));
   const auto& o = item.as_object();
-  PIM_ASSIGN_OR_RETURN(std::string principal, StringMember(o, "principalId", i));
-  PIM_ASSIGN_OR_RETURN(const std::string group, StringMember(o, "groupId", i));
-  PIM_ASSIGN_OR_RETURN(const std::string access, StringMember(o, "accessId", i));
-  PIM_ASSIGN_OR_RETURN(const std::string role, StringMember(o, "roleDefinitionId", i));
-  PIM_ASSIGN_OR_RETURN(const std::string directory_scope, StringMember(o, "directoryScopeId", i));
-  PIM_ASSIGN_OR_RETURN(const std::string scope, StringMember(o, "scope", i));
+  PIM_ASSIGN_OR_RETURN(const std::string_view principal, StringMember(o, "principalId", i));
+  PIM_ASSIGN_OR_RETURN(const std::string_view group, StringMember(o, "groupId", i));
+  PIM_ASSIGN_OR_RETURN(const std::string_view access, StringMember(o, "accessId", i));
+  PIM_ASSIGN_OR_RETURN(const std::string_view role, StringMember(o, "roleDefinitionId", i));
+  PIM_ASSIGN_OR_RETURN(const std::string_view directory_scope,
+                       StringMember(o, "directoryScopeId", i));
+  PIM_ASSIGN_OR_RETURN(const std::string_view scope, StringMember(o, "scope", i));
   if (principal.empty()) return Bad(absl::StrCat("checks[", i, "].principalId is required."));
   const int kinds = static_cast<int>(!group.empty()) + static_cast<int>(!role.empty());
   if (kinds != 1) {
@@ -65,17 +70,16 @@ absl::StatusOr<std::pair<std::string, Target>> ParseCheck(const boost::json::val
   if (!group.empty()) {
     const auto parsed = kGroupAccessNames.Parse(access.empty() ? "member" : access);
     if (!parsed) return Bad(absl::StrCat("checks[", i, "].accessId must be member or owner."));
-    return std::pair{std::move(principal), GroupTarget(PrincipalId(group), *parsed)};
+    return std::pair{principal, GroupTarget(PrincipalId(std::string(group)), *parsed)};
   }
   if (!directory_scope.empty() && !scope.empty()) {
     return Bad(absl::StrCat("checks[", i, "] takes directoryScopeId or scope, not both."));
   }
   if (!scope.empty()) {
     PIM_RETURN_IF_ERROR(ClassifyScope(scope).status());
-    return std::pair{std::move(principal),
-                     ResourceRoleTarget(RoleGuid(role), CanonicalScope(scope))};
+    return std::pair{principal, ResourceRoleTarget(RoleGuid(role), CanonicalScope(scope))};
   }
-  return std::pair{std::move(principal),
+  return std::pair{principal,
                    DirectoryRoleTarget(role, directory_scope.empty() ? "/" : directory_scope)};
 }
 
@@ -115,9 +119,14 @@ HttpResponse ApiService::HandlePim(const RequestContext& ctx) {
 }
 
 HttpResponse ApiService::Check(const RequestContext& ctx) {
-  auto body = ParseObject(ctx.http.body);
-  if (!body.ok()) return GraphError(body.status(), ctx);
-  const auto* checks = body->if_contains("checks");
+  // The request's JSON and the answer's live in one arena, freed at once when this returns.
+  boost::json::monotonic_resource arena;
+  boost::system::error_code ec;
+  const boost::json::value doc = boost::json::parse(ctx.http.body, ec, &arena);
+  if (ec || !doc.is_object())
+    return GraphError(Bad("The request body must be a JSON object."), ctx);
+  const boost::json::object& body = doc.as_object();
+  const auto* checks = body.if_contains("checks");
   if (checks == nullptr || !checks->is_array() || checks->as_array().empty()) {
     return GraphError(Bad("\"checks\" must be a non-empty array."), ctx);
   }
@@ -125,7 +134,7 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
     return GraphError(Bad(absl::StrCat("At most ", kMaxChecksPerRequest, " checks per request.")),
                       ctx);
   }
-  if (const auto* min = body->if_contains("minRevision"); min != nullptr && !min->is_null()) {
+  if (const auto* min = body.if_contains("minRevision"); min != nullptr && !min->is_null()) {
     if (!min->is_int64() || min->as_int64() < 0) {
       return GraphError(Bad("\"minRevision\" must be a non-negative integer."), ctx);
     }
@@ -141,7 +150,7 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
       return r;
     }
   }
-  std::vector<std::pair<std::string, Target>> items;
+  std::vector<std::pair<std::string_view, Target>> items;
   items.reserve(checks->as_array().size());
   for (std::size_t i = 0; i < checks->as_array().size(); ++i) {
     auto item = ParseCheck(checks->as_array()[i], i);
@@ -159,20 +168,30 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
                             "Administrator, Security Reader or Global Reader role."),
                       ctx);
   }
-  boost::json::array results;
-  Revision revision = 0;
-  for (const auto& [principal, target] : items) {
-    const CheckAnswer a = engine_.Check(principal, target);
-    revision = std::max(revision, a.revision);
-    results.push_back(boost::json::object{
-        {"allowed", a.allowed},
-        {"grantedBy",
-         a.granted_by.empty() ? boost::json::value() : boost::json::value(a.granted_by)},
-        {"viaGroupId",
-         a.via_group.empty() ? boost::json::value() : boost::json::value(a.via_group)},
-        {"until", a.until ? boost::json::value(FormatDateTime(*a.until)) : boost::json::value()}});
+  std::vector<CheckQuery> queries;
+  queries.reserve(items.size());
+  for (const auto& [principal, target] : items) queries.push_back(CheckQuery{principal, &target});
+  // One snapshot: every answer is at the same revision and instant.
+  const std::vector<CheckAnswer> answers = engine_.CheckAll(queries);
+  auto text_or_null = [&](std::string_view text) {
+    return text.empty() ? boost::json::value(&arena) : boost::json::value(text, &arena);
+  };
+  boost::json::array results(&arena);
+  results.reserve(answers.size());
+  for (const CheckAnswer& a : answers) {
+    boost::json::object result(&arena);
+    result.reserve(4);
+    result.emplace("allowed", a.allowed);
+    result.emplace("grantedBy", text_or_null(a.granted_by));
+    result.emplace("viaGroupId", text_or_null(a.via_group));
+    result.emplace("until", a.until ? boost::json::value(FormatDateTime(*a.until), &arena)
+                                    : boost::json::value(&arena));
+    results.push_back(std::move(result));
   }
-  return JsonResponse(200, {{"revision", revision}, {"results", std::move(results)}});
+  boost::json::object out(&arena);
+  out.emplace("revision", answers.empty() ? engine_.revision() : answers.front().revision);
+  out.emplace("results", std::move(results));
+  return HttpResponse::Json(200, boost::json::serialize(out));
 }
 
 // The engine's one tenant-wide read predicate, shared with the Graph and ARM read paths.

@@ -18,30 +18,6 @@ std::optional<absl::Time> UntilTime(std::int64_t until) {
 
 std::string MembershipSource(const DirectMembership& m) { return "membership:" + m.Key(); }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// The two halves of a lowercase 8-4-4-4-12 GUID; nullopt for anything else.
-std::optional<std::pair<std::uint64_t, std::uint64_t>> ParseLowercaseGuid(std::string_view s) {
-  if (s.size() != 36) return std::nullopt;
-  std::uint64_t half[2] = {0, 0};
-  int digits = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (s[i] != '-') return std::nullopt;
-      continue;
-    }
-    const int d = HexDigit(s[i]);
-    if (d < 0) return std::nullopt;
-    half[digits / 16] = (half[digits / 16] << 4) | static_cast<std::uint64_t>(d);
-    ++digits;
-  }
-  return std::pair(half[0], half[1]);
-}
-
 bool Contributes(const Schedule& s) {
   return s.kind == ScheduleKind::kAssignment && s.state != ScheduleState::kExpired;
 }
@@ -76,30 +52,31 @@ AccessIndex::Ref AccessIndex::Interner::Find(std::string_view name) const {
   return it == ids.end() ? kNone : it->second;
 }
 
-AccessIndex::Ref AccessIndex::PrincipalIds::Intern(std::string_view id) {
-  const auto next = static_cast<Ref>(names.size());
-  bool inserted = false;
-  Ref ref = kNone;
+std::pair<AccessIndex::Ref, bool> AccessIndex::IdRefs::Insert(std::string_view id, Ref next) {
   if (const auto guid = ParseLowercaseGuid(id)) {
-    auto [it, added] = by_guid.try_emplace(Guid{guid->first, guid->second}, next);
-    inserted = added;
-    ref = it->second;
-  } else {
-    auto [it, added] = by_name.try_emplace(std::string(id), next);
-    inserted = added;
-    ref = it->second;
+    auto [it, added] = by_guid.try_emplace(*guid, next);
+    return {it->second, added};
   }
-  if (inserted) names.emplace_back(id);
-  return ref;
+  auto [it, added] = by_name.try_emplace(std::string(id), next);
+  return {it->second, added};
 }
 
-AccessIndex::Ref AccessIndex::PrincipalIds::Find(std::string_view id) const {
+AccessIndex::Ref AccessIndex::IdRefs::Find(std::string_view id) const {
   if (const auto guid = ParseLowercaseGuid(id)) {
-    auto it = by_guid.find(Guid{guid->first, guid->second});
+    auto it = by_guid.find(*guid);
     return it == by_guid.end() ? kNone : it->second;
   }
   auto it = by_name.find(absl::string_view(id.data(), id.size()));
   return it == by_name.end() ? kNone : it->second;
+}
+
+AccessIndex::Ref AccessIndex::PrincipalIds::Intern(std::string_view id) {
+  const auto [ref, inserted] = refs.Insert(id, static_cast<Ref>(names.size()));
+  if (inserted) {
+    names.emplace_back(id);
+    guids.push_back(ParseLowercaseGuid(id));
+  }
+  return ref;
 }
 
 AccessIndex::Ref AccessIndex::InternPrincipal(std::string_view id) {
@@ -108,15 +85,30 @@ AccessIndex::Ref AccessIndex::InternPrincipal(std::string_view id) {
   return p;
 }
 
-AccessIndex::Ref AccessIndex::NewSource(std::string text) {
+AccessIndex::Source AccessIndex::NewSource(std::string_view text) {
+  if (const auto guid = ParseLowercaseGuid(text)) return Source{*guid, kNone};
   if (!free_sources_.empty()) {
     const Ref r = free_sources_.back();
     free_sources_.pop_back();
-    sources_[r] = std::move(text);
-    return r;
+    sources_[r] = std::string(text);
+    return Source{{}, r};
   }
-  sources_.push_back(std::move(text));
-  return static_cast<Ref>(sources_.size() - 1);
+  sources_.emplace_back(text);
+  return Source{{}, static_cast<Ref>(sources_.size() - 1)};
+}
+
+std::string AccessIndex::SourceText(const Source& source) const {
+  return source.text == kNone ? FormatGuid(source.guid) : sources_[source.text];
+}
+
+bool AccessIndex::SourceIs(const Source& source, std::string_view text) const {
+  if (source.text != kNone) return sources_[source.text] == text;
+  const auto guid = ParseLowercaseGuid(text);
+  return guid && *guid == source.guid;
+}
+
+void AccessIndex::FreeSource(const Source& source) {
+  if (source.text != kNone) free_sources_.push_back(source.text);
 }
 
 void AccessIndex::Add(const Entity& entity) { AddContribution(entity, 0); }
@@ -140,15 +132,13 @@ AccessIndex::Ref AccessIndex::InternObject(const Target& target) {
     Target blank = target;
     blank.scope.clear();
     object_targets_[o] = std::move(blank);
-    object_by_id_[ObjectSlot(target)].try_emplace(target.object_id, o);
+    object_by_id_[ObjectSlot(target)].Insert(target.object_id, o);
   }
   return o;
 }
 
 AccessIndex::Ref AccessIndex::FindObject(const Target& target) const {
-  const auto& ids = object_by_id_[ObjectSlot(target)];
-  auto it = ids.find(absl::string_view(target.object_id.data(), target.object_id.size()));
-  return it == ids.end() ? kNone : it->second;
+  return object_by_id_[ObjectSlot(target)].Find(target.object_id);
 }
 
 void AccessIndex::Apply(const Mutation& mutation, Revision revision) {
@@ -221,7 +211,7 @@ void AccessIndex::EraseFromNode(Ref principal, Gone gone) {
     if (!gone(g.life)) continue;
     if (g.life.removed == kNever) --grant_count_;
     objects.push_back(g.object);
-    free_sources_.push_back(g.source);
+    FreeSource(g.source);
   }
   node.grants.erase(std::remove_if(node.grants.begin(), node.grants.end(),
                                    [&](const Grant& g) { return gone(g.life); }),
@@ -240,7 +230,7 @@ void AccessIndex::EraseFromNode(Ref principal, Gone gone) {
   for (const Edge& e : node.member_of) {
     if (!gone(e.life)) continue;
     groups.push_back(e.group);
-    free_sources_.push_back(e.source);
+    FreeSource(e.source);
   }
   node.member_of.erase(std::remove_if(node.member_of.begin(), node.member_of.end(),
                                       [&](const Edge& e) { return gone(e.life); }),
@@ -266,7 +256,7 @@ void AccessIndex::AddGrant(Ref principal, Grant grant) {
 void AccessIndex::RemoveGrant(Ref principal, Ref object, const std::string& source,
                               Revision revision) {
   for (Grant& g : nodes_[principal].grants) {
-    if (g.object == object && g.life.removed == kNever && sources_[g.source] == source) {
+    if (g.object == object && g.life.removed == kNever && SourceIs(g.source, source)) {
       g.life.removed = revision;
       --grant_count_;
       Touch(revision, Touched::kNode, principal);
@@ -284,7 +274,7 @@ void AccessIndex::AddEdge(Ref principal, Edge edge) {
 void AccessIndex::RemoveEdge(Ref principal, Ref group, const std::string& source,
                              Revision revision) {
   for (Edge& e : nodes_[principal].member_of) {
-    if (e.group == group && e.life.removed == kNever && sources_[e.source] == source) {
+    if (e.group == group && e.life.removed == kNever && SourceIs(e.source, source)) {
       e.life.removed = revision;
       Touch(revision, Touched::kNode, principal);
       return;
@@ -331,9 +321,9 @@ void AccessIndex::AddContribution(const Entity& entity, Revision revision) {
         } else if constexpr (std::is_same_v<T, DirectMembership>) {
           const Ref p = InternPrincipal(e.principal.str());
           const Ref o = InternObject(GroupTarget(e.group, e.access));
-          AddGrant(p, Grant{o, scopes_.Intern(""), NewSource(MembershipSource(e)), Window{}, life});
+          AddGrant(p, Grant{NewSource(MembershipSource(e)), o, scopes_.Intern(""), Window{}, life});
           if (e.access == GroupAccess::kMember) {
-            AddEdge(p, Edge{InternPrincipal(e.group.str()), NewSource(MembershipSource(e)),
+            AddEdge(p, Edge{NewSource(MembershipSource(e)), InternPrincipal(e.group.str()),
                             Window{}, life});
           }
         } else if constexpr (std::is_same_v<T, Schedule>) {
@@ -343,10 +333,10 @@ void AccessIndex::AddContribution(const Entity& entity, Revision revision) {
           const Ref p = InternPrincipal(e.principal.str());
           const Ref o = InternObject(e.target);
           AddGrant(p,
-                   Grant{o, scopes_.Intern(e.target.scope), NewSource(e.id.str()), window, life});
+                   Grant{NewSource(e.id.str()), o, scopes_.Intern(e.target.scope), window, life});
           if (e.target.kind == TargetKind::kGroup && e.target.access == GroupAccess::kMember) {
             AddEdge(p,
-                    Edge{InternPrincipal(e.target.object_id), NewSource(e.id.str()), window, life});
+                    Edge{NewSource(e.id.str()), InternPrincipal(e.target.object_id), window, life});
           }
         }
       },
@@ -387,6 +377,13 @@ void AccessIndex::RemoveContribution(const Entity& entity, Revision revision) {
       entity);
 }
 
+void AccessIndex::PrefetchNode(Ref principal) const {
+  const auto* bytes = reinterpret_cast<const char*>(&nodes_[principal]);
+  for (std::size_t offset = 0; offset < sizeof(Node); offset += 64) {
+    __builtin_prefetch(bytes + offset);
+  }
+}
+
 bool AccessIndex::ScopeCovers(Ref outer, Ref inner) const {
   Ref current = inner;
   for (int depth = 0; depth < 64 && current != kNone; ++depth) {
@@ -419,6 +416,7 @@ absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(Ref principa
           seen->until = std::max(seen->until, until);
           continue;
         }
+        PrefetchNode(edge.group);
         holders.push_back(Holder{edge.group, until, h.via == kNone ? edge.group : h.via});
       }
     }
@@ -431,7 +429,10 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
                                             absl::Time now_time, Revision visible) const {
   CheckResult result;
   const Ref p = principals_.Find(principal);
-  if (p == kNone || Disabled(p, visible)) return result;
+  if (p == kNone) return result;
+  // The node is needed last but fetched first: its misses overlap the lookups below.
+  PrefetchNode(p);
+  if (Disabled(p, visible)) return result;
   const Ref o = FindObject(target);
   const Ref s = scopes_.Find(target.scope);
   if (o == kNone || s == kNone) return result;
@@ -456,8 +457,8 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
   }
   if (best == nullptr) return result;
   result.allowed = true;
-  result.granted_by = sources_[best->source];
-  if (best_via != kNone) result.via_group = principals_.names[best_via];
+  result.granted_by = SourceText(best->source);
+  if (best_via != kNone) result.via_group = principals_.Text(best_via);
   result.until = UntilTime(best_until);
   return result;
 }
@@ -475,8 +476,8 @@ std::vector<AccessIndex::EffectiveGrant> AccessIndex::GrantsOf(std::string_view 
       EffectiveGrant grant;
       grant.target = object_targets_[g.object];
       grant.target.scope = scopes_.names[g.scope];
-      grant.granted_by = sources_[g.source];
-      if (h.via != kNone) grant.via_group = principals_.names[h.via];
+      grant.granted_by = SourceText(g.source);
+      if (h.via != kNone) grant.via_group = principals_.Text(h.via);
       grant.until = UntilTime(std::min(h.until, g.window.end));
       out.push_back(std::move(grant));
     }

@@ -50,6 +50,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
     engine->timers_.AddAll(std::move(sink.timers));
     engine->staged_revision_ = engine->revision_;
   }
+  engine->PublishRevision(engine->staged_revision_);
 
   // Seed what every tenant has: the root scope and the built-in roles.
   const absl::Time now = clock.Now();
@@ -195,6 +196,7 @@ absl::Status Engine::CommitBatch(std::vector<ChangeRecord> batch, std::uint64_t 
       absl::MutexLock write(&read_mu_);
       revision_ = batch.back().revision;  // readers now see it (the index is versioned)
     }
+    PublishRevision(batch.back().revision);
     absl::MutexLock lock(&commit_mu_);
     settled_ticket_ = last;
     std::erase_if(waiters_, [last](Waiter* w) {
@@ -385,6 +387,20 @@ CheckAnswer Engine::Check(std::string_view principal, const Target& target) cons
                      revision_};
 }
 
+std::vector<CheckAnswer> Engine::CheckAll(std::span<const CheckQuery> queries) const {
+  std::vector<CheckAnswer> answers;
+  answers.reserve(queries.size());
+  const absl::Time now = clock_.Now();
+  absl::ReaderMutexLock read(&read_mu_);
+  const AccessIndex::View index = index_.AsOf(revision_);
+  for (const CheckQuery& q : queries) {
+    auto r = index.Check(q.principal, *q.target, now);
+    answers.push_back(CheckAnswer{r.allowed, std::move(r.granted_by), std::move(r.via_group),
+                                  r.until, revision_});
+  }
+  return answers;
+}
+
 std::vector<AccessIndex::EffectiveGrant> Engine::GrantsOf(std::string_view principal) const {
   const absl::Time now = clock_.Now();
   absl::ReaderMutexLock read(&read_mu_);
@@ -402,12 +418,18 @@ Revision Engine::revision() const {
   return revision_;
 }
 
+void Engine::PublishRevision(Revision revision) {
+  absl::MutexLock lock(&published_mu_);
+  published_revision_ = std::max(published_revision_, revision);
+}
+
 Revision Engine::AwaitRevision(Revision revision, absl::Duration timeout) const {
-  absl::ReaderMutexLock read(&read_mu_);
-  auto reached = [this, revision]()
-                     ABSL_SHARED_LOCKS_REQUIRED(read_mu_) { return revision_ >= revision; };
-  read_mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
-  return revision_;
+  absl::MutexLock lock(&published_mu_);
+  auto reached = [this, revision]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(published_mu_) {
+    return published_revision_ >= revision;
+  };
+  published_mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+  return published_revision_;
 }
 
 std::optional<ScheduleRequest> Engine::GetRequest(const RequestId& id) const {

@@ -2,18 +2,9 @@
 
 #include <cstdint>
 
-#include "absl/strings/str_format.h"
+#include "pim/domain/ids.h"
 
 namespace pim {
-namespace {
-
-std::string FormatGuid(std::uint64_t hi, std::uint64_t lo) {
-  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xffff, hi & 0xffff,
-                         lo >> 48, lo & 0xffffffffffffULL);
-}
-
-}  // namespace
-
 std::string RandomIdGenerator::NewGuid() {
   std::uint64_t hi = 0;
   std::uint64_t lo = 0;
@@ -24,13 +15,13 @@ std::string RandomIdGenerator::NewGuid() {
   }
   hi = (hi & ~0xf000ULL) | 0x4000ULL;                  // version 4
   lo = (lo & ~(0xc000ULL << 48)) | (0x8000ULL << 48);  // RFC 4122 variant
-  return FormatGuid(hi, lo);
+  return FormatGuid(Guid128{hi, lo});
 }
 
 std::string SequentialIdGenerator::NewGuid() {
   absl::MutexLock lock(&mu_);
   const std::uint64_t n = next_++;
-  return FormatGuid(0x4000ULL, (0x8000ULL << 48) | (n & 0xffffffffffffULL));
+  return FormatGuid(Guid128{0x4000ULL, (0x8000ULL << 48) | (n & 0xffffffffffffULL)});
 }
 
 }  // namespace pim

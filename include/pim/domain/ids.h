@@ -2,6 +2,8 @@
 #pragma once
 
 #include <compare>
+#include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -38,5 +40,22 @@ using PolicyId = Id<struct PolicyIdTag>;
 
 // Whether `text` is a GUID in the 8-4-4-4-12 hex form.
 [[nodiscard]] bool IsGuid(std::string_view text);
+
+// A GUID by value: its first and last 16 hex digits. Sixteen bytes that hash and compare without
+// touching a heap-allocated string.
+struct Guid128 {
+  std::uint64_t high = 0;
+  std::uint64_t low = 0;
+  friend bool operator==(const Guid128&, const Guid128&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const Guid128& g) {
+    return H::combine(std::move(h), g.high, g.low);
+  }
+};
+// The value of a GUID written in lowercase 8-4-4-4-12 form (the form pim stores); nullopt for
+// anything else, uppercase included, so that FormatGuid gives back exactly `text`.
+[[nodiscard]] std::optional<Guid128> ParseLowercaseGuid(std::string_view text);
+// The lowercase 8-4-4-4-12 form.
+[[nodiscard]] std::string FormatGuid(const Guid128& guid);
 
 }  // namespace pim

@@ -31,6 +31,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/time/time.h"
 #include "pim/domain/change.h"
+#include "pim/domain/ids.h"
 
 namespace pim {
 
@@ -124,24 +125,32 @@ class AccessIndex {
     Ref Intern(const std::string& name);
     [[nodiscard]] Ref Find(std::string_view name) const;
   };
-  // A lowercase GUID as two 64-bit halves: principal ids are looked up without touching a
-  // heap-allocated key.
-  struct Guid {
-    std::uint64_t high = 0;
-    std::uint64_t low = 0;
-    friend bool operator==(const Guid&, const Guid&) = default;
-    template <typename H>
-    friend H AbslHashValue(H h, const Guid& g) {
-      return H::combine(std::move(h), g.high, g.low);
+  // Ids that are mostly lowercase GUIDs: those are keyed by value (nothing on the heap to touch
+  // when looking one up), any other text by string.
+  struct IdRefs {
+    absl::flat_hash_map<Guid128, Ref> by_guid;
+    absl::flat_hash_map<std::string, Ref> by_name;
+    // `id`'s ref, and whether it was new (then it is `next`).
+    std::pair<Ref, bool> Insert(std::string_view id, Ref next);
+    [[nodiscard]] Ref Find(std::string_view id) const;
+  };
+  // Principal ids, and each one's text: `guids[r]` when it is a GUID (formatted without touching
+  // the heap), else `names[r]`.
+  struct PrincipalIds {
+    IdRefs refs;
+    std::vector<std::string> names;
+    std::vector<std::optional<Guid128>> guids;
+    Ref Intern(std::string_view id);
+    [[nodiscard]] Ref Find(std::string_view id) const { return refs.Find(id); }
+    [[nodiscard]] std::string Text(Ref r) const {
+      return guids[r] ? FormatGuid(*guids[r]) : names[r];
     }
   };
-  // Principal ids: lowercase GUIDs by value, anything else (tests, "system") by name.
-  struct PrincipalIds {
-    absl::flat_hash_map<Guid, Ref> by_guid;
-    absl::flat_hash_map<std::string, Ref> by_name;
-    std::vector<std::string> names;
-    Ref Intern(std::string_view id);
-    [[nodiscard]] Ref Find(std::string_view id) const;
+  // Where a grant or edge comes from: a schedule id, kept by value when it is a GUID (`text` is
+  // kNone), or other text in sources_ (a standing membership's "membership:{key}").
+  struct Source {
+    Guid128 guid;
+    Ref text = kNone;
   };
   struct Window {
     std::int64_t start = 0;
@@ -150,16 +159,16 @@ class AccessIndex {
   };
   // The principal holds `object` at `scope` within `window`; `source` indexes sources_.
   struct Grant {
+    Source source;
     Ref object = kNone;
     Ref scope = kNone;
-    Ref source = kNone;
     Window window;
     Lifetime life;
   };
   // The principal is an active member of `group` within `window`.
   struct Edge {
+    Source source;
     Ref group = kNone;
-    Ref source = kNone;
     Window window;
     Lifetime life;
   };
@@ -188,7 +197,10 @@ class AccessIndex {
   [[nodiscard]] Ref FindObject(const Target& target) const;
   [[nodiscard]] static std::size_t ObjectSlot(const Target& target);
   Ref InternPrincipal(std::string_view id);
-  Ref NewSource(std::string text);
+  Source NewSource(std::string_view text);
+  [[nodiscard]] std::string SourceText(const Source& source) const;
+  [[nodiscard]] bool SourceIs(const Source& source, std::string_view text) const;
+  void FreeSource(const Source& source);
   void AddContribution(const Entity& entity, Revision revision);
   void RemoveContribution(const Entity& entity, Revision revision);
   void AddGrant(Ref principal, Grant grant);
@@ -208,6 +220,8 @@ class AccessIndex {
   [[nodiscard]] absl::InlinedVector<Holder, 8> HoldersFor(Ref principal, std::int64_t now,
                                                           Revision visible) const;
   [[nodiscard]] bool ScopeCovers(Ref outer, Ref inner) const;
+  // Asks the CPU to start loading the principal's node (its cache lines) without waiting.
+  void PrefetchNode(Ref principal) const;
   [[nodiscard]] bool Disabled(Ref principal, Revision visible) const;
 
   PrincipalIds principals_;
@@ -215,9 +229,9 @@ class AccessIndex {
   Interner objects_;         // Target::ObjectKey()
   Interner scopes_;
   std::vector<Target> object_targets_;  // per object ref, scope blank
-  std::array<absl::flat_hash_map<std::string, Ref>, 4> object_by_id_;  // by ObjectSlot()
-  std::vector<Ref> scope_parent_;                                      // per scope ref
-  // Grant and edge sources (schedule ids, "membership:{key}"); freed slots are reused.
+  std::array<IdRefs, 4> object_by_id_;  // by ObjectSlot()
+  std::vector<Ref> scope_parent_;       // per scope ref
+  // Source texts that are not GUIDs ("membership:{key}"); freed slots are reused.
   std::vector<std::string> sources_;
   std::vector<Ref> free_sources_;
   // Disabled principals: one lifetime per period of being disabled (usually one).

@@ -22,7 +22,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -62,6 +64,12 @@ struct RequestInput {
   std::string custom_data;
   std::optional<ScheduleId> linked_eligibility;  // selfActivate: which eligibility to use
   bool is_validation_only = false;               // evaluate every rule, change nothing
+};
+
+// One question of a batch: may `principal` use `*target`? The pointer is borrowed for the call.
+struct CheckQuery {
+  std::string_view principal;
+  const Target* target = nullptr;
 };
 
 struct CheckAnswer {
@@ -189,6 +197,8 @@ class Engine {
   // ---- Queries (never touch the store) ----
 
   [[nodiscard]] CheckAnswer Check(std::string_view principal, const Target& target) const;
+  // Answers every query at one revision and one instant (a consistent snapshot), in order.
+  [[nodiscard]] std::vector<CheckAnswer> CheckAll(std::span<const CheckQuery> queries) const;
   [[nodiscard]] std::vector<AccessIndex::EffectiveGrant> GrantsOf(std::string_view principal) const;
   [[nodiscard]] std::vector<std::string> HoldersOf(const Target& target) const;
   [[nodiscard]] Revision revision() const;
@@ -285,6 +295,8 @@ class Engine {
   // otherwise (timers) appends alert records. Skipped when the change cannot touch them.
   absl::Status CheckLockOut(ChangeSet& changes, bool enforce_last_admin)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Tells AwaitRevision's waiters that `revision` is now durable (after revision_ moved).
+  void PublishRevision(Revision revision) ABSL_LOCKS_EXCLUDED(published_mu_);
   absl::Status RunDueLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status FireTimer(const Timer& timer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Runs one command: fires due timers, lets `plan` stage changes, commits.
@@ -315,6 +327,11 @@ class Engine {
   std::uint64_t settled_ticket_ ABSL_GUARDED_BY(commit_mu_) = 0;  // every ticket <= has an outcome
   bool committing_ ABSL_GUARDED_BY(commit_mu_) = false;
   std::vector<Waiter*> waiters_ ABSL_GUARDED_BY(commit_mu_);
+
+  // revision_ again, for AwaitRevision: its waiters sit on this mutex, so that they never turn
+  // read_mu_'s unlocks into slow paths that evaluate their conditions. Set after revision_.
+  mutable absl::Mutex published_mu_ ABSL_ACQUIRED_AFTER(read_mu_);
+  Revision published_revision_ ABSL_GUARDED_BY(published_mu_) = 0;
 
   mutable absl::Mutex listener_mu_;
   std::function<void()> timer_listener_ ABSL_GUARDED_BY(listener_mu_);

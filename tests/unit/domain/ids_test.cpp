@@ -36,6 +36,32 @@ TEST(IsGuidTest, RejectsEverythingElse) {
   EXPECT_FALSE(IsGuid(std::string_view("62e90394-69f5-4237-9190-012177145e1\0", 36)));
 }
 
+TEST(Guid128Test, ParsesLowercaseGuidsAndFormatsThemBackExactly) {
+  for (const std::string_view text :
+       {"62e90394-69f5-4237-9190-012177145e10", "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff", "00000000-0000-4000-8000-000000000001"}) {
+    const auto guid = ParseLowercaseGuid(text);
+    ASSERT_TRUE(guid.has_value()) << text;
+    EXPECT_EQ(FormatGuid(*guid), text);
+  }
+  const auto guid = ParseLowercaseGuid("62e90394-69f5-4237-9190-012177145e10");
+  ASSERT_TRUE(guid.has_value());
+  EXPECT_EQ(guid->high, 0x62e9039469f54237ULL);
+  EXPECT_EQ(guid->low, 0x9190012177145e10ULL);
+  EXPECT_NE(*guid, *ParseLowercaseGuid("62e90394-69f5-4237-9190-012177145e11"));
+}
+
+TEST(Guid128Test, RefusesUppercaseAndEverythingThatIsNotAGuid) {
+  // Uppercase would not format back to the same text, so it is not taken by value.
+  for (const std::string_view text :
+       {"62E90394-69F5-4237-9190-012177145E10", "62e90394-69f5-4237-9190-012177145e1", "",
+        "62e90394-69f5-4237-9190-012177145e100", "62e90394-69f5-4237-9190_012177145e10",
+        "62e90394-69f5-4237-9190-012177145e1g", "membership:g/member/p",
+        "------------------------------------"}) {
+    EXPECT_FALSE(ParseLowercaseGuid(text).has_value()) << text;
+  }
+}
+
 TEST(IdTest, ComparesAndPrintsByValue) {
   const PrincipalId a("a");
   const PrincipalId b("b");

@@ -173,5 +173,44 @@ TEST_F(AccessIndexVersionsTest, PrincipalIdsAreMatchedExactly) {
   EXPECT_EQ(holders, (std::vector<std::string>{guid, "alice"}));
 }
 
+// Schedule ids, group ids and role ids that are lowercase GUIDs are kept by value; an answer
+// gives them back as the same text, and a removal still finds the grant it names.
+TEST_F(AccessIndexVersionsTest, GuidIdsAreAnsweredAndRemovedByTheirText) {
+  const std::string team = "6a1b7a3e-5c8e-4d2b-9a41-0c7d2f1e9b30";
+  const std::string grant_id = "00000000-0000-4000-8000-00000000002a";
+  const std::string membership_id = "00000000-0000-4000-8000-00000000002b";
+  Principal group;
+  group.id = PrincipalId(team);
+  group.kind = PrincipalKind::kGroup;
+  group.is_assignable_to_role = true;
+  index_.Add(group);
+  const Schedule held = Assignment(grant_id, team, helpdesk_);
+  index_.Add(held);
+  const Schedule membership =
+      Assignment(membership_id, "alice", GroupTarget(PrincipalId(team), GroupAccess::kMember));
+  index_.Apply(Put(membership), 5);
+  // A standing membership's source is not a GUID: it stays text.
+  DirectMembership standing{PrincipalId(team), PrincipalId("bob"), GroupAccess::kOwner};
+  index_.Apply(Put(standing), 6);
+
+  const auto alice = index_.Check("alice", helpdesk_, kNow);
+  EXPECT_TRUE(alice.allowed);
+  EXPECT_EQ(alice.granted_by, grant_id);
+  EXPECT_EQ(alice.via_group, team);
+  const auto grants = index_.GrantsOf("alice", kNow);
+  ASSERT_EQ(grants.size(), 2U);
+  const Target owner = GroupTarget(PrincipalId(team), GroupAccess::kOwner);
+  EXPECT_EQ(index_.Check("bob", owner, kNow).granted_by, "membership:" + standing.Key());
+
+  index_.Apply(Erase(held), 7);
+  EXPECT_FALSE(index_.Check("alice", helpdesk_, kNow).allowed);
+  index_.Apply(Erase(standing), 8);
+  EXPECT_FALSE(index_.Check("bob", owner, kNow).allowed);
+  index_.Apply(Erase(membership), 9);
+  index_.Publish(9);
+  EXPECT_TRUE(index_.GrantsOf("alice", kNow).empty());
+  EXPECT_EQ(index_.grant_count(), 0U);
+}
+
 }  // namespace
 }  // namespace pim

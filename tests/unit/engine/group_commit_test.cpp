@@ -199,5 +199,61 @@ TEST_F(GroupCommitTest, ARefusedCommandDoesNotWaitForOthersNorShareTheirFailure)
   EXPECT_EQ(held.status().code(), absl::StatusCode::kUnavailable);
 }
 
+TEST_F(GroupCommitTest, AwaitRevisionReturnsOnlyOnceTheRevisionIsDurable) {
+  const Revision durable = engine_->revision();
+  // Not reached: returns the current revision when the timeout passes.
+  EXPECT_EQ(engine_->AwaitRevision(durable + 1, absl::Milliseconds(1)), durable);
+
+  gate().HoldNextCommit(/*fail=*/false);
+  absl::StatusOr<ScheduleRequest> result = absl::UnknownError("not run");
+  std::thread activate([&] { result = Activate(users_[0], Helpdesk()); });
+  gate().AwaitHeld();
+  Revision reached = 0;
+  absl::Notification returned;
+  std::thread waiter([&] {
+    reached = engine_->AwaitRevision(durable + 1, absl::Seconds(60));
+    returned.Notify();
+  });
+  // Staged, not durable: the waiter is still waiting.
+  EXPECT_FALSE(returned.WaitForNotificationWithTimeout(absl::Milliseconds(50)));
+  gate().Release();
+  activate.join();
+  waiter.join();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(reached, durable + 1);
+}
+
+TEST_F(GroupCommitTest, CheckAllAnswersEveryQueryAtTheDurableRevision) {
+  ASSERT_TRUE(Activate(users_[0], Helpdesk()).ok());
+  const Revision durable = engine_->revision();
+  gate().HoldNextCommit(/*fail=*/false);
+  absl::StatusOr<ScheduleRequest> result = absl::UnknownError("not run");
+  std::thread activate([&] { result = Activate(users_[1], Helpdesk()); });
+  gate().AwaitHeld();
+
+  const Target helpdesk = Helpdesk();
+  const std::vector<CheckQuery> queries = {
+      {users_[0].str(), &helpdesk}, {users_[1].str(), &helpdesk}, {users_[2].str(), &helpdesk}};
+  std::vector<CheckAnswer> answers = engine_->CheckAll(queries);
+  ASSERT_EQ(answers.size(), 3U);
+  EXPECT_TRUE(answers[0].allowed);
+  EXPECT_FALSE(answers[1].allowed) << "staged, not durable";
+  EXPECT_FALSE(answers[2].allowed);
+  for (const CheckAnswer& a : answers) EXPECT_EQ(a.revision, durable);
+  // The same answer, field by field, as a single check.
+  const CheckAnswer single = engine_->Check(users_[0].str(), helpdesk);
+  EXPECT_EQ(answers[0].granted_by, single.granted_by);
+  EXPECT_EQ(answers[0].until, single.until);
+  EXPECT_FALSE(answers[0].granted_by.empty());
+
+  gate().Release();
+  activate.join();
+  ASSERT_TRUE(result.ok()) << result.status();
+  answers = engine_->CheckAll(queries);
+  EXPECT_TRUE(answers[1].allowed);
+  for (const CheckAnswer& a : answers) EXPECT_EQ(a.revision, durable + 1);
+  EXPECT_TRUE(engine_->CheckAll({}).empty());
+}
+
 }  // namespace
 }  // namespace pim::testing
