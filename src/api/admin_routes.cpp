@@ -5,6 +5,7 @@
 // directory rules decide (a no-op directory write authorises without changing anything).
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "api/common/json_body.h"
 #include "api/graph/directory_import.h"
 #include "api/graph/key_credential_routes.h"
 #include "boost/json.hpp"
@@ -19,9 +20,7 @@ namespace {
 
 constexpr std::string_view kPrefix = "/pim/v1/servicePrincipals/";
 
-absl::Status Bad(std::string_view message) {
-  return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
-}
+using json_body::Bad;
 
 absl::Status NotFound() {
   return Error(absl::StatusCode::kNotFound, code::kObjectNotFound, "No such service principal.");

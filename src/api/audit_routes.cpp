@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "api/common/json_body.h"
 #include "pim/api/api_error.h"
 #include "pim/api/api_service.h"
 #include "pim/api/odata/query.h"
@@ -23,9 +24,7 @@ namespace {
 constexpr std::size_t kMaxAuditPage = 10000;
 constexpr std::size_t kMaxFilterLength = 256;
 
-absl::Status Bad(const std::string& message) {
-  return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
-}
+using json_body::Bad;
 
 absl::StatusOr<audit::AuditQuery> ParseAuditQuery(std::string_view raw_query) {
   PIM_ASSIGN_OR_RETURN(const odata::Query query, odata::ParseQuery(raw_query));

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "api/common/json_body.h"
 #include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
 #include "boost/json/serialize.hpp"
@@ -19,9 +20,7 @@ namespace {
 
 constexpr std::string_view kDeadLetters = "/pim/v1/notifications/deadLetters";
 
-absl::Status Bad(const std::string& message) {
-  return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
-}
+using json_body::Bad;
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "api/common/json_body.h"
 #include "boost/json/monotonic_resource.hpp"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
@@ -20,11 +21,9 @@
 namespace pim::api {
 namespace {
 
-constexpr std::size_t kMaxChecksPerRequest = 1000;
+using json_body::Bad;
 
-absl::Status Bad(const std::string& message) {
-  return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
-}
+constexpr std::size_t kMaxChecksPerRequest = 1000;
 
 absl::StatusOr<boost::json::object> ParseObject(std::string_view body) {
   boost::system::error_code ec;

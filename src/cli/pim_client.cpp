@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "cli/json_fields.h"
 #include "pim/cli/exit_code.h"
 #include "pim/cli/server_error.h"
 #include "pim/cli/url_encoding.h"
@@ -22,17 +23,6 @@ constexpr std::string_view kGroup = "/v1.0/identityGovernance/privilegedAccess/g
 constexpr std::string_view kAuth = "/providers/Microsoft.Authorization";
 
 absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
-
-std::string Str(const boost::json::object& o, std::string_view key) {
-  const boost::json::value* v = o.if_contains(boost::json::string_view(key.data(), key.size()));
-  if (v == nullptr || !v->is_string()) return "";
-  return std::string(v->get_string().data(), v->get_string().size());
-}
-
-const boost::json::object* Obj(const boost::json::object& o, std::string_view key) {
-  const boost::json::value* v = o.if_contains(boost::json::string_view(key.data(), key.size()));
-  return v == nullptr ? nullptr : v->if_object();
-}
 
 std::string NestedStr(const boost::json::object& o, std::string_view a, std::string_view b) {
   const boost::json::object* inner = Obj(o, a);
@@ -84,11 +74,6 @@ std::string LowerFirst(std::string s) {
 std::string UpperFirst(std::string s) {
   if (!s.empty()) s[0] = absl::ascii_toupper(static_cast<unsigned char>(s[0]));
   return s;
-}
-
-std::string LastSegment(const std::string& id) {
-  const std::size_t slash = id.rfind('/');
-  return slash == std::string::npos ? id : id.substr(slash + 1);
 }
 
 std::string NewGuid() {

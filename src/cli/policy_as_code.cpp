@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "boost/json/serialize.hpp"
+#include "cli/json_fields.h"
 #include "pim/cli/exit_code.h"
 #include "pim/cli/pim_client.h"
 #include "pim/cli/url_encoding.h"
@@ -16,12 +17,6 @@ namespace {
 constexpr char kAssignments[] = "/v1.0/policies/roleManagementPolicyAssignments";
 constexpr char kPolicies[] = "/v1.0/policies/roleManagementPolicies";
 constexpr char kAuthorization[] = "/providers/Microsoft.Authorization";
-
-std::string Str(const boost::json::object& o, const char* key) {
-  const boost::json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string()) return "";
-  return std::string(v->get_string());
-}
 
 bool SameValue(const boost::json::value& a, const boost::json::value& b) {
   if (a.is_string() && b.is_string()) {
@@ -95,16 +90,6 @@ std::string AssignmentsQuery(const PolicyTarget& t) {
                       "&$expand=", PercentEncode("policy($expand=rules)"));
 }
 
-const boost::json::object* ObjAt(const boost::json::object& o, const char* key) {
-  const boost::json::value* v = o.if_contains(key);
-  return v == nullptr ? nullptr : v->if_object();
-}
-
-std::string LastSegment(const std::string& id) {
-  const std::size_t slash = id.rfind('/');
-  return slash == std::string::npos ? id : id.substr(slash + 1);
-}
-
 // "{scope}/providers/Microsoft.Authorization/{collection}[/{name}]?api-version=…".
 std::string ArmPath(const std::string& scope, std::string_view collection,
                     const std::string& name = "") {
@@ -144,7 +129,7 @@ bool IsArmScope(const std::string& scope) {
 const boost::json::array* RulesOf(const boost::json::object& policy) {
   const boost::json::object* holder = &policy;
   if (!policy.contains("rules")) {
-    holder = ObjAt(policy, "properties");
+    holder = Obj(policy, "properties");
     if (holder == nullptr) return nullptr;
   }
   const boost::json::value* rules = holder->if_contains("rules");
@@ -170,7 +155,7 @@ absl::StatusOr<PolicyTarget> PolicyClient::Resolve(const std::string& name_or_id
     for (const boost::json::value& v : items) {
       if (!v.is_object()) continue;
       const std::string id = Str(v.get_object(), "name");
-      const boost::json::object* props = ObjAt(v.get_object(), "properties");
+      const boost::json::object* props = Obj(v.get_object(), "properties");
       const std::string name = props == nullptr ? "" : Str(*props, "roleName");
       if (absl::EqualsIgnoreCase(id, wanted) || absl::EqualsIgnoreCase(name, name_or_id)) {
         t.id = id;
@@ -213,7 +198,7 @@ absl::StatusOr<boost::json::object> PolicyClient::Get(const PolicyTarget& target
                                       "&$filter=", PercentEncode(filter))));
     for (const boost::json::value& a : assignments) {
       const boost::json::object* props =
-          a.is_object() ? ObjAt(a.get_object(), "properties") : nullptr;
+          a.is_object() ? Obj(a.get_object(), "properties") : nullptr;
       const std::string policy_id = props == nullptr ? "" : Str(*props, "policyId");
       if (policy_id.empty() || policy_id.front() != '/') continue;
       ApiCall call;
@@ -295,7 +280,7 @@ absl::StatusOr<boost::json::object> PolicyClient::Export(bool groups,
                          session_.ListAll(ArmPath(scope, "roleManagementPolicyAssignments")));
     for (const boost::json::value& a : arm_assignments) {
       const boost::json::object* props =
-          a.is_object() ? ObjAt(a.get_object(), "properties") : nullptr;
+          a.is_object() ? Obj(a.get_object(), "properties") : nullptr;
       if (props == nullptr) continue;
       const std::string policy_id = Str(*props, "policyId");
       const boost::json::object* rules_of = nullptr;
@@ -307,8 +292,8 @@ absl::StatusOr<boost::json::object> PolicyClient::Export(bool groups,
       }
       if (rules_of == nullptr) continue;
       std::string name;
-      if (const boost::json::object* expanded = ObjAt(*props, "policyAssignmentProperties")) {
-        if (const boost::json::object* role = ObjAt(*expanded, "roleDefinition")) {
+      if (const boost::json::object* expanded = Obj(*props, "policyAssignmentProperties")) {
+        if (const boost::json::object* role = Obj(*expanded, "roleDefinition")) {
           name = Str(*role, "displayName");
         }
       }

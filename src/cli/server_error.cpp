@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/value.hpp"
+#include "cli/json_fields.h"
 
 namespace pim::cli {
 namespace {
@@ -17,12 +18,6 @@ constexpr char kMessagePayload[] = "pimctl/message";
 constexpr char kRequestIdPayload[] = "pimctl/request-id";
 constexpr char kSuberrorPayload[] = "pimctl/suberror";
 constexpr char kRetryAfterPayload[] = "pimctl/retry-after";
-
-std::string StringAt(const boost::json::object& o, std::string_view key) {
-  const boost::json::value* v = o.if_contains(boost::json::string_view(key.data(), key.size()));
-  if (v == nullptr || !v->is_string()) return "";
-  return std::string(v->get_string().data(), v->get_string().size());
-}
 
 absl::StatusCode CanonicalFor(int http_status) {
   switch (http_status) {
@@ -66,18 +61,18 @@ ServerError ParseServerError(int http_status, std::string_view body,
   if (error->is_object()) {
     // Graph, pim and ARM.
     const boost::json::object& e = error->get_object();
-    out.code = StringAt(e, "code");
-    out.message = StringAt(e, "message");
+    out.code = Str(e, "code");
+    out.message = Str(e, "message");
     if (const boost::json::value* inner = e.if_contains("innerError");
         inner != nullptr && inner->is_object()) {
-      std::string id = StringAt(inner->get_object(), "request-id");
+      std::string id = Str(inner->get_object(), "request-id");
       if (!id.empty()) out.request_id = std::move(id);
     }
   } else if (error->is_string()) {
     // OAuth 2.0 (RFC 6749 section 5.2).
-    out.code = StringAt(o, "error");
-    out.message = StringAt(o, "error_description");
-    out.suberror = StringAt(o, "suberror");
+    out.code = Str(o, "error");
+    out.message = Str(o, "error_description");
+    out.suberror = Str(o, "suberror");
   }
   return out;
 }

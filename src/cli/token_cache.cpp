@@ -12,6 +12,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
+#include "cli/json_fields.h"
 
 namespace pim::cli {
 namespace {
@@ -21,12 +22,6 @@ constexpr char kDefaultServerFile[] = "default-server";
 absl::Status Errno(std::string_view what, const std::string& path) {
   return absl::InternalError(absl::StrCat(absl::string_view(what.data(), what.size()), " ", path,
                                           ": ", std::strerror(errno)));
-}
-
-std::string StringAt(const boost::json::object& o, const char* key) {
-  const boost::json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string()) return "";
-  return std::string(v->get_string().data(), v->get_string().size());
 }
 
 absl::StatusOr<std::string> ReadPrivateFile(const std::string& path) {
@@ -145,11 +140,11 @@ absl::StatusOr<CachedSignIn> TokenCache::Load(const std::string& server) const {
   }
   const boost::json::object& o = v.get_object();
   CachedSignIn out;
-  out.server = StringAt(o, "server");
-  out.access_token = Secret(StringAt(o, "accessToken"));
-  out.refresh_token = Secret(StringAt(o, "refreshToken"));
-  out.user_id = StringAt(o, "userId");
-  out.user_name = StringAt(o, "userName");
+  out.server = Str(o, "server");
+  out.access_token = Secret(Str(o, "accessToken"));
+  out.refresh_token = Secret(Str(o, "refreshToken"));
+  out.user_id = Str(o, "userId");
+  out.user_name = Str(o, "userName");
   if (const boost::json::value* e = o.if_contains("accessExpires"); e != nullptr && e->is_int64()) {
     out.access_expires = absl::FromUnixSeconds(e->get_int64());
   }

@@ -22,7 +22,7 @@ absl::Status Invalid(std::string_view message) {
   return Error(absl::StatusCode::kInvalidArgument, code::kInvalidPolicy, message);
 }
 
-ExpirationRule Expiration(bool required, absl::Duration maximum) {
+ExpirationRule MakeExpirationRule(bool required, absl::Duration maximum) {
   ExpirationRule rule;
   rule.is_expiration_required = required;
   rule.maximum_duration = maximum;
@@ -129,7 +129,7 @@ Policy DefaultPolicy(PolicyId id, Target target) {
   policy.id = std::move(id);
   policy.target = std::move(target);
 
-  policy.activation_expiration = Expiration(true, absl::Hours(8));
+  policy.activation_expiration = MakeExpirationRule(true, absl::Hours(8));
   policy.activation_enablement.multi_factor_authentication = true;
   policy.activation_enablement.justification = true;
   policy.activation_enablement.ticketing = false;
@@ -147,9 +147,9 @@ Policy DefaultPolicy(PolicyId id, Target target) {
   policy.approval.stages = {stage};
 
   policy.authentication_context = AuthenticationContextRule{};
-  policy.eligibility_expiration = Expiration(false, absl::Hours(24 * 365));
+  policy.eligibility_expiration = MakeExpirationRule(false, absl::Hours(24 * 365));
   policy.eligibility_enablement = EnablementRule{};
-  policy.assignment_expiration = Expiration(false, absl::Hours(24 * 180));
+  policy.assignment_expiration = MakeExpirationRule(false, absl::Hours(24 * 180));
   policy.assignment_enablement = EnablementRule{};
   policy.assignment_enablement.justification = true;
 

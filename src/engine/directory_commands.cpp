@@ -43,9 +43,7 @@ constexpr std::array<std::string_view, 4> kUnprotectedRoles = {
     role::kUserAdministrator, role::kHelpdeskAdministrator, role::kGroupsAdministrator,
     role::kDirectoryReaders};
 
-absl::Status BadRequest(std::string_view message) {
-  return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
-}
+using internal::BadRequest;
 
 absl::Status Denied(std::string_view message) {
   return Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed, message);

@@ -22,6 +22,12 @@ inline constexpr absl::Duration kMinimumAssignment = absl::Minutes(5);
 inline constexpr absl::Duration kExtendWindow = absl::Hours(24 * 14);
 inline constexpr std::size_t kMaxTextLength = 1024;
 
+// InvalidArgument with machine code BadRequest and `message`, for a request the planners and
+// the directory commands refuse as malformed.
+[[nodiscard]] inline absl::Status BadRequest(std::string_view message) {
+  return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
+}
+
 struct Context {
   const State& state;
   AccessIndex::View index;  // the planner's view: everything staged (AccessIndex::kLatest)

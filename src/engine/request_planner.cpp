@@ -17,9 +17,6 @@ namespace {
 
 // ---- Errors with the API's codes and messages ----
 
-absl::Status BadRequest(std::string_view message) {
-  return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
-}
 absl::Status TooShort() {
   // The service's own spelling, which clients may match on.
   return Error(absl::StatusCode::kInvalidArgument, code::kActiveDurationTooShort,

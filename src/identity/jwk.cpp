@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
+#include "identity/rsa_key_limits.h"
 #include "pim/identity/base64url.h"
 
 namespace pim::identity {
@@ -20,12 +21,10 @@ namespace {
 
 constexpr std::size_t kMaxJwksBytes = 1 << 20;
 constexpr std::size_t kMaxKeys = 100;
-constexpr int kMinRsaBits = 2048;
-constexpr int kMaxRsaBits = 8192;
 
 using Bignum = OpenSslPtr<BIGNUM, BN_free>;
 
-absl::Status Invalid(std::string_view why) {
+absl::Status InvalidJwk(std::string_view why) {
   ERR_clear_error();
   return absl::InvalidArgumentError(
       absl::StrCat("JWK: ", absl::string_view(why.data(), why.size())));
@@ -58,40 +57,40 @@ absl::StatusOr<EvpKey> FromParams(const char* type, OSSL_PARAM_BLD* builder) {
   EVP_PKEY* raw = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
-    return Invalid("key parameters rejected");
+    return InvalidJwk("key parameters rejected");
   }
   EvpKey key(raw);
   const OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> check(
       EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) != 1) return Invalid("invalid public key");
+  if (!check || EVP_PKEY_public_check(check.get()) != 1) return InvalidJwk("invalid public key");
   return key;
 }
 
 absl::StatusOr<EvpKey> RsaKey(const boost::json::object& jwk) {
   const std::optional<std::string> n = BytesMember(jwk, "n");
   const std::optional<std::string> e = BytesMember(jwk, "e");
-  if (!n || !e) return Invalid("an RSA key needs base64url members n and e");
-  if (n->size() > kMaxRsaBits / 8 || e->size() > 8) return Invalid("RSA key too large");
+  if (!n || !e) return InvalidJwk("an RSA key needs base64url members n and e");
+  if (n->size() > kMaxRsaBits / 8 || e->size() > 8) return InvalidJwk("RSA key too large");
   const Bignum bn_n(BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()),
                               static_cast<int>(n->size()), nullptr));
   const Bignum bn_e(BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()),
                               static_cast<int>(e->size()), nullptr));
-  if (!bn_n || !bn_e) return Invalid("RSA key unreadable");
-  if (BN_num_bits(bn_n.get()) < kMinRsaBits) return Invalid("RSA key shorter than 2048 bits");
+  if (!bn_n || !bn_e) return InvalidJwk("RSA key unreadable");
+  if (BN_num_bits(bn_n.get()) < kMinRsaBits) return InvalidJwk("RSA key shorter than 2048 bits");
   const OpenSslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> builder(OSSL_PARAM_BLD_new());
   if (!builder || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
       OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
-    return Invalid("RSA key unreadable");
+    return InvalidJwk("RSA key unreadable");
   }
   return FromParams("RSA", builder.get());
 }
 
 absl::StatusOr<EvpKey> EcKey(const boost::json::object& jwk) {
-  if (!MemberIs(jwk, "crv", "P-256")) return Invalid("unsupported EC curve");
+  if (!MemberIs(jwk, "crv", "P-256")) return InvalidJwk("unsupported EC curve");
   const std::optional<std::string> x = BytesMember(jwk, "x");
   const std::optional<std::string> y = BytesMember(jwk, "y");
   if (!x || !y || x->size() != 32 || y->size() != 32) {
-    return Invalid("a P-256 key needs 32-byte members x and y");
+    return InvalidJwk("a P-256 key needs 32-byte members x and y");
   }
   const std::string point = absl::StrCat("\x04", *x, *y);  // uncompressed SEC 1 encoding
   const OpenSslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> builder(OSSL_PARAM_BLD_new());
@@ -100,17 +99,17 @@ absl::StatusOr<EvpKey> EcKey(const boost::json::object& jwk) {
           1 ||
       OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
                                        point.size()) != 1) {
-    return Invalid("EC key unreadable");
+    return InvalidJwk("EC key unreadable");
   }
   return FromParams("EC", builder.get());
 }
 
 absl::StatusOr<EvpKey> OkpKey(const boost::json::object& jwk) {
-  if (!MemberIs(jwk, "crv", "Ed25519")) return Invalid("unsupported OKP curve");
+  if (!MemberIs(jwk, "crv", "Ed25519")) return InvalidJwk("unsupported OKP curve");
   const std::optional<std::string> x = BytesMember(jwk, "x");
-  if (!x || x->size() != 32) return Invalid("an Ed25519 key needs a 32-byte member x");
+  if (!x || x->size() != 32) return InvalidJwk("an Ed25519 key needs a 32-byte member x");
   EvpKey key = Ed25519FromRaw(*x);
-  if (!key) return Invalid("Ed25519 key unreadable");
+  if (!key) return InvalidJwk("Ed25519 key unreadable");
   return key;
 }
 
@@ -134,9 +133,9 @@ std::string EcdsaDer(std::string_view raw) {
 }  // namespace
 
 absl::StatusOr<VerificationKey> VerificationKey::FromJwk(const boost::json::object& jwk) {
-  if (jwk.contains("use") && !MemberIs(jwk, "use", "sig")) return Invalid("not a signature key");
+  if (jwk.contains("use") && !MemberIs(jwk, "use", "sig")) return InvalidJwk("not a signature key");
   std::string alg;
-  absl::StatusOr<EvpKey> key = Invalid("unsupported key type");
+  absl::StatusOr<EvpKey> key = InvalidJwk("unsupported key type");
   if (MemberIs(jwk, "kty", "OKP")) {
     alg = "EdDSA";
     key = OkpKey(jwk);
@@ -148,9 +147,10 @@ absl::StatusOr<VerificationKey> VerificationKey::FromJwk(const boost::json::obje
     key = EcKey(jwk);
   }
   if (!key.ok()) return key.status();
-  if (jwk.contains("alg") && !MemberIs(jwk, "alg", alg)) return Invalid("alg does not fit the key");
+  if (jwk.contains("alg") && !MemberIs(jwk, "alg", alg))
+    return InvalidJwk("alg does not fit the key");
   const boost::json::value* kid = jwk.if_contains("kid");
-  if (kid != nullptr && !kid->is_string()) return Invalid("kid is not a string");
+  if (kid != nullptr && !kid->is_string()) return InvalidJwk("kid is not a string");
   return VerificationKey(std::move(*key), kid != nullptr ? std::string(kid->get_string()) : "",
                          std::move(alg));
 }

@@ -12,7 +12,7 @@ namespace pim::identity {
 namespace {
 
 constexpr std::size_t kMinCharacters = 12;
-constexpr std::size_t kMaxBytes = 256;
+constexpr std::size_t kMaxPasswordBytes = 256;
 constexpr std::size_t kMinPersonalWordCharacters = 4;
 
 // Common passwords from public breach lists, lower case. Only those of at least 12 characters
@@ -112,7 +112,8 @@ absl::Status Violation(std::string_view message) {
 
 absl::Status CheckPasswordPolicy(std::string_view password,
                                  const std::vector<std::string>& personal_words) {
-  if (password.size() > kMaxBytes) return Violation("The password must be at most 256 bytes long.");
+  if (password.size() > kMaxPasswordBytes)
+    return Violation("The password must be at most 256 bytes long.");
   const std::optional<std::size_t> characters = CodePoints(password);
   if (!characters) return Violation("The password must be valid UTF-8 text.");
   if (*characters < kMinCharacters) {

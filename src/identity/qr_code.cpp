@@ -9,7 +9,7 @@
 namespace pim::identity {
 namespace {
 
-constexpr std::size_t kMaxBytes = 2331;  // version 40, level M, byte mode
+constexpr std::size_t kMaxPayloadBytes = 2331;  // version 40, level M, byte mode
 constexpr int kQuietZone = 4;
 
 struct QrFree {
@@ -19,7 +19,8 @@ struct QrFree {
 }  // namespace
 
 absl::StatusOr<std::string> QrCodeSvg(std::string_view text) {
-  if (text.size() > kMaxBytes) return absl::InvalidArgumentError("text too long for a QR code");
+  if (text.size() > kMaxPayloadBytes)
+    return absl::InvalidArgumentError("text too long for a QR code");
   const std::unique_ptr<QRcode, QrFree> code(
       QRcode_encodeData(static_cast<int>(text.size()),
                         reinterpret_cast<const unsigned char*>(text.data()), 0, QR_ECLEVEL_M));

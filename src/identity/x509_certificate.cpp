@@ -16,6 +16,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "identity/rsa_key_limits.h"
 #include "pim/domain/status.h"
 #include "pim/identity/base64url.h"
 #include "pim/identity/openssl_ptr.h"
@@ -26,13 +27,11 @@ namespace {
 
 constexpr std::string_view kPemBegin = "-----BEGIN CERTIFICATE-----";
 constexpr std::string_view kPemEnd = "-----END CERTIFICATE-----";
-constexpr int kMinRsaBits = 2048;
-constexpr int kMaxRsaBits = 8192;
 
 using X509Ptr = OpenSslPtr<X509, X509_free>;
 using Bignum = OpenSslPtr<BIGNUM, BN_free>;
 
-absl::Status Invalid(std::string_view why) {
+absl::Status InvalidCertificateError(std::string_view why) {
   ERR_clear_error();
   return Error(absl::StatusCode::kInvalidArgument, kInvalidCertificate,
                absl::StrCat("Certificate: ", std::string(why)));
@@ -128,11 +127,11 @@ std::optional<std::string> BigEndianParam(const EVP_PKEY* key, const char* name,
 absl::Status ToJwk(const EVP_PKEY* key, boost::json::object& jwk, std::string& alg) {
   if (EVP_PKEY_is_a(key, "RSA")) {
     const int bits = EVP_PKEY_get_bits(key);
-    if (bits < kMinRsaBits) return Invalid("RSA keys need at least 2048 bits");
-    if (bits > kMaxRsaBits) return Invalid("RSA keys have at most 8192 bits");
+    if (bits < kMinRsaBits) return InvalidCertificateError("RSA keys need at least 2048 bits");
+    if (bits > kMaxRsaBits) return InvalidCertificateError("RSA keys have at most 8192 bits");
     const auto n = BigEndianParam(key, OSSL_PKEY_PARAM_RSA_N, 0);
     const auto e = BigEndianParam(key, OSSL_PKEY_PARAM_RSA_E, 0);
-    if (!n || !e) return Invalid("the RSA key is unreadable");
+    if (!n || !e) return InvalidCertificateError("the RSA key is unreadable");
     jwk = {{"kty", "RSA"}, {"n", Base64UrlEncode(*n)}, {"e", Base64UrlEncode(*e)}};
     alg = "RS256";
     return absl::OkStatus();
@@ -143,11 +142,11 @@ absl::Status ToJwk(const EVP_PKEY* key, boost::json::object& jwk, std::string& a
     if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
                                        &length) != 1 ||
         std::string_view(group, length) != "prime256v1") {
-      return Invalid("of EC keys only P-256 is supported");
+      return InvalidCertificateError("of EC keys only P-256 is supported");
     }
     const auto x = BigEndianParam(key, OSSL_PKEY_PARAM_EC_PUB_X, 32);
     const auto y = BigEndianParam(key, OSSL_PKEY_PARAM_EC_PUB_Y, 32);
-    if (!x || !y) return Invalid("the EC key is unreadable");
+    if (!x || !y) return InvalidCertificateError("the EC key is unreadable");
     jwk = {{"kty", "EC"}, {"crv", "P-256"}, {"x", Base64UrlEncode(*x)}, {"y", Base64UrlEncode(*y)}};
     alg = "ES256";
     return absl::OkStatus();
@@ -158,48 +157,52 @@ absl::Status ToJwk(const EVP_PKEY* key, boost::json::object& jwk, std::string& a
     if (EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(raw.data()), &size) !=
             1 ||
         size != raw.size()) {
-      return Invalid("the Ed25519 key is unreadable");
+      return InvalidCertificateError("the Ed25519 key is unreadable");
     }
     jwk = {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", Base64UrlEncode(raw)}};
     alg = "EdDSA";
     return absl::OkStatus();
   }
-  return Invalid("the key type is not supported (use RSA, EC P-256 or Ed25519)");
+  return InvalidCertificateError("the key type is not supported (use RSA, EC P-256 or Ed25519)");
 }
 
 }  // namespace
 
 absl::StatusOr<X509Certificate> X509Certificate::Parse(std::string_view text) {
-  if (text.size() > kMaxInputBytes) return Invalid("larger than 64 KiB");
+  if (text.size() > kMaxInputBytes) return InvalidCertificateError("larger than 64 KiB");
   if (std::optional<std::string> der = PemBody(text)) return FromDer(*der);
-  if (Trim(text).starts_with("-----")) return Invalid("not one PEM CERTIFICATE block");
+  if (Trim(text).starts_with("-----"))
+    return InvalidCertificateError("not one PEM CERTIFICATE block");
   const std::optional<std::string> decoded = DecodeBase64(text);
-  if (!decoded) return Invalid("neither PEM nor base64 DER");
+  if (!decoded) return InvalidCertificateError("neither PEM nor base64 DER");
   // Some tools put the base64 of the PEM file itself in keyCredential.key.
   if (std::optional<std::string> der = PemBody(*decoded)) return FromDer(*der);
   return FromDer(*decoded);
 }
 
 absl::StatusOr<X509Certificate> X509Certificate::FromDer(std::string_view der) {
-  if (der.size() > kMaxInputBytes) return Invalid("larger than 64 KiB");
+  if (der.size() > kMaxInputBytes) return InvalidCertificateError("larger than 64 KiB");
   const auto* start = reinterpret_cast<const unsigned char*>(der.data());
   const unsigned char* next = start;
   const X509Ptr cert(d2i_X509(nullptr, &next, static_cast<long>(der.size())));  // NOLINT
-  if (!cert) return Invalid("not a DER-encoded X.509 certificate");
-  if (next != start + der.size()) return Invalid("unexpected bytes after the certificate");
+  if (!cert) return InvalidCertificateError("not a DER-encoded X.509 certificate");
+  if (next != start + der.size())
+    return InvalidCertificateError("unexpected bytes after the certificate");
   X509Certificate out;
   const std::optional<absl::Time> not_before = TimeOf(X509_get0_notBefore(cert.get()));
   const std::optional<absl::Time> not_after = TimeOf(X509_get0_notAfter(cert.get()));
-  if (!not_before || !not_after) return Invalid("the validity dates are unreadable");
-  if (*not_after < *not_before) return Invalid("it expires before it becomes valid");
+  if (!not_before || !not_after)
+    return InvalidCertificateError("the validity dates are unreadable");
+  if (*not_after < *not_before)
+    return InvalidCertificateError("it expires before it becomes valid");
   const std::optional<std::string> subject = SubjectOf(cert.get());
-  if (!subject) return Invalid("the subject is unreadable");
+  if (!subject) return InvalidCertificateError("the subject is unreadable");
   const EVP_PKEY* key = X509_get0_pubkey(cert.get());
-  if (key == nullptr) return Invalid("the public key is unreadable");
+  if (key == nullptr) return InvalidCertificateError("the public key is unreadable");
   PIM_RETURN_IF_ERROR(ToJwk(key, out.jwk_, out.alg_));
   // The same checks as a registered JWK gets (RSA size, EC point on the curve).
   if (const auto checked = VerificationKey::FromJwk(out.jwk_); !checked.ok()) {
-    return Invalid(std::string(checked.status().message()));
+    return InvalidCertificateError(std::string(checked.status().message()));
   }
   out.der_ = std::string(der);
   out.not_before_ = *not_before;

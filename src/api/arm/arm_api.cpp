@@ -14,6 +14,7 @@
 #include "api/arm/arm_handlers.h"
 #include "api/arm/arm_path.h"
 #include "api/arm/arm_routes.h"
+#include "api/common/json_body.h"
 #include "pim/api/api_error.h"
 #include "pim/api/odata/query.h"
 #include "pim/domain/status.h"
@@ -39,10 +40,7 @@ std::optional<std::string> ApiVersionOf(const odata::Query& query) {
   return std::nullopt;
 }
 
-bool Is(std::string_view a, std::string_view b) {
-  return absl::EqualsIgnoreCase(absl::string_view(a.data(), a.size()),
-                                absl::string_view(b.data(), b.size()));
-}
+using json_body::Same;
 
 HttpResponse Dispatch(Engine& engine, const ApiOptions& options, const RequestContext& ctx) {
   if (IsResourcesPath(ctx.path)) return arm::HandleResources(engine, options, ctx);
@@ -69,28 +67,28 @@ HttpResponse Dispatch(Engine& engine, const ApiOptions& options, const RequestCo
                          std::move(path->action),
                          std::move(path->item)};
   const std::string& c = route.collection;
-  if (Is(c, "roleAssignmentApprovals")) return arm::HandleApprovals(route);
+  if (Same(c, "roleAssignmentApprovals")) return arm::HandleApprovals(route);
   // A fourth segment after Microsoft.Authorization only exists under roleAssignmentApprovals.
   if (!route.item.empty()) return arm::NotFound(code::kObjectNotFound, "resource", ctx.path);
-  if (Is(c, "roleAssignmentScheduleRequests")) {
+  if (Same(c, "roleAssignmentScheduleRequests")) {
     return arm::HandleRequests(route, ScheduleKind::kAssignment);
   }
-  if (Is(c, "roleEligibilityScheduleRequests")) {
+  if (Same(c, "roleEligibilityScheduleRequests")) {
     return arm::HandleRequests(route, ScheduleKind::kEligibility);
   }
-  if (Is(c, "roleAssignmentSchedules")) {
+  if (Same(c, "roleAssignmentSchedules")) {
     return arm::HandleSchedules(route, ScheduleKind::kAssignment, false);
   }
-  if (Is(c, "roleAssignmentScheduleInstances")) {
+  if (Same(c, "roleAssignmentScheduleInstances")) {
     return arm::HandleSchedules(route, ScheduleKind::kAssignment, true);
   }
-  if (Is(c, "roleEligibilitySchedules")) {
+  if (Same(c, "roleEligibilitySchedules")) {
     return arm::HandleSchedules(route, ScheduleKind::kEligibility, false);
   }
-  if (Is(c, "roleEligibilityScheduleInstances")) {
+  if (Same(c, "roleEligibilityScheduleInstances")) {
     return arm::HandleSchedules(route, ScheduleKind::kEligibility, true);
   }
-  if (Is(c, "roleDefinitions")) return arm::HandleRoleDefinitions(route);
+  if (Same(c, "roleDefinitions")) return arm::HandleRoleDefinitions(route);
   if (auto handled = arm::HandlePolicies(route)) return std::move(*handled);
   return arm::NotFound(code::kObjectNotFound, "resource type", c);
 }

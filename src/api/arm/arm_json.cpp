@@ -18,7 +18,7 @@
 namespace pim::api::arm {
 namespace {
 
-absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
+using json_body::A;
 
 // "microsoft.compute" -> "Microsoft.Compute".
 std::string Namespace(std::string_view ns) {
@@ -64,7 +64,7 @@ std::string DisplayScope(std::string_view canonical_scope) {
 std::string ArmId(std::string_view canonical_scope, std::string_view type, std::string_view name) {
   std::string scope = DisplayScope(canonical_scope);
   if (scope == "/") scope.clear();
-  return absl::StrCat(scope, "/providers/Microsoft.Authorization/", Absl(type), "/", Absl(name));
+  return absl::StrCat(scope, "/providers/Microsoft.Authorization/", A(type), "/", A(name));
 }
 
 std::string RoleDefinitionArmId(std::string_view canonical_scope, std::string_view role_guid) {
@@ -72,7 +72,7 @@ std::string RoleDefinitionArmId(std::string_view canonical_scope, std::string_vi
 }
 
 std::optional<std::string> RoleGuidOf(std::string_view role_definition_id) {
-  std::string lower = absl::AsciiStrToLower(Absl(role_definition_id));
+  std::string lower = absl::AsciiStrToLower(A(role_definition_id));
   if (IsGuid(lower)) return lower;
   const std::size_t at = lower.rfind(kRoleDefinitionsMarker);
   if (at == std::string::npos) return std::nullopt;
@@ -143,7 +143,7 @@ std::string Pascal(std::string_view camel) {
 
 absl::Status BadProperty(std::string_view where, std::string_view why) {
   return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
-               absl::StrCat("The property '", Absl(where), "' ", Absl(why)));
+               absl::StrCat("The property '", A(where), "' ", A(why)));
 }
 
 absl::StatusOr<boost::json::object> ParseObjectBody(std::string_view body) {

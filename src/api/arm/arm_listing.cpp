@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/arm/arm_handlers.h"
 #include "api/arm/arm_json.h"
+#include "api/common/json_body.h"
 #include "boost/json/array.hpp"
 #include "boost/json/serialize.hpp"
 #include "pim/api/api_error.h"
@@ -15,9 +16,9 @@
 namespace pim::api::arm {
 namespace {
 
-absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
+using json_body::A;
 
-bool Is(std::string_view a, std::string_view b) { return absl::EqualsIgnoreCase(Absl(a), Absl(b)); }
+using json_body::Same;
 
 absl::Status BadFilter(std::string_view message) {
   return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);
@@ -30,7 +31,7 @@ HttpResponse MethodNotAllowed(const RequestContext& ctx, std::string_view allowe
   HttpResponse r =
       ArmError(Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
                      absl::StrCat("The method '", ctx.http.method,
-                                  "' is not supported here; allowed: ", Absl(allowed), ".")));
+                                  "' is not supported here; allowed: ", A(allowed), ".")));
   r.status = 405;
   r.SetHeader("Allow", std::string(allowed));
   return r;
@@ -74,33 +75,33 @@ absl::StatusOr<ListFilter> ParseListFilter(const odata::Query& query, std::strin
   const odata::Filter& filter = *query.filter;
   for (const auto& call : filter.Functions()) {
     const bool known = std::any_of(functions.begin(), functions.end(),
-                                   [&](std::string_view f) { return Is(f, call.name); });
+                                   [&](std::string_view f) { return Same(f, call.name); });
     if (!known) {
       return BadFilter(absl::StrCat("The filter function '", call.name, "' is not supported on ",
-                                    Absl(collection), "."));
+                                    A(collection), "."));
     }
     if (!call.in_conjunction) {
       return BadFilter(
           absl::StrCat("The filter function '", call.name, "' may only be combined with 'and'."));
     }
-    const bool takes_id = Is(call.name, "assignedTo");
+    const bool takes_id = Same(call.name, "assignedTo");
     if (call.args.size() != (takes_id ? 1U : 0U)) {
       return BadFilter(absl::StrCat("The filter function '", call.name, "' takes ",
                                     takes_id ? "one argument." : "no arguments."));
     }
-    if (Is(call.name, "atScope")) out.at_scope = true;
-    if (Is(call.name, "asTarget")) out.as_target = true;
-    if (Is(call.name, "asRequestor")) out.as_requestor = true;
-    if (Is(call.name, "asApprover")) out.as_approver = true;
-    if (Is(call.name, "asCreatedBy")) out.as_created_by = true;
-    if (takes_id) out.assigned_to = absl::AsciiStrToLower(Absl(call.args[0]));
+    if (Same(call.name, "atScope")) out.at_scope = true;
+    if (Same(call.name, "asTarget")) out.as_target = true;
+    if (Same(call.name, "asRequestor")) out.as_requestor = true;
+    if (Same(call.name, "asApprover")) out.as_approver = true;
+    if (Same(call.name, "asCreatedBy")) out.as_created_by = true;
+    if (takes_id) out.assigned_to = absl::AsciiStrToLower(A(call.args[0]));
   }
   for (const std::string& property : filter.Properties()) {
     const bool known = std::any_of(properties.begin(), properties.end(),
-                                   [&](std::string_view p) { return Is(p, property); });
+                                   [&](std::string_view p) { return Same(p, property); });
     if (!known) {
-      return BadFilter(absl::StrCat("The property '", property, "' cannot be filtered on ",
-                                    Absl(collection), "."));
+      return BadFilter(
+          absl::StrCat("The property '", property, "' cannot be filtered on ", A(collection), "."));
     }
   }
   if (auto p = filter.RequiredEquals("principalId")) {
@@ -149,7 +150,7 @@ HttpResponse ListResponse(const Route& route, const ListFilter& filter,
 HttpResponse NotFound(std::string_view code_value, std::string_view what, std::string_view name) {
   return ArmError(
       Error(absl::StatusCode::kNotFound, code_value,
-            absl::StrCat("The ", Absl(what), " '", Absl(name), "' does not exist at this scope.")));
+            absl::StrCat("The ", A(what), " '", A(name), "' does not exist at this scope.")));
 }
 
 std::optional<absl::Status> CheckScopeRegistered(const Engine& engine, const std::string& scope) {

@@ -19,6 +19,7 @@
 #include "api/arm/arm_path.h"
 #include "api/arm/arm_policy_json.h"
 #include "api/arm/arm_routes.h"
+#include "api/common/json_body.h"
 #include "boost/json/serialize.hpp"
 #include "pim/api/api_error.h"
 #include "pim/domain/status.h"
@@ -27,8 +28,8 @@ namespace pim::api::arm {
 namespace json = boost::json;
 namespace {
 
-absl::string_view A(std::string_view s) { return {s.data(), s.size()}; }
-bool Same(std::string_view a, std::string_view b) { return absl::EqualsIgnoreCase(A(a), A(b)); }
+using json_body::A;
+using json_body::Same;
 
 absl::Status Bad(std::string_view message) {
   return Error(absl::StatusCode::kInvalidArgument, code::kBadRequest, message);

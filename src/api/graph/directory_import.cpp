@@ -31,9 +31,9 @@ using graph::CsvRecord;
 // A row may name at most this many members, owners or groups to join.
 constexpr std::size_t kMaxReferencesPerRow = 1000;
 // How often a row is re-read and retried when its object changed between read and write.
-constexpr int kAttempts = 3;
+constexpr int kRowAttempts = 3;
 
-absl::string_view A(std::string_view s) { return {s.data(), s.size()}; }
+using json_body::A;
 std::string Lower(std::string_view s) { return absl::AsciiStrToLower(A(s)); }
 std::string_view Trim(std::string_view s) {
   const absl::string_view t = absl::StripAsciiWhitespace(A(s));
@@ -320,7 +320,7 @@ class Importer {
       absl::StatusOr<std::optional<Principal>> current = Identify(row);
       if (!current.ok()) return Rejected(std::move(out), current.status());
       absl::StatusOr<Principal> written = Write(row, *current, out);
-      if (written.status().code() == absl::StatusCode::kAborted && attempt < kAttempts) continue;
+      if (written.status().code() == absl::StatusCode::kAborted && attempt < kRowAttempts) continue;
       if (!written.ok()) return Rejected(std::move(out), written.status());
       if (current->has_value()) Forget(**current);
       Remember(*written);

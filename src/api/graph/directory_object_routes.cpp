@@ -17,6 +17,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "api/common/json_body.h"
 #include "api/graph/directory_wire.h"
 #include "api/graph/directory_write_routes.h"
 #include "api/graph/graph_routes.h"
@@ -29,7 +30,7 @@ namespace pim::api::graph {
 namespace json = boost::json;
 namespace {
 
-absl::string_view A(std::string_view s) { return {s.data(), s.size()}; }
+using json_body::A;
 
 HttpResponse MethodNotAllowed(const Route& route) {
   HttpResponse r = GraphError(
@@ -160,7 +161,8 @@ absl::StatusOr<HttpResponse> RoleDefinitions(const Route& route,
   return Entity(route, kSet, std::move(*entity), query);
 }
 
-absl::StatusOr<HttpResponse> Dispatch(const Route& route, const std::vector<std::string>& seg) {
+absl::StatusOr<HttpResponse> DispatchDirectoryObject(const Route& route,
+                                                     const std::vector<std::string>& seg) {
   if (route.ctx.http.method != "GET") {
     const bool writable = seg[0] == "users" || seg[0] == "groups" || seg[0] == "servicePrincipals";
     if (writable) return HandleDirectoryWrite(route, seg);
@@ -194,7 +196,7 @@ std::optional<HttpResponse> HandleDirectoryObjects(const Route& route) {
   const bool role_definitions = seg.size() >= 3 && seg[0] == "roleManagement" &&
                                 seg[1] == "directory" && seg[2] == "roleDefinitions";
   if (!principals && !role_definitions) return std::nullopt;
-  absl::StatusOr<HttpResponse> response = Dispatch(route, seg);
+  absl::StatusOr<HttpResponse> response = DispatchDirectoryObject(route, seg);
   if (!response.ok()) return GraphError(response.status(), route.ctx);
   return std::move(*response);
 }

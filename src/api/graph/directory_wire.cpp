@@ -15,7 +15,7 @@ namespace pim::api::graph {
 namespace json = boost::json;
 namespace {
 
-absl::string_view A(std::string_view s) { return {s.data(), s.size()}; }
+using json_body::A;
 std::string_view Key(json::string_view s) { return {s.data(), s.size()}; }
 
 constexpr std::size_t kMaxText = 256;  // the engine's limit for displayName and mail (bytes)

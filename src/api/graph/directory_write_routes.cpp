@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "api/common/json_body.h"
 #include "api/graph/directory_wire.h"
 #include "api/graph/graph_wire.h"
 #include "api/graph/key_credential_routes.h"
@@ -20,13 +21,13 @@ namespace {
 
 // How often a PATCH re-reads and retries when the object changed between its read and its
 // write (the engine's compare-and-set answered Aborted).
-constexpr int kAttempts = 3;
+constexpr int kPatchAttempts = 3;
 
 constexpr std::string_view kDuplicateReference =
     "One or more added object references already exist for the following modified properties: "
     "'{}'.";
 
-absl::string_view A(std::string_view s) { return {s.data(), s.size()}; }
+using json_body::A;
 
 HttpResponse MethodNotAllowed(const Route& route, std::string_view allow) {
   HttpResponse r = GraphError(BadRequest(absl::StrCat("The HTTP method '", A(route.ctx.http.method),
@@ -74,7 +75,7 @@ std::vector<DirectMembership> Binds(const PrincipalId& group, const GroupInput& 
 }
 
 // Reads principal `key` of `kind`, lets `build` turn it into the write to make, and makes it;
-// when the object changed in between, reads it again (kAttempts in all). Returns the
+// when the object changed in between, reads it again (kPatchAttempts in all). Returns the
 // principal as written.
 absl::StatusOr<Principal> WriteExisting(
     const Route& route, PrincipalKind kind, std::string_view key,
@@ -86,7 +87,7 @@ absl::StatusOr<Principal> WriteExisting(
     PIM_RETURN_IF_ERROR(build(write));
     const auto outcome = route.engine.WriteDirectoryObject(route.ctx.caller, write);
     if (outcome.ok()) return write.principal;
-    if (outcome.status().code() != absl::StatusCode::kAborted || attempt == kAttempts) {
+    if (outcome.status().code() != absl::StatusCode::kAborted || attempt == kPatchAttempts) {
       return outcome.status();
     }
   }
@@ -308,7 +309,8 @@ absl::StatusOr<HttpResponse> RemoveReference(const Route& route, std::string_vie
   return HttpResponse::Empty(204);
 }
 
-absl::StatusOr<HttpResponse> Dispatch(const Route& route, const std::vector<std::string>& seg) {
+absl::StatusOr<HttpResponse> DispatchDirectoryWrite(const Route& route,
+                                                    const std::vector<std::string>& seg) {
   const std::string& method = route.ctx.http.method;
   const PrincipalKind kind = KindOfSet(seg[0]);
   if (seg.size() == 1) {
@@ -345,7 +347,7 @@ absl::StatusOr<HttpResponse> Dispatch(const Route& route, const std::vector<std:
 
 absl::StatusOr<HttpResponse> HandleDirectoryWrite(const Route& route,
                                                   const std::vector<std::string>& seg) {
-  absl::StatusOr<HttpResponse> response = Dispatch(route, seg);
+  absl::StatusOr<HttpResponse> response = DispatchDirectoryWrite(route, seg);
   if (!response.ok()) return ToDirectoryError(response.status());
   return response;
 }

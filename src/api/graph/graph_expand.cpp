@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "api/common/json_body.h"
 #include "api/graph/graph_schedule_json.h"
 #include "api/graph/graph_wire.h"
 
@@ -17,7 +18,7 @@ constexpr std::string_view kRoleDefinition = "roleDefinition";
 constexpr std::string_view kTargetSchedule = "targetSchedule";
 constexpr std::string_view kActivatedUsing = "activatedUsing";
 
-absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
+using json_body::A;
 
 std::vector<std::string_view> NavigationProperties(const EntityType& type) {
   std::vector<std::string_view> names{kPrincipal,
@@ -30,7 +31,7 @@ std::vector<std::string_view> NavigationProperties(const EntityType& type) {
 // The canonical spelling of navigation property `name` of `type`, if it has one.
 std::optional<std::string_view> Canonical(const EntityType& type, std::string_view name) {
   for (std::string_view n : NavigationProperties(type)) {
-    if (absl::EqualsIgnoreCase(Sv(n), Sv(name))) return n;
+    if (absl::EqualsIgnoreCase(A(n), A(name))) return n;
   }
   return std::nullopt;
 }

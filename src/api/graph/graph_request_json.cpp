@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "api/common/json_body.h"
 #include "api/graph/graph_wire.h"
 #include "pim/domain/iso8601.h"
 #include "pim/domain/status.h"
@@ -16,7 +17,7 @@
 namespace pim::api::graph {
 namespace {
 
-absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
+using json_body::A;
 
 // Client text quoted in a message: at most 64 bytes (cut on a UTF-8 character boundary), so
 // that an error never echoes a whole body back.
@@ -25,7 +26,7 @@ std::string Clip(std::string_view text) {
   if (text.size() <= kMax) return std::string(text);
   std::size_t end = kMax;
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return absl::StrCat(Sv(text.substr(0, end)), "...");
+  return absl::StrCat(A(text.substr(0, end)), "...");
 }
 
 bool IsOneOf(std::string_view key, std::span<const std::string_view> names) {
@@ -49,7 +50,7 @@ absl::Status RefuseUnknown(const boost::json::object& o, std::string_view path_p
         IsOneOf(key, std::span<const std::string_view>(known.begin(), known.size())) ||
         IsOneOf(key, ignored))
       continue;
-    return BadRequest(absl::StrCat("The property '", Sv(path_prefix), Clip(key),
+    return BadRequest(absl::StrCat("The property '", A(path_prefix), Clip(key),
                                    "' does not exist on this type. Make sure to only use "
                                    "property names that are defined by the type."));
   }

@@ -16,7 +16,7 @@
 namespace pim::api::graph {
 namespace {
 
-absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
+using json_body::A;
 
 // The context's projection list: selected properties, then each expansion as `name()` or
 // `name(a,b)` with its nested $select (reference 2.4).
@@ -50,16 +50,15 @@ absl::Status BadRequest(std::string_view message) {
 }
 
 absl::Status UnknownSegment(std::string_view segment) {
-  return BadRequest(absl::StrCat("Resource not found for the segment '", Sv(segment), "'."));
+  return BadRequest(absl::StrCat("Resource not found for the segment '", A(segment), "'."));
 }
 
 absl::Status BadProperty(std::string_view property, std::string_view why) {
-  return BadRequest(
-      absl::StrCat("Invalid value for property '", Sv(property), "': ", Sv(why), "."));
+  return BadRequest(absl::StrCat("Invalid value for property '", A(property), "': ", A(why), "."));
 }
 
 absl::StatusOr<boost::json::object> ParseObjectBody(std::string_view body) {
-  if (absl::StripAsciiWhitespace(Sv(body)).empty()) {
+  if (absl::StripAsciiWhitespace(A(body)).empty()) {
     return BadRequest("The request body is empty; a JSON object is expected.");
   }
   try {
@@ -94,7 +93,7 @@ std::vector<std::string> PathSegments(std::string_view rest) {
   return out;
 }
 
-bool IsIgnoredAnnotation(std::string_view key) { return absl::EndsWith(Sv(key), "@odata.type"); }
+bool IsIgnoredAnnotation(std::string_view key) { return absl::EndsWith(A(key), "@odata.type"); }
 
 absl::StatusOr<std::optional<std::string>> ReadString(const boost::json::object& o,
                                                       std::string_view key, std::string_view path) {
@@ -119,7 +118,7 @@ absl::StatusOr<std::string> ReadGuid(const boost::json::object& o, std::string_v
                                      std::string_view path) {
   PIM_ASSIGN_OR_RETURN(std::optional<std::string> s, ReadString(o, key, path));
   if (!s.has_value()) {
-    return BadRequest(absl::StrCat("The property '", Sv(path), "' is required."));
+    return BadRequest(absl::StrCat("The property '", A(path), "' is required."));
   }
   if (!IsGuid(*s)) return BadProperty(path, "expected a GUID");
   return absl::AsciiStrToLower(*s);
@@ -147,7 +146,7 @@ boost::json::value TimeOrNull(const std::optional<absl::Time>& t) {
 
 std::string ContextUrl(const RequestContext& ctx, std::string_view version,
                        std::string_view entity_set, const odata::Query& query, bool single_entity) {
-  return absl::StrCat(ctx.http.base_url, "/", Sv(version), "/$metadata#", Sv(entity_set),
+  return absl::StrCat(ctx.http.base_url, "/", A(version), "/$metadata#", A(entity_set),
                       SelectList(query), single_entity ? "/$entity" : "");
 }
 

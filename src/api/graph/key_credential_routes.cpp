@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::string_view kCertificateType = "AsymmetricX509Cert";
 
-absl::string_view A(std::string_view s) { return {s.data(), s.size()}; }
+using json_body::A;
 std::string_view View(const json::string& s) { return {s.data(), s.size()}; }
 
 // Only members a Graph client may send besides the request's own.

@@ -13,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "api/common/json_body.h"
 #include "api/graph/graph_policy_json.h"
 #include "api/graph/graph_routes.h"
 #include "api/graph/graph_wire.h"
@@ -24,13 +25,13 @@ namespace pim::api::graph {
 namespace json = boost::json;
 namespace {
 
-absl::string_view A(std::string_view s) { return {s.data(), s.size()}; }
-bool Same(std::string_view a, std::string_view b) { return absl::EqualsIgnoreCase(A(a), A(b)); }
+using json_body::A;
+using json_body::Same;
 
 constexpr std::string_view kPoliciesSet = "policies/roleManagementPolicies";
 constexpr std::string_view kAssignmentsSet = "policies/roleManagementPolicyAssignments";
 
-HttpResponse MethodNotAllowed(const Route& route, std::string_view allow) {
+HttpResponse PolicyMethodNotAllowed(const Route& route, std::string_view allow) {
   HttpResponse r = GraphError(
       BadRequest(absl::StrCat("The HTTP method '", A(route.ctx.http.method),
                               "' is not supported on this resource; use ", A(allow), ".")),
@@ -324,32 +325,32 @@ absl::StatusOr<HttpResponse> Policies(const Route& route, const std::vector<std:
   const std::string& method = route.ctx.http.method;
   PIM_ASSIGN_OR_RETURN(odata::Query query, odata::ParseQuery(route.ctx.raw_query));
   if (seg.size() == 2) {
-    if (method != "GET") return MethodNotAllowed(route, "GET");
+    if (method != "GET") return PolicyMethodNotAllowed(route, "GET");
     return ListPolicies(route, query);
   }
   PIM_ASSIGN_OR_RETURN(Target target, ResolvePolicy(route.engine, seg[2]));
   if (seg.size() == 3) {
     if (method == "GET") return GetPolicy(route, query, target);
     if (method == "PATCH") return PatchPolicy(route, target);
-    return MethodNotAllowed(route, "GET, PATCH");
+    return PolicyMethodNotAllowed(route, "GET, PATCH");
   }
   const std::string& nav = seg[3];
   const bool rules = nav == "rules";
   if (!rules && nav != "effectiveRules") return UnknownSegment(nav);
   if (seg.size() == 4) {
-    if (method != "GET") return MethodNotAllowed(route, "GET");
+    if (method != "GET") return PolicyMethodNotAllowed(route, "GET");
     return ListRules(route, query, target, nav);
   }
   if (seg.size() == 5) {
     if (method == "GET") return GetRule(route, query, target, nav, seg[4]);
     if (method == "PATCH" && rules) return PatchRule(route, target, seg[4]);
-    return MethodNotAllowed(route, rules ? "GET, PATCH" : "GET");
+    return PolicyMethodNotAllowed(route, rules ? "GET, PATCH" : "GET");
   }
   return UnknownSegment(seg[5]);
 }
 
 absl::StatusOr<HttpResponse> Assignments(const Route& route, const std::vector<std::string>& seg) {
-  if (route.ctx.http.method != "GET") return MethodNotAllowed(route, "GET");
+  if (route.ctx.http.method != "GET") return PolicyMethodNotAllowed(route, "GET");
   PIM_ASSIGN_OR_RETURN(odata::Query query, odata::ParseQuery(route.ctx.raw_query));
   PIM_RETURN_IF_ERROR(CheckAssignmentExpands(query.expand));
   if (seg.size() == 2) return ListEntities(route, query, kAssignmentsSet, AssignmentEntity);

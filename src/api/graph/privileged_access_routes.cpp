@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "api/common/json_body.h"
 #include "api/graph/graph_approval_json.h"
 #include "api/graph/graph_expand.h"
 #include "api/graph/graph_request_json.h"
@@ -27,7 +28,7 @@
 namespace pim::api::graph {
 namespace {
 
-absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
+using json_body::A;
 
 // One entity set under an area's root.
 struct EntitySet {
@@ -84,12 +85,12 @@ TargetKind TargetKindOf(PimArea area) {
 
 absl::Status NotFound(std::string_view code_value, std::string_view what, std::string_view id) {
   return Error(absl::StatusCode::kNotFound, code_value,
-               absl::StrCat(Sv(what), " '", Sv(id), "' was not found."));
+               absl::StrCat(A(what), " '", A(id), "' was not found."));
 }
 
 absl::Status MethodNotSupported(std::string_view method) {
   return BadRequest(
-      absl::StrCat("The HTTP method '", Sv(method), "' is not supported for this resource."));
+      absl::StrCat("The HTTP method '", A(method), "' is not supported for this resource."));
 }
 
 // Parses a `filterByCurrentUser(on='value')` segment. nullopt when `segment` is not a call to
@@ -97,7 +98,7 @@ absl::Status MethodNotSupported(std::string_view method) {
 std::optional<absl::StatusOr<std::string>> ParseFilterByCurrentUser(std::string_view segment) {
   constexpr std::string_view kName = "filterByCurrentUser";
   if (segment.size() < kName.size() ||
-      !absl::EqualsIgnoreCase(Sv(segment.substr(0, kName.size())), Sv(kName))) {
+      !absl::EqualsIgnoreCase(A(segment.substr(0, kName.size())), A(kName))) {
     return std::nullopt;
   }
   std::string_view args = segment.substr(kName.size());
@@ -107,7 +108,7 @@ std::optional<absl::StatusOr<std::string>> ParseFilterByCurrentUser(std::string_
                    "filterByCurrentUser(on='principal')."));
   };
   if (args.size() < 2 || args.front() != '(' || args.back() != ')') return bad();
-  absl::string_view inner = absl::StripAsciiWhitespace(Sv(args.substr(1, args.size() - 2)));
+  absl::string_view inner = absl::StripAsciiWhitespace(A(args.substr(1, args.size() - 2)));
   if (!absl::ConsumePrefix(&inner, "on") && !absl::ConsumePrefix(&inner, "On")) return bad();
   inner = absl::StripLeadingAsciiWhitespace(inner);
   if (!absl::ConsumePrefix(&inner, "=")) return bad();
@@ -138,8 +139,8 @@ class Router {
   Router(const Route& route, const Area& area) : route_(route), area_(area) {}
 
   std::optional<HttpResponse> Handle() {
-    std::vector<std::string> segments = absl::StrSplit(Sv(route_.rest), '/', absl::SkipEmpty());
-    const std::vector<std::string> root = absl::StrSplit(Sv(area_.root), '/');
+    std::vector<std::string> segments = absl::StrSplit(A(route_.rest), '/', absl::SkipEmpty());
+    const std::vector<std::string> root = absl::StrSplit(A(area_.root), '/');
     if (segments.size() <= root.size()) return std::nullopt;
     for (std::size_t i = 0; i < root.size(); ++i) {
       if (segments[i] != root[i]) return std::nullopt;
@@ -171,10 +172,8 @@ class Router {
   std::string_view method() const { return route_.ctx.http.method; }
   HttpResponse Fail(const absl::Status& status) const { return GraphError(status, ctx()); }
 
-  std::string EntitySetPath() const { return absl::StrCat(Sv(area_.root), "/", Sv(set_->name)); }
-  std::string ApprovalsPath() const {
-    return absl::StrCat(Sv(area_.root), "/", Sv(area_.approvals));
-  }
+  std::string EntitySetPath() const { return absl::StrCat(A(area_.root), "/", A(set_->name)); }
+  std::string ApprovalsPath() const { return absl::StrCat(A(area_.root), "/", A(area_.approvals)); }
 
   // ---- Requests ----
 
@@ -214,7 +213,7 @@ class Router {
   }
 
   absl::Status BadParameter(std::string_view option) const {
-    return BadRequest(absl::StrCat("The value '", Sv(option),
+    return BadRequest(absl::StrCat("The value '", A(option),
                                    "' is not supported for the parameter 'on' of "
                                    "filterByCurrentUser here."));
   }

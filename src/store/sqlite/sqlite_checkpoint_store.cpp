@@ -9,14 +9,14 @@
 namespace pim {
 namespace {
 
-constexpr std::string_view kSchemaSql =
+constexpr std::string_view kCheckpointSchemaSql =
     "CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL,"
     " at_ns INTEGER NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL) STRICT;";
-constexpr std::string_view kPutSql =
+constexpr std::string_view kPutCheckpointSql =
     "INSERT INTO checkpoints (seq, hash, at_ns, key_id, signature) VALUES (?1, ?2, ?3, ?4, ?5) "
     "ON CONFLICT (seq) DO UPDATE SET hash = excluded.hash, at_ns = excluded.at_ns, "
     "key_id = excluded.key_id, signature = excluded.signature";
-constexpr std::string_view kListSql =
+constexpr std::string_view kListCheckpointsSql =
     "SELECT seq, hash, at_ns, key_id, signature FROM checkpoints WHERE seq >= ?1 ORDER BY seq";
 constexpr std::string_view kDeleteBeforeSql = "DELETE FROM checkpoints WHERE seq < ?1";
 
@@ -31,13 +31,14 @@ absl::StatusOr<std::unique_ptr<SqliteCheckpointStore>> SqliteCheckpointStore::Op
     const std::string& path) {
   PIM_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Connection> db,
                        sqlite::OpenPrivateDatabase(path, "audit checkpoint store"));
-  PIM_RETURN_IF_ERROR(db->Exec(kSchemaSql, "create audit checkpoint tables"));
+  PIM_RETURN_IF_ERROR(db->Exec(kCheckpointSchemaSql, "create audit checkpoint tables"));
   return std::unique_ptr<SqliteCheckpointStore>(new SqliteCheckpointStore(std::move(db)));
 }
 
 absl::Status SqliteCheckpointStore::Put(const audit::Checkpoint& c) {
   absl::MutexLock lock(&mu_);
-  PIM_ASSIGN_OR_RETURN(sqlite::Statement put, db_->Prepare(kPutSql, "store audit checkpoint"));
+  PIM_ASSIGN_OR_RETURN(sqlite::Statement put,
+                       db_->Prepare(kPutCheckpointSql, "store audit checkpoint"));
   put.BindInt64(1, c.seq);
   put.BindText(2, c.hash);
   put.BindInt64(3, EncodeTime(c.at));
@@ -48,7 +49,8 @@ absl::Status SqliteCheckpointStore::Put(const audit::Checkpoint& c) {
 
 absl::StatusOr<std::vector<audit::Checkpoint>> SqliteCheckpointStore::List(std::int64_t from) {
   absl::MutexLock lock(&mu_);
-  PIM_ASSIGN_OR_RETURN(sqlite::Statement list, db_->Prepare(kListSql, "list audit checkpoints"));
+  PIM_ASSIGN_OR_RETURN(sqlite::Statement list,
+                       db_->Prepare(kListCheckpointsSql, "list audit checkpoints"));
   list.BindInt64(1, from);
   std::vector<audit::Checkpoint> out;
   while (true) {

@@ -8,19 +8,20 @@
 namespace pim {
 namespace {
 
-constexpr std::string_view kSchemaSql =
+constexpr std::string_view kCredentialSchemaSql =
     "CREATE TABLE IF NOT EXISTS credentials ("
     " kind TEXT NOT NULL, key TEXT NOT NULL, owner TEXT NOT NULL, value TEXT NOT NULL,"
     " PRIMARY KEY (kind, key)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS credentials_by_owner ON credentials (owner, kind, key);";
 constexpr std::string_view kGetSql = "SELECT value FROM credentials WHERE kind = ?1 AND key = ?2";
-constexpr std::string_view kPutSql =
+constexpr std::string_view kPutCredentialSql =
     "INSERT INTO credentials (kind, key, owner, value) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (kind, key) DO UPDATE SET owner = excluded.owner, value = excluded.value";
 constexpr std::string_view kReplaceSql =
     "UPDATE credentials SET value = ?4 WHERE kind = ?1 AND key = ?2 AND value = ?3";
-constexpr std::string_view kDeleteSql = "DELETE FROM credentials WHERE kind = ?1 AND key = ?2";
-constexpr std::string_view kListSql =
+constexpr std::string_view kDeleteCredentialSql =
+    "DELETE FROM credentials WHERE kind = ?1 AND key = ?2";
+constexpr std::string_view kListCredentialsSql =
     "SELECT key, value FROM credentials WHERE owner = ?2 AND kind = ?1 ORDER BY key";
 constexpr std::string_view kForgetSql = "DELETE FROM credentials WHERE owner = ?1";
 
@@ -35,7 +36,7 @@ absl::StatusOr<std::unique_ptr<SqliteCredentialStore>> SqliteCredentialStore::Op
     const std::string& path) {
   PIM_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Connection> db,
                        sqlite::OpenPrivateDatabase(path, "credential store"));
-  PIM_RETURN_IF_ERROR(db->Exec(kSchemaSql, "create credentials schema"));
+  PIM_RETURN_IF_ERROR(db->Exec(kCredentialSchemaSql, "create credentials schema"));
   return std::unique_ptr<SqliteCredentialStore>(new SqliteCredentialStore(std::move(db)));
 }
 
@@ -53,7 +54,7 @@ absl::StatusOr<std::optional<std::string>> SqliteCredentialStore::Get(std::strin
 absl::Status SqliteCredentialStore::Put(std::string_view kind, std::string_view key,
                                         std::string_view owner, std::string_view value) {
   absl::MutexLock lock(&mu_);
-  PIM_ASSIGN_OR_RETURN(sqlite::Statement put, db_->Prepare(kPutSql, "write credential"));
+  PIM_ASSIGN_OR_RETURN(sqlite::Statement put, db_->Prepare(kPutCredentialSql, "write credential"));
   put.BindText(1, kind);
   put.BindText(2, key);
   put.BindText(3, owner);
@@ -79,7 +80,8 @@ absl::StatusOr<bool> SqliteCredentialStore::Replace(std::string_view kind, std::
 
 absl::Status SqliteCredentialStore::Delete(std::string_view kind, std::string_view key) {
   absl::MutexLock lock(&mu_);
-  PIM_ASSIGN_OR_RETURN(sqlite::Statement del, db_->Prepare(kDeleteSql, "delete credential"));
+  PIM_ASSIGN_OR_RETURN(sqlite::Statement del,
+                       db_->Prepare(kDeleteCredentialSql, "delete credential"));
   del.BindText(1, kind);
   del.BindText(2, key);
   return del.Run();
@@ -88,7 +90,8 @@ absl::Status SqliteCredentialStore::Delete(std::string_view kind, std::string_vi
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SqliteCredentialStore::List(
     std::string_view kind, std::string_view owner) {
   absl::MutexLock lock(&mu_);
-  PIM_ASSIGN_OR_RETURN(sqlite::Statement list, db_->Prepare(kListSql, "list credentials"));
+  PIM_ASSIGN_OR_RETURN(sqlite::Statement list,
+                       db_->Prepare(kListCredentialsSql, "list credentials"));
   list.BindText(1, kind);
   list.BindText(2, owner);
   std::vector<std::pair<std::string, std::string>> out;

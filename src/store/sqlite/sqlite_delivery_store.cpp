@@ -8,7 +8,7 @@
 namespace pim {
 namespace {
 
-constexpr std::string_view kSchemaSql =
+constexpr std::string_view kDeliverySchemaSql =
     "CREATE TABLE IF NOT EXISTS cursors (channel TEXT PRIMARY KEY, revision INTEGER NOT NULL)"
     " WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -30,7 +30,7 @@ constexpr std::string_view kHeadSql =
 constexpr std::string_view kRowSql =
     "SELECT seq, key, recipient, body, attempts, last_error FROM outbox "
     "WHERE channel = ?1 AND seq = ?2";
-constexpr std::string_view kDeleteSql = "DELETE FROM outbox WHERE channel = ?1 AND seq = ?2";
+constexpr std::string_view kDeleteOutboxSql = "DELETE FROM outbox WHERE channel = ?1 AND seq = ?2";
 constexpr std::string_view kFailureSql =
     "UPDATE outbox SET attempts = attempts + 1, last_error = ?3 WHERE channel = ?1 AND seq = ?2";
 constexpr std::string_view kBurySql =
@@ -58,7 +58,7 @@ absl::StatusOr<std::unique_ptr<SqliteDeliveryStore>> SqliteDeliveryStore::Open(
     const std::string& path) {
   PIM_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Connection> db,
                        sqlite::OpenPrivateDatabase(path, "notification store"));
-  PIM_RETURN_IF_ERROR(db->Exec(kSchemaSql, "create notification schema"));
+  PIM_RETURN_IF_ERROR(db->Exec(kDeliverySchemaSql, "create notification schema"));
   return std::unique_ptr<SqliteDeliveryStore>(new SqliteDeliveryStore(std::move(db)));
 }
 
@@ -118,7 +118,8 @@ absl::StatusOr<std::optional<notify::QueuedMessage>> SqliteDeliveryStore::Head(
 
 absl::Status SqliteDeliveryStore::MarkSent(const std::string& channel, std::int64_t seq) {
   absl::MutexLock lock(&mu_);
-  PIM_ASSIGN_OR_RETURN(sqlite::Statement del, db_->Prepare(kDeleteSql, "remove sent message"));
+  PIM_ASSIGN_OR_RETURN(sqlite::Statement del,
+                       db_->Prepare(kDeleteOutboxSql, "remove sent message"));
   del.BindText(1, channel);
   del.BindInt64(2, seq);
   return del.Run();
@@ -155,7 +156,8 @@ absl::Status SqliteDeliveryStore::Bury(const std::string& channel, std::int64_t 
     bury.BindText(6, error);
     bury.BindInt64(7, absl::ToUnixMicros(at));
     PIM_RETURN_IF_ERROR(bury.Run());
-    PIM_ASSIGN_OR_RETURN(sqlite::Statement del, db_->Prepare(kDeleteSql, "remove buried message"));
+    PIM_ASSIGN_OR_RETURN(sqlite::Statement del,
+                         db_->Prepare(kDeleteOutboxSql, "remove buried message"));
     del.BindText(1, channel);
     del.BindInt64(2, seq);
     return del.Run();

@@ -17,6 +17,9 @@ namespace pim::testing {
 
 inline constexpr std::string_view kBaseUrl = "https://pim.test:8443";
 
+// `s` as a JSON string value.
+inline boost::json::value J(const std::string& s) { return boost::json::string(s); }
+
 class ApiTest : public EngineTest {
  protected:
   // Calls `surface.Handle(ctx)` for `method target` with `body` as `caller`. Fails the test

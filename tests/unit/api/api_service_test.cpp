@@ -12,8 +12,8 @@ namespace {
 
 using pim::testing::T0;
 
-constexpr char kAdminToken[] = "admin-token-0123456789abcdef0123456789";
-constexpr char kUserToken[] = "user-token-0123456789abcdef01234567890";
+using pim::testing::kAdminToken;
+using pim::testing::kUserToken;
 
 class ApiServiceTest : public pim::testing::ApiTest {
  protected:

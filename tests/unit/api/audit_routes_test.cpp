@@ -16,9 +16,9 @@
 namespace pim::api {
 namespace {
 
-constexpr char kAdminToken[] = "admin-token-0123456789abcdef0123456789";
-constexpr char kUserToken[] = "user-token-0123456789abcdef01234567890";
-constexpr char kReaderToken[] = "reader-token-0123456789abcdef012345678";
+using pim::testing::kAdminToken;
+using pim::testing::kReaderToken;
+using pim::testing::kUserToken;
 
 class AuditRoutesTest : public pim::testing::ApiTest {
  protected:

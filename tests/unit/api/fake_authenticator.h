@@ -1,4 +1,5 @@
-// A test Authenticator: fixed bearer strings mapped to callers who performed MFA "now".
+// A test Authenticator: fixed bearer strings mapped to callers who performed MFA "now", and the
+// bearer strings the API tests use.
 #pragma once
 
 #include <map>
@@ -9,6 +10,11 @@
 #include "pim/engine/clock.h"
 
 namespace pim::testing {
+
+// Bearer strings the API tests map to an administrator, a plain user and a security reader.
+inline constexpr char kAdminToken[] = "admin-token-0123456789abcdef0123456789";
+inline constexpr char kUserToken[] = "user-token-0123456789abcdef01234567890";
+inline constexpr char kReaderToken[] = "reader-token-0123456789abcdef012345678";
 
 class FakeAuthenticator final : public api::Authenticator {
  public:

@@ -18,36 +18,12 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "pim/cli/token_cache.h"
+#include "unit/cli/cli_test_util.h"
 
 namespace pim::cli {
 namespace {
 
-constexpr char kServer[] = "https://pim.test";
 constexpr char kBen[] = "d0000000-0000-4000-8000-00000000000b";
-
-class FakeClock final : public Clock {
- public:
-  absl::Time Now() const override { return now_; }
-  void Advance(absl::Duration d) { now_ += d; }
-
- private:
-  absl::Time now_ = absl::FromUnixSeconds(1'767'603'600);  // 2026-01-05T09:00Z
-};
-
-class FakeHttp final : public HttpClient {
- public:
-  using Handler = std::function<HttpResponse(const HttpRequest&)>;
-  explicit FakeHttp(std::vector<HttpRequest>& log, Handler handler)
-      : log_(log), handler_(std::move(handler)) {}
-  absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
-    log_.push_back(request);
-    return handler_(request);
-  }
-
- private:
-  std::vector<HttpRequest>& log_;
-  Handler handler_;
-};
 
 HttpResponse Json(int status, std::string body) {
   return HttpResponse{status, {{"content-type", "application/json"}}, std::move(body)};

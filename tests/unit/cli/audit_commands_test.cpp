@@ -30,32 +30,12 @@
 #include "pim/cli/exit_code.h"
 #include "pim/cli/token_cache.h"
 #include "pim/identity/signing_key.h"
+#include "unit/cli/cli_test_util.h"
 
 namespace pim::cli {
 namespace {
 
-constexpr char kServer[] = "https://pim.test";
 constexpr std::int64_t kInterval = 3;  // checkpoints every 3 entries
-
-class FakeClock final : public Clock {
- public:
-  absl::Time Now() const override { return absl::FromUnixSeconds(1'767'603'600); }
-};
-
-class FakeHttp final : public HttpClient {
- public:
-  using Handler = std::function<HttpResponse(const HttpRequest&)>;
-  FakeHttp(std::vector<HttpRequest>& log, Handler handler)
-      : log_(log), handler_(std::move(handler)) {}
-  absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
-    log_.push_back(request);
-    return handler_(request);
-  }
-
- private:
-  std::vector<HttpRequest>& log_;
-  Handler handler_;
-};
 
 HttpResponse Answer(int status, std::string body, std::string type = "application/json") {
   return HttpResponse{status, {{"content-type", std::move(type)}}, std::move(body)};

@@ -5,11 +5,10 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "pim/domain/iso8601.h"
+#include "unit/cli/cli_test_util.h"
 
 namespace pim::cli {
 namespace {
-
-boost::json::object Obj(const char* text) { return boost::json::parse(text).as_object(); }
 
 TEST(RoleEntryTest, GraphScheduleEndsAfterItsDuration) {
   const RoleEntry r = RoleFromGraphSchedule(

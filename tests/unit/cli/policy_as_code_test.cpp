@@ -4,11 +4,10 @@
 
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "unit/cli/cli_test_util.h"
 
 namespace pim::cli {
 namespace {
-
-boost::json::object Obj(const char* text) { return boost::json::parse(text).as_object(); }
 
 const char* kCurrent = R"({
   "@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule",

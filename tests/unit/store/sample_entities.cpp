@@ -169,6 +169,12 @@ Mutation Create(const Entity& entity) {
   return Mutation{KindOf(entity), KeyOf(entity), std::nullopt, entity};
 }
 
+std::vector<Mutation> CreateAll(const std::vector<Entity>& entities) {
+  std::vector<Mutation> mutations;
+  for (const Entity& e : entities) mutations.push_back(Create(e));
+  return mutations;
+}
+
 Mutation Update(const Entity& before, const Entity& after) {
   return Mutation{KindOf(after), KeyOf(after), before, after};
 }

@@ -22,6 +22,8 @@ std::vector<Entity> SampleEntities(int n);
 
 // A mutation creating `entity` (no before).
 Mutation Create(const Entity& entity);
+// Mutations creating each of `entities`, in order.
+std::vector<Mutation> CreateAll(const std::vector<Entity>& entities);
 // A mutation replacing `before` with `after` (same kind and key).
 Mutation Update(const Entity& before, const Entity& after);
 // A mutation deleting `before`.

@@ -16,17 +16,12 @@ namespace pim {
 namespace {
 
 using testing::Create;
+using testing::CreateAll;
 using testing::Delete;
 using testing::Record;
 using testing::SampleEntities;
 using testing::SortedByKey;
 using testing::Update;
-
-std::vector<Mutation> CreateAll(const std::vector<Entity>& entities) {
-  std::vector<Mutation> mutations;
-  for (const Entity& e : entities) mutations.push_back(Create(e));
-  return mutations;
-}
 
 // Runs one statement on the file through a connection of its own, bypassing the store.
 void RawExec(const std::string& path, const std::string& sql) {

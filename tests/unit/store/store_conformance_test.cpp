@@ -21,6 +21,7 @@ namespace pim {
 namespace {
 
 using testing::Create;
+using testing::CreateAll;
 using testing::Delete;
 using testing::Record;
 using testing::SampleEntities;
@@ -117,12 +118,6 @@ class FactoryNames {
   }
 };
 TYPED_TEST_SUITE(StoreConformanceTest, Factories, FactoryNames);
-
-std::vector<Mutation> CreateAll(const std::vector<Entity>& entities) {
-  std::vector<Mutation> mutations;
-  for (const Entity& e : entities) mutations.push_back(Create(e));
-  return mutations;
-}
 
 TYPED_TEST(StoreConformanceTest, EmptyStoreLoadsNothing) {
   const StoreContents contents = this->MustLoad();

@@ -17,16 +17,6 @@ using ::testing::HasSubstr;
 
 constexpr char kPreview[] = "api-version=2021-01-01-preview";
 
-std::set<std::string> Keys(const boost::json::value& v) {
-  std::set<std::string> keys;
-  for (const auto& kv : v.as_object()) keys.emplace(kv.key());
-  return keys;
-}
-
-std::string Str(const boost::json::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string("<not a string>");
-}
-
 class ArmApprovalTest : public ArmTest {
  protected:
   void SetUp() override {

@@ -11,9 +11,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-std::string Str(const boost::json::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string("<not a string>");
-}
 std::size_t Count(const boost::json::value& v) { return v.at("value").as_array().size(); }
 
 class ArmSurfaceTest : public ArmTest {};

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "boost/json/value.hpp"
 #include "pim/api/arm/arm_api.h"
 #include "unit/api/api_fixture.h"
 #include "unit/engine/approval_helpers.h"
@@ -20,6 +22,18 @@ std::string Cat(const Parts&... parts) {
   std::string out;
   (out.append(std::string_view(parts)), ...);
   return out;
+}
+
+// A JSON string's text, or "<not a string>" (so a mismatch reads well in a failed expectation).
+inline std::string Str(const boost::json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : std::string("<not a string>");
+}
+
+// The member names of a JSON object.
+inline std::set<std::string> Keys(const boost::json::value& v) {
+  std::set<std::string> keys;
+  for (const auto& kv : v.as_object()) keys.emplace(kv.key());
+  return keys;
 }
 
 inline constexpr char kSubId[] = "0d0d0d0d-0000-4000-8000-00000000d001";

@@ -13,10 +13,6 @@
 namespace pim::testing {
 namespace {
 
-std::string Str(const boost::json::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string("<not a string>");
-}
-
 class ArmVisibilityTest : public ArmTest {
  protected:
   void SetUp() override {

@@ -13,8 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::value J(const std::string& s) { return json::string(s); }
-
 class ArmPolicyRoutesTest : public ArmTest {
  protected:
   // The Contributor policy at `scope`, found through the documented $filter.

@@ -11,16 +11,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::set<std::string> Keys(const boost::json::value& v) {
-  std::set<std::string> keys;
-  for (const auto& kv : v.as_object()) keys.emplace(kv.key());
-  return keys;
-}
-
-std::string Str(const boost::json::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string("<not a string>");
-}
-
 class ArmRequestTest : public ArmTest {};
 
 TEST_F(ArmRequestTest, AdminAssignEligibilityIsProvisionedWithTheExactShape) {

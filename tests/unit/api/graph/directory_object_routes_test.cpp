@@ -15,8 +15,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::value J(const std::string& s) { return json::string(s); }
-
 class GraphDirectoryObjectRoutesTest : public ApiTest {
  protected:
   void SetUp() override {

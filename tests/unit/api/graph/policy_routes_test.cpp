@@ -16,8 +16,6 @@ namespace {
 namespace json = boost::json;
 
 json::value Parse(std::string_view text) { return json::parse(text); }
-json::value J(const std::string& s) { return json::string(s); }
-
 class GraphPolicyRoutesTest : public ApiTest {
  protected:
   void SetUp() override {
