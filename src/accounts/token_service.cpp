@@ -234,16 +234,32 @@ absl::Status TokenService::RevokeAll(const PrincipalId& principal) {
   return absl::OkStatus();
 }
 
+std::optional<TokenService::Verified> TokenService::Recall(const std::string& digest,
+                                                           absl::Time now) const {
+  absl::ReaderMutexLock lock(&verified_mu_);
+  if (auto it = verified_.find(digest); it != verified_.end() && now < it->second.usable_until) {
+    return it->second;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<Caller> TokenService::CallerOf(const Verified& verified) const {
+  if (!EnabledPrincipal(verified.oid)) return BadToken("The token's principal is not available.");
+  Caller caller = Caller::User(verified.oid);
+  caller.mfa_at = verified.mfa_at;
+  return caller;
+}
+
+std::optional<absl::StatusOr<Caller>> TokenService::RecallAccessToken(
+    std::string_view token) const {
+  if (auto known = Recall(identity::Sha256(token), clock_.Now())) return CallerOf(*known);
+  return std::nullopt;
+}
+
 absl::StatusOr<Caller> TokenService::VerifyAccessToken(std::string_view token) const {
   const absl::Time now = clock_.Now();
   const std::string digest = identity::Sha256(token);
-  std::optional<Verified> known;
-  {
-    absl::ReaderMutexLock lock(&verified_mu_);
-    if (auto it = verified_.find(digest); it != verified_.end() && now < it->second.usable_until) {
-      known = it->second;
-    }
-  }
+  std::optional<Verified> known = Recall(digest, now);
   if (!known) {
     identity::JwtExpectations expect;
     expect.issuer = options_.issuer;
@@ -270,10 +286,7 @@ absl::StatusOr<Caller> TokenService::VerifyAccessToken(std::string_view token) c
     verified_.emplace(digest, v);
     known = std::move(v);
   }
-  if (!EnabledPrincipal(known->oid)) return BadToken("The token's principal is not available.");
-  Caller caller = Caller::User(known->oid);
-  caller.mfa_at = known->mfa_at;
-  return caller;
+  return CallerOf(*known);
 }
 
 std::string TokenService::Jwks() const {

@@ -77,6 +77,10 @@ class TokenService {
   // client's later requests cost a hash, not an Ed25519 verification; the principal is still
   // checked every time.
   [[nodiscard]] absl::StatusOr<Caller> VerifyAccessToken(std::string_view token) const;
+  // VerifyAccessToken for a token verified before and not yet expired; nullopt for any other
+  // token (then nothing about it is known, not even who issued it).
+  [[nodiscard]] std::optional<absl::StatusOr<Caller>> RecallAccessToken(
+      std::string_view token) const;
 
   // Makes a new signing key current; the old one keeps verifying until its tokens expired.
   [[nodiscard]] absl::Status RotateKeys();
@@ -97,15 +101,19 @@ class TokenService {
                                                    std::string family, absl::Time session_end);
   [[nodiscard]] std::string Sign(const boost::json::object& claims) const;
   [[nodiscard]] std::optional<Principal> EnabledPrincipal(std::string_view id) const;
-
-  // Guards the ring: shared for signing and verifying, exclusive for rotation.
-  mutable absl::Mutex keys_mu_;
-  identity::SigningKeyRing& keys_ ABSL_GUARDED_BY(keys_mu_);
   struct Verified {
     std::string oid;
     std::optional<absl::Time> mfa_at;
     absl::Time usable_until;  // exp plus the verification leeway
   };
+  // The caller a verified token stands for, if its principal is still enabled.
+  [[nodiscard]] absl::StatusOr<Caller> CallerOf(const Verified& verified) const;
+  // The remembered verification of the token with this digest, unless expired at `now`.
+  [[nodiscard]] std::optional<Verified> Recall(const std::string& digest, absl::Time now) const;
+
+  // Guards the ring: shared for signing and verifying, exclusive for rotation.
+  mutable absl::Mutex keys_mu_;
+  identity::SigningKeyRing& keys_ ABSL_GUARDED_BY(keys_mu_);
   mutable absl::Mutex verified_mu_;
   mutable absl::flat_hash_map<std::string, Verified> verified_ ABSL_GUARDED_BY(verified_mu_);
   // Every key of the ring, for verification (expiry is the token's own check).

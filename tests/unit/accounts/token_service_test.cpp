@@ -84,6 +84,33 @@ TEST_F(TokenServiceTest, ExpiredTokensAndDisabledUsersAreRefused) {
                kInvalidGrant);
 }
 
+// RecallAccessToken knows only tokens verified before: it answers like VerifyAccessToken for
+// them (the principal checked every time) and nothing for any other token.
+TEST_F(TokenServiceTest, RecallKnowsOnlyVerifiedUnexpiredTokens) {
+  const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
+  auto t = tokens_->IssueForUser(SignedIn(ada, true), Pimctl());
+  ASSERT_TRUE(t.ok());
+  EXPECT_FALSE(tokens_->RecallAccessToken(t->access_token).has_value()) << "never verified";
+  EXPECT_FALSE(tokens_->RecallAccessToken("not a token").has_value());
+  ASSERT_TRUE(tokens_->VerifyAccessToken(t->access_token).ok());
+  auto recalled = tokens_->RecallAccessToken(t->access_token);
+  ASSERT_TRUE(recalled.has_value());
+  ASSERT_TRUE(recalled->ok()) << recalled->status();
+  EXPECT_EQ((*recalled)->id, ada);
+  EXPECT_EQ((*recalled)->mfa_at, tokens_->VerifyAccessToken(t->access_token)->mfa_at);
+
+  Principal p;
+  engine_->Read([&](const State& s) { p = *s.FindPrincipal(ada.str()); });
+  p.enabled = false;
+  ASSERT_TRUE(engine_->PutPrincipal(Caller::System(), p).ok());
+  recalled = tokens_->RecallAccessToken(t->access_token);
+  ASSERT_TRUE(recalled.has_value());
+  EXPECT_EQ(recalled->status().code(), absl::StatusCode::kUnauthenticated);
+
+  clock_.Advance(absl::Minutes(15) + absl::Seconds(61));  // past exp and the leeway
+  EXPECT_FALSE(tokens_->RecallAccessToken(t->access_token).has_value());
+}
+
 TEST_F(TokenServiceTest, ATamperedTokenIsRefused) {
   const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
   const PrincipalId ben = AddAccount("Ben Bit", "ben@contoso.test");
