@@ -177,7 +177,10 @@ void AccessIndex::Settle(const Pending& pending, Revision committed) {
   if (it == disabled_.end()) return;
   auto& lives = it->second;
   lives.erase(std::remove_if(lives.begin(), lives.end(), gone), lives.end());
-  if (lives.empty()) disabled_.erase(it);
+  if (lives.empty()) {
+    disabled_.erase(it);
+    nodes_[pending.principal].has_disabled_marks = false;
+  }
 }
 
 void AccessIndex::Undo(const Pending& pending, Revision committed) {
@@ -200,7 +203,10 @@ void AccessIndex::Undo(const Pending& pending, Revision committed) {
   auto& lives = it->second;
   lives.erase(std::remove_if(lives.begin(), lives.end(), added_later), lives.end());
   for (Lifetime& life : lives) restore(life);
-  if (lives.empty()) disabled_.erase(it);
+  if (lives.empty()) {
+    disabled_.erase(it);
+    nodes_[pending.principal].has_disabled_marks = false;
+  }
 }
 
 template <typename Gone>
@@ -290,6 +296,7 @@ void AccessIndex::SetDisabled(Ref principal, bool disabled, Revision revision) {
   if (disabled == now_disabled) return;
   if (disabled) {
     disabled_[principal].push_back(Lifetime{revision, kNever});
+    nodes_[principal].has_disabled_marks = true;
   } else {
     for (Lifetime& l : it->second) {
       if (l.removed == kNever) l.removed = revision;
@@ -299,6 +306,7 @@ void AccessIndex::SetDisabled(Ref principal, bool disabled, Revision revision) {
 }
 
 bool AccessIndex::Disabled(Ref principal, Revision visible) const {
+  if (!nodes_[principal].has_disabled_marks) return false;  // the usual case: no map lookup
   auto it = disabled_.find(principal);
   if (it == disabled_.end()) return false;
   return std::any_of(it->second.begin(), it->second.end(),
@@ -432,21 +440,21 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
   if (p == kNone) return result;
   // The node is needed last but fetched first: its misses overlap the lookups below.
   PrefetchNode(p);
-  if (Disabled(p, visible)) return result;
   const Ref o = FindObject(target);
-  const Ref s = scopes_.Find(target.scope);
-  if (o == kNone || s == kNone) return result;
+  if (o == kNone || Disabled(p, visible)) return result;
   const std::int64_t now = Nanos(now_time);
+  // The scope (a long path: hashed and compared in full) is looked up only once a grant of the
+  // object is in force, which most denials never reach.
+  std::optional<Ref> scope;
 
   std::int64_t best_until = -1;
   const Grant* best = nullptr;
   Ref best_via = kNone;
   for (const Holder& h : HoldersFor(p, now, visible)) {
     for (const Grant& g : nodes_[h.principal].grants) {
-      if (g.object != o || !g.life.VisibleAt(visible) || !g.window.Covers(now) ||
-          !ScopeCovers(g.scope, s)) {
-        continue;
-      }
+      if (g.object != o || !g.life.VisibleAt(visible) || !g.window.Covers(now)) continue;
+      if (!scope) scope = scopes_.Find(target.scope);
+      if (*scope == kNone || !ScopeCovers(g.scope, *scope)) continue;
       const std::int64_t until = std::min(h.until, g.window.end);
       if (until > best_until) {
         best_until = until;

@@ -20,6 +20,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -32,6 +33,7 @@
 #include "absl/time/time.h"
 #include "pim/domain/change.h"
 #include "pim/domain/ids.h"
+#include "pim/engine/huge_page_allocator.h"
 
 namespace pim {
 
@@ -127,8 +129,12 @@ class AccessIndex {
   };
   // Ids that are mostly lowercase GUIDs: those are keyed by value (nothing on the heap to touch
   // when looking one up), any other text by string.
+  template <typename T>
+  using HugeVector = std::vector<T, internal::HugePageAllocator<T>>;
   struct IdRefs {
-    absl::flat_hash_map<Guid128, Ref> by_guid;
+    absl::flat_hash_map<Guid128, Ref, absl::Hash<Guid128>, std::equal_to<>,
+                        internal::HugePageAllocator<std::pair<const Guid128, Ref>>>
+        by_guid;
     absl::flat_hash_map<std::string, Ref> by_name;
     // `id`'s ref, and whether it was new (then it is `next`).
     std::pair<Ref, bool> Insert(std::string_view id, Ref next);
@@ -139,7 +145,7 @@ class AccessIndex {
   struct PrincipalIds {
     IdRefs refs;
     std::vector<std::string> names;
-    std::vector<std::optional<Guid128>> guids;
+    HugeVector<std::optional<Guid128>> guids;
     Ref Intern(std::string_view id);
     [[nodiscard]] Ref Find(std::string_view id) const { return refs.Find(id); }
     [[nodiscard]] std::string Text(Ref r) const {
@@ -172,11 +178,13 @@ class AccessIndex {
     Window window;
     Lifetime life;
   };
-  // Everything the read path needs about one principal, in one place (one or two cache lines
-  // for the common principal with a grant and a membership).
+  // Everything the read path needs about one principal, in one place: up to three memberships
+  // and three grants inline (most principals), so a check loads one node's adjacent cache
+  // lines, all requested at once (PrefetchNode), instead of chasing heap arrays.
   struct Node {
-    absl::InlinedVector<Edge, 1> member_of;
-    absl::InlinedVector<Grant, 1> grants;
+    absl::InlinedVector<Edge, 3> member_of;
+    absl::InlinedVector<Grant, 3> grants;
+    bool has_disabled_marks = false;  // whether disabled_ has an entry for this principal
   };
   struct Holder {
     Ref principal;
@@ -225,8 +233,8 @@ class AccessIndex {
   [[nodiscard]] bool Disabled(Ref principal, Revision visible) const;
 
   PrincipalIds principals_;
-  std::vector<Node> nodes_;  // by principal ref
-  Interner objects_;         // Target::ObjectKey()
+  HugeVector<Node> nodes_;  // by principal ref
+  Interner objects_;        // Target::ObjectKey()
   Interner scopes_;
   std::vector<Target> object_targets_;  // per object ref, scope blank
   std::array<IdRefs, 4> object_by_id_;  // by ObjectSlot()
