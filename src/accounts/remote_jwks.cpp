@@ -108,29 +108,14 @@ RemoteJwksRefresher::RemoteJwksRefresher(std::vector<RemoteJwks*> key_sets, cons
     : key_sets_(std::move(key_sets)), clock_(clock), thread_([this] { Run(); }) {}
 
 RemoteJwksRefresher::~RemoteJwksRefresher() {
-  {
-    absl::MutexLock lock(&mu_);
-    stop_ = true;
-  }
+  sleep_.Stop();
   thread_.join();
-}
-
-void RemoteJwksRefresher::Wake() {
-  absl::MutexLock lock(&mu_);
-  woken_ = true;
 }
 
 void RemoteJwksRefresher::Run() {
   absl::Duration wait = absl::ZeroDuration();
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      auto interrupted = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || woken_; };
-      // A relative wait: the schedule is in the injected clock's time, which may be manual.
-      mu_.AwaitWithTimeout(absl::Condition(&interrupted), wait);
-      if (stop_) return;
-      woken_ = false;
-    }
+  // A relative wait: the schedule is in the injected clock's time, which may be manual.
+  while (sleep_.SleepFor(wait)) {
     absl::Time next = absl::InfiniteFuture();
     bool busy_elsewhere = false;
     for (RemoteJwks* key_set : key_sets_) {

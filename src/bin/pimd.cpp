@@ -35,6 +35,7 @@
 #include "pim/notify/notification_config.h"
 #include "pim/notify/smtp_channel.h"
 #include "pim/notify/webhook_channel.h"
+#include "pim/server/audit_keeper_thread.h"
 #include "pim/server/break_glass.h"
 #include "pim/server/curl_jwks_fetcher.h"
 #include "pim/server/demo_directory.h"
@@ -112,97 +113,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   text << in.rdbuf();
   return text.str();
 }
-
-// The lowest revision every notification channel has planned, and the channel that holds it
-// back: change records after it must stay for that channel. nullopt when there is no limit.
-struct RetentionLimit {
-  std::optional<pim::Revision> revision;
-  std::string channel;
-};
-using RetentionLimitFn = std::function<absl::StatusOr<RetentionLimit>()>;
-
-// Runs the audit keeper's sealing and retention at start-up and then every hour of the engine's
-// clock (which may be the test clock: a move of it wakes the thread, as for the scheduler).
-class AuditKeeperThread {
- public:
-  static constexpr absl::Duration kPeriod = absl::Hours(1);
-
-  AuditKeeperThread(pim::audit::AuditKeeper& keeper, const pim::Clock& clock,
-                    RetentionLimitFn limit)
-      : keeper_(keeper), clock_(clock), limit_(std::move(limit)), thread_([this] { Run(); }) {}
-  AuditKeeperThread(const AuditKeeperThread&) = delete;
-  AuditKeeperThread& operator=(const AuditKeeperThread&) = delete;
-  ~AuditKeeperThread() {
-    {
-      absl::MutexLock lock(&mu_);
-      stop_ = true;
-    }
-    thread_.join();
-  }
-  void Wake() {
-    absl::MutexLock lock(&mu_);
-    woken_ = true;
-  }
-
- private:
-  void Run() {
-    absl::Time next = clock_.Now();
-    while (true) {
-      {
-        absl::MutexLock lock(&mu_);
-        auto interrupted = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || woken_; };
-        mu_.AwaitWithTimeout(absl::Condition(&interrupted),
-                             std::max(next - clock_.Now(), absl::ZeroDuration()));
-        if (stop_) return;
-        woken_ = false;
-      }
-      const absl::Time now = clock_.Now();
-      if (now < next) continue;
-      next = now + kPeriod;
-      RunOnce(now);
-    }
-  }
-
-  void RunOnce(absl::Time now) {
-    if (!keeper_.status().intact) return;  // reported at start-up; the evidence stays as found
-    if (auto s = keeper_.Seal(); !s.ok()) {
-      LogJson(LogLevel::kWarning, "audit.sealFailed", {{"error", std::string(s.message())}});
-      return;
-    }
-    const absl::StatusOr<RetentionLimit> limit = limit_();
-    if (!limit.ok()) {
-      LogJson(LogLevel::kWarning, "audit.retentionFailed",
-              {{"error", std::string(limit.status().message())}});
-      return;
-    }
-    const auto result = keeper_.ApplyRetention(now, limit->revision);
-    if (!result.ok()) {
-      LogJson(LogLevel::kWarning, "audit.retentionFailed",
-              {{"error", std::string(result.status().message())}});
-      return;
-    }
-    if (result->deleted > 0) {
-      LogJson(LogLevel::kInfo, "audit.retention",
-              {{"deleted", result->deleted}, {"anchor", result->anchor}});
-    }
-    if (result->held_back) {
-      LogJson(LogLevel::kWarning, "audit.retentionHeldBack",
-              {{"channel", limit->channel},
-               {"cursor", result->limit},
-               {"message",
-                "change records past this notification channel's cursor are older than the "
-                "retention period but are kept until the channel has planned them"}});
-    }
-  }
-
-  pim::audit::AuditKeeper& keeper_;
-  const pim::Clock& clock_;
-  const RetentionLimitFn limit_;
-  absl::Mutex mu_;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  bool woken_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;  // last: starts after the members above are ready
-};
 
 }  // namespace
 
@@ -410,8 +320,9 @@ int main(int argc, char** argv) {
   }
 
   // Retention never deletes what a notification channel has not planned yet.
-  RetentionLimitFn retention_limit = [&]() -> absl::StatusOr<RetentionLimit> {
-    RetentionLimit limit;
+  pim::server::RetentionLimitFn retention_limit =
+      [&]() -> absl::StatusOr<pim::server::RetentionLimit> {
+    pim::server::RetentionLimit limit;
     if (deliveries == nullptr) return limit;
     for (const auto& channel : channels) {
       auto cursor = deliveries->Cursor(channel->name());
@@ -423,7 +334,7 @@ int main(int argc, char** argv) {
     }
     return limit;
   };
-  AuditKeeperThread audit_thread(audit_keeper, *clock, retention_limit);
+  pim::server::AuditKeeperThread audit_thread(audit_keeper, *clock, retention_limit);
   int audit_clock_listener = -1;
   if (test_clock) {
     audit_clock_listener = test_clock->AddListener([&](absl::Time) { audit_thread.Wake(); });

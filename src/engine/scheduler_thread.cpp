@@ -17,36 +17,19 @@ SchedulerThread::SchedulerThread(Engine& engine, const Clock& clock)
 
 SchedulerThread::~SchedulerThread() {
   engine_.SetTimerListener(nullptr);
-  {
-    absl::MutexLock lock(&mu_);
-    stop_ = true;
-  }
+  sleep_.Stop();
   thread_.join();
 }
 
-void SchedulerThread::Wake() {
-  absl::MutexLock lock(&mu_);
-  woken_ = true;
-}
+void SchedulerThread::Wake() { sleep_.Wake(); }
 
-int SchedulerThread::errors() const {
-  absl::MutexLock lock(&mu_);
-  return errors_;
-}
+int SchedulerThread::errors() const { return errors_.load(); }
 
 void SchedulerThread::Run() {
   absl::Duration wait = absl::ZeroDuration();
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      auto interrupted = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || woken_; };
-      // A relative wait: the deadline is in the engine clock's time, which may be manual.
-      mu_.AwaitWithTimeout(absl::Condition(&interrupted), wait);
-      if (stop_) return;
-      woken_ = false;
-    }
+  // A relative wait: the deadline is in the engine clock's time, which may be manual.
+  while (sleep_.SleepFor(wait)) {
     if (const absl::Status status = engine_.RunDue(); !status.ok()) {
-      absl::MutexLock lock(&mu_);
       ++errors_;
       wait = kRetryAfterError;
       continue;

@@ -29,6 +29,7 @@
 #include "absl/time/time.h"
 #include "pim/accounts/jwks_fetcher.h"
 #include "pim/engine/clock.h"
+#include "pim/engine/wakeable_sleep.h"
 #include "pim/identity/jwk.h"
 
 namespace pim::accounts {
@@ -132,16 +133,14 @@ class RemoteJwksRefresher {
   ~RemoteJwksRefresher();
 
   // Makes the thread look at the schedule again now.
-  void Wake() ABSL_LOCKS_EXCLUDED(mu_);
+  void Wake() { sleep_.Wake(); }
 
  private:
-  void Run() ABSL_LOCKS_EXCLUDED(mu_);
+  void Run();
 
   const std::vector<RemoteJwks*> key_sets_;
   const Clock& clock_;
-  absl::Mutex mu_;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  bool woken_ ABSL_GUARDED_BY(mu_) = false;
+  WakeableSleep sleep_;
   std::thread thread_;  // last: starts after the members above are ready
 };
 

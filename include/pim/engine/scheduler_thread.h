@@ -4,11 +4,11 @@
 // with either clock. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <thread>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "pim/engine/engine.h"
+#include "pim/engine/wakeable_sleep.h"
 
 namespace pim {
 
@@ -32,10 +32,8 @@ class SchedulerThread {
 
   Engine& engine_;
   const Clock& clock_;
-  mutable absl::Mutex mu_;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  bool woken_ ABSL_GUARDED_BY(mu_) = false;
-  int errors_ ABSL_GUARDED_BY(mu_) = 0;
+  WakeableSleep sleep_;
+  std::atomic<int> errors_ = 0;
   std::thread thread_;  // last: starts after the members above are ready
 };
 
