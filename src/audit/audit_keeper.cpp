@@ -33,6 +33,21 @@ void Advance(Position& p, const ChangeRecord& record) {
   p.at = entry.at;
 }
 
+// Walks the change log after `p` to its end, reading `batch` records at a time: moves `p` past
+// each record, then calls `after(seq before it)`. Stops at the first error of either.
+template <typename After>
+absl::Status WalkToEnd(Store& store, std::size_t batch, Position& p, After after) {
+  while (true) {
+    PIM_ASSIGN_OR_RETURN(const std::vector<ChangeRecord> records, store.ReadChanges(p.seq, batch));
+    if (records.empty()) return absl::OkStatus();
+    for (const ChangeRecord& record : records) {
+      const std::int64_t before = p.seq;
+      Advance(p, record);
+      PIM_RETURN_IF_ERROR(after(before));
+    }
+  }
+}
+
 }  // namespace
 
 AuditKeeper::AuditKeeper(Store& store, CheckpointStore& checkpoints,
@@ -110,17 +125,11 @@ absl::StatusOr<ChainStatus> AuditKeeper::CheckAtStartup() {
   Position p = Start(anchor);
   if (anchor.revision > 0) compare_sealed(p);
   std::vector<Position> due;  // interval checkpoints not sealed yet
-  while (true) {
-    PIM_ASSIGN_OR_RETURN(const std::vector<ChangeRecord> batch,
-                         store_.ReadChanges(p.seq, read_batch));
-    if (batch.empty()) break;
-    for (const ChangeRecord& record : batch) {
-      const std::int64_t before = p.seq;
-      Advance(p, record);
-      compare_sealed(p);
-      if (p.seq / interval > before / interval && p.seq > found.sealed_seq) due.push_back(p);
-    }
-  }
+  PIM_RETURN_IF_ERROR(WalkToEnd(store_, read_batch, p, [&](std::int64_t before) {
+    compare_sealed(p);
+    if (p.seq / interval > before / interval && p.seq > found.sealed_seq) due.push_back(p);
+    return absl::OkStatus();
+  }));
   for (; next < sealed.size(); ++next) {
     mismatch(
         sealed[next].seq,
@@ -158,22 +167,21 @@ absl::Status AuditKeeper::SealLocked() {
   const std::int64_t interval = std::max<std::int64_t>(1, options_.checkpoint_interval);
   const std::size_t read_batch = std::max<std::size_t>(1, options_.read_batch);
   Position p{head_seq_, head_hash_, head_at_};
-  while (true) {
-    PIM_ASSIGN_OR_RETURN(const std::vector<ChangeRecord> batch,
-                         store_.ReadChanges(p.seq, read_batch));
-    if (batch.empty()) break;
-    for (const ChangeRecord& record : batch) {
-      const std::int64_t before = p.seq;
-      Advance(p, record);
-      if (p.seq / interval > before / interval) {
-        PIM_RETURN_IF_ERROR(checkpoints_.Put(Sign(p.seq, p.hash, p.at)));
-        status_.sealed_seq = p.seq;
-      }
-      head_seq_ = p.seq;
-      head_hash_ = p.hash;
-      head_at_ = p.at;
-    }
-  }
+  PIM_RETURN_IF_ERROR(
+      WalkToEnd(store_, read_batch, p,
+                [&](std::int64_t before) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::Status {
+                  if (p.seq / interval > before / interval) {
+                    // (Not PIM_RETURN_IF_ERROR: the macro's local would shadow the caller's.)
+                    if (absl::Status put = checkpoints_.Put(Sign(p.seq, p.hash, p.at)); !put.ok()) {
+                      return put;
+                    }
+                    status_.sealed_seq = p.seq;
+                  }
+                  head_seq_ = p.seq;
+                  head_hash_ = p.hash;
+                  head_at_ = p.at;
+                  return absl::OkStatus();
+                }));
   if (p.seq > status_.sealed_seq) {
     PIM_RETURN_IF_ERROR(checkpoints_.Put(Sign(p.seq, p.hash, p.at)));
     status_.sealed_seq = p.seq;
