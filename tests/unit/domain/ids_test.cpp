@@ -1,6 +1,7 @@
 #include "pim/domain/ids.h"
 
 #include <sstream>
+#include <string>
 #include <string_view>
 
 #include "gtest/gtest.h"
@@ -59,6 +60,26 @@ TEST(Guid128Test, RefusesUppercaseAndEverythingThatIsNotAGuid) {
         "62e90394-69f5-4237-9190-012177145e1g", "membership:g/member/p",
         "------------------------------------"}) {
     EXPECT_FALSE(ParseLowercaseGuid(text).has_value()) << text;
+  }
+}
+
+// Every byte at every position: a digit position takes exactly 0-9 and a-f, a hyphen position
+// exactly '-', and an accepted variant still formats back to itself.
+TEST(Guid128Test, AcceptsExactlyLowercaseHexDigitsAndHyphensAtEachPosition) {
+  const std::string base = "62e90394-69f5-4237-9190-012177145e10";
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    const bool hyphen = i == 8 || i == 13 || i == 18 || i == 23;
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string text = base;
+      text[i] = static_cast<char>(byte);
+      const bool lower_hex = (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'f');
+      const bool valid = hyphen ? byte == '-' : lower_hex;
+      const auto guid = ParseLowercaseGuid(text);
+      ASSERT_EQ(guid.has_value(), valid) << "position " << i << " byte " << byte;
+      if (guid) {
+        EXPECT_EQ(FormatGuid(*guid), text);
+      }
+    }
   }
 }
 
