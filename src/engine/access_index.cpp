@@ -40,32 +40,14 @@ bool SameContribution(const Entity& before, const Entity& after) {
 
 }  // namespace
 
-AccessIndex::Ref AccessIndex::Interner::Intern(const std::string& name) {
-  auto [it, inserted] = ids.try_emplace(name, static_cast<Ref>(names.size()));
-  if (inserted) names.push_back(name);
-  return it->second;
-}
-
-AccessIndex::Ref AccessIndex::Interner::Find(std::string_view name) const {
-  // Debian's abseil has its own string_view type.
-  auto it = ids.find(absl::string_view(name.data(), name.size()));
-  return it == ids.end() ? kNone : it->second;
-}
-
 std::pair<AccessIndex::Ref, bool> AccessIndex::IdRefs::Insert(std::string_view id, Ref next) {
-  if (const auto guid = ParseLowercaseGuid(id)) {
-    auto [it, added] = by_guid.try_emplace(*guid, next);
-    return {it->second, added};
-  }
+  if (const auto guid = ParseLowercaseGuid(id)) return by_guid.Insert(*guid, next);
   auto [it, added] = by_name.try_emplace(std::string(id), next);
   return {it->second, added};
 }
 
 AccessIndex::Ref AccessIndex::IdRefs::Find(std::string_view id) const {
-  if (const auto guid = ParseLowercaseGuid(id)) {
-    auto it = by_guid.find(*guid);
-    return it == by_guid.end() ? kNone : it->second;
-  }
+  if (const auto guid = ParseLowercaseGuid(id)) return by_guid.Find(*guid);
   auto it = by_name.find(absl::string_view(id.data(), id.size()));
   return it == by_name.end() ? kNone : it->second;
 }
@@ -323,8 +305,7 @@ void AccessIndex::AddContribution(const Entity& entity, Revision revision) {
         } else if constexpr (std::is_same_v<T, ScopeNode>) {
           const Ref s = scopes_.Intern(e.path);
           const Ref parent = e.parent.empty() ? kNone : scopes_.Intern(e.parent);
-          if (scope_parent_.size() < scopes_.names.size())
-            scope_parent_.resize(scopes_.names.size(), kNone);
+          if (scope_parent_.size() < scopes_.size()) scope_parent_.resize(scopes_.size(), kNone);
           scope_parent_[s] = parent;
         } else if constexpr (std::is_same_v<T, DirectMembership>) {
           const Ref p = InternPrincipal(e.principal.str());
@@ -349,8 +330,7 @@ void AccessIndex::AddContribution(const Entity& entity, Revision revision) {
         }
       },
       entity);
-  if (scope_parent_.size() < scopes_.names.size())
-    scope_parent_.resize(scopes_.names.size(), kNone);
+  if (scope_parent_.size() < scopes_.size()) scope_parent_.resize(scopes_.size(), kNone);
 }
 
 void AccessIndex::RemoveContribution(const Entity& entity, Revision revision) {
@@ -436,25 +416,35 @@ absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(Ref principa
 AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Target& target,
                                             absl::Time now_time, Revision visible) const {
   CheckResult result;
-  const Ref p = principals_.Find(principal);
-  if (p == kNone) return result;
-  // The node is needed last but fetched first: its misses overlap the lookups below.
-  PrefetchNode(p);
+  // Memory is the cost of a check: the principal's slot, then its node, then its groups' nodes,
+  // each found through the one before; and the scope's slot, then its stored path. Both slots are
+  // requested first, the path while the principal's slot arrives, the node as soon as that slot
+  // gives its ref, and the path is compared while the node arrives.
+  const auto principal_guid = ParseLowercaseGuid(principal);
+  if (principal_guid) principals_.refs.by_guid.Prefetch(*principal_guid);
+  const std::uint64_t scope_hash = StringRefMap::Hash(target.scope);
+  scopes_.Prefetch(scope_hash);
   const Ref o = FindObject(target);
-  if (o == kNone || Disabled(p, visible)) return result;
+  if (o == kNone) return result;  // an unknown object: nobody holds it
+  const StringRefMap::Candidate scope_candidate = scopes_.Locate(scope_hash);
+  if (scope_candidate.ref == kNone) return result;  // an unknown scope
+  const Ref p =
+      principal_guid ? principals_.refs.by_guid.Find(*principal_guid) : principals_.Find(principal);
+  if (p == kNone) return result;
+  PrefetchNode(p);
+  const Ref scope = scopes_.Confirm(target.scope, scope_candidate);
+  if (scope == kNone || Disabled(p, visible)) return result;
   const std::int64_t now = Nanos(now_time);
-  // The scope (a long path: hashed and compared in full) is looked up only once a grant of the
-  // object is in force, which most denials never reach.
-  std::optional<Ref> scope;
 
   std::int64_t best_until = -1;
   const Grant* best = nullptr;
   Ref best_via = kNone;
   for (const Holder& h : HoldersFor(p, now, visible)) {
     for (const Grant& g : nodes_[h.principal].grants) {
-      if (g.object != o || !g.life.VisibleAt(visible) || !g.window.Covers(now)) continue;
-      if (!scope) scope = scopes_.Find(target.scope);
-      if (*scope == kNone || !ScopeCovers(g.scope, *scope)) continue;
+      if (g.object != o || !g.life.VisibleAt(visible) || !g.window.Covers(now) ||
+          !ScopeCovers(g.scope, scope)) {
+        continue;
+      }
       const std::int64_t until = std::min(h.until, g.window.end);
       if (until > best_until) {
         best_until = until;
@@ -483,7 +473,7 @@ std::vector<AccessIndex::EffectiveGrant> AccessIndex::GrantsOf(std::string_view 
       if (!g.life.VisibleAt(visible) || !g.window.Covers(now)) continue;
       EffectiveGrant grant;
       grant.target = object_targets_[g.object];
-      grant.target.scope = scopes_.names[g.scope];
+      grant.target.scope = scopes_.Text(g.scope);
       grant.granted_by = SourceText(g.source);
       if (h.via != kNone) grant.via_group = principals_.Text(h.via);
       grant.until = UntilTime(std::min(h.until, g.window.end));

@@ -33,7 +33,9 @@
 #include "absl/time/time.h"
 #include "pim/domain/change.h"
 #include "pim/domain/ids.h"
+#include "pim/engine/guid_ref_map.h"
 #include "pim/engine/huge_page_allocator.h"
+#include "pim/engine/string_ref_map.h"
 
 namespace pim {
 
@@ -121,20 +123,12 @@ class AccessIndex {
       return added <= visible && visible < removed;
     }
   };
-  struct Interner {
-    absl::flat_hash_map<std::string, Ref> ids;
-    std::vector<std::string> names;
-    Ref Intern(const std::string& name);
-    [[nodiscard]] Ref Find(std::string_view name) const;
-  };
   // Ids that are mostly lowercase GUIDs: those are keyed by value (nothing on the heap to touch
   // when looking one up), any other text by string.
   template <typename T>
   using HugeVector = std::vector<T, internal::HugePageAllocator<T>>;
   struct IdRefs {
-    absl::flat_hash_map<Guid128, Ref, absl::Hash<Guid128>, std::equal_to<>,
-                        internal::HugePageAllocator<std::pair<const Guid128, Ref>>>
-        by_guid;
+    GuidRefMap by_guid;
     absl::flat_hash_map<std::string, Ref> by_name;
     // `id`'s ref, and whether it was new (then it is `next`).
     std::pair<Ref, bool> Insert(std::string_view id, Ref next);
@@ -234,8 +228,8 @@ class AccessIndex {
 
   PrincipalIds principals_;
   HugeVector<Node> nodes_;  // by principal ref
-  Interner objects_;        // Target::ObjectKey()
-  Interner scopes_;
+  StringRefMap objects_;    // Target::ObjectKey()
+  StringRefMap scopes_;
   std::vector<Target> object_targets_;  // per object ref, scope blank
   std::array<IdRefs, 4> object_by_id_;  // by ObjectSlot()
   std::vector<Ref> scope_parent_;       // per scope ref
