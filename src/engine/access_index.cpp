@@ -63,7 +63,10 @@ AccessIndex::Ref AccessIndex::PrincipalIds::Intern(std::string_view id) {
 
 AccessIndex::Ref AccessIndex::InternPrincipal(std::string_view id) {
   const Ref p = principals_.Intern(id);
-  if (nodes_.size() <= p) nodes_.resize(p + 1);
+  if (nodes_.size() <= p) {
+    nodes_.resize(p + 1);
+    has_disabled_marks_.resize(p + 1);
+  }
   return p;
 }
 
@@ -161,7 +164,7 @@ void AccessIndex::Settle(const Pending& pending, Revision committed) {
   lives.erase(std::remove_if(lives.begin(), lives.end(), gone), lives.end());
   if (lives.empty()) {
     disabled_.erase(it);
-    nodes_[pending.principal].has_disabled_marks = false;
+    has_disabled_marks_[pending.principal] = false;
   }
 }
 
@@ -187,7 +190,7 @@ void AccessIndex::Undo(const Pending& pending, Revision committed) {
   for (Lifetime& life : lives) restore(life);
   if (lives.empty()) {
     disabled_.erase(it);
-    nodes_[pending.principal].has_disabled_marks = false;
+    has_disabled_marks_[pending.principal] = false;
   }
 }
 
@@ -278,7 +281,7 @@ void AccessIndex::SetDisabled(Ref principal, bool disabled, Revision revision) {
   if (disabled == now_disabled) return;
   if (disabled) {
     disabled_[principal].push_back(Lifetime{revision, kNever});
-    nodes_[principal].has_disabled_marks = true;
+    has_disabled_marks_[principal] = true;
   } else {
     for (Lifetime& l : it->second) {
       if (l.removed == kNever) l.removed = revision;
@@ -288,7 +291,7 @@ void AccessIndex::SetDisabled(Ref principal, bool disabled, Revision revision) {
 }
 
 bool AccessIndex::Disabled(Ref principal, Revision visible) const {
-  if (!nodes_[principal].has_disabled_marks) return false;  // the usual case: no map lookup
+  if (!has_disabled_marks_[principal]) return false;  // the usual case: no map lookup
   auto it = disabled_.find(principal);
   if (it == disabled_.end()) return false;
   return std::any_of(it->second.begin(), it->second.end(),

@@ -178,7 +178,6 @@ class AccessIndex {
   struct Node {
     absl::InlinedVector<Edge, 3> member_of;
     absl::InlinedVector<Grant, 3> grants;
-    bool has_disabled_marks = false;  // whether disabled_ has an entry for this principal
   };
   struct Holder {
     Ref principal;
@@ -238,6 +237,9 @@ class AccessIndex {
   std::vector<Ref> free_sources_;
   // Disabled principals: one lifetime per period of being disabled (usually one).
   absl::flat_hash_map<Ref, absl::InlinedVector<Lifetime, 1>> disabled_;
+  // Per principal ref, whether disabled_ has an entry: one bit each, so it stays in cache and a
+  // check learns that a group is enabled without waiting for the group's node.
+  std::vector<bool> has_disabled_marks_;
   // Reverse indexes for HoldersOf: who has grant entries for an object; who has edges into a
   // group. Entries of any visibility count; queries filter.
   absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> principals_of_object_;
