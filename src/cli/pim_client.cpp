@@ -1,19 +1,17 @@
 #include "pim/cli/pim_client.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "cli/json_fields.h"
 #include "pim/cli/exit_code.h"
 #include "pim/cli/server_error.h"
 #include "pim/cli/url_encoding.h"
 #include "pim/domain/iso8601.h"
 #include "pim/domain/status.h"
+#include "pim/identity/secure_random.h"
 
 namespace pim::cli {
 namespace {
@@ -74,16 +72,6 @@ std::string LowerFirst(std::string s) {
 std::string UpperFirst(std::string s) {
   if (!s.empty()) s[0] = absl::ascii_toupper(static_cast<unsigned char>(s[0]));
   return s;
-}
-
-std::string NewGuid() {
-  unsigned char b[16];
-  if (RAND_bytes(b, sizeof(b)) != 1) std::abort();
-  b[6] = static_cast<unsigned char>((b[6] & 0x0FU) | 0x40U);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3FU) | 0x80U);
-  return absl::StrFormat("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
-                         b[12], b[13], b[14], b[15]);
 }
 
 std::string ArmScopePath(const std::string& scope) {
@@ -420,8 +408,8 @@ absl::StatusOr<RequestEntry> PimClient::Submit(const RoleEntry& target, const Re
     call.method = "PUT";
     // An eligibility is a roleEligibilityScheduleRequest: sent as an assignment request it
     // would grant standing access instead.
-    call.path = absl::StrCat(ArmScopePath(target.scope), Sv(kAuth), "/", Sv(set), "/", NewGuid(),
-                             "?api-version=", kArmApiVersion);
+    call.path = absl::StrCat(ArmScopePath(target.scope), Sv(kAuth), "/", Sv(set), "/",
+                             identity::RandomGuid(), "?api-version=", kArmApiVersion);
     call.body = boost::json::object{{"properties", std::move(p)}};
     PIM_ASSIGN_OR_RETURN(ApiResult result, session_.Call(call));
     if (!result.json.is_object()) return absl::DataLossError("the server answered no request");

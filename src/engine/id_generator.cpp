@@ -13,9 +13,7 @@ std::string RandomIdGenerator::NewGuid() {
     hi = absl::Uniform<std::uint64_t>(gen_);
     lo = absl::Uniform<std::uint64_t>(gen_);
   }
-  hi = (hi & ~0xf000ULL) | 0x4000ULL;                  // version 4
-  lo = (lo & ~(0xc000ULL << 48)) | (0x8000ULL << 48);  // RFC 4122 variant
-  return FormatGuid(Guid128{hi, lo});
+  return FormatGuid(AsVersion4(Guid128{hi, lo}));
 }
 
 std::string SequentialIdGenerator::NewGuid() {

@@ -8,8 +8,10 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/escaping.h"
+#include "pim/domain/ids.h"
 
 namespace pim::identity {
 
@@ -22,6 +24,14 @@ std::string RandomBytes(std::size_t n) {
     std::abort();
   }
   return out;
+}
+
+std::string RandomGuid() {
+  const std::string bytes = RandomBytes(16);
+  Guid128 guid;
+  std::memcpy(&guid.high, bytes.data(), sizeof guid.high);
+  std::memcpy(&guid.low, bytes.data() + sizeof guid.high, sizeof guid.low);
+  return FormatGuid(AsVersion4(guid));
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

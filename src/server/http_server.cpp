@@ -1,7 +1,5 @@
 #include "pim/server/http_server.h"
 
-#include <openssl/rand.h>
-
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -10,7 +8,6 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/ssl.hpp"
@@ -22,6 +19,7 @@
 #include "boost/beast/ssl.hpp"
 #include "boost/json/object.hpp"
 #include "boost/json/serialize.hpp"
+#include "pim/identity/secure_random.h"
 #include "pim/server/json_log.h"
 #include "pim/server/rate_limiter.h"
 
@@ -37,16 +35,6 @@ namespace {
 
 std::chrono::steady_clock::duration Chrono(absl::Duration d) {
   return absl::ToChronoNanoseconds(d);
-}
-
-std::string NewRequestId() {
-  unsigned char b[16];
-  if (RAND_bytes(b, sizeof(b)) != 1) return "00000000-0000-4000-8000-000000000000";
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  return absl::StrFormat("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
-                         b[12], b[13], b[14], b[15]);
 }
 
 // A Host header we are willing to echo into absolute links: host[:port], no odd characters.
@@ -249,7 +237,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     request.body = std::move(req.body());
     request.remote_address = remote_;
-    request.request_id = NewRequestId();
+    request.request_id = identity::RandomGuid();
     const std::string_view host(req[http::field::host].data(), req[http::field::host].size());
     request.base_url =
         !server_.options.public_url.empty()

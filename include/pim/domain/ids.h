@@ -57,5 +57,11 @@ struct Guid128 {
 [[nodiscard]] std::optional<Guid128> ParseLowercaseGuid(std::string_view text);
 // The lowercase 8-4-4-4-12 form.
 [[nodiscard]] std::string FormatGuid(const Guid128& guid);
+// 128 random bits as an RFC 4122 version 4 GUID: the version and variant bits set.
+[[nodiscard]] constexpr Guid128 AsVersion4(Guid128 random) {
+  random.high = (random.high & ~0xf000ULL) | 0x4000ULL;
+  random.low = (random.low & ~(0xc000ULL << 48U)) | (0x8000ULL << 48U);
+  return random;
+}
 
 }  // namespace pim

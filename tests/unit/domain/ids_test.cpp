@@ -83,6 +83,11 @@ TEST(Guid128Test, AcceptsExactlyLowercaseHexDigitsAndHyphensAtEachPosition) {
   }
 }
 
+TEST(Guid128Test, AsVersion4SetsOnlyTheVersionAndVariantBits) {
+  EXPECT_EQ(FormatGuid(AsVersion4(Guid128{0, 0})), "00000000-0000-4000-8000-000000000000");
+  EXPECT_EQ(FormatGuid(AsVersion4(Guid128{~0ULL, ~0ULL})), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+}
+
 TEST(IdTest, ComparesAndPrintsByValue) {
   const PrincipalId a("a");
   const PrincipalId b("b");

@@ -1,8 +1,11 @@
 #include "pim/identity/secure_random.h"
 
 #include <set>
+#include <string>
+#include <string_view>
 
 #include "gtest/gtest.h"
+#include "pim/domain/ids.h"
 
 namespace pim::identity {
 namespace {
@@ -16,6 +19,17 @@ TEST(SecureRandomTest, RandomBytesHaveTheRequestedLengthAndDiffer) {
     seen.insert(bytes);
   }
   EXPECT_EQ(seen.size(), 32u);
+}
+
+TEST(SecureRandomTest, RandomGuidsAreLowercaseVersion4AndDiffer) {
+  const std::string a = RandomGuid();
+  const std::string b = RandomGuid();
+  for (const std::string& guid : {a, b}) {
+    ASSERT_TRUE(ParseLowercaseGuid(guid).has_value()) << guid;
+    EXPECT_EQ(guid[14], '4') << guid;
+    EXPECT_NE(std::string_view("89ab").find(guid[19]), std::string_view::npos) << guid;
+  }
+  EXPECT_NE(a, b);
 }
 
 TEST(SecureRandomTest, ConstantTimeEqualsComparesContentAndLength) {
