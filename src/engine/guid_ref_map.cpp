@@ -5,7 +5,8 @@
 namespace pim {
 
 std::size_t GuidRefMap::Home(const Guid128& key) const {
-  // absl::Hash is seeded per process, so ids chosen to collide here cannot be prepared offline.
+  // absl::Hash mixes both halves and is seeded per process, so ids that share bits (sequential
+  // test ids, say) still spread over the table.
   return absl::Hash<Guid128>{}(key) & (slots_.size() - 1);
 }
 

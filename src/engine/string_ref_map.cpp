@@ -25,9 +25,12 @@ void StringRefMap::Prefetch(std::uint64_t hash) const {
 StringRefMap::Candidate StringRefMap::Locate(std::uint64_t hash) const {
   if (slots_.empty()) return Candidate{};
   const Candidate candidate = Probe(hash, hash);
-  for (std::size_t offset = 0; offset < candidate.text.size(); offset += 64) {
-    __builtin_prefetch(candidate.text.data() + offset);
+  // Every cache line the text touches, wherever it starts within the first.
+  const std::string_view text = candidate.text;
+  for (std::size_t offset = 0; offset < text.size(); offset += 64) {
+    __builtin_prefetch(text.data() + offset);
   }
+  if (!text.empty()) __builtin_prefetch(text.data() + text.size() - 1);
   return candidate;
 }
 

@@ -1,8 +1,8 @@
 // An insert-only map from strings (scope paths, up to a few hundred bytes) to dense refs, whose
 // lookup comes in two steps so that its cache miss can overlap other work: Locate hashes the key
-// and probes slots that hold only a 64-bit hash and a ref, then requests the candidate's text;
-// Confirm compares that text later. A Swiss table compares the text inside find(), so the miss on
-// a stored string is taken then and there.
+// and probes slots that hold a 64-bit hash, a ref and the text's address, then requests the
+// candidate's text; Confirm compares that text later. A hash match alone never counts. A Swiss
+// table compares the text inside find(), so the miss on a stored string is taken then and there.
 //
 // Thread-compatible: const members may run concurrently with each other, not with Intern.
 #pragma once
@@ -29,7 +29,7 @@ class StringRefMap {
     std::string_view text;  // the candidate's stored text
   };
 
-  // `text`'s ref, added (as the next ref) when new.
+  // `text`'s ref, added (as the next ref) when new. `text` is shorter than 4 GiB.
   Ref Intern(std::string_view text);
   // The hash Prefetch and Locate take: seeded per process.
   [[nodiscard]] static std::uint64_t Hash(std::string_view text);
