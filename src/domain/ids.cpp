@@ -62,6 +62,19 @@ void WriteHex(std::uint64_t value, int bytes, char* out) {
   }
 }
 
+// The 36 characters of the lowercase 8-4-4-4-12 form at `out`.
+void WriteGuid(const Guid128& guid, char* out) {
+  WriteHex(guid.high >> 32U, 4, out);
+  out[8] = '-';
+  WriteHex(guid.high >> 16U, 2, out + 9);
+  out[13] = '-';
+  WriteHex(guid.high, 2, out + 14);
+  out[18] = '-';
+  WriteHex(guid.low >> 48U, 2, out + 19);
+  out[23] = '-';
+  WriteHex(guid.low, 6, out + 24);
+}
+
 }  // namespace
 
 bool IsGuid(std::string_view text) {
@@ -95,13 +108,113 @@ std::optional<Guid128> ParseLowercaseGuid(std::string_view text) {
 
 std::string FormatGuid(const Guid128& guid) {
   std::string out(36, '-');
-  char* p = out.data();
-  WriteHex(guid.high >> 32U, 4, p);
-  WriteHex(guid.high >> 16U, 2, p + 9);
-  WriteHex(guid.high, 2, p + 14);
-  WriteHex(guid.low >> 48U, 2, p + 19);
-  WriteHex(guid.low, 6, p + 24);
+  WriteGuid(guid, out.data());
   return out;
+}
+
+PackedIdText::PackedIdText(std::string_view text) {
+  if (text.size() <= kShortCapacity) {
+    std::memcpy(payload_.chars, text.data(), text.size());
+    short_size_ = static_cast<std::uint8_t>(text.size());
+  } else if (auto guid = ParseLowercaseGuid(text)) {
+    payload_.guid[0] = guid->high;
+    payload_.guid[1] = guid->low;
+    form_ = Form::kGuid;
+  } else {
+    payload_.heap = {new char[text.size()], text.size()};
+    std::memcpy(payload_.heap.data, text.data(), text.size());
+    form_ = Form::kLong;
+  }
+}
+
+PackedIdText::PackedIdText(const PackedIdText& other)
+    : payload_(other.payload_), short_size_(other.short_size_), form_(other.form_) {
+  if (form_ == Form::kLong) {
+    payload_.heap.data = new char[other.payload_.heap.size];
+    std::memcpy(payload_.heap.data, other.payload_.heap.data, other.payload_.heap.size);
+  }
+}
+
+PackedIdText::PackedIdText(PackedIdText&& other) noexcept
+    : payload_(other.payload_), short_size_(other.short_size_), form_(other.form_) {
+  other.payload_ = Payload{};
+  other.short_size_ = 0;
+  other.form_ = Form::kShort;
+}
+
+PackedIdText& PackedIdText::operator=(const PackedIdText& other) {
+  if (this != &other) *this = PackedIdText(other);
+  return *this;
+}
+
+PackedIdText& PackedIdText::operator=(PackedIdText&& other) noexcept {
+  if (this != &other) {
+    Release();
+    payload_ = other.payload_;
+    short_size_ = other.short_size_;
+    form_ = other.form_;
+    other.payload_ = Payload{};
+    other.short_size_ = 0;
+    other.form_ = Form::kShort;
+  }
+  return *this;
+}
+
+PackedIdText::~PackedIdText() { Release(); }
+
+void PackedIdText::Release() {
+  if (form_ == Form::kLong) delete[] payload_.heap.data;
+}
+
+std::string_view PackedIdText::View(char (&buffer)[kGuidLength]) const {
+  switch (form_) {
+    case Form::kShort:
+      return {payload_.chars, short_size_};
+    case Form::kGuid:
+      WriteGuid(Guid128{payload_.guid[0], payload_.guid[1]}, buffer);
+      return {buffer, kGuidLength};
+    case Form::kLong:
+      return {payload_.heap.data, payload_.heap.size};
+  }
+  return {};
+}
+
+std::string PackedIdText::str() const {
+  char buffer[kGuidLength];
+  return std::string(View(buffer));
+}
+
+std::optional<Guid128> PackedIdText::guid() const {
+  if (form_ != Form::kGuid) return std::nullopt;
+  return Guid128{payload_.guid[0], payload_.guid[1]};
+}
+
+bool operator==(const PackedIdText& a, const PackedIdText& b) {
+  if (a.form_ != b.form_) return false;
+  switch (a.form_) {
+    case PackedIdText::Form::kShort:
+      return a.short_size_ == b.short_size_ &&
+             std::memcmp(a.payload_.chars, b.payload_.chars, a.short_size_) == 0;
+    case PackedIdText::Form::kGuid:
+      return a.payload_.guid[0] == b.payload_.guid[0] && a.payload_.guid[1] == b.payload_.guid[1];
+    case PackedIdText::Form::kLong:
+      return std::string_view(a.payload_.heap.data, a.payload_.heap.size) ==
+             std::string_view(b.payload_.heap.data, b.payload_.heap.size);
+  }
+  return false;
+}
+
+std::strong_ordering operator<=>(const PackedIdText& a, const PackedIdText& b) {
+  using Form = PackedIdText::Form;
+  if (a.form_ == Form::kGuid && b.form_ == Form::kGuid) {
+    // Hex digits order as their values do, and the hyphens sit at the same places.
+    const std::uint64_t(&x)[2] = a.payload_.guid;
+    const std::uint64_t(&y)[2] = b.payload_.guid;
+    return x[0] != y[0] ? x[0] <=> y[0] : x[1] <=> y[1];
+  }
+  char buffer_a[PackedIdText::kGuidLength];
+  char buffer_b[PackedIdText::kGuidLength];
+  return a.View(buffer_a) <=> b.View(buffer_b);
 }
 
 }  // namespace pim

@@ -301,7 +301,8 @@ absl::Status Engine::FireTimer(const Timer& timer) {
   ChangeSet changes(WriterState(), timer.due, kSystemActor);
   const bool about_request =
       timer.kind == TimerKind::kApprovalTimeout || timer.kind == TimerKind::kPurgeCanceledRequest;
-  if (const Schedule* found = about_request ? nullptr : WriterState().FindSchedule(timer.key)) {
+  if (const Schedule* found =
+          about_request ? nullptr : WriterState().FindSchedule(timer.key.str())) {
     Schedule s = *found;
     s.modified = timer.due;
     switch (timer.kind) {
@@ -345,14 +346,14 @@ absl::Status Engine::FireTimer(const Timer& timer) {
         break;
     }
   } else if (const ScheduleRequest* canceled =
-                 about_request ? WriterState().FindRequest(timer.key) : nullptr;
+                 about_request ? WriterState().FindRequest(timer.key.str()) : nullptr;
              canceled != nullptr && timer.kind == TimerKind::kPurgeCanceledRequest &&
              canceled->status == RequestStatus::kCanceled) {
     changes.BeginRecord("request.purged",
                         absl::StrCat("canceled request ", canceled->id.str(), " purged"));
     changes.Erase(EntityKind::kRequest, canceled->id.str());
   } else if (const ScheduleRequest* found_request =
-                 about_request ? WriterState().FindRequest(timer.key) : nullptr;
+                 about_request ? WriterState().FindRequest(timer.key.str()) : nullptr;
              found_request != nullptr && timer.kind == TimerKind::kApprovalTimeout) {
     ScheduleRequest r = *found_request;
     for (auto& stage : r.approval->stages) {

@@ -6,32 +6,32 @@ namespace pim {
 namespace {
 
 template <typename Map>
-const typename Map::mapped_type* FindIn(const Map& map, const std::string& key) {
+const typename Map::mapped_type* FindIn(const Map& map, const typename Map::key_type& key) {
   auto it = map.find(key);
   return it == map.end() ? nullptr : &it->second;
 }
 
 }  // namespace
 
-template <typename Set>
-void State::Link(absl::flat_hash_map<std::string, Set>& index, const std::string& bucket,
-                 typename Set::value_type value) {
+template <typename Index>
+void State::Link(Index& index, const typename Index::key_type& bucket,
+                 typename Index::mapped_type::value_type value) {
   index[bucket].insert(std::move(value));
 }
 
-template <typename Set>
-void State::Unlink(absl::flat_hash_map<std::string, Set>& index, const std::string& bucket,
-                   const typename Set::value_type& value) {
+template <typename Index>
+void State::Unlink(Index& index, const typename Index::key_type& bucket,
+                   const typename Index::mapped_type::value_type& value) {
   auto it = index.find(bucket);
   if (it == index.end()) return;
   it->second.erase(value);
   if (it->second.empty()) index.erase(it);
 }
 
-template <typename Set>
-const Set& State::Bucket(const absl::flat_hash_map<std::string, Set>& index,
-                         const std::string& bucket) {
-  static const Set kEmpty;
+template <typename Index>
+const typename Index::mapped_type& State::Bucket(const Index& index,
+                                                 const typename Index::key_type& bucket) {
+  static const typename Index::mapped_type kEmpty;
   auto it = index.find(bucket);
   return it == index.end() ? kEmpty : it->second;
 }
@@ -39,21 +39,21 @@ const Set& State::Bucket(const absl::flat_hash_map<std::string, Set>& index,
 void State::ReserveSchedules(std::size_t schedules) { schedules_.reserve(schedules); }
 
 void State::PutSchedule(Schedule schedule) {
-  std::string key = schedule.id.str();
+  ScheduleId key = schedule.id;
   const Schedule& stored =
       schedules_.insert_or_assign(std::move(key), std::move(schedule)).first->second;
-  Link(schedules_by_principal_, stored.principal.str(), &stored);
+  Link(schedules_by_principal_, stored.principal, &stored);
   Link(schedules_by_object_, stored.target.ObjectKey(), &stored);
-  if (stored.activated_using) Link(activations_by_basis_, stored.activated_using->str(), &stored);
+  if (stored.activated_using) Link(activations_by_basis_, *stored.activated_using, &stored);
 }
 
-void State::EraseSchedule(const std::string& id) {
+void State::EraseSchedule(const ScheduleId& id) {
   auto it = schedules_.find(id);
   if (it == schedules_.end()) return;
   const Schedule* s = &it->second;
-  Unlink(schedules_by_principal_, s->principal.str(), s);
+  Unlink(schedules_by_principal_, s->principal, s);
   Unlink(schedules_by_object_, s->target.ObjectKey(), s);
-  if (s->activated_using) Unlink(activations_by_basis_, s->activated_using->str(), s);
+  if (s->activated_using) Unlink(activations_by_basis_, *s->activated_using, s);
   schedules_.erase(it);
 }
 
@@ -84,7 +84,7 @@ void State::Put(const Entity& entity) {
         } else if constexpr (std::is_same_v<T, Schedule>) {
           PutSchedule(e);
         } else if constexpr (std::is_same_v<T, ScheduleRequest>) {
-          requests_[key] = e;
+          requests_[e.id] = e;
           Link(requests_by_principal_, e.principal.str(), key);
           if (e.status == RequestStatus::kPendingApproval) {
             Link(pending_requests_by_principal_, e.principal.str(), key);
@@ -98,7 +98,7 @@ void State::Put(const Entity& entity) {
 
 void State::Put(Entity&& entity) {
   if (auto* schedule = std::get_if<Schedule>(&entity)) {
-    EraseSchedule(schedule->id.str());
+    EraseSchedule(schedule->id);
     PutSchedule(std::move(*schedule));
     return;
   }
@@ -124,10 +124,10 @@ void State::Erase(EntityKind kind, const std::string& key) {
       roles_.erase(key);
       return;
     case EntityKind::kSchedule:
-      EraseSchedule(key);
+      EraseSchedule(ScheduleId(key));
       return;
     case EntityKind::kRequest:
-      if (auto it = requests_.find(key); it != requests_.end()) {
+      if (auto it = requests_.find(RequestId(key)); it != requests_.end()) {
         Unlink(requests_by_principal_, it->second.principal.str(), key);
         Unlink(pending_requests_by_principal_, it->second.principal.str(), key);
         requests_.erase(it);
@@ -147,9 +147,11 @@ const DirectMembership* State::FindMembership(const std::string& key) const {
 }
 const ScopeNode* State::FindScope(const std::string& path) const { return FindIn(scopes_, path); }
 const RoleDefinition* State::FindRole(const std::string& id) const { return FindIn(roles_, id); }
-const Schedule* State::FindSchedule(const std::string& id) const { return FindIn(schedules_, id); }
+const Schedule* State::FindSchedule(const std::string& id) const {
+  return FindIn(schedules_, ScheduleId(id));
+}
 const ScheduleRequest* State::FindRequest(const std::string& id) const {
-  return FindIn(requests_, id);
+  return FindIn(requests_, RequestId(id));
 }
 const Policy* State::FindPolicy(const std::string& id) const { return FindIn(policies_, id); }
 
@@ -161,13 +163,13 @@ const absl::flat_hash_set<std::string>& State::MembershipsOfGroup(const std::str
   return Bucket(memberships_by_group_, group);
 }
 const State::ScheduleSet& State::SchedulesOfPrincipal(const std::string& principal) const {
-  return Bucket(schedules_by_principal_, principal);
+  return Bucket(schedules_by_principal_, PrincipalId(principal));
 }
 const State::ScheduleSet& State::SchedulesOfObject(const std::string& object_key) const {
   return Bucket(schedules_by_object_, object_key);
 }
 const State::ScheduleSet& State::ActivationsOf(const std::string& eligibility_id) const {
-  return Bucket(activations_by_basis_, eligibility_id);
+  return Bucket(activations_by_basis_, ScheduleId(eligibility_id));
 }
 const absl::flat_hash_set<std::string>& State::PendingRequestsOfPrincipal(
     const std::string& principal) const {

@@ -16,31 +16,32 @@ void TimerQueue::AppendTimersOf(const Entity& entity, std::vector<Timer>& out) {
     const auto end = s->End();
     switch (s->state) {
       case ScheduleState::kScheduled:
-        out.push_back(Timer{s->start, TimerKind::kScheduleStart, s->id.str()});
+        out.push_back(Timer{s->start, TimerKind::kScheduleStart, s->id.packed()});
         break;
       case ScheduleState::kActive:
         if (!end) break;
-        out.push_back(Timer{*end, TimerKind::kScheduleEnd, s->id.str()});
+        out.push_back(Timer{*end, TimerKind::kScheduleEnd, s->id.packed()});
         if (GetsExpiryNotices(*s) && s->expiry_notices_sent < 2) {
           const absl::Duration before =
               s->expiry_notices_sent == 0 ? kExpiryNoticeFirst : kExpiryNoticeLast;
-          out.push_back(Timer{*end - before, TimerKind::kExpiryNotice, s->id.str()});
+          out.push_back(Timer{*end - before, TimerKind::kExpiryNotice, s->id.packed()});
         }
         break;
       case ScheduleState::kExpired:
-        if (end) out.push_back(Timer{*end + kRenewalWindow, TimerKind::kPurgeExpired, s->id.str()});
+        if (end)
+          out.push_back(Timer{*end + kRenewalWindow, TimerKind::kPurgeExpired, s->id.packed()});
         break;
     }
   } else if (const auto* r = std::get_if<ScheduleRequest>(&entity)) {
     if (r->status == RequestStatus::kCanceled && r->completed) {
       out.push_back(Timer{*r->completed + kCanceledRequestRetention,
-                          TimerKind::kPurgeCanceledRequest, r->id.str()});
+                          TimerKind::kPurgeCanceledRequest, r->id.packed()});
     }
     if (r->status == RequestStatus::kPendingApproval && r->approval) {
       for (const auto& stage : r->approval->stages) {
         if (stage.status == StageStatus::kInProgress && stage.started) {
           out.push_back(
-              Timer{*stage.started + stage.timeout, TimerKind::kApprovalTimeout, r->id.str()});
+              Timer{*stage.started + stage.timeout, TimerKind::kApprovalTimeout, r->id.packed()});
           break;
         }
       }

@@ -11,36 +11,6 @@
 
 namespace pim {
 
-template <typename Tag>
-class Id {
- public:
-  Id() = default;
-  explicit Id(std::string value) : value_(std::move(value)) {}
-
-  [[nodiscard]] const std::string& str() const { return value_; }
-  [[nodiscard]] bool empty() const { return value_.empty(); }
-
-  friend auto operator<=>(const Id&, const Id&) = default;
-  friend bool operator==(const Id&, const Id&) = default;
-  template <typename H>
-  friend H AbslHashValue(H h, const Id& id) {
-    return H::combine(std::move(h), id.value_);
-  }
-  friend std::ostream& operator<<(std::ostream& os, const Id& id) { return os << id.value_; }
-
- private:
-  std::string value_;
-};
-
-using PrincipalId = Id<struct PrincipalIdTag>;
-using RoleDefinitionId = Id<struct RoleDefinitionIdTag>;
-using ScheduleId = Id<struct ScheduleIdTag>;
-using RequestId = Id<struct RequestIdTag>;
-using PolicyId = Id<struct PolicyIdTag>;
-
-// Whether `text` is a GUID in the 8-4-4-4-12 hex form.
-[[nodiscard]] bool IsGuid(std::string_view text);
-
 // A GUID by value: its first and last 16 hex digits. Sixteen bytes that hash and compare without
 // touching a heap-allocated string.
 struct Guid128 {
@@ -52,6 +22,89 @@ struct Guid128 {
     return H::combine(std::move(h), g.high, g.low);
   }
 };
+// The text of an id in 24 bytes: a lowercase GUID (the form pim mints and stores) as its 128
+// bits, any other text of up to 16 bytes inline, longer text in one heap block. Which form a text
+// takes depends only on the text, so equal texts are stored alike. Ordered as the texts are.
+class PackedIdText {
+ public:
+  PackedIdText() = default;
+  explicit PackedIdText(std::string_view text);
+  PackedIdText(const PackedIdText& other);
+  PackedIdText(PackedIdText&& other) noexcept;
+  PackedIdText& operator=(const PackedIdText& other);
+  PackedIdText& operator=(PackedIdText&& other) noexcept;
+  ~PackedIdText();
+
+  [[nodiscard]] std::string str() const;
+  [[nodiscard]] bool empty() const { return form_ == Form::kShort && short_size_ == 0; }
+  // The 128 bits when the text is a lowercase GUID.
+  [[nodiscard]] std::optional<Guid128> guid() const;
+
+  friend bool operator==(const PackedIdText& a, const PackedIdText& b);
+  friend std::strong_ordering operator<=>(const PackedIdText& a, const PackedIdText& b);
+  template <typename H>
+  friend H AbslHashValue(H h, const PackedIdText& t) {
+    if (t.form_ == Form::kGuid)
+      return H::combine(std::move(h), t.payload_.guid[0], t.payload_.guid[1]);
+    char buffer[kGuidLength];
+    return H::combine(std::move(h), t.View(buffer));
+  }
+
+ private:
+  static constexpr std::size_t kGuidLength = 36;
+  static constexpr std::size_t kShortCapacity = 16;
+  enum class Form : std::uint8_t { kShort, kGuid, kLong };
+  union Payload {
+    char chars[kShortCapacity] = {};
+    std::uint64_t guid[2];  // Guid128's high and low
+    struct {
+      char* data;
+      std::size_t size;
+    } heap;
+  };
+  // The text; a GUID is written into `buffer`.
+  [[nodiscard]] std::string_view View(char (&buffer)[kGuidLength]) const;
+  void Release();
+
+  Payload payload_{};
+  std::uint8_t short_size_ = 0;
+  Form form_ = Form::kShort;
+};
+
+template <typename Tag>
+class Id {
+ public:
+  Id() = default;
+  explicit Id(std::string_view value) : value_(value) {}
+
+  // The text, built on each call: bind it to a `const std::string&` or copy it, never keep a
+  // string_view of it past the expression.
+  [[nodiscard]] std::string str() const { return value_.str(); }
+  [[nodiscard]] bool empty() const { return value_.empty(); }
+  [[nodiscard]] std::optional<Guid128> guid() const { return value_.guid(); }
+  [[nodiscard]] const PackedIdText& packed() const { return value_; }
+
+  friend auto operator<=>(const Id&, const Id&) = default;
+  friend bool operator==(const Id&, const Id&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const Id& id) {
+    return H::combine(std::move(h), id.value_);
+  }
+  friend std::ostream& operator<<(std::ostream& os, const Id& id) { return os << id.str(); }
+
+ private:
+  PackedIdText value_;
+};
+
+using PrincipalId = Id<struct PrincipalIdTag>;
+using RoleDefinitionId = Id<struct RoleDefinitionIdTag>;
+using ScheduleId = Id<struct ScheduleIdTag>;
+using RequestId = Id<struct RequestIdTag>;
+using PolicyId = Id<struct PolicyIdTag>;
+
+// Whether `text` is a GUID in the 8-4-4-4-12 hex form.
+[[nodiscard]] bool IsGuid(std::string_view text);
+
 // The value of a GUID written in lowercase 8-4-4-4-12 form (the form pim stores); nullopt for
 // anything else, uppercase included, so that FormatGuid gives back exactly `text`.
 [[nodiscard]] std::optional<Guid128> ParseLowercaseGuid(std::string_view text);

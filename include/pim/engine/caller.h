@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -29,9 +30,9 @@ struct Caller {
     c.is_system = true;
     return c;
   }
-  [[nodiscard]] static Caller User(std::string id) {
+  [[nodiscard]] static Caller User(std::string_view id) {
     Caller c;
-    c.id = PrincipalId(std::move(id));
+    c.id = PrincipalId(id);
     return c;
   }
   // The same caller, having performed MFA at `t`.

@@ -64,10 +64,10 @@ class State {
   [[nodiscard]] const absl::flat_hash_map<std::string, RoleDefinition>& roles() const {
     return roles_;
   }
-  [[nodiscard]] const absl::node_hash_map<std::string, Schedule>& schedules() const {
+  [[nodiscard]] const absl::node_hash_map<ScheduleId, Schedule>& schedules() const {
     return schedules_;
   }
-  [[nodiscard]] const absl::node_hash_map<std::string, ScheduleRequest>& requests() const {
+  [[nodiscard]] const absl::node_hash_map<RequestId, ScheduleRequest>& requests() const {
     return requests_;
   }
   [[nodiscard]] const absl::flat_hash_map<std::string, Policy>& policies() const {
@@ -79,32 +79,32 @@ class State {
 
  private:
   using KeySet = absl::flat_hash_set<std::string>;
-  template <typename Set>
-  static void Link(absl::flat_hash_map<std::string, Set>& index, const std::string& bucket,
-                   typename Set::value_type value);
-  template <typename Set>
-  static void Unlink(absl::flat_hash_map<std::string, Set>& index, const std::string& bucket,
-                     const typename Set::value_type& value);
-  template <typename Set>
-  static const Set& Bucket(const absl::flat_hash_map<std::string, Set>& index,
-                           const std::string& bucket);
+  template <typename Index>
+  static void Link(Index& index, const typename Index::key_type& bucket,
+                   typename Index::mapped_type::value_type value);
+  template <typename Index>
+  static void Unlink(Index& index, const typename Index::key_type& bucket,
+                     const typename Index::mapped_type::value_type& value);
+  template <typename Index>
+  static const typename Index::mapped_type& Bucket(const Index& index,
+                                                   const typename Index::key_type& bucket);
   void PutSchedule(Schedule schedule);
-  void EraseSchedule(const std::string& id);
+  void EraseSchedule(const ScheduleId& id);
 
   absl::flat_hash_map<std::string, Principal> principals_;
   absl::flat_hash_map<std::string, DirectMembership> memberships_;
   absl::flat_hash_map<std::string, ScopeNode> scopes_;
   absl::flat_hash_map<std::string, RoleDefinition> roles_;
   // Node maps: entries never move, so the secondary indexes can point at them.
-  absl::node_hash_map<std::string, Schedule> schedules_;
-  absl::node_hash_map<std::string, ScheduleRequest> requests_;
+  absl::node_hash_map<ScheduleId, Schedule> schedules_;
+  absl::node_hash_map<RequestId, ScheduleRequest> requests_;
   absl::flat_hash_map<std::string, Policy> policies_;
 
   absl::flat_hash_map<std::string, KeySet> memberships_by_principal_;
   absl::flat_hash_map<std::string, KeySet> memberships_by_group_;
-  absl::flat_hash_map<std::string, ScheduleSet> schedules_by_principal_;
+  absl::flat_hash_map<PrincipalId, ScheduleSet> schedules_by_principal_;
   absl::flat_hash_map<std::string, ScheduleSet> schedules_by_object_;
-  absl::flat_hash_map<std::string, ScheduleSet> activations_by_basis_;
+  absl::flat_hash_map<ScheduleId, ScheduleSet> activations_by_basis_;
   absl::flat_hash_map<std::string, KeySet> requests_by_principal_;
   absl::flat_hash_map<std::string, KeySet> pending_requests_by_principal_;
 };

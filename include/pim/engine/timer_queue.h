@@ -35,7 +35,7 @@ enum class TimerKind {
 struct Timer {
   absl::Time due;
   TimerKind kind = TimerKind::kScheduleStart;
-  std::string key;  // schedule or request id
+  PackedIdText key;  // schedule or request id
   friend bool operator==(const Timer&, const Timer&) = default;
   friend bool operator<(const Timer& a, const Timer& b) {
     return std::tie(a.due, a.kind, a.key) < std::tie(b.due, b.kind, b.key);

@@ -52,12 +52,20 @@ Statement::~Statement() {
 }
 
 void Statement::BindText(int index, std::string_view value) {
+  BindText(index, value, SQLITE_STATIC);
+}
+
+void Statement::BindText(int index, std::string&& value) {
+  BindText(index, std::string_view(value), SQLITE_TRANSIENT);
+}
+
+void Statement::BindText(int index, std::string_view value, void (*lifetime)(void*)) {
   if (value.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     if (bind_error_ == SQLITE_OK) bind_error_ = SQLITE_TOOBIG;
     return;
   }
   const int rc =
-      sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+      sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), lifetime);
   if (bind_error_ == SQLITE_OK) bind_error_ = rc;
 }
 

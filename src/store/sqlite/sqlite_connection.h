@@ -24,7 +24,8 @@ namespace pim::sqlite {
 
 // One use of a cached prepared statement: bind, step, read columns. Resets the statement and
 // clears its bindings when destroyed, so a half-read SELECT never holds a read lock. Text is
-// bound without copying: bound views must outlive the last Step(). Move-only; not thread-safe.
+// bound without copying, except a temporary string: bound views must outlive the last Step().
+// Move-only; not thread-safe.
 class Statement {
  public:
   Statement(sqlite3_stmt* stmt, std::string_view what) : stmt_(stmt), what_(what) {}
@@ -34,6 +35,8 @@ class Statement {
 
   // Bind parameter `index` (1-based). A failure is reported by the next Step()/Run().
   void BindText(int index, std::string_view value);
+  // A temporary string is gone before Step() reads it, so SQLite keeps its own copy.
+  void BindText(int index, std::string&& value);
   void BindInt64(int index, std::int64_t value);
   void BindNull(int index);
 
@@ -48,6 +51,9 @@ class Statement {
   [[nodiscard]] bool ColumnIsNull(int index) const;
 
  private:
+  // `lifetime` is SQLITE_STATIC or SQLITE_TRANSIENT.
+  void BindText(int index, std::string_view value, void (*lifetime)(void*));
+
   sqlite3_stmt* stmt_;  // borrowed from the connection's cache; null once moved from
   std::string_view what_;
   int bind_error_ = 0;  // first failed bind's result code

@@ -1,9 +1,14 @@
 #include "pim/domain/ids.h"
 
+#include <algorithm>
+#include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "absl/hash/hash_testing.h"
 #include "gtest/gtest.h"
 
 namespace pim {
@@ -97,6 +102,84 @@ TEST(IdTest, ComparesAndPrintsByValue) {
   std::ostringstream out;
   out << a;
   EXPECT_EQ(out.str(), "a");
+}
+
+// Texts of every form PackedIdText keeps: inline (up to 16 bytes, empty included), a lowercase
+// GUID as its bits, and heap text (uppercase GUIDs, 17 bytes, paths).
+std::vector<std::string> TextsOfEveryForm() {
+  return {"",
+          "a",
+          "system",
+          "0123456789abcdef",
+          "0123456789abcdefg",
+          "00000000-0000-0000-0000-000000000000",
+          "00000000-0000-0000-0000-000000000001",
+          "0000000f-0000-0000-0000-000000000000",
+          "000000f0-0000-0000-0000-000000000000",
+          "9fffffff-ffff-ffff-ffff-ffffffffffff",
+          "a0000000-0000-0000-0000-000000000000",
+          "ffffffff-ffff-ffff-ffff-fffffffffffe",
+          "ffffffff-ffff-ffff-ffff-ffffffffffff",
+          "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF",
+          "62e90394-69f5-4237-9190-012177145e10",
+          "62e90394-69f5-4237-9190-012177145e10x",
+          "62e90394-69f5-4237-9190",
+          "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg"};
+}
+
+TEST(PackedIdTextTest, GivesBackExactlyTheTextItWasGiven) {
+  for (const std::string& text : TextsOfEveryForm()) {
+    const PackedIdText packed(text);
+    EXPECT_EQ(packed.str(), text);
+    EXPECT_EQ(packed.empty(), text.empty()) << text;
+    EXPECT_EQ(packed.guid().has_value(), ParseLowercaseGuid(text).has_value()) << text;
+  }
+}
+
+TEST(PackedIdTextTest, EqualityHashAndOrderFollowTheText) {
+  const std::vector<std::string> texts = TextsOfEveryForm();
+  std::vector<PackedIdText> packed;
+  for (const std::string& text : texts) packed.emplace_back(text);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    for (std::size_t j = 0; j < texts.size(); ++j) {
+      EXPECT_EQ(packed[i] == packed[j], texts[i] == texts[j]) << texts[i] << " " << texts[j];
+      EXPECT_EQ(packed[i] <=> packed[j], texts[i] <=> texts[j]) << texts[i] << " " << texts[j];
+    }
+  }
+  EXPECT_TRUE(absl::VerifyTypeImplementsAbslHashCorrectly(packed));
+}
+
+TEST(PackedIdTextTest, RandomGuidsSortAsTheirTexts) {
+  std::mt19937_64 random(20261123);
+  std::vector<std::pair<std::string, PackedIdText>> ids;
+  for (int i = 0; i < 2000; ++i) {
+    // Share a prefix now and then, so that the low word decides too.
+    const Guid128 guid{i % 3 == 0 ? 42 : random(), random()};
+    ids.emplace_back(FormatGuid(guid), PackedIdText(FormatGuid(guid)));
+  }
+  std::sort(ids.begin(), ids.end(),
+            [](const auto& a, const auto& b) { return a.second < b.second; });
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end(),
+                             [](const auto& a, const auto& b) { return a.first < b.first; }));
+}
+
+TEST(PackedIdTextTest, CopiesAndMovesOwnTheirText) {
+  for (const std::string& text : TextsOfEveryForm()) {
+    PackedIdText original(text);
+    PackedIdText copy = original;
+    PackedIdText assigned(std::string_view("placeholder text longer than sixteen"));
+    assigned = copy;
+    EXPECT_EQ(copy.str(), text);
+    EXPECT_EQ(assigned.str(), text);
+    PackedIdText moved = std::move(original);
+    EXPECT_EQ(moved.str(), text);
+    EXPECT_TRUE(original.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty
+    PackedIdText target(std::string_view("another placeholder longer than sixteen"));
+    target = std::move(moved);
+    EXPECT_EQ(target.str(), text);
+    target = target;  // self-assignment keeps the text
+    EXPECT_EQ(target.str(), text);
+  }
 }
 
 }  // namespace

@@ -233,8 +233,9 @@ TEST_F(GroupCommitTest, CheckAllAnswersEveryQueryAtTheDurableRevision) {
   gate().AwaitHeld();
 
   const Target helpdesk = Helpdesk();
+  const std::string ids[] = {users_[0].str(), users_[1].str(), users_[2].str()};
   const std::vector<CheckQuery> queries = {
-      {users_[0].str(), &helpdesk}, {users_[1].str(), &helpdesk}, {users_[2].str(), &helpdesk}};
+      {ids[0], &helpdesk}, {ids[1], &helpdesk}, {ids[2], &helpdesk}};
   std::vector<CheckAnswer> answers = engine_->CheckAll(queries);
   ASSERT_EQ(answers.size(), 3U);
   EXPECT_TRUE(answers[0].allowed);
