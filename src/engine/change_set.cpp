@@ -133,8 +133,8 @@ std::vector<const Schedule*> ChangeSet::ActivationsOf(const std::string& eligibi
 
 std::vector<const DirectMembership*> ChangeSet::MembershipsOfGroup(const std::string& group) const {
   std::vector<const DirectMembership*> out;
-  for (const auto& key : state_.MembershipsOfGroup(group)) {
-    if (Staged(EntityKind::kMembership, key) == nullptr) out.push_back(state_.FindMembership(key));
+  for (const DirectMembership* m : state_.MembershipsOfGroup(group)) {
+    if (Staged(EntityKind::kMembership, m->Key()) == nullptr) out.push_back(m);
   }
   for (const auto& [key, value] : staged_) {
     if (key.first != EntityKind::kMembership || !value) continue;

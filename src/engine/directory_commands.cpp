@@ -91,9 +91,8 @@ bool IsProtected(const State& state, const std::string& id) {
       return true;
     }
   }
-  for (const std::string& key : state.MembershipsOfPrincipal(id)) {
-    const DirectMembership* m = state.FindMembership(key);
-    if (m != nullptr && m->principal.str() == id && IsRoleAssignableGroup(state, m->group.str())) {
+  for (const DirectMembership* m : state.MembershipsOfPrincipal(id)) {
+    if (m->principal.str() == id && IsRoleAssignableGroup(state, m->group.str())) {
       return true;
     }
   }
@@ -330,15 +329,15 @@ absl::Status Engine::DeletePrincipal(const Caller& caller, const PrincipalId& id
                PIM_RETURN_IF_ERROR(AuthorizePrincipal(ctx, caller, *p, /*exists=*/true));
                changes.BeginRecord("principal.deleted", id.str());
                // Everything the principal holds, and for a group everything held in it, goes too.
-               for (const auto& key : ctx.state.MembershipsOfPrincipal(id.str())) {
-                 changes.Erase(EntityKind::kMembership, key);
+               for (const DirectMembership* m : ctx.state.MembershipsOfPrincipal(id.str())) {
+                 changes.Erase(EntityKind::kMembership, m->Key());
                }
                for (const Schedule* s : ctx.state.SchedulesOfPrincipal(id.str())) {
                  changes.Erase(EntityKind::kSchedule, s->id.str());
                }
                if (p->kind == PrincipalKind::kGroup) {
-                 for (const auto& key : ctx.state.MembershipsOfGroup(id.str())) {
-                   changes.Erase(EntityKind::kMembership, key);
+                 for (const DirectMembership* m : ctx.state.MembershipsOfGroup(id.str())) {
+                   changes.Erase(EntityKind::kMembership, m->Key());
                  }
                  for (const GroupAccess access : {GroupAccess::kMember, GroupAccess::kOwner}) {
                    for (const Schedule* s :

@@ -1,5 +1,6 @@
 #include "pim/engine/engine.h"
 
+#include <deque>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -41,10 +42,13 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
       }
       void Add(Entity&& entity) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
         e.index_.Add(entity);
-        TimerQueue::AppendTimersOf(entity, timers);
+        scratch.clear();
+        TimerQueue::AppendTimersOf(entity, scratch);
+        for (Timer& t : scratch) timers.push_back(std::move(t));
         e.state_.Put(std::move(entity));
       }
-      std::vector<Timer> timers;
+      std::vector<Timer> scratch;
+      std::deque<Timer> timers;
     } sink(*engine);
     PIM_ASSIGN_OR_RETURN(engine->revision_, store.LoadInto(sink));
     engine->timers_.AddAll(std::move(sink.timers));

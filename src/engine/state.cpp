@@ -39,9 +39,8 @@ const typename Index::mapped_type& State::Bucket(const Index& index,
 void State::ReserveSchedules(std::size_t schedules) { schedules_.reserve(schedules); }
 
 void State::PutSchedule(Schedule schedule) {
-  ScheduleId key = schedule.id;
-  const Schedule& stored =
-      schedules_.insert_or_assign(std::move(key), std::move(schedule)).first->second;
+  EraseSchedule(schedule.id);
+  const Schedule& stored = *schedules_.insert(std::move(schedule)).first;
   Link(schedules_by_principal_, stored.principal, &stored);
   Link(schedules_by_object_, stored.target.ObjectKey(), &stored);
   if (stored.activated_using) Link(activations_by_basis_, *stored.activated_using, &stored);
@@ -50,7 +49,7 @@ void State::PutSchedule(Schedule schedule) {
 void State::EraseSchedule(const ScheduleId& id) {
   auto it = schedules_.find(id);
   if (it == schedules_.end()) return;
-  const Schedule* s = &it->second;
+  const Schedule* s = &*it;
   Unlink(schedules_by_principal_, s->principal, s);
   Unlink(schedules_by_object_, s->target.ObjectKey(), s);
   if (s->activated_using) Unlink(activations_by_basis_, *s->activated_using, s);
@@ -74,9 +73,9 @@ void State::Put(const Entity& entity) {
         if constexpr (std::is_same_v<T, Principal>) {
           principals_[key] = e;
         } else if constexpr (std::is_same_v<T, DirectMembership>) {
-          memberships_[key] = e;
-          Link(memberships_by_principal_, e.principal.str(), key);
-          Link(memberships_by_group_, e.group.str(), key);
+          const DirectMembership& stored = memberships_[key] = e;
+          Link(memberships_by_principal_, stored.principal, &stored);
+          Link(memberships_by_group_, stored.group, &stored);
         } else if constexpr (std::is_same_v<T, ScopeNode>) {
           scopes_[key] = e;
         } else if constexpr (std::is_same_v<T, RoleDefinition>) {
@@ -98,7 +97,6 @@ void State::Put(const Entity& entity) {
 
 void State::Put(Entity&& entity) {
   if (auto* schedule = std::get_if<Schedule>(&entity)) {
-    EraseSchedule(schedule->id);
     PutSchedule(std::move(*schedule));
     return;
   }
@@ -112,8 +110,8 @@ void State::Erase(EntityKind kind, const std::string& key) {
       return;
     case EntityKind::kMembership:
       if (auto it = memberships_.find(key); it != memberships_.end()) {
-        Unlink(memberships_by_principal_, it->second.principal.str(), key);
-        Unlink(memberships_by_group_, it->second.group.str(), key);
+        Unlink(memberships_by_principal_, it->second.principal, &it->second);
+        Unlink(memberships_by_group_, it->second.group, &it->second);
         memberships_.erase(it);
       }
       return;
@@ -148,19 +146,19 @@ const DirectMembership* State::FindMembership(const std::string& key) const {
 const ScopeNode* State::FindScope(const std::string& path) const { return FindIn(scopes_, path); }
 const RoleDefinition* State::FindRole(const std::string& id) const { return FindIn(roles_, id); }
 const Schedule* State::FindSchedule(const std::string& id) const {
-  return FindIn(schedules_, ScheduleId(id));
+  auto it = schedules_.find(ScheduleId(id));
+  return it == schedules_.end() ? nullptr : &*it;
 }
 const ScheduleRequest* State::FindRequest(const std::string& id) const {
   return FindIn(requests_, RequestId(id));
 }
 const Policy* State::FindPolicy(const std::string& id) const { return FindIn(policies_, id); }
 
-const absl::flat_hash_set<std::string>& State::MembershipsOfPrincipal(
-    const std::string& principal) const {
-  return Bucket(memberships_by_principal_, principal);
+const State::MembershipSet& State::MembershipsOfPrincipal(const std::string& principal) const {
+  return Bucket(memberships_by_principal_, PrincipalId(principal));
 }
-const absl::flat_hash_set<std::string>& State::MembershipsOfGroup(const std::string& group) const {
-  return Bucket(memberships_by_group_, group);
+const State::MembershipSet& State::MembershipsOfGroup(const std::string& group) const {
+  return Bucket(memberships_by_group_, PrincipalId(group));
 }
 const State::ScheduleSet& State::SchedulesOfPrincipal(const std::string& principal) const {
   return Bucket(schedules_by_principal_, PrincipalId(principal));

@@ -55,10 +55,13 @@ void TimerQueue::Add(const Entity& entity) {
   for (auto& t : timers) timers_.insert(std::move(t));
 }
 
-void TimerQueue::AddAll(std::vector<Timer> timers) {
+void TimerQueue::AddAll(std::deque<Timer> timers) {
   std::sort(timers.begin(), timers.end());
   // Sorted input: each insert lands at the end, so the tree is built in one pass.
-  for (auto& t : timers) timers_.insert(timers_.end(), std::move(t));
+  while (!timers.empty()) {
+    timers_.insert(timers_.end(), std::move(timers.front()));
+    timers.pop_front();
+  }
 }
 
 void TimerQueue::Apply(const Mutation& mutation) {

@@ -83,7 +83,7 @@ std::string Metrics::Render(const Engine& engine, absl::Time now) const {
   }
   std::size_t active = 0;
   engine.Read([&](const State& state) {
-    for (const auto& [id, s] : state.schedules()) {
+    for (const Schedule& s : state.schedules()) {
       if (s.kind == ScheduleKind::kAssignment && s.state == ScheduleState::kActive) ++active;
     }
   });

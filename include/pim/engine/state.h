@@ -10,13 +10,32 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
+#include "absl/container/node_hash_set.h"
+#include "absl/hash/hash.h"
 #include "pim/domain/change.h"
 
 namespace pim {
 
 class State {
  public:
+  // Schedules keyed by their own id, so the id is not stored twice.
+  struct ScheduleIdHash {
+    using is_transparent = void;
+    std::size_t operator()(const ScheduleId& id) const { return absl::Hash<ScheduleId>()(id); }
+    std::size_t operator()(const Schedule& s) const { return (*this)(s.id); }
+  };
+  struct ScheduleIdEq {
+    using is_transparent = void;
+    static const ScheduleId& IdOf(const ScheduleId& id) { return id; }
+    static const ScheduleId& IdOf(const Schedule& s) { return s.id; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return IdOf(a) == IdOf(b);
+    }
+  };
+  using Schedules = absl::node_hash_set<Schedule, ScheduleIdHash, ScheduleIdEq>;
   using ScheduleSet = absl::flat_hash_set<const Schedule*>;
+  using MembershipSet = absl::flat_hash_set<const DirectMembership*>;
 
   // Prepares for `schedules` schedules (start-up, before a bulk load).
   void ReserveSchedules(std::size_t schedules);
@@ -34,11 +53,10 @@ class State {
   [[nodiscard]] const ScheduleRequest* FindRequest(const std::string& id) const;
   [[nodiscard]] const Policy* FindPolicy(const std::string& id) const;
 
-  // Keys of direct memberships where `principal` is the member/owner, or `group` is the group.
-  [[nodiscard]] const absl::flat_hash_set<std::string>& MembershipsOfPrincipal(
-      const std::string& principal) const;
-  [[nodiscard]] const absl::flat_hash_set<std::string>& MembershipsOfGroup(
-      const std::string& group) const;
+  // Direct memberships where `principal` is the member/owner, or `group` is the group. Pointers
+  // stay valid until that membership changes.
+  [[nodiscard]] const MembershipSet& MembershipsOfPrincipal(const std::string& principal) const;
+  [[nodiscard]] const MembershipSet& MembershipsOfGroup(const std::string& group) const;
   // The schedules of `principal`; those for a target object key; the activations whose
   // basis is eligibility `eligibility_id`. Pointers stay valid until that schedule changes.
   [[nodiscard]] const ScheduleSet& SchedulesOfPrincipal(const std::string& principal) const;
@@ -64,16 +82,14 @@ class State {
   [[nodiscard]] const absl::flat_hash_map<std::string, RoleDefinition>& roles() const {
     return roles_;
   }
-  [[nodiscard]] const absl::node_hash_map<ScheduleId, Schedule>& schedules() const {
-    return schedules_;
-  }
+  [[nodiscard]] const Schedules& schedules() const { return schedules_; }
   [[nodiscard]] const absl::node_hash_map<RequestId, ScheduleRequest>& requests() const {
     return requests_;
   }
   [[nodiscard]] const absl::flat_hash_map<std::string, Policy>& policies() const {
     return policies_;
   }
-  [[nodiscard]] const absl::flat_hash_map<std::string, DirectMembership>& memberships() const {
+  [[nodiscard]] const absl::node_hash_map<std::string, DirectMembership>& memberships() const {
     return memberships_;
   }
 
@@ -92,16 +108,16 @@ class State {
   void EraseSchedule(const ScheduleId& id);
 
   absl::flat_hash_map<std::string, Principal> principals_;
-  absl::flat_hash_map<std::string, DirectMembership> memberships_;
+  absl::node_hash_map<std::string, DirectMembership> memberships_;
   absl::flat_hash_map<std::string, ScopeNode> scopes_;
   absl::flat_hash_map<std::string, RoleDefinition> roles_;
-  // Node maps: entries never move, so the secondary indexes can point at them.
-  absl::node_hash_map<ScheduleId, Schedule> schedules_;
+  // Node containers: entries never move, so the secondary indexes can point at them.
+  Schedules schedules_;
   absl::node_hash_map<RequestId, ScheduleRequest> requests_;
   absl::flat_hash_map<std::string, Policy> policies_;
 
-  absl::flat_hash_map<std::string, KeySet> memberships_by_principal_;
-  absl::flat_hash_map<std::string, KeySet> memberships_by_group_;
+  absl::flat_hash_map<PrincipalId, MembershipSet> memberships_by_principal_;
+  absl::flat_hash_map<PrincipalId, MembershipSet> memberships_by_group_;
   absl::flat_hash_map<PrincipalId, ScheduleSet> schedules_by_principal_;
   absl::flat_hash_map<std::string, ScheduleSet> schedules_by_object_;
   absl::flat_hash_map<ScheduleId, ScheduleSet> activations_by_basis_;

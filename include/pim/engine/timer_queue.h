@@ -6,6 +6,7 @@
 // Thread-compatible.
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -45,8 +46,9 @@ struct Timer {
 class TimerQueue {
  public:
   void Add(const Entity& entity);
-  // Adds many timers at once (start-up): sorts them, then builds the queue in one pass.
-  void AddAll(std::vector<Timer> timers);
+  // Adds many timers at once (start-up): sorts them, then builds the queue in one pass, freeing
+  // `timers` block by block as it goes, so the two never take their full size at once.
+  void AddAll(std::deque<Timer> timers);
   // Replaces the timers of `mutation.before` by those of `mutation.after`.
   void Apply(const Mutation& mutation);
   // Drops one timer (one its entity no longer implies).

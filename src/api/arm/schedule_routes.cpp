@@ -100,7 +100,7 @@ HttpResponse List(const Route& route, ScheduleKind kind, bool instances) {
         for (const Schedule* s : state.SchedulesOfPrincipal(group)) consider(*s, true);
       }
     } else {
-      for (const auto& [id, s] : state.schedules()) consider(s, false);
+      for (const Schedule& s : state.schedules()) consider(s, false);
     }
     std::sort(picked.begin(), picked.end(), [](const auto& a, const auto& b) {
       return a.first->start != b.first->start ? a.first->start < b.first->start

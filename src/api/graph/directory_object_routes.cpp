@@ -77,9 +77,8 @@ json::array MembersOf(const Engine& engine, const PrincipalId& group, GroupAcces
   json::array out;
   engine.Read([&](const State& state) {
     absl::flat_hash_set<std::string> ids;
-    for (const std::string& key : state.MembershipsOfGroup(group.str())) {
-      const DirectMembership* m = state.FindMembership(key);
-      if (m != nullptr && m->access == access) ids.insert(m->principal.str());
+    for (const DirectMembership* m : state.MembershipsOfGroup(group.str())) {
+      if (m->access == access) ids.insert(m->principal.str());
     }
     for (const Schedule* s : state.SchedulesOfObject(GroupTarget(group, access).ObjectKey())) {
       if (s->kind == ScheduleKind::kAssignment && s->state != ScheduleState::kExpired &&

@@ -307,7 +307,7 @@ class Router {
     if (scope.principal.has_value()) {
       for (const Schedule* s : state.SchedulesOfPrincipal(*scope.principal)) consider(s);
     } else {
-      for (const auto& [id, s] : state.schedules()) consider(&s);
+      for (const Schedule& s : state.schedules()) consider(&s);
     }
     SortByCreated(found);
     for (const Schedule* s : found) items.emplace_back(ToJson(*s));
