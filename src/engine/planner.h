@@ -92,6 +92,11 @@ struct AdminHolders {
                                                                    const PrincipalId& member,
                                                                    const std::string& group);
 
+// Whether `principal` holds an eligibility that would let it activate `target` at `at`:
+// directly or through a group it is an active member of, for that object at or above the scope.
+[[nodiscard]] bool IsEligibleFor(const Context& ctx, const PrincipalId& principal,
+                                 const Target& target, absl::Time at);
+
 // Marks a group target's group as managed by PIM (implicit onboarding), once.
 void OnboardGroup(const Context& ctx, ChangeSet& changes, const Target& target);
 

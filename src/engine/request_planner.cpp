@@ -606,6 +606,11 @@ absl::StatusOr<Approval> BuildApproval(const Plan& p) {
 
 }  // namespace
 
+bool IsEligibleFor(const Context& ctx, const PrincipalId& principal, const Target& target,
+                   absl::Time at) {
+  return !EligibilityBases(ctx, principal, target, at).empty();
+}
+
 std::vector<const Schedule*> ActivationsThroughGroup(const ChangeSet& view,
                                                      const PrincipalId& member,
                                                      const std::string& group) {

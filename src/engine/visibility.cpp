@@ -68,6 +68,13 @@ bool Visibility::MayReadTarget(const Target& target) const {
   return allowed;
 }
 
+bool Visibility::MayReadPolicy(const Target& target) const {
+  if (MayReadTarget(target)) return true;
+  return !caller_.is_system &&
+         internal::IsEligibleFor(ContextOf(state_, index_, options_, ids_, now_), caller_.id,
+                                 target, now_);
+}
+
 bool Visibility::IsCurrentApprover(const ScheduleRequest& request) const {
   if (caller_.is_system) return false;  // the service is never an approver
   return internal::IsCurrentApprover(ContextOf(state_, index_, options_, ids_, now_), request,

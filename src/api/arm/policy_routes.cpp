@@ -1,7 +1,8 @@
 // ARM roleManagementPolicies and roleManagementPolicyAssignments at a scope (reference 4.2,
 // 4.7). Every resource role has a policy at every registered scope (nothing to create); its ARM
 // name is a stable GUID of (scope, role), found again by scanning the resource roles. Reads show
-// the engine's effective policy for the role at that scope; PATCH changes only the rules sent and
+// the engine's effective policy for the role at that scope, to callers who may read it
+// (Visibility::MayReadPolicy; lists leave out the others); PATCH changes only the rules sent and
 // stores the result at that scope through Engine::UpdatePolicy (which authorises and validates).
 #include <algorithm>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "boost/json/serialize.hpp"
 #include "pim/api/api_error.h"
 #include "pim/domain/status.h"
+#include "pim/engine/visibility.h"
 
 namespace pim::api::arm {
 namespace json = boost::json;
@@ -112,7 +114,26 @@ HttpResponse List(const Route& route, std::vector<json::object> entities) {
   return ListResponse(paging, ListFilter{}, std::move(entities));
 }
 
-// GET of a whole collection: `entity` of each listed role at the route's scope.
+// Whether the caller may read the policy of `target` (Visibility::MayReadPolicy): whoever
+// manages the role or holds a role at or above the scope, or is eligible for it.
+bool MayRead(const Route& route, const Target& target) {
+  bool allowed = false;
+  route.engine.ReadAs(route.ctx.caller, [&](const State&, const Visibility& visibility) {
+    allowed = visibility.MayReadPolicy(target);
+  });
+  return allowed;
+}
+
+absl::Status ReadDenied(const Route& route) {
+  return Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
+               absl::StrCat("The client '", route.ctx.caller.id.str(),
+                            "' does not have authorization to perform action "
+                            "'Microsoft.Authorization/",
+                            A(route.collection), "/read' over scope '", route.scope, "'."));
+}
+
+// GET of a whole collection: `entity` of each listed role at the route's scope that the caller
+// may read.
 absl::StatusOr<HttpResponse> ListAll(const Route& route,
                                      json::object (*entity)(const Engine&, const Target&)) {
   if (route.ctx.http.method != "GET") return MethodNotAllowed(route.ctx, "GET");
@@ -120,7 +141,8 @@ absl::StatusOr<HttpResponse> ListAll(const Route& route,
   std::vector<json::object> entities;
   entities.reserve(roles.size());
   for (const std::string& role : roles) {
-    entities.push_back(entity(route.engine, ResourceRoleTarget(role, route.scope)));
+    const Target target = ResourceRoleTarget(role, route.scope);
+    if (MayRead(route, target)) entities.push_back(entity(route.engine, target));
   }
   return List(route, std::move(entities));
 }
@@ -140,7 +162,10 @@ absl::StatusOr<HttpResponse> Policies(const Route& route) {
     return PolicyNotFound("role management policy", route.name);
   }
   const Target target = ResourceRoleTarget(*role, route.scope);
-  if (method == "GET") return JsonResponse(200, PolicyEntity(route.engine, target));
+  if (method == "GET") {
+    if (!MayRead(route, target)) return ReadDenied(route);
+    return JsonResponse(200, PolicyEntity(route.engine, target));
+  }
   if (method == "PATCH") {
     PIM_ASSIGN_OR_RETURN(json::object body, ParseObjectBody(route.ctx.http.body));
     Policy policy = PolicyAt(route.engine, target);
@@ -199,7 +224,10 @@ absl::StatusOr<HttpResponse> Assignments(const Route& route) {
     return PolicyNotFound("role management policy assignment", route.name);
   }
   const Target target = ResourceRoleTarget(*role, route.scope);
-  if (method == "GET") return JsonResponse(200, AssignmentEntity(route.engine, target));
+  if (method == "GET") {
+    if (!MayRead(route, target)) return ReadDenied(route);
+    return JsonResponse(200, AssignmentEntity(route.engine, target));
+  }
   if (method == "PUT" || method == "DELETE") {
     if (!route.engine.CanManage(route.ctx.caller, target)) {
       return Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,

@@ -3,6 +3,7 @@
 // enforcing the result, and malformed or unauthorised writes that change nothing.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "arm_test_base.h"
 #include "boost/json/parse.hpp"
@@ -28,6 +29,14 @@ class ArmPolicyRoutesTest : public ArmTest {
   }
   std::string ContributorPolicyName(std::string_view scope = kSub) {
     return std::string(ContributorPolicy(scope).at("name").as_string());
+  }
+  // The name of `role`'s policy at the subscription, as its owner lists it.
+  std::string PolicyNameOf(std::string_view role) {
+    const auto r =
+        Get(User(owner_), Url(kSub, "roleManagementPolicies",
+                              Cat("$filter=roleDefinitionId%20eq%20'", RoleId(kSub, role), "'")));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return std::string(Json(r).at("value").at(0).at("name").as_string());
   }
   api::HttpResponse PatchPolicy(const Caller& caller, const std::string& name,
                                 const std::string& body) {
@@ -184,6 +193,57 @@ TEST_F(ArmPolicyRoutesTest, MalformedPatchesAreRejectedAndChangeNothing) {
   EXPECT_EQ(invalid.status, 400) << invalid.body;
   EXPECT_EQ(ErrorCode(invalid), "InvalidRoleManagementPolicy");
   EXPECT_EQ(engine_->EffectivePolicy(Contributor()), before);
+}
+
+// A policy is read by those who manage the role or hold a role at or above the scope (Azure's
+// `*/read`), and by those eligible for it, who need its rules to activate; nobody else.
+TEST_F(ArmPolicyRoutesTest, OnlyReadersAndEligiblePrincipalsMayReadAPolicy) {
+  const std::string name = ContributorPolicyName();
+  const std::string assignment = Cat(name, "_", role::kContributor);
+  const auto names = [](const api::HttpResponse& r) {
+    std::vector<std::string> out;
+    const json::value v = Json(r);
+    for (const auto& p : v.at("value").as_array()) {
+      out.emplace_back(p.at("name").as_string());
+    }
+    return out;
+  };
+
+  // Dana holds nothing: every read is refused, and lists leave every role out.
+  auto r = Get(User(dana_), Url(kSub, "roleManagementPolicies/" + name));
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("AuthorizationFailed"), std::string::npos) << r.body;
+  r = Get(User(dana_), Url(kSub, "roleManagementPolicyAssignments/" + assignment));
+  EXPECT_EQ(r.status, 403) << r.body;
+  r = Get(User(dana_), Url(kSub, "roleManagementPolicies"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(names(r).empty()) << r.body;
+  r = Get(User(dana_), Url(kSub, "roleManagementPolicyAssignments"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(names(r).empty()) << r.body;
+
+  // Eligible for Contributor at the subscription: that policy, at that scope and below, and only
+  // that one.
+  EligibleOverArm(dana_);
+  r = Get(User(dana_), Url(kSub, "roleManagementPolicies/" + name));
+  EXPECT_EQ(r.status, 200) << r.body;
+  r = Get(User(dana_), Url(kSub, "roleManagementPolicyAssignments/" + assignment));
+  EXPECT_EQ(r.status, 200) << r.body;
+  r = Get(User(dana_), Url(kSub, "roleManagementPolicies"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(names(r), std::vector<std::string>{name});
+  r = Get(User(dana_), Url(kRg, "roleManagementPolicies"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(names(r).size(), 1u) << r.body;
+  r = Get(User(dana_), Url(kSub, "roleManagementPolicies/" + PolicyNameOf(role::kReader)));
+  EXPECT_EQ(r.status, 403) << r.body;
+
+  // An active Reader at the subscription reads every policy there.
+  const PrincipalId reader = AddUser("Rita Reader");
+  ASSERT_TRUE(MakeActive(reader, ResourceRoleTarget(role::kReader, kSub)).ok());
+  r = Get(User(reader), Url(kSub, "roleManagementPolicies"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_GE(names(r).size(), 4u) << r.body;
 }
 
 TEST_F(ArmPolicyRoutesTest, OnlyOwnersMayPatch) {
