@@ -114,7 +114,7 @@ std::string FormatGuid(const Guid128& guid) {
 
 PackedIdText::PackedIdText(std::string_view text) {
   if (text.size() <= kShortCapacity) {
-    std::memcpy(payload_.chars, text.data(), text.size());
+    if (!text.empty()) std::memcpy(payload_.chars, text.data(), text.size());
     short_size_ = static_cast<std::uint8_t>(text.size());
   } else if (auto guid = ParseLowercaseGuid(text)) {
     payload_.guid[0] = guid->high;

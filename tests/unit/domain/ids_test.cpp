@@ -136,6 +136,11 @@ TEST(PackedIdTextTest, GivesBackExactlyTheTextItWasGiven) {
   }
 }
 
+TEST(PackedIdTextTest, AnEmptyViewIsTheEmptyId) {
+  EXPECT_EQ(PackedIdText(std::string_view()), PackedIdText());
+  EXPECT_TRUE(PrincipalId(std::string_view()).empty());
+}
+
 TEST(PackedIdTextTest, EqualityHashAndOrderFollowTheText) {
   const std::vector<std::string> texts = TextsOfEveryForm();
   std::vector<PackedIdText> packed;
