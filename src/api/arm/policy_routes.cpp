@@ -138,12 +138,16 @@ absl::StatusOr<HttpResponse> ListAll(const Route& route,
                                      json::object (*entity)(const Engine&, const Target&)) {
   if (route.ctx.http.method != "GET") return MethodNotAllowed(route.ctx, "GET");
   PIM_ASSIGN_OR_RETURN(std::vector<std::string> roles, ListedRoles(route));
+  std::vector<Target> readable;  // decided in one view of the engine
+  route.engine.ReadAs(route.ctx.caller, [&](const State&, const Visibility& visibility) {
+    for (const std::string& role : roles) {
+      Target target = ResourceRoleTarget(role, route.scope);
+      if (visibility.MayReadPolicy(target)) readable.push_back(std::move(target));
+    }
+  });
   std::vector<json::object> entities;
-  entities.reserve(roles.size());
-  for (const std::string& role : roles) {
-    const Target target = ResourceRoleTarget(role, route.scope);
-    if (MayRead(route, target)) entities.push_back(entity(route.engine, target));
-  }
+  entities.reserve(readable.size());
+  for (const Target& target : readable) entities.push_back(entity(route.engine, target));
   return List(route, std::move(entities));
 }
 
