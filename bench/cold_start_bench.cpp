@@ -141,11 +141,8 @@ double MiB(std::int64_t kib) { return static_cast<double>(kib) / 1024.0; }
   TimerQueue timers;
   {  // as Engine::Open: collected, then sorted and built in one pass
     std::deque<Timer> pending;
-    std::vector<Timer> scratch;
     for (const Entity& e : contents->entities) {
-      scratch.clear();
-      TimerQueue::AppendTimersOf(e, scratch);
-      pending.insert(pending.end(), scratch.begin(), scratch.end());
+      TimerQueue::ForEachTimerOf(e, [&](Timer t) { pending.push_back(std::move(t)); });
     }
     timers.AddAll(std::move(pending));
   }

@@ -42,12 +42,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
       }
       void Add(Entity&& entity) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
         e.index_.Add(entity);
-        scratch.clear();
-        TimerQueue::AppendTimersOf(entity, scratch);
-        for (Timer& t : scratch) timers.push_back(std::move(t));
+        TimerQueue::ForEachTimerOf(entity, [this](Timer t) { timers.push_back(std::move(t)); });
         e.state_.Put(std::move(entity));
       }
-      std::vector<Timer> scratch;
       std::deque<Timer> timers;
     } sink(*engine);
     PIM_ASSIGN_OR_RETURN(engine->revision_, store.LoadInto(sink));

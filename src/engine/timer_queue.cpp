@@ -11,37 +11,35 @@ bool GetsExpiryNotices(const Schedule& s) {
 
 }  // namespace
 
-void TimerQueue::AppendTimersOf(const Entity& entity, std::vector<Timer>& out) {
+void TimerQueue::ForEachTimerOf(const Entity& entity, absl::FunctionRef<void(Timer)> out) {
   if (const auto* s = std::get_if<Schedule>(&entity)) {
     const auto end = s->End();
     switch (s->state) {
       case ScheduleState::kScheduled:
-        out.push_back(Timer{s->start, TimerKind::kScheduleStart, s->id.packed()});
+        out(Timer{s->start, TimerKind::kScheduleStart, s->id.packed()});
         break;
       case ScheduleState::kActive:
         if (!end) break;
-        out.push_back(Timer{*end, TimerKind::kScheduleEnd, s->id.packed()});
+        out(Timer{*end, TimerKind::kScheduleEnd, s->id.packed()});
         if (GetsExpiryNotices(*s) && s->expiry_notices_sent < 2) {
           const absl::Duration before =
               s->expiry_notices_sent == 0 ? kExpiryNoticeFirst : kExpiryNoticeLast;
-          out.push_back(Timer{*end - before, TimerKind::kExpiryNotice, s->id.packed()});
+          out(Timer{*end - before, TimerKind::kExpiryNotice, s->id.packed()});
         }
         break;
       case ScheduleState::kExpired:
-        if (end)
-          out.push_back(Timer{*end + kRenewalWindow, TimerKind::kPurgeExpired, s->id.packed()});
+        if (end) out(Timer{*end + kRenewalWindow, TimerKind::kPurgeExpired, s->id.packed()});
         break;
     }
   } else if (const auto* r = std::get_if<ScheduleRequest>(&entity)) {
     if (r->status == RequestStatus::kCanceled && r->completed) {
-      out.push_back(Timer{*r->completed + kCanceledRequestRetention,
-                          TimerKind::kPurgeCanceledRequest, r->id.packed()});
+      out(Timer{*r->completed + kCanceledRequestRetention, TimerKind::kPurgeCanceledRequest,
+                r->id.packed()});
     }
     if (r->status == RequestStatus::kPendingApproval && r->approval) {
       for (const auto& stage : r->approval->stages) {
         if (stage.status == StageStatus::kInProgress && stage.started) {
-          out.push_back(
-              Timer{*stage.started + stage.timeout, TimerKind::kApprovalTimeout, r->id.packed()});
+          out(Timer{*stage.started + stage.timeout, TimerKind::kApprovalTimeout, r->id.packed()});
           break;
         }
       }
@@ -50,9 +48,7 @@ void TimerQueue::AppendTimersOf(const Entity& entity, std::vector<Timer>& out) {
 }
 
 void TimerQueue::Add(const Entity& entity) {
-  std::vector<Timer> timers;
-  AppendTimersOf(entity, timers);
-  for (auto& t : timers) timers_.insert(std::move(t));
+  ForEachTimerOf(entity, [this](Timer t) { timers_.insert(std::move(t)); });
 }
 
 void TimerQueue::AddAll(std::deque<Timer> timers) {
@@ -65,10 +61,8 @@ void TimerQueue::AddAll(std::deque<Timer> timers) {
 }
 
 void TimerQueue::Apply(const Mutation& mutation) {
-  std::vector<Timer> timers;
   if (mutation.before) {
-    AppendTimersOf(*mutation.before, timers);
-    for (const auto& t : timers) timers_.erase(t);
+    ForEachTimerOf(*mutation.before, [this](const Timer& t) { timers_.erase(t); });
   }
   if (mutation.after) Add(*mutation.after);
 }

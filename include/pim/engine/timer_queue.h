@@ -10,9 +10,9 @@
 #include <optional>
 #include <string>
 #include <tuple>
-#include <vector>
 
 #include "absl/container/btree_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/time/time.h"
 #include "pim/domain/change.h"
 
@@ -56,8 +56,8 @@ class TimerQueue {
   [[nodiscard]] std::optional<Timer> Earliest() const;
   [[nodiscard]] std::size_t size() const { return timers_.size(); }
 
-  // Appends the timers an entity implies (none for kinds that have none) to `out`.
-  static void AppendTimersOf(const Entity& entity, std::vector<Timer>& out);
+  // Calls `out` with each timer an entity implies (none for kinds that have none).
+  static void ForEachTimerOf(const Entity& entity, absl::FunctionRef<void(Timer)> out);
 
  private:
   absl::btree_set<Timer> timers_;
