@@ -1,5 +1,6 @@
 #include "pim/server/http_server.h"
 
+#include <array>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
+#include "boost/json/monotonic_resource.hpp"
 #include "boost/json/object.hpp"
 #include "boost/json/serialize.hpp"
 #include "pim/identity/secure_random.h"
@@ -127,7 +129,8 @@ struct HttpServer::Impl {
         auth_failures(o.auth_failures_per_second, o.auth_failure_burst),
         hub(e),
         ssl_context(ssl::context::tls_server),
-        acceptor(ioc),
+        contexts(MakeContexts(o.threads)),
+        acceptor(*contexts.front()),
         commands(static_cast<std::size_t>(std::max(1, o.command_threads))) {}
 
   void Accept();
@@ -135,6 +138,18 @@ struct HttpServer::Impl {
   void StartSession(Stream stream, std::string remote);
   // Serves what the server answers itself; nullopt for everything else.
   std::optional<api::HttpResponse> ServeBuiltIn(const api::HttpRequest& request);
+
+  // One I/O context per I/O thread, each run by that thread alone: a connection lives on one
+  // context, so its handlers never need a strand and never hand work to the other thread.
+  static std::vector<std::unique_ptr<net::io_context>> MakeContexts(int threads) {
+    std::vector<std::unique_ptr<net::io_context>> made;
+    for (int i = 0; i < std::max(1, threads); ++i) made.push_back(std::make_unique<net::io_context>(1));
+    return made;
+  }
+  // The context the next accepted connection joins (round robin).
+  net::io_context& NextContext() {
+    return *contexts[next_context.fetch_add(1, std::memory_order_relaxed) % contexts.size()];
+  }
 
   const ServerOptions options;
   const Handler handler;
@@ -146,14 +161,15 @@ struct HttpServer::Impl {
   RateLimiter auth_failures;  // keyed by peer address
   std::atomic<bool> ready{false};
   std::atomic<bool> stopped{false};
-  // Destroyed after the I/O context, whose pending handlers own sessions that use them.
+  // Destroyed after the I/O contexts, whose pending handlers own sessions that use them.
   WatchHub hub;
   ssl::context ssl_context;
-  net::io_context ioc;
-  tcp::acceptor acceptor;
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  std::atomic<std::size_t> next_context{0};
+  tcp::acceptor acceptor;  // on the first context
   std::uint16_t bound_port = 0;
   std::vector<std::thread> threads;
-  // Runs writes off the I/O threads (RunsOnCommandPool). Destroyed before the I/O context, so
+  // Runs writes off the I/O threads (RunsOnCommandPool). Destroyed before the I/O contexts, so
   // a finished command's reply that was never delivered dies with the context.
   net::thread_pool commands;
 };
@@ -300,13 +316,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     const std::string route = RouteLabel(request.target.substr(0, request.target.find('?')));
     server_.metrics.RecordRequest(route, response.status, server_.wall_clock.Now() - started);
     if (server_.options.access_log || response.status >= 500) {
+      std::array<unsigned char, 1024> arena;  // the fields allocate nothing on the heap
+      boost::json::monotonic_resource memory(arena.data(), arena.size());
       LogJson(response.status >= 500 ? LogLevel::kError : LogLevel::kInfo, "http.request",
-              {{"requestId", request.request_id},
-               {"method", request.method},
-               {"route", route},
-               {"status", response.status},
-               {"durationMs", absl::ToDoubleMilliseconds(server_.wall_clock.Now() - started)},
-               {"remote", remote_}});
+              boost::json::object(
+                  {{"requestId", request.request_id},
+                   {"method", request.method},
+                   {"route", route},
+                   {"status", response.status},
+                   {"durationMs", absl::ToDoubleMilliseconds(server_.wall_clock.Now() - started)},
+                   {"remote", remote_}},
+                  &memory));
     }
     if (response.stream_after.has_value() && response.status == 200) {
       return StartWatch(std::move(response));
@@ -435,7 +455,7 @@ void HttpServer::Impl::StartSession(Stream stream, std::string remote) {
 }
 
 void HttpServer::Impl::Accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  acceptor.async_accept(NextContext(), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (!stopped.load()) Accept();
       return;
@@ -514,9 +534,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOption
   }
   impl->bound_port = acceptor.local_endpoint().port();
   impl->Accept();
-  Impl* raw = impl.get();
-  for (int i = 0; i < std::max(1, options.threads); ++i) {
-    impl->threads.emplace_back([raw] { raw->ioc.run(); });
+  for (auto& context : impl->contexts) {
+    impl->threads.emplace_back([ioc = context.get()] {
+      // Idle contexts wait for connections instead of returning; Stop() ends every run().
+      auto work = net::make_work_guard(*ioc);
+      ioc->run();
+    });
   }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
@@ -527,11 +550,11 @@ void HttpServer::SetReady(bool ready) { impl_->ready.store(ready); }
 
 void HttpServer::Stop() {
   if (!impl_ || impl_->stopped.exchange(true)) return;
-  net::post(impl_->ioc, [impl = impl_.get()] {
+  net::post(*impl_->contexts.front(), [impl = impl_.get()] {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
   });
-  impl_->ioc.stop();
+  for (auto& context : impl_->contexts) context->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
   impl_->commands.join();  // commands in flight finish; their replies are dropped

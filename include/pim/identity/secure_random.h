@@ -11,7 +11,8 @@ namespace pim::identity {
 // `n` bytes from OpenSSL's CSPRNG. Aborts the process when the generator fails: nothing that
 // needs a secret can safely go on without one.
 [[nodiscard]] std::string RandomBytes(std::size_t n);
-// A version 4 GUID (lowercase 8-4-4-4-12) from the same generator: request ids.
+// A version 4 GUID (lowercase 8-4-4-4-12) from the same generator, drawn 64 at a time per
+// thread: request ids and request names, never secrets.
 [[nodiscard]] std::string RandomGuid();
 
 // Whether `a` and `b` are equal, in time that depends only on their lengths (never on where
