@@ -22,6 +22,7 @@
 #include "boost/json/object.hpp"
 #include "boost/json/serialize.hpp"
 #include "pim/identity/secure_random.h"
+#include "pim/server/http_wire.h"
 #include "pim/server/json_log.h"
 #include "pim/server/rate_limiter.h"
 
@@ -211,6 +212,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
   void Read(bool first) {
+    head_request_ = false;
     parser_.emplace();
     parser_->header_limit(server_.options.max_header_bytes);
     parser_->body_limit(server_.options.max_body_bytes);
@@ -243,6 +245,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
     const absl::Time started = server_.wall_clock.Now();
     auto& req = parser_->get();
+    head_request_ = req.method() == http::verb::head;
     api::HttpRequest request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
@@ -335,21 +338,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void Reply(api::HttpResponse response, bool keep_alive) {
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->result(static_cast<unsigned>(response.status));
-    res->version(11);
-    res->set(http::field::server, "pimd");
-    for (auto& [name, value] : response.headers) res->set(name, value);
-    res->body() = std::move(response.body);
-    res->keep_alive(keep_alive);
-    res->prepare_payload();
+    // One write at a time per connection (nothing is read while a reply is out), so the
+    // buffer is reused from request to request.
+    out_.clear();
+    AppendHttpResponse(response, keep_alive, head_request_, out_);
     beast::get_lowest_layer(stream_).expires_after(Chrono(server_.options.write_timeout));
-    http::async_write(
-        stream_, *res,
-        [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-          if (ec || !keep_alive) return self->Close();
-          self->Read(false);
-        });
+    net::async_write(stream_, net::buffer(out_),
+                     [self = this->shared_from_this(), keep_alive](beast::error_code ec,
+                                                                   std::size_t) {
+                       if (ec || !keep_alive) return self->Close();
+                       self->Read(false);
+                     });
   }
 
   // ---- watch: Server-Sent Events until the client leaves or must resynchronise ----
@@ -421,6 +420,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   const std::string remote_;
   beast::flat_buffer buffer_;
+  std::string out_;            // the reply being written
+  bool head_request_ = false;  // the request being answered is HEAD: no body goes out
   std::optional<http::request_parser<http::string_body>> parser_;
   net::steady_timer timer_;
   int watch_id_ = -1;

@@ -109,6 +109,25 @@ TEST_F(HttpServerTest, ServesOverVerifiedTlsWithKeepAlive) {
   EXPECT_EQ(metrics_.connections(), 1);
 }
 
+// A HEAD answer carries the length of the body it leaves out; were the body sent, the next
+// response on the connection would start with it.
+TEST_F(HttpServerTest, HeadSendsNoBodyAndTheConnectionStaysInStep) {
+  StartServer({});
+  auto client = Connect();
+  http::request<http::string_body> head(http::verb::head, "/healthz", 11);
+  head.set(http::field::host, "localhost");
+  http::write(client->stream, head);
+  http::response_parser<http::string_body> parser;
+  parser.skip(true);
+  http::read(client->stream, client->buffer, parser);
+  EXPECT_EQ(parser.get().result_int(), 200);
+  EXPECT_EQ(parser.get()[http::field::content_length], "15");
+  EXPECT_EQ(client->buffer.size(), 0U);
+  const auto next = client->Get("/healthz");
+  EXPECT_EQ(next.result_int(), 200);
+  EXPECT_EQ(next.body(), R"({"status":"ok"})");
+}
+
 // A write waits for the disk on the command pool, so even the only I/O thread keeps serving
 // reads -- including the batch check, a POST -- on other connections meanwhile.
 TEST_F(HttpServerTest, AWriteWaitingForTheDiskDoesNotHoldUpReads) {
