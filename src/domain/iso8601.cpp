@@ -1,5 +1,6 @@
 #include "pim/domain/iso8601.h"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -207,12 +208,39 @@ std::string FormatDateTime(absl::Time t) {
   const absl::TimeZone::CivilInfo info = absl::UTCTimeZone().At(t);
   absl::Duration unused;
   const std::int64_t ticks = absl::IDivDuration(info.subsecond, kTick, &unused);
-  std::string out =
-      absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d", info.cs.year(), info.cs.month(),
-                      info.cs.day(), info.cs.hour(), info.cs.minute(), info.cs.second());
-  if (ticks > 0) absl::StrAppendFormat(&out, ".%07d", ticks);
-  out += 'Z';
-  return out;
+  if (info.cs.year() < 0 || info.cs.year() > 9999) {  // beyond four digits: the general path
+    std::string out =
+        absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d", info.cs.year(), info.cs.month(),
+                        info.cs.day(), info.cs.hour(), info.cs.minute(), info.cs.second());
+    if (ticks > 0) absl::StrAppendFormat(&out, ".%07d", ticks);
+    out += 'Z';
+    return out;
+  }
+  // Every API answer carries dates: the digits are written in place, without a format parser.
+  std::array<char, 28> text{};  // yyyy-mm-ddThh:mm:ss.fffffffZ
+  auto digits = [&](std::size_t at, std::int64_t value, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; value /= 10)
+      text[at + i] = static_cast<char>('0' + value % 10);
+  };
+  digits(0, info.cs.year(), 4);
+  text[4] = '-';
+  digits(5, info.cs.month(), 2);
+  text[7] = '-';
+  digits(8, info.cs.day(), 2);
+  text[10] = 'T';
+  digits(11, info.cs.hour(), 2);
+  text[13] = ':';
+  digits(14, info.cs.minute(), 2);
+  text[16] = ':';
+  digits(17, info.cs.second(), 2);
+  std::size_t size = 19;
+  if (ticks > 0) {
+    text[size++] = '.';
+    digits(size, ticks, 7);
+    size += 7;
+  }
+  text[size++] = 'Z';
+  return std::string(text.data(), size);
 }
 
 absl::StatusOr<absl::Duration> ParseIsoDuration(std::string_view text) {

@@ -144,7 +144,8 @@ struct HttpServer::Impl {
   // context, so its handlers never need a strand and never hand work to the other thread.
   static std::vector<std::unique_ptr<net::io_context>> MakeContexts(int threads) {
     std::vector<std::unique_ptr<net::io_context>> made;
-    for (int i = 0; i < std::max(1, threads); ++i) made.push_back(std::make_unique<net::io_context>(1));
+    for (int i = 0; i < std::max(1, threads); ++i)
+      made.push_back(std::make_unique<net::io_context>(1));
     return made;
   }
   // The context the next accepted connection joins (round robin).
@@ -249,6 +250,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     api::HttpRequest request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
+    request.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
     for (const auto& field : req) {
       request.headers.emplace_back(absl::AsciiStrToLower(absl::string_view(
                                        field.name_string().data(), field.name_string().size())),
@@ -343,12 +345,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     out_.clear();
     AppendHttpResponse(response, keep_alive, head_request_, out_);
     beast::get_lowest_layer(stream_).expires_after(Chrono(server_.options.write_timeout));
-    net::async_write(stream_, net::buffer(out_),
-                     [self = this->shared_from_this(), keep_alive](beast::error_code ec,
-                                                                   std::size_t) {
-                       if (ec || !keep_alive) return self->Close();
-                       self->Read(false);
-                     });
+    net::async_write(
+        stream_, net::buffer(out_),
+        [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) return self->Close();
+          self->Read(false);
+        });
   }
 
   // ---- watch: Server-Sent Events until the client leaves or must resynchronise ----

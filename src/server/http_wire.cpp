@@ -41,7 +41,8 @@ void AppendHttpResponse(const api::HttpResponse& response, bool keep_alive, bool
   for (const auto& [name, value] : response.headers) {
     if (IsSafeHeader(name, value)) absl::StrAppend(&out, name, ": ", value, "\r\n");
   }
-  if (HasBody(response.status)) absl::StrAppend(&out, "Content-Length: ", response.body.size(), "\r\n");
+  if (HasBody(response.status))
+    absl::StrAppend(&out, "Content-Length: ", response.body.size(), "\r\n");
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
   if (HasBody(response.status) && !head_request) out += response.body;

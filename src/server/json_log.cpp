@@ -9,8 +9,8 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
-#include "boost/json/monotonic_resource.hpp"
-#include "boost/json/serialize.hpp"
+#include "absl/strings/str_cat.h"
+#include "boost/json/serializer.hpp"
 #include "pim/domain/iso8601.h"
 #include "pim/engine/clock.h"
 
@@ -38,19 +38,34 @@ void WriteLine(std::string_view text) {
 
 void LogJson(LogLevel level, std::string_view event, const boost::json::object& fields) {
   static const SystemClock clock;
-  // The line is assembled in a stack arena: a typical line allocates only its text.
-  std::array<unsigned char, 2048> arena;
-  boost::json::monotonic_resource memory(arena.data(), arena.size());
-  boost::json::object line(&memory);
-  line.reserve(3 + fields.size());
-  line["time"] = FormatDateTime(clock.Now());
-  line["level"] = level == LogLevel::kInfo      ? "info"
-                  : level == LogLevel::kWarning ? "warning"
-                                                : "error";
-  line["event"] = event;
-  for (const auto& [key, value] : fields) line[key] = value;
-  std::string text = boost::json::serialize(line);
-  text += '\n';
+  // Written straight into the line: keys and values are serialised in place, so a typical line
+  // allocates only its text.
+  std::string text = absl::StrCat(R"({"time":")", FormatDateTime(clock.Now()), R"(","level":")",
+                                   level == LogLevel::kInfo      ? "info"
+                                   : level == LogLevel::kWarning ? "warning"
+                                                                 : "error",
+                                   R"(","event":)");
+  text.reserve(256);
+  std::array<char, 256> chunk;
+  auto append = [&](boost::json::serializer& out) {
+    while (!out.done()) {
+      const std::string_view part = out.read(chunk.data(), chunk.size());
+      text.append(part.data(), part.size());
+    }
+  };
+  boost::json::serializer out;
+  out.reset(boost::json::string_view(event.data(), event.size()));
+  append(out);
+  for (const auto& [key, value] : fields) {
+    if (key == "time" || key == "level" || key == "event") continue;  // never shadowed
+    text += ',';
+    out.reset(key);
+    append(out);
+    text += ':';
+    out.reset(&value);
+    append(out);
+  }
+  text += "}\n";
   WriteLine(text);
 }
 

@@ -1,11 +1,14 @@
 #include "pim/server/metrics.h"
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "pim/domain/ids.h"
 
 namespace pim::server {
 namespace {
+
+absl::string_view Alpha(std::string_view s) { return {s.data(), s.size()}; }
 
 bool IsIdSegment(std::string_view s) {
   if (IsGuid(s)) return true;
@@ -17,33 +20,40 @@ bool IsIdSegment(std::string_view s) {
 }  // namespace
 
 std::string RouteLabel(std::string_view path) {
-  std::vector<std::string> segments;
+  // Views into `path`: a label costs one string, built at the end.
+  absl::InlinedVector<std::string_view, 16> segments;
   for (absl::string_view s :
        absl::StrSplit(absl::string_view(path.data(), path.size()), '/', absl::SkipEmpty())) {
-    segments.emplace_back(s.substr(0, s.find('(')));
+    const absl::string_view name = s.substr(0, s.find('('));
+    segments.emplace_back(name.data(), name.size());
   }
-  std::string surface = "graph";
+  std::string_view surface = "graph";
   if (!segments.empty() && segments.front() == "pim") surface = "pim";
   for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
     if (segments[i] == "providers" && segments[i + 1] == "Microsoft.Authorization") surface = "arm";
   }
   if (surface == "pim" && segments.size() > 2 && segments[2] == "resources") surface = "arm";
-  std::vector<std::string> names;
-  for (auto it = segments.rbegin(); it != segments.rend() && names.size() < 2; ++it) {
-    if (!IsIdSegment(*it)) names.insert(names.begin(), *it);
+  std::array<std::string_view, 2> names;
+  std::size_t found = 0;
+  for (auto it = segments.rbegin(); it != segments.rend() && found < names.size(); ++it) {
+    if (!IsIdSegment(*it)) names[names.size() - ++found] = *it;
   }
-  if (names.empty()) return surface;
-  std::string label = absl::StrCat(surface, " ", names[0]);
-  if (names.size() > 1) absl::StrAppend(&label, "/", names[1]);
+  std::string label(surface);
+  if (found > 0) absl::StrAppend(&label, " ", Alpha(names[names.size() - found]));
+  if (found > 1) absl::StrAppend(&label, "/", Alpha(names[1]));
   // Anything a client can invent stays bounded in length.
-  return label.substr(0, 96);
+  if (label.size() > 96) label.resize(96);
+  return label;
 }
 
-void Metrics::RecordRequest(const std::string& route, int status, absl::Duration latency) {
+void Metrics::RecordRequest(std::string_view route, int status, absl::Duration latency) {
   const double seconds = absl::ToDoubleSeconds(latency);
   absl::MutexLock lock(&mu_);
-  ++requests_[{route, status}];
-  Histogram& h = latency_[route];
+  auto it = routes_.find(route);
+  if (it == routes_.end()) it = routes_.try_emplace(std::string(route)).first;
+  metrics_internal::RouteStats& stats = it->second;
+  ++stats.by_status[status];
+  metrics_internal::Histogram& h = stats.latency;
   ++h.count;
   h.sum += seconds;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
@@ -60,13 +70,16 @@ std::string Metrics::Render(const Engine& engine, absl::Time now) const {
   out += "# TYPE pim_http_requests_total counter\n";
   {
     absl::MutexLock lock(&mu_);
-    for (const auto& [key, n] : requests_) {
-      absl::StrAppend(&out, "pim_http_requests_total{route=\"", key.first, "\",status=\"",
-                      key.second, "\"} ", n, "\n");
+    for (const auto& [route, stats] : routes_) {
+      for (const auto& [status, n] : stats.by_status) {
+        absl::StrAppend(&out, "pim_http_requests_total{route=\"", route, "\",status=\"", status,
+                        "\"} ", n, "\n");
+      }
     }
     out += "# HELP pim_http_request_duration_seconds Time to serve a request, by route.\n";
     out += "# TYPE pim_http_request_duration_seconds histogram\n";
-    for (const auto& [route, h] : latency_) {
+    for (const auto& [route, stats] : routes_) {
+      const metrics_internal::Histogram& h = stats.latency;
       std::uint64_t cumulative = 0;
       for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         cumulative += h.counts[i];

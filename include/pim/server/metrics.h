@@ -6,8 +6,10 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/btree_map.h"
@@ -21,9 +23,22 @@ namespace pim::server {
 // not ids, e.g. "graph roleAssignmentScheduleRequests/cancel", "arm roleEligibilitySchedules".
 [[nodiscard]] std::string RouteLabel(std::string_view path);
 
+namespace metrics_internal {
+// Request latencies of one route; bucket bounds are Metrics::kBuckets.
+struct Histogram {
+  std::array<std::uint64_t, 12> counts{};  // per bucket, not cumulative
+  std::uint64_t count = 0;
+  double sum = 0;
+};
+struct RouteStats {
+  absl::btree_map<int, std::uint64_t> by_status;  // requests answered with each status
+  Histogram latency;
+};
+}  // namespace metrics_internal
+
 class Metrics {
  public:
-  void RecordRequest(const std::string& route, int status, absl::Duration latency);
+  void RecordRequest(std::string_view route, int status, absl::Duration latency);
   void ConnectionOpened() { connections_.fetch_add(1); }
   void ConnectionClosed() { connections_.fetch_sub(1); }
   void ConnectionRefused() { refused_.fetch_add(1); }
@@ -42,18 +57,15 @@ class Metrics {
   // The exposition text (format 0.0.4).
   [[nodiscard]] std::string Render(const Engine& engine, absl::Time now) const;
 
-  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  static constexpr std::array<double,
+                              std::tuple_size_v<decltype(metrics_internal::Histogram::counts)>>
+      kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 
  private:
-  struct Histogram {
-    std::array<std::uint64_t, kBuckets.size()> counts{};  // per bucket, not cumulative
-    std::uint64_t count = 0;
-    double sum = 0;
-  };
   mutable absl::Mutex mu_;
-  absl::btree_map<std::pair<std::string, int>, std::uint64_t> requests_ ABSL_GUARDED_BY(mu_);
-  absl::btree_map<std::string, Histogram> latency_ ABSL_GUARDED_BY(mu_);
+  // By route label; looked up by view, so recording a request copies no string.
+  absl::btree_map<std::string, metrics_internal::RouteStats, std::less<>> routes_
+      ABSL_GUARDED_BY(mu_);
   std::atomic<int> connections_{0};
   std::atomic<std::uint64_t> refused_{0};
   std::atomic<int> watches_{0};

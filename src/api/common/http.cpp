@@ -32,6 +32,7 @@ void HttpResponse::SetHeader(std::string name, std::string value) {
 HttpResponse HttpResponse::Json(int status, std::string body) {
   HttpResponse response;
   response.status = status;
+  response.headers.reserve(4);  // and request-id, client-request-id, X-Pim-Revision
   response.headers.emplace_back("Content-Type", "application/json");
   response.body = std::move(body);
   return response;

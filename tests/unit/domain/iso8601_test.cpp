@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -338,6 +339,34 @@ TEST(DateTimeTest, FormatsSubSecondsAsSevenDigits) {
   EXPECT_EQ(FormatDateTime(Utc(2024, 5, 1, 8, 0, 0) + absl::Milliseconds(500)),
             "2024-05-01T08:00:00.5000000Z");
   EXPECT_EQ(FormatDateTime(absl::FromUnixMillis(-1)), "1969-12-31T23:59:59.9990000Z");
+}
+
+TEST(DateTimeTest, FormatsYearsBeyondFourDigitsInFull) {
+  EXPECT_EQ(FormatDateTime(Utc(10000, 1, 2, 3, 4, 5)), "10000-01-02T03:04:05Z");
+  EXPECT_EQ(FormatDateTime(Utc(9999, 12, 31, 23, 59, 59)), "9999-12-31T23:59:59Z");
+}
+
+// The digits are written by hand; across random instants they match what absl's formatters
+// give for the same fields.
+TEST(DateTimeTest, FormatMatchesAbslAcrossRandomInstants) {
+  std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    // Between years 1 and 9999, at 100 ns resolution.
+    const std::int64_t span_ticks = 315'537'897'599LL * 10'000'000LL;
+    const std::int64_t offset = static_cast<std::int64_t>(state >> 2) % span_ticks;
+    const absl::Time t = absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone()) +
+                         absl::Nanoseconds(100) * offset;
+    // absl's %Y does not pad years below 1000 to four digits; ISO 8601 does.
+    const absl::CivilSecond cs = absl::ToCivilSecond(t, absl::UTCTimeZone());
+    std::string expected = absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d", cs.year(), cs.month(),
+                                           cs.day(), cs.hour(), cs.minute(), cs.second());
+    if (offset % 10'000'000 != 0) {
+      expected += absl::FormatTime(".%E7f", t, absl::UTCTimeZone()).substr(0, 8);
+    }
+    expected += 'Z';
+    ASSERT_EQ(FormatDateTime(t), expected) << offset;
+  }
 }
 
 TEST(DateTimeTest, FormatTruncatesBelowOneHundredNanoseconds) {
