@@ -104,10 +104,8 @@ absl::StatusOr<Caller> BearerAuthenticator::Authenticate(const api::HttpRequest&
   const std::string_view token = header.substr(kScheme.size());
   if (token.size() > kMaxTokenBytes) return Unauthenticated("Access token is too large.");
   // Our own token, verified on an earlier request: known by its digest, nothing to decode.
-  absl::StatusOr<Caller> caller = Unauthenticated("Access token is from an untrusted issuer.");
-  if (auto recalled = tokens_.RecallAccessToken(token)) {
-    caller = *std::move(recalled);
-  } else {
+  std::optional<absl::StatusOr<Caller>> caller = tokens_.RecallAccessToken(token);
+  if (!caller) {
     const std::optional<std::string> iss = PeekString(token, 1, "iss");
     if (!iss) return Unauthenticated("Access token is malformed.");
     if (*iss == tokens_.options().issuer) {
@@ -121,15 +119,16 @@ absl::StatusOr<Caller> BearerAuthenticator::Authenticate(const api::HttpRequest&
       }
     }
   }
-  if (!caller.ok()) return caller.status();
+  if (!caller) return Unauthenticated("Access token is from an untrusted issuer.");
+  if (!caller->ok()) return caller->status();
 
   if (const std::string_view code = request.Header("x-pim-mfa-code"); !code.empty()) {
     if (accounts_ == nullptr) return Unauthenticated("Step-up codes are not accepted here.");
-    auto at = accounts_->VerifySecondFactor(caller->id, code, request.remote_address);
+    auto at = accounts_->VerifySecondFactor((*caller)->id, code, request.remote_address);
     if (!at.ok()) return at.status();
-    caller->mfa_at = *at;
+    (*caller)->mfa_at = *at;
   }
-  return caller;
+  return *std::move(caller);
 }
 
 std::vector<RemoteJwks*> BearerAuthenticator::remote_key_sets() const {
