@@ -59,8 +59,8 @@ HttpResponse ApiService::Handle(const HttpRequest& request) {
   }
   auto target = ParseRequestTarget(request.target);
   RequestContext ctx{request,
-                     target.ok() ? target->path : std::string("/"),
-                     target.ok() ? target->raw_query : std::string(),
+                     target.ok() ? std::move(target->path) : std::string("/"),
+                     target.ok() ? std::move(target->raw_query) : std::string(),
                      Caller{},
                      request.request_id,
                      std::move(client_request_id),
@@ -103,8 +103,9 @@ HttpResponse ApiService::Handle(const HttpRequest& request) {
     // Handlers do not throw; a library that did is a bug, answered without detail.
     response = ErrorFor(surface, absl::InternalError("unexpected exception"), ctx);
   }
-  response.SetHeader("request-id", ctx.request_id);
-  response.SetHeader("client-request-id", ctx.client_request_id);
+  // The context ends here: its ids move into the headers.
+  response.SetHeader("request-id", std::move(ctx.request_id));
+  response.SetHeader("client-request-id", std::move(ctx.client_request_id));
   response.SetHeader("X-Pim-Revision", absl::StrCat(engine_.revision()));
   return response;
 }

@@ -160,9 +160,9 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
     items.push_back(*std::move(item));
   }
   // Anyone may ask about themselves; asking about others is for access readers.
-  const bool only_self = std::all_of(items.begin(), items.end(), [&](const auto& item) {
-    return item.first == ctx.caller.id.str();
-  });
+  const std::string self = ctx.caller.id.str();
+  const bool only_self = std::all_of(items.begin(), items.end(),
+                                     [&](const auto& item) { return item.first == self; });
   if (!only_self && !MayReadAllAccess(ctx.caller)) {
     return GraphError(Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
                             "Checking another principal's access needs the Global "
