@@ -206,9 +206,11 @@ absl::StatusOr<boost::json::object> PolicyClient::Get(const PolicyTarget& target
       PIM_ASSIGN_OR_RETURN(ApiResult result, session_.Call(call));
       if (result.json.is_object()) return result.json.get_object();
     }
-    return WithExitCode(absl::NotFoundError(absl::StrCat("no policy for Azure resource role '",
-                                                         target.name, "' at ", target.scope)),
-                        ExitCode::kNotFound);
+    // Every role has a policy at every scope: the server leaves it out when the caller may
+    // not read it.
+    return absl::PermissionDeniedError(absl::StrCat(
+        "you may not read the policy of Azure resource role '", target.name, "' at ",
+        target.scope, " (that needs a role that may read or manage it, or an eligibility for it)"));
   }
   PIM_ASSIGN_OR_RETURN(boost::json::array items, session_.ListAll(AssignmentsQuery(target)));
   for (const boost::json::value& v : items) {
@@ -216,9 +218,11 @@ absl::StatusOr<boost::json::object> PolicyClient::Get(const PolicyTarget& target
         v.is_object() ? v.get_object().if_contains("policy") : nullptr;
     if (policy != nullptr && policy->is_object()) return policy->get_object();
   }
-  return WithExitCode(
-      absl::NotFoundError(absl::StrCat("no policy for ", target.kind, " '", target.name, "'")),
-      ExitCode::kNotFound);
+  // Every directory role and group has its policies: one left out is one the caller may not
+  // read.
+  return absl::PermissionDeniedError(absl::StrCat(
+      "you may not read the policy of ", target.kind, " '", target.name,
+      "' (that needs a role that may read or manage it, or an eligibility for it)"));
 }
 
 absl::StatusOr<boost::json::object> PolicyClient::Export(bool groups,

@@ -70,7 +70,8 @@ bool Visibility::MayReadTarget(const Target& target) const {
 
 bool Visibility::MayReadPolicy(const Target& target) const {
   if (MayReadTarget(target)) return true;
-  return !caller_.is_system &&
+  if (caller_.is_system) return false;
+  return index_.Check(caller_.id.str(), target, now_).allowed ||
          internal::IsEligibleFor(ContextOf(state_, index_, options_, ids_, now_), caller_.id,
                                  target, now_);
 }

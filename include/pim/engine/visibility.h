@@ -48,9 +48,9 @@ class Visibility {
   // Whether the caller may read every request and schedule about `target`: MayReadAll, an
   // administrator of the target, or (resource roles) a holder of a role at or above its scope.
   [[nodiscard]] bool MayReadTarget(const Target& target) const;
-  // Whether the caller may read the policy of `target`: MayReadTarget, or the caller is eligible
-  // for it (directly or through a group, at or above its scope) and so needs its rules to
-  // activate.
+  // Whether the caller may read the policy of `target`: MayReadTarget, or the caller holds it
+  // now or is eligible for it (directly or through a group, at or above its scope) and so needs
+  // its rules to activate, extend or renew.
   [[nodiscard]] bool MayReadPolicy(const Target& target) const;
   // Whether the caller may decide the stage of `request` that is in progress now (false when it
   // is not pending or the caller is its requester).

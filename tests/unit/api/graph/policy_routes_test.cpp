@@ -429,6 +429,56 @@ TEST_F(GraphPolicyRoutesTest, GroupPoliciesMemberAndOwner) {
                                  R"(", "scopeType": "Group", "roleDefinitionId": "owner"}])"));
 }
 
+// A policy is read by tenant-wide readers, by whoever manages its role or group, and by the
+// principals eligible for it or holding it (they need its rules); anyone else gets 403 and
+// lists leave it out.
+TEST_F(GraphPolicyRoutesTest, OnlyReadersManagersEligibleAndHoldersReadAPolicy) {
+  const std::string roles_filter =
+      "?$filter=scopeId%20eq%20'/'%20and%20scopeType%20eq%20'DirectoryRole'";
+  const std::string policy = "/policies/roleManagementPolicies/" + HelpdeskPolicy();
+  const std::string assignment =
+      "/policies/roleManagementPolicyAssignments/" + HelpdeskPolicy() + "_" +
+      std::string(role::kHelpdeskAdministrator);
+  auto as_user = [&](const std::string& target) {
+    return Call(*graph_, User(user_), "GET", "/v1.0" + target);
+  };
+  for (const std::string& target :
+       {policy, policy + "/rules", policy + "/effectiveRules",
+        policy + "/rules/Expiration_EndUser_Assignment", assignment}) {
+    const auto r = as_user(target);
+    EXPECT_EQ(r.status, 403) << target << " " << r.body;
+    EXPECT_EQ(ErrorCode(r), "AuthorizationFailed") << target;
+  }
+  for (const std::string set : {"roleManagementPolicies", "roleManagementPolicyAssignments"}) {
+    const auto r = as_user("/policies/" + set + roles_filter);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(Json(r).at("value").as_array().empty()) << r.body;
+  }
+
+  // Eligible for Helpdesk Administrator: that policy, and only that one.
+  ASSERT_TRUE(MakeEligible(user_, Helpdesk()).ok());
+  EXPECT_EQ(as_user(policy).status, 200);
+  EXPECT_EQ(as_user(policy + "/rules/Expiration_EndUser_Assignment").status, 200);
+  EXPECT_EQ(as_user(assignment).status, 200);
+  const auto listed = as_user("/policies/roleManagementPolicies" + roles_filter);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const json::value listed_json = Json(listed);
+  const json::array& value = listed_json.at("value").as_array();
+  ASSERT_EQ(value.size(), 1U) << listed.body;
+  EXPECT_EQ(value.at(0).at("id"), J(HelpdeskPolicy()));
+  EXPECT_EQ(as_user("/policies/roleManagementPolicies/" + engine_->PolicyIdFor(GA()).str()).status,
+            403);
+
+  // A standing member of a group may read the group's member policy, not its owner policy.
+  const PrincipalId group = AddGroup("Ops");
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {group, user_, GroupAccess::kMember}).ok());
+  const std::string group_policy = "/policies/roleManagementPolicies/Group_" + group.str();
+  EXPECT_EQ(as_user(group_policy + "_member").status, 200);
+  EXPECT_EQ(as_user(group_policy + "_owner").status, 403);
+  // A Global Administrator reads everything.
+  EXPECT_EQ(Get(group_policy + "_owner").status, 200);
+}
+
 TEST_F(GraphPolicyRoutesTest, PolicyAssignmentsWithNestedExpand) {
   const std::string role(role::kHelpdeskAdministrator);
   auto r =
