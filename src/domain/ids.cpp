@@ -189,15 +189,14 @@ std::optional<Guid128> PackedIdText::guid() const {
   return Guid128{payload_.guid[0], payload_.guid[1]};
 }
 
-bool operator==(const PackedIdText& a, const PackedIdText& b) {
-  if (a.form_ != b.form_) return false;
+bool PackedIdText::EqualText(const PackedIdText& a, const PackedIdText& b) {
   switch (a.form_) {
-    case PackedIdText::Form::kShort:
+    case Form::kShort:
       return a.short_size_ == b.short_size_ &&
              std::memcmp(a.payload_.chars, b.payload_.chars, a.short_size_) == 0;
-    case PackedIdText::Form::kGuid:
+    case Form::kGuid:
       return a.payload_.guid[0] == b.payload_.guid[0] && a.payload_.guid[1] == b.payload_.guid[1];
-    case PackedIdText::Form::kLong:
+    case Form::kLong:
       return std::string_view(a.payload_.heap.data, a.payload_.heap.size) ==
              std::string_view(b.payload_.heap.data, b.payload_.heap.size);
   }

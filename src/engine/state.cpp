@@ -39,16 +39,25 @@ const typename Index::mapped_type& State::Bucket(const Index& index,
 void State::ReserveSchedules(std::size_t schedules) { schedules_.reserve(schedules); }
 
 void State::PutSchedule(Schedule schedule) {
-  EraseSchedule(schedule.id);
-  const Schedule& stored = *schedules_.insert(std::move(schedule)).first;
+  // One probe when the schedule is new (every schedule at start-up). When one with its id is
+  // stored, absl's insert leaves `schedule` untouched: the old one is unlinked and erased (its
+  // indexes never point at a freed node), then `schedule` goes in.
+  auto [it, inserted] = schedules_.insert(std::move(schedule));
+  if (!inserted) {
+    EraseSchedule(it);
+    it = schedules_.insert(std::move(schedule)).first;  // NOLINT(bugprone-use-after-move)
+  }
+  const Schedule& stored = *it;
   Link(schedules_by_principal_, stored.principal, &stored);
   Link(schedules_by_object_, stored.target.ObjectKey(), &stored);
   if (stored.activated_using) Link(activations_by_basis_, *stored.activated_using, &stored);
 }
 
 void State::EraseSchedule(const ScheduleId& id) {
-  auto it = schedules_.find(id);
-  if (it == schedules_.end()) return;
+  if (const auto it = schedules_.find(id); it != schedules_.end()) EraseSchedule(it);
+}
+
+void State::EraseSchedule(Schedules::iterator it) {
   const Schedule* s = &*it;
   Unlink(schedules_by_principal_, s->principal, s);
   Unlink(schedules_by_object_, s->target.ObjectKey(), s);

@@ -41,7 +41,14 @@ class PackedIdText {
   // The 128 bits when the text is a lowercase GUID.
   [[nodiscard]] std::optional<Guid128> guid() const;
 
-  friend bool operator==(const PackedIdText& a, const PackedIdText& b);
+  // Inline for the GUID form, which every hash lookup of a stored id compares.
+  friend bool operator==(const PackedIdText& a, const PackedIdText& b) {
+    if (a.form_ != b.form_) return false;
+    if (a.form_ == Form::kGuid) {
+      return a.payload_.guid[0] == b.payload_.guid[0] && a.payload_.guid[1] == b.payload_.guid[1];
+    }
+    return EqualText(a, b);
+  }
   friend std::strong_ordering operator<=>(const PackedIdText& a, const PackedIdText& b);
   template <typename H>
   friend H AbslHashValue(H h, const PackedIdText& t) {
@@ -63,6 +70,8 @@ class PackedIdText {
       std::size_t size;
     } heap;
   };
+  // operator== for the short and long forms (same form).
+  static bool EqualText(const PackedIdText& a, const PackedIdText& b);
   // The text; a GUID is written into `buffer`.
   [[nodiscard]] std::string_view View(char (&buffer)[kGuidLength]) const;
   void Release();

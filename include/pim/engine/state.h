@@ -106,6 +106,7 @@ class State {
                                                    const typename Index::key_type& bucket);
   void PutSchedule(Schedule schedule);
   void EraseSchedule(const ScheduleId& id);
+  void EraseSchedule(Schedules::iterator it);
 
   absl::flat_hash_map<std::string, Principal> principals_;
   absl::node_hash_map<std::string, DirectMembership> memberships_;

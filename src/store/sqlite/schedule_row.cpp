@@ -91,7 +91,9 @@ void BindScheduleRow(Statement& upsert, const Schedule& s) {
 
 absl::StatusOr<Schedule> ReadScheduleRow(const Statement& row) {
   const char* bad_column = nullptr;
-  const auto text = [&](int column) { return std::string(row.ColumnText(column)); };
+  // Ids are packed straight from the column's text (no temporary string); the target's object
+  // id and scope are strings of their own.
+  const auto text = [&](int column) { return row.ColumnText(column); };
   const auto enumerator = [&](const auto& table, int column, const char* name) {
     auto value = ExactEnum(table, row.ColumnText(column));
     if (!value) {
@@ -110,9 +112,9 @@ absl::StatusOr<Schedule> ReadScheduleRow(const Statement& row) {
   s.kind = enumerator(kScheduleKindNames, 1, "kind");
   s.principal = PrincipalId(text(2));
   s.target.kind = enumerator(kTargetKindNames, 3, "target_kind");
-  s.target.object_id = text(4);
+  s.target.object_id = std::string(text(4));
   s.target.access = enumerator(kGroupAccessNames, 5, "access");
-  s.target.scope = text(6);
+  s.target.scope = std::string(text(6));
   s.assignment_type = enumerator(kAssignmentTypeNames, 7, "assignment_type");
   s.start = DecodeTime(row.ColumnInt64(8));
   s.expiration.type = enumerator(kExpirationTypeNames, 9, "expiration_type");
