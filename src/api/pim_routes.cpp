@@ -161,8 +161,8 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
   }
   // Anyone may ask about themselves; asking about others is for access readers.
   const std::string self = ctx.caller.id.str();
-  const bool only_self = std::all_of(items.begin(), items.end(),
-                                     [&](const auto& item) { return item.first == self; });
+  const bool only_self =
+      std::all_of(items.begin(), items.end(), [&](const auto& item) { return item.first == self; });
   if (!only_self && !MayReadAllAccess(ctx.caller)) {
     return GraphError(Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
                             "Checking another principal's access needs the Global "

@@ -209,8 +209,8 @@ absl::StatusOr<boost::json::object> PolicyClient::Get(const PolicyTarget& target
     // Every role has a policy at every scope: the server leaves it out when the caller may
     // not read it.
     return absl::PermissionDeniedError(absl::StrCat(
-        "you may not read the policy of Azure resource role '", target.name, "' at ",
-        target.scope, " (that needs a role that may read or manage it, or an eligibility for it)"));
+        "you may not read the policy of Azure resource role '", target.name, "' at ", target.scope,
+        " (that needs a role that may read or manage it, or an eligibility for it)"));
   }
   PIM_ASSIGN_OR_RETURN(boost::json::array items, session_.ListAll(AssignmentsQuery(target)));
   for (const boost::json::value& v : items) {
@@ -220,9 +220,9 @@ absl::StatusOr<boost::json::object> PolicyClient::Get(const PolicyTarget& target
   }
   // Every directory role and group has its policies: one left out is one the caller may not
   // read.
-  return absl::PermissionDeniedError(absl::StrCat(
-      "you may not read the policy of ", target.kind, " '", target.name,
-      "' (that needs a role that may read or manage it, or an eligibility for it)"));
+  return absl::PermissionDeniedError(
+      absl::StrCat("you may not read the policy of ", target.kind, " '", target.name,
+                   "' (that needs a role that may read or manage it, or an eligibility for it)"));
 }
 
 absl::StatusOr<boost::json::object> PolicyClient::Export(bool groups,

@@ -336,10 +336,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (response.stream_after.has_value() && response.status == 200) {
       return StartWatch(std::move(response));
     }
-    Reply(std::move(response), keep_alive);
+    Reply(response, keep_alive);
   }
 
-  void Reply(api::HttpResponse response, bool keep_alive) {
+  void Reply(const api::HttpResponse& response, bool keep_alive) {
     // One write at a time per connection (nothing is read while a reply is out), so the
     // buffer is reused from request to request.
     out_.clear();

@@ -17,8 +17,9 @@ bool IsTokenChar(unsigned char c) {
 }
 
 bool IsSafeHeader(std::string_view name, std::string_view value) {
-  if (name.empty() ||
-      !std::all_of(name.begin(), name.end(), [](char c) { return IsTokenChar(c); })) {
+  if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+        return IsTokenChar(static_cast<unsigned char>(c));
+      })) {
     return false;
   }
   return std::none_of(value.begin(), value.end(), [](char c) {

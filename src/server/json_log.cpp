@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "boost/json/serializer.hpp"
 #include "pim/domain/iso8601.h"
 #include "pim/engine/clock.h"
@@ -41,10 +41,10 @@ void LogJson(LogLevel level, std::string_view event, const boost::json::object& 
   // Written straight into the line: keys and values are serialised in place, so a typical line
   // allocates only its text.
   std::string text = absl::StrCat(R"({"time":")", FormatDateTime(clock.Now()), R"(","level":")",
-                                   level == LogLevel::kInfo      ? "info"
-                                   : level == LogLevel::kWarning ? "warning"
-                                                                 : "error",
-                                   R"(","event":)");
+                                  level == LogLevel::kInfo      ? "info"
+                                  : level == LogLevel::kWarning ? "warning"
+                                                                : "error",
+                                  R"(","event":)");
   text.reserve(256);
   std::array<char, 256> chunk;
   auto append = [&](boost::json::serializer& out) {

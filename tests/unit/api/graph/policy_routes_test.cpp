@@ -436,15 +436,13 @@ TEST_F(GraphPolicyRoutesTest, OnlyReadersManagersEligibleAndHoldersReadAPolicy) 
   const std::string roles_filter =
       "?$filter=scopeId%20eq%20'/'%20and%20scopeType%20eq%20'DirectoryRole'";
   const std::string policy = "/policies/roleManagementPolicies/" + HelpdeskPolicy();
-  const std::string assignment =
-      "/policies/roleManagementPolicyAssignments/" + HelpdeskPolicy() + "_" +
-      std::string(role::kHelpdeskAdministrator);
+  const std::string assignment = "/policies/roleManagementPolicyAssignments/" + HelpdeskPolicy() +
+                                 "_" + std::string(role::kHelpdeskAdministrator);
   auto as_user = [&](const std::string& target) {
     return Call(*graph_, User(user_), "GET", "/v1.0" + target);
   };
-  for (const std::string& target :
-       {policy, policy + "/rules", policy + "/effectiveRules",
-        policy + "/rules/Expiration_EndUser_Assignment", assignment}) {
+  for (const std::string& target : {policy, policy + "/rules", policy + "/effectiveRules",
+                                    policy + "/rules/Expiration_EndUser_Assignment", assignment}) {
     const auto r = as_user(target);
     EXPECT_EQ(r.status, 403) << target << " " << r.body;
     EXPECT_EQ(ErrorCode(r), "AuthorizationFailed") << target;
