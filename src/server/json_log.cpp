@@ -17,9 +17,9 @@
 namespace pim::server {
 namespace {
 
-// One write(2) per line. A write of at most PIPE_BUF bytes is never interleaved with another
-// (pipes guarantee it; files and sockets do not split such writes either), so ordinary lines
-// take no lock; longer ones are serialised among themselves.
+// One write(2) per line. POSIX guarantees that a pipe never interleaves writes of at most
+// PIPE_BUF bytes, and Linux does not split such writes to files or stream sockets either, so
+// ordinary lines take no lock; longer ones are serialised among themselves.
 void WriteLine(std::string_view text) {
   static absl::Mutex long_lines(absl::kConstInit);
   std::optional<absl::MutexLock> lock;

@@ -10,7 +10,8 @@ namespace pim::server {
 
 enum class LogLevel { kInfo, kWarning, kError };
 
-// Writes {"time":..., "level":..., "event": event, ...fields} as one line.
+// Writes {"time":..., "level":..., "event": event, ...fields} as one line; a field named time,
+// level or event is left out rather than repeat those keys.
 void LogJson(LogLevel level, std::string_view event, const boost::json::object& fields = {});
 
 }  // namespace pim::server

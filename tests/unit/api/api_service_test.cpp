@@ -137,6 +137,32 @@ TEST_F(ApiServiceTest, CheckReportsTheEndOfTimeBoundAccess) {
             FormatDateTime(T0() + absl::Hours(2)));
 }
 
+// The answer is written as text: keys in a fixed order, access through a group's assignment,
+// and a standing membership as its own grant.
+TEST_F(ApiServiceTest, CheckAnswerTextIsExact) {
+  ApiService service = Service();
+  const PrincipalId group = AddGroup("Helpdesk group", /*assignable=*/true);
+  ASSERT_TRUE(MakeActive(group, Helpdesk()).ok());
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {group, user_, GroupAccess::kMember}).ok());
+  const std::string body =
+      absl::StrCat(R"({"checks":[{"principalId":")", user_.str(), R"(","roleDefinitionId":")",
+                   std::string(role::kHelpdeskAdministrator), R"("},{"principalId":")", user_.str(),
+                   R"(","groupId":")", group.str(), R"("},{"principalId":")", user_.str(),
+                   R"(","groupId":")", group.str(), R"(","accessId":"owner"}]})");
+  const HttpResponse r = Send(service, "POST", "/pim/v1/check", body, kAdminToken);
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string helpdesk_schedule;
+  for (const Schedule& s : engine_->SchedulesOf(group)) helpdesk_schedule = s.id.str();
+  EXPECT_EQ(r.body,
+            absl::StrCat(R"({"revision":)", engine_->revision(),
+                         R"(,"results":[{"allowed":true,"grantedBy":")", helpdesk_schedule,
+                         R"(","viaGroupId":")", group.str(),
+                         R"(","until":null},{"allowed":true,"grantedBy":"membership:)",
+                         DirectMembership{group, user_, GroupAccess::kMember}.Key(),
+                         R"(","viaGroupId":null,"until":null},)",
+                         R"({"allowed":false,"grantedBy":null,"viaGroupId":null,"until":null}]})"));
+}
+
 TEST_F(ApiServiceTest, ACheckAheadOfThisServerIsRetriedLaterNotWaitedFor) {
   ApiService service = Service();
   const HttpResponse r = Send(service, "POST", "/pim/v1/check",
