@@ -34,27 +34,43 @@ absl::Status ScanSchedules(Connection& db, std::int64_t lower, std::int64_t uppe
   }
 }
 
-// Hands every entity of the JSON-bodied table for `kind` to `sink`.
-absl::Status ScanBodies(Connection& db, EntityKind kind, EntitySink& sink) {
-  const TableSql& table = EntityTables()[static_cast<std::size_t>(kind)];
-  PIM_ASSIGN_OR_RETURN(Statement select, db.Prepare(table.select_all, "load entities"));
-  while (true) {
-    PIM_ASSIGN_OR_RETURN(bool row, select.Step());
-    if (!row) return absl::OkStatus();
-    PIM_ASSIGN_OR_RETURN(Entity entity, DecodeEntity(kind, select.ColumnText(0)));
-    sink.Add(std::move(entity));
+// Decodes every entity of the JSON-bodied tables (all kinds but schedules), calling
+// out(Entity&&).
+template <typename Out>
+absl::Status ScanBodies(Connection& db, Out&& out) {
+  for (std::size_t i = 0; i < kEntityKindCount; ++i) {
+    const auto kind = static_cast<EntityKind>(i);
+    if (kind == EntityKind::kSchedule) continue;  // typed columns, read by ScanSchedules
+    PIM_ASSIGN_OR_RETURN(Statement select,
+                         db.Prepare(EntityTables()[i].select_all, "load entities"));
+    while (true) {
+      PIM_ASSIGN_OR_RETURN(const bool row, select.Step());
+      if (!row) break;
+      PIM_ASSIGN_OR_RETURN(Entity entity, DecodeEntity(kind, select.ColumnText(0)));
+      out(std::move(entity));
+    }
   }
+  return absl::OkStatus();
 }
 
-// Batches of decoded schedules from the helper thread to the calling thread. Bounded, so the
+// Decoded entities, in the form they were read: schedules by value (most of the store), the
+// others as entities.
+struct Batch {
+  std::vector<Schedule> schedules;
+  std::vector<Entity> others;
+};
+
+// Batches of decoded entities from the helper thread to the calling thread. Bounded, so the
 // helper never runs far ahead of the consumer. Thread-safe.
 class BatchQueue {
  public:
-  static constexpr std::size_t kBatch = 4096;
+  static constexpr std::size_t kScheduleBatch = 4096;
+  // Fewer per batch: an Entity is as large as its largest kind (a policy, ~700 bytes).
+  static constexpr std::size_t kOtherBatch = 512;
   static constexpr std::size_t kMaxQueued = 8;
 
   // Producer: blocks while the queue is full.
-  void Push(std::vector<Schedule> batch) {
+  void Push(Batch batch) {
     absl::MutexLock lock(&mu_);
     auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return queue_.size() < kMaxQueued; };
     mu_.Await(absl::Condition(&room));
@@ -66,12 +82,12 @@ class BatchQueue {
     done_ = true;
   }
   // Consumer: the next batch, or nullopt once the producer finished and everything was taken.
-  std::optional<std::vector<Schedule>> Pop() {
+  std::optional<Batch> Pop() {
     absl::MutexLock lock(&mu_);
     auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done_ || !queue_.empty(); };
     mu_.Await(absl::Condition(&ready));
     if (queue_.empty()) return std::nullopt;
-    std::vector<Schedule> batch = std::move(queue_.front());
+    Batch batch = std::move(queue_.front());
     queue_.pop_front();
     return batch;
   }
@@ -82,25 +98,34 @@ class BatchQueue {
 
  private:
   absl::Mutex mu_;
-  std::deque<std::vector<Schedule>> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<Batch> queue_ ABSL_GUARDED_BY(mu_);
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status status_ ABSL_GUARDED_BY(mu_);
 };
 
-void ProduceSchedules(Connection& db, BatchQueue& queue) {
-  std::vector<Schedule> batch;
-  batch.reserve(BatchQueue::kBatch);
+// The helper thread: decodes the schedules, then every other table, so that the calling thread
+// only hands entities to the sink (all the decoding is here, the state and index there).
+void ProduceEntities(Connection& db, BatchQueue& queue) {
+  Batch batch;
+  batch.schedules.reserve(BatchQueue::kScheduleBatch);
   absl::Status status =
       ScanSchedules(db, std::numeric_limits<std::int64_t>::min(),
                     std::numeric_limits<std::int64_t>::max(), [&](Schedule&& schedule) {
-                      batch.push_back(std::move(schedule));
-                      if (batch.size() == BatchQueue::kBatch) {
-                        queue.Push(std::move(batch));
-                        batch = {};
-                        batch.reserve(BatchQueue::kBatch);
+                      batch.schedules.push_back(std::move(schedule));
+                      if (batch.schedules.size() == BatchQueue::kScheduleBatch) {
+                        queue.Push(std::exchange(batch, Batch{}));
+                        batch.schedules.reserve(BatchQueue::kScheduleBatch);
                       }
                     });
-  if (status.ok() && !batch.empty()) queue.Push(std::move(batch));
+  if (status.ok()) {
+    status = ScanBodies(db, [&](Entity&& entity) {
+      batch.others.push_back(std::move(entity));
+      if (batch.others.size() == BatchQueue::kOtherBatch) queue.Push(std::exchange(batch, Batch{}));
+    });
+  }
+  if (status.ok() && (!batch.schedules.empty() || !batch.others.empty())) {
+    queue.Push(std::move(batch));
+  }
   queue.Finish(std::move(status));
 }
 
@@ -136,21 +161,19 @@ absl::StatusOr<Revision> LoadInto(Connection& primary, Connection& helper, Entit
 
   BatchQueue queue;
   std::thread producer;
-  absl::Status status;
-  try {
-    producer = std::thread(ProduceSchedules, std::ref(helper), std::ref(queue));
-  } catch (const std::system_error&) {
-  }
-  status = schedules.status();
-  for (std::size_t i = 0; i < kEntityKindCount && status.ok(); ++i) {
-    const auto kind = static_cast<EntityKind>(i);
-    if (kind != EntityKind::kSchedule) status = ScanBodies(primary, kind, sink);
+  absl::Status status = schedules.status();
+  if (status.ok()) {
+    try {
+      producer = std::thread(ProduceEntities, std::ref(helper), std::ref(queue));
+    } catch (const std::system_error&) {
+    }
   }
   if (producer.joinable()) {
     // Drain even after an error, so the producer is never left blocked on a full queue.
     while (auto batch = queue.Pop()) {
       if (!status.ok()) continue;
-      for (Schedule& schedule : *batch) sink.Add(Entity(std::move(schedule)));
+      for (Schedule& schedule : batch->schedules) sink.Add(Entity(std::move(schedule)));
+      for (Entity& entity : batch->others) sink.Add(std::move(entity));
     }
     producer.join();
     if (status.ok()) status = queue.status();
@@ -158,6 +181,9 @@ absl::StatusOr<Revision> LoadInto(Connection& primary, Connection& helper, Entit
     status = ScanSchedules(helper, std::numeric_limits<std::int64_t>::min(),
                            std::numeric_limits<std::int64_t>::max(),
                            [&](Schedule&& schedule) { sink.Add(Entity(std::move(schedule))); });
+    if (status.ok()) {
+      status = ScanBodies(helper, [&](Entity&& entity) { sink.Add(std::move(entity)); });
+    }
   }
   EndRead(primary);
   EndRead(helper);
