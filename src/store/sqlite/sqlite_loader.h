@@ -1,8 +1,8 @@
 // Reading the whole store at start-up. Schedules are the bulk (a million rows is a normal
-// tenant): a second thread decodes them on its own connection and hands them over in batches,
-// while the calling thread reads the small tables and feeds everything to the sink, so decoding
-// and the engine's inserts overlap and no full copy of the store is ever held. Private to the
-// SQLite backend.
+// tenant): a second thread decodes every table on its own connection (schedules first) and
+// hands the entities over in bounded batches, while the calling thread feeds them to the sink,
+// so decoding and the engine's inserts overlap and no full copy of the store is ever held.
+// Private to the SQLite backend.
 #pragma once
 
 #include "absl/status/statusor.h"
