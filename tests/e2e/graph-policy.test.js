@@ -53,8 +53,19 @@ test("10. Ada lowers the User Administrator activation maximum to PT1H; Ben may 
     },
   };
 
-  // A non-administrator cannot change role settings.
+  // A non-administrator cannot change role settings. Ben reads the policy of the role he is
+  // eligible for (he needs its rules to activate), not that of a role he has nothing to do with.
   await rejectsGraph(ben.api(rulePath).patch(body), 403);
+  assert.equal((await ben.api(rulePath).get()).maximumDuration, "PT8H");
+  const gaAssignments = await ada.api("/policies/roleManagementPolicyAssignments")
+    .filter(`scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${roles.globalAdministrator}'`)
+    .get();
+  await rejectsGraph(ben.api(`/policies/roleManagementPolicies/${gaAssignments.value[0].policyId}`).get(),
+    403, "AuthorizationFailed");
+  const bensView = await ben.api("/policies/roleManagementPolicyAssignments")
+    .filter("scopeId eq '/' and scopeType eq 'DirectoryRole'").get();
+  assert.ok(bensView.value.some((a) => a.roleDefinitionId === UA));
+  assert.ok(!bensView.value.some((a) => a.roleDefinitionId === roles.globalAdministrator));
 
   assert.equal(await ada.api(rulePath).patch(body), undefined); // 204
   const reread = await ada.api(rulePath).get();
