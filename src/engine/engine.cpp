@@ -516,6 +516,20 @@ void Engine::Read(const std::function<void(const State&)>& fn) const {
   fn(state_);
 }
 
+std::vector<Target> Engine::PoliciesReadableBy(const Caller& caller,
+                                               std::vector<Target> targets) const {
+  ReadAs(caller, [&](const State&, const Visibility& v) {
+    std::erase_if(targets, [&](const Target& t) { return !v.MayReadPolicy(t); });
+  });
+  return targets;
+}
+
+bool Engine::MayReadPolicy(const Caller& caller, const Target& target) const {
+  bool allowed = false;
+  ReadAs(caller, [&](const State&, const Visibility& v) { allowed = v.MayReadPolicy(target); });
+  return allowed;
+}
+
 void Engine::ReadAs(const Caller& caller,
                     const std::function<void(const State&, const Visibility&)>& fn) const {
   absl::ReaderMutexLock read(&read_mu_);

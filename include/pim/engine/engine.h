@@ -236,6 +236,11 @@ class Engine {
   [[nodiscard]] bool MaySee(const Caller& caller, const ScheduleRequest& request) const;
   [[nodiscard]] bool MaySee(const Caller& caller, const Schedule& schedule) const;
   [[nodiscard]] bool MaySeeApproval(const Caller& caller, const ScheduleRequest& request) const;
+  // Those of `targets` whose policy `caller` may read (Visibility::MayReadPolicy), in their
+  // order, all decided at one revision.
+  [[nodiscard]] std::vector<Target> PoliciesReadableBy(const Caller& caller,
+                                                       std::vector<Target> targets) const;
+  [[nodiscard]] bool MayReadPolicy(const Caller& caller, const Target& target) const;
 
   // Runs `fn` with a consistent read-only view of the whole state.
   void Read(const std::function<void(const State&)>& fn) const;

@@ -24,7 +24,6 @@
 #include "boost/json/serialize.hpp"
 #include "pim/api/api_error.h"
 #include "pim/domain/status.h"
-#include "pim/engine/visibility.h"
 
 namespace pim::api::arm {
 namespace json = boost::json;
@@ -114,16 +113,6 @@ HttpResponse List(const Route& route, std::vector<json::object> entities) {
   return ListResponse(paging, ListFilter{}, std::move(entities));
 }
 
-// Whether the caller may read the policy of `target` (Visibility::MayReadPolicy): whoever
-// manages the role or holds a role at or above the scope, or is eligible for it.
-bool MayRead(const Route& route, const Target& target) {
-  bool allowed = false;
-  route.engine.ReadAs(route.ctx.caller, [&](const State&, const Visibility& visibility) {
-    allowed = visibility.MayReadPolicy(target);
-  });
-  return allowed;
-}
-
 absl::Status ReadDenied(const Route& route) {
   return Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
                absl::StrCat("The client '", route.ctx.caller.id.str(),
@@ -138,13 +127,11 @@ absl::StatusOr<HttpResponse> ListAll(const Route& route,
                                      json::object (*entity)(const Engine&, const Target&)) {
   if (route.ctx.http.method != "GET") return MethodNotAllowed(route.ctx, "GET");
   PIM_ASSIGN_OR_RETURN(std::vector<std::string> roles, ListedRoles(route));
-  std::vector<Target> readable;  // decided in one view of the engine
-  route.engine.ReadAs(route.ctx.caller, [&](const State&, const Visibility& visibility) {
-    for (const std::string& role : roles) {
-      Target target = ResourceRoleTarget(role, route.scope);
-      if (visibility.MayReadPolicy(target)) readable.push_back(std::move(target));
-    }
-  });
+  std::vector<Target> targets;
+  targets.reserve(roles.size());
+  for (const std::string& role : roles) targets.push_back(ResourceRoleTarget(role, route.scope));
+  const std::vector<Target> readable =
+      route.engine.PoliciesReadableBy(route.ctx.caller, std::move(targets));
   std::vector<json::object> entities;
   entities.reserve(readable.size());
   for (const Target& target : readable) entities.push_back(entity(route.engine, target));
@@ -167,7 +154,7 @@ absl::StatusOr<HttpResponse> Policies(const Route& route) {
   }
   const Target target = ResourceRoleTarget(*role, route.scope);
   if (method == "GET") {
-    if (!MayRead(route, target)) return ReadDenied(route);
+    if (!route.engine.MayReadPolicy(route.ctx.caller, target)) return ReadDenied(route);
     return JsonResponse(200, PolicyEntity(route.engine, target));
   }
   if (method == "PATCH") {
@@ -229,7 +216,7 @@ absl::StatusOr<HttpResponse> Assignments(const Route& route) {
   }
   const Target target = ResourceRoleTarget(*role, route.scope);
   if (method == "GET") {
-    if (!MayRead(route, target)) return ReadDenied(route);
+    if (!route.engine.MayReadPolicy(route.ctx.caller, target)) return ReadDenied(route);
     return JsonResponse(200, AssignmentEntity(route.engine, target));
   }
   if (method == "PUT" || method == "DELETE") {

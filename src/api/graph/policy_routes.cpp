@@ -92,16 +92,7 @@ Policy EffectivePolicyOf(const Engine& engine, const Target& target) {
   return policy;
 }
 
-// Whether the caller may read the policy of `target` (Visibility::MayReadPolicy): tenant-wide
-// readers, whoever manages the role or group, and principals eligible for it or holding it.
-bool MayRead(const Route& route, const Target& target) {
-  bool allowed = false;
-  route.engine.ReadAs(route.ctx.caller, [&](const State&, const Visibility& visibility) {
-    allowed = visibility.MayReadPolicy(target);
-  });
-  return allowed;
-}
-
+// For a caller who may not read the policy (Engine::MayReadPolicy).
 absl::Status ReadDenied() {
   return Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
                "Reading this role management policy needs a role that may read or manage its "
@@ -259,12 +250,8 @@ absl::StatusOr<HttpResponse> ListEntities(
     json::object (*entity)(const Engine&, const Policy&, std::string_view,
                            const std::vector<odata::ExpandItem>&)) {
   PIM_ASSIGN_OR_RETURN(ScopeSelection selection, SelectScope(route.engine, query, entity_set));
-  std::vector<Target> readable;  // decided in one view of the engine
-  route.engine.ReadAs(route.ctx.caller, [&](const State&, const Visibility& visibility) {
-    for (Target& target : selection.targets) {
-      if (visibility.MayReadPolicy(target)) readable.push_back(std::move(target));
-    }
-  });
+  const std::vector<Target> readable =
+      route.engine.PoliciesReadableBy(route.ctx.caller, std::move(selection.targets));
   json::array items;
   for (const Target& target : readable) {
     items.emplace_back(entity(route.engine, EffectivePolicyOf(route.engine, target),
@@ -351,8 +338,10 @@ absl::StatusOr<HttpResponse> Policies(const Route& route, const std::vector<std:
     return ListPolicies(route, query);
   }
   PIM_ASSIGN_OR_RETURN(Target target, ResolvePolicy(route.engine, seg[2]));
-  // Reads need MayRead; a PATCH is authorised by the engine (managing the target).
-  if (method == "GET" && !MayRead(route, target)) return ReadDenied();
+  // Reads need MayReadPolicy; a PATCH is authorised by the engine (managing the target).
+  if (method == "GET" && !route.engine.MayReadPolicy(route.ctx.caller, target)) {
+    return ReadDenied();
+  }
   if (seg.size() == 3) {
     if (method == "GET") return GetPolicy(route, query, target);
     if (method == "PATCH") return PatchPolicy(route, target);
@@ -388,7 +377,7 @@ absl::StatusOr<HttpResponse> Assignments(const Route& route, const std::vector<s
                  absl::StrCat("No role management policy assignment has the id '",
                               A(std::string_view(id).substr(0, 200)), "'."));
   }
-  if (!MayRead(route, *target)) return ReadDenied();
+  if (!route.engine.MayReadPolicy(route.ctx.caller, *target)) return ReadDenied();
   json::object entity = AssignmentEntity(route.engine, EffectivePolicyOf(route.engine, *target),
                                          ScopeTypeOf(*target), query.expand);
   if (!query.select.empty()) {
