@@ -39,15 +39,9 @@ const typename Index::mapped_type& State::Bucket(const Index& index,
 void State::ReserveSchedules(std::size_t schedules) { schedules_.reserve(schedules); }
 
 void State::PutSchedule(Schedule schedule) {
-  // One probe when the schedule is new (every schedule at start-up). When one with its id is
-  // stored, absl's insert leaves `schedule` untouched: the old one is unlinked and erased (its
-  // indexes never point at a freed node), then `schedule` goes in.
-  auto [it, inserted] = schedules_.insert(std::move(schedule));
-  if (!inserted) {
-    EraseSchedule(it);
-    it = schedules_.insert(std::move(schedule)).first;  // NOLINT(bugprone-use-after-move)
-  }
-  const Schedule& stored = *it;
+  // A stored version is unlinked and erased first, so no index points at a freed node.
+  EraseSchedule(schedule.id);
+  const Schedule& stored = *schedules_.insert(std::move(schedule)).first;
   Link(schedules_by_principal_, stored.principal, &stored);
   Link(schedules_by_object_, stored.target.ObjectKey(), &stored);
   if (stored.activated_using) Link(activations_by_basis_, *stored.activated_using, &stored);
