@@ -369,11 +369,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         if (auto self = weak.lock()) self->timer_.cancel();
       });
     });
-    std::string head = absl::StrCat("HTTP/1.1 200 OK\r\nServer: pimd\r\nConnection: close\r\n");
-    for (const auto& [name, value] : response.headers) {
-      absl::StrAppend(&head, name, ": ", value, "\r\n");
-    }
-    head += "\r\n";
+    std::string head;
+    AppendHttpStreamHead(response, head);
     Send(std::move(head));
   }
 

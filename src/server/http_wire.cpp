@@ -30,10 +30,8 @@ bool IsSafeHeader(std::string_view name, std::string_view value) {
 
 bool HasBody(int status) { return status >= 200 && status != 204 && status != 304; }
 
-}  // namespace
-
-void AppendHttpResponse(const api::HttpResponse& response, bool keep_alive, bool head_request,
-                        std::string& out) {
+// The status line, `Server: pimd` and the response's safe headers.
+void AppendHead(const api::HttpResponse& response, std::string& out) {
   const auto status = static_cast<unsigned>(response.status);
   const boost::beast::string_view reason =
       boost::beast::http::obsolete_reason(boost::beast::http::int_to_status(status));
@@ -42,11 +40,23 @@ void AppendHttpResponse(const api::HttpResponse& response, bool keep_alive, bool
   for (const auto& [name, value] : response.headers) {
     if (IsSafeHeader(name, value)) absl::StrAppend(&out, name, ": ", value, "\r\n");
   }
+}
+
+}  // namespace
+
+void AppendHttpResponse(const api::HttpResponse& response, bool keep_alive, bool head_request,
+                        std::string& out) {
+  AppendHead(response, out);
   if (HasBody(response.status))
     absl::StrAppend(&out, "Content-Length: ", response.body.size(), "\r\n");
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
   if (HasBody(response.status) && !head_request) out += response.body;
+}
+
+void AppendHttpStreamHead(const api::HttpResponse& response, std::string& out) {
+  AppendHead(response, out);
+  out += "Connection: close\r\n\r\n";
 }
 
 }  // namespace pim::server

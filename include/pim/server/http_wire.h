@@ -16,5 +16,8 @@ namespace pim::server {
 // no value can split the response (CR, LF) or end up as a header of its own.
 void AppendHttpResponse(const api::HttpResponse& response, bool keep_alive, bool head_request,
                         std::string& out);
+// Appends the head of a response whose body is streamed until the connection closes (the watch
+// feed): the status line, `Server: pimd`, the safe headers, `Connection: close`, no length.
+void AppendHttpStreamHead(const api::HttpResponse& response, std::string& out);
 
 }  // namespace pim::server

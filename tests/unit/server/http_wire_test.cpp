@@ -54,6 +54,17 @@ TEST(HttpWireTest, AHeaderThatCouldSplitTheResponseIsLeftOut) {
             "HTTP/1.1 200 OK\r\nServer: pimd\r\nX-Ok: tab\tis fine\r\nContent-Length: 0\r\n\r\n");
 }
 
+TEST(HttpWireTest, AStreamHeadHasNoLengthAndEndsTheConnection) {
+  api::HttpResponse response = api::HttpResponse::Empty(200);
+  response.SetHeader("Content-Type", "text/event-stream");
+  response.SetHeader("X-Injected", "a\r\nb");
+  std::string out;
+  AppendHttpStreamHead(response, out);
+  EXPECT_EQ(out,
+            "HTTP/1.1 200 OK\r\nServer: pimd\r\nContent-Type: text/event-stream\r\n"
+            "Connection: close\r\n\r\n");
+}
+
 TEST(HttpWireTest, AppendsToWhatIsThere) {
   std::string out = "before";
   AppendHttpResponse(api::HttpResponse::Empty(204), true, false, out);
