@@ -1,7 +1,9 @@
 #include "pim/server/http_server.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -126,6 +128,8 @@ struct HttpServer::Impl {
         watch(w),
         metrics(m),
         wall_clock(c),
+        shortest_timeout(std::max(absl::Milliseconds(1),
+                                  std::min({o.read_timeout, o.idle_timeout, o.write_timeout}))),
         limiter(o.rate_limit_per_second, o.rate_limit_burst),
         auth_failures(o.auth_failures_per_second, o.auth_failure_burst),
         hub(e),
@@ -159,6 +163,7 @@ struct HttpServer::Impl {
   const api::WatchFeed& watch;
   Metrics& metrics;
   const Clock& wall_clock;
+  const absl::Duration shortest_timeout;  // of read, idle and write: the watchdog's longest nap
   RateLimiter limiter;
   RateLimiter auth_failures;  // keyed by peer address
   std::atomic<bool> ready{false};
@@ -178,7 +183,13 @@ struct HttpServer::Impl {
 
 namespace {
 
-// One connection. `Stream` is beast::tcp_stream or ssl::stream<beast::tcp_stream>.
+// One connection. `Stream` is tcp::socket or ssl::stream<tcp::socket>.
+//
+// Timeouts: every read and write must finish by `deadline_`, a plain field that each operation
+// moves. One watchdog timer per connection enforces it, so an operation costs a clock read
+// rather than arming and cancelling a timer (what beast::tcp_stream does for each read_some and
+// write_some). The watchdog never sleeps past `now + shortest timeout`, and every deadline is
+// set to at least that far ahead, so a deadline is enforced on time however it moves.
 template <typename Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
@@ -186,6 +197,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       : server_(server),
         stream_(std::move(stream)),
         remote_(std::move(remote)),
+        watchdog_(stream_.get_executor()),
         timer_(stream_.get_executor()) {
     server_.metrics.ConnectionOpened();
   }
@@ -198,8 +210,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void Run() {
+    SetDeadline(server_.options.read_timeout);
+    Watchdog();
     if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).expires_after(Chrono(server_.options.read_timeout));
       stream_.async_handshake(ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
                                 if (!ec) self->Read(true);
@@ -210,24 +223,53 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
  private:
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
+  using Deadline = std::chrono::steady_clock::time_point;
+
+  tcp::socket& socket() {
+    if constexpr (kTls) {
+      return stream_.next_layer();
+    } else {
+      return stream_;
+    }
+  }
+
+  // The I/O about to start must finish within `limit` from now.
+  void SetDeadline(absl::Duration limit) {
+    deadline_ = std::chrono::steady_clock::now() + Chrono(limit);
+  }
+  // No I/O is outstanding (a command runs, or a watch stream waits for news).
+  void ClearDeadline() { deadline_ = Deadline::max(); }
+
+  // Hangs up once `deadline_` has passed. Holds the session weakly: the watchdog alone does not
+  // keep a connection alive, and the timer dies with the session.
+  void Watchdog() {
+    const Deadline now = std::chrono::steady_clock::now();
+    if (now >= deadline_) return Close();
+    const Deadline latest = now + Chrono(server_.shortest_timeout);
+    watchdog_.expires_at(std::min(deadline_, latest));
+    watchdog_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+      if (ec) return;
+      if (auto self = weak.lock()) self->Watchdog();
+    });
+  }
 
   void Read(bool first) {
     head_request_ = false;
     parser_.emplace();
     parser_->header_limit(server_.options.max_header_bytes);
     parser_->body_limit(server_.options.max_body_bytes);
-    beast::get_lowest_layer(stream_).expires_after(
-        Chrono(first ? server_.options.read_timeout : server_.options.idle_timeout));
+    SetDeadline(first ? server_.options.read_timeout : server_.options.idle_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::operation_aborted || ec == net::error::eof ||
-        ec == net::error::connection_reset || ec == ssl::error::stream_truncated) {
+    ClearDeadline();
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == net::error::eof || ec == net::error::connection_reset ||
+        ec == ssl::error::stream_truncated) {
       return Close();
     }
     if (ec == http::error::body_limit) {
@@ -344,7 +386,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     // buffer is reused from request to request.
     out_.clear();
     AppendHttpResponse(response, keep_alive, head_request_, out_);
-    beast::get_lowest_layer(stream_).expires_after(Chrono(server_.options.write_timeout));
+    SetDeadline(server_.options.write_timeout);
     net::async_write(
         stream_, net::buffer(out_),
         [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
@@ -377,7 +419,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // Writes `text`, then looks for more events.
   void Send(std::string text) {
     auto buffer = std::make_shared<std::string>(std::move(text));
-    beast::get_lowest_layer(stream_).expires_after(Chrono(server_.options.write_timeout));
+    SetDeadline(server_.options.write_timeout);
     net::async_write(stream_, net::buffer(*buffer),
                      [self = this->shared_from_this(), buffer](beast::error_code ec, std::size_t) {
                        if (ec || self->resync_) return self->Close();
@@ -394,7 +436,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return Send(std::move(batch->text));
     }
     // Nothing new: wait for the hub's wake-up or the heartbeat, whichever comes first.
-    beast::get_lowest_layer(stream_).expires_never();
+    ClearDeadline();
     timer_.expires_after(Chrono(server_.options.watch_heartbeat));
     timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (self->server_.stopped.load()) return self->Close();
@@ -408,11 +450,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void Close() {
     beast::error_code ignored;
     timer_.cancel();
-    if constexpr (kTls) {
-      beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    } else {
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    }
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
   }
 
   HttpServer::Impl& server_;
@@ -422,7 +460,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::string out_;            // the reply being written
   bool head_request_ = false;  // the request being answered is HEAD: no body goes out
   std::optional<http::request_parser<http::string_body>> parser_;
-  net::steady_timer timer_;
+  Deadline deadline_ = Deadline::max();  // see the class comment
+  net::steady_timer watchdog_;
+  net::steady_timer timer_;  // a watch stream's heartbeat
   int watch_id_ = -1;
   Revision cursor_ = 0;
   bool resync_ = false;
@@ -470,11 +510,9 @@ void HttpServer::Impl::Accept() {
       std::string remote = remote_ec ? "unknown" : endpoint.address().to_string();
       socket.set_option(tcp::no_delay(true), remote_ec);
       if (options.tls) {
-        StartSession(
-            ssl::stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), ssl_context),
-            std::move(remote));
+        StartSession(ssl::stream<tcp::socket>(std::move(socket), ssl_context), std::move(remote));
       } else {
-        StartSession(beast::tcp_stream(std::move(socket)), std::move(remote));
+        StartSession(std::move(socket), std::move(remote));
       }
     }
     Accept();

@@ -4,6 +4,7 @@
 #include "pim/server/http_server.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "boost/asio/connect.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/ssl.hpp"
@@ -230,6 +232,93 @@ TEST_F(HttpServerTest, ASilentClientIsDisconnectedAfterTheReadTimeout) {
   EXPECT_NE(ec, beast::error::timeout) << "the server did not close within 10 s";
 }
 
+// Polls `done` until it holds or `limit` passes; whether it held.
+bool Eventually(const std::function<bool()>& done, absl::Duration limit = absl::Seconds(5)) {
+  const absl::Time give_up = absl::Now() + limit;
+  while (!done()) {
+    if (absl::Now() > give_up) return false;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return true;
+}
+
+TEST_F(HttpServerTest, AClientThatNeverCompletesTheTlsHandshakeIsDisconnected) {
+  ServerOptions options;
+  options.read_timeout = absl::Milliseconds(300);
+  StartServer(options);
+  net::io_context ioc;
+  tcp::socket silent(ioc);
+  silent.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+  ASSERT_TRUE(Eventually([&] { return metrics_.connections() == 1; }));
+  EXPECT_TRUE(Eventually([&] { return metrics_.connections() == 0; }))
+      << "the server did not hang up within 5 s";
+}
+
+// The read timeout bounds the whole request, not each read: a byte every 50 ms does not keep a
+// connection open past it.
+TEST_F(HttpServerTest, ATrickleOfBytesDoesNotExtendTheReadTimeout) {
+  ServerOptions options;
+  options.read_timeout = absl::Milliseconds(400);
+  StartServer(options);
+  auto client = Connect();
+  const absl::Time start = absl::Now();
+  const std::string request = "GET /slow HTTP/1.1\r\nHost: localhost\r\nX-Drip: ";
+  std::size_t sent = 0;
+  EXPECT_TRUE(Eventually([&] {
+    beast::error_code ignored;  // once the server hangs up, writes fail
+    net::write(client->stream, net::buffer(&request[sent % request.size()], 1), ignored);
+    ++sent;
+    absl::SleepFor(absl::Milliseconds(40));
+    return metrics_.connections() == 0;
+  })) << "the server kept a trickling connection open for 5 s";
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+}
+
+TEST_F(HttpServerTest, AnIdleKeptAliveConnectionIsClosedAfterTheIdleTimeout) {
+  ServerOptions options;
+  options.idle_timeout = absl::Milliseconds(300);
+  StartServer(options);
+  auto client = Connect();
+  EXPECT_EQ(client->Get("/x").result_int(), 200);
+  EXPECT_EQ(client->Get("/y").result_int(), 200);  // each request restarts the idle clock
+  EXPECT_TRUE(Eventually([&] { return metrics_.connections() == 0; }))
+      << "the idle connection was still open after 5 s";
+  http::response<http::string_body> res;
+  beast::error_code ec;
+  http::read(client->stream, client->buffer, res, ec);
+  EXPECT_TRUE(ec) << "the connection should be closed";
+}
+
+TEST_F(HttpServerTest, AClientThatStopsReadingIsDisconnectedAfterTheWriteTimeout) {
+  ServerOptions options;
+  options.write_timeout = absl::Milliseconds(300);
+  // Far more than loopback's socket buffers hold, so the write cannot finish unread.
+  StartServer(options, [](const api::HttpRequest&) {
+    return api::HttpResponse::Json(200, std::string(64 << 20, ' '));
+  });
+  auto client = Connect();
+  http::request<http::string_body> req(http::verb::get, "/big", 11);
+  req.set(http::field::host, "localhost");
+  http::write(client->stream, req);  // and never read the answer
+  EXPECT_TRUE(Eventually([&] { return metrics_.connections() == 0; }))
+      << "the server was still writing to a client that reads nothing after 5 s";
+}
+
+// Timeouts apply to reads and writes in progress, not to time the server spends answering.
+TEST_F(HttpServerTest, AnAnswerThatTakesLongerThanTheReadTimeoutIsStillDelivered) {
+  ServerOptions options;
+  options.read_timeout = absl::Milliseconds(200);
+  options.idle_timeout = absl::Milliseconds(200);
+  StartServer(options, [](const api::HttpRequest& r) {
+    absl::SleepFor(absl::Milliseconds(600));  // on the command pool for a write
+    return api::HttpResponse::Json(200, absl::StrCat(R"({"method":")", r.method, R"("})"));
+  });
+  auto client = Connect();
+  EXPECT_EQ(client->Send(http::request<http::string_body>(http::verb::post, "/w", 11)).body(),
+            R"({"method":"POST"})");
+  EXPECT_EQ(client->Get("/r").body(), R"({"method":"GET"})");  // and on the I/O thread
+}
+
 TEST_F(HttpServerTest, ConnectionsBeyondTheLimitAreRefused) {
   ServerOptions options;
   options.max_connections = 1;
@@ -324,6 +413,40 @@ TEST_F(HttpServerTest, WatchStreamsEachCommittedChangeAsAnEvent) {
   EXPECT_TRUE(absl::StrContains(text, "event: change\n")) << text;
   EXPECT_TRUE(absl::StrContains(text, user.str())) << text;
   EXPECT_EQ(metrics_.watches(), 1);
+}
+
+// A watch stream waits for news far longer than any I/O timeout; waiting is not a stalled read
+// or write, so the stream stays open and still delivers.
+TEST_F(HttpServerTest, AWatchStreamOutlivesTheIoTimeouts) {
+  ServerOptions options;
+  options.watch_heartbeat = absl::Seconds(30);
+  options.read_timeout = absl::Milliseconds(100);
+  options.idle_timeout = absl::Milliseconds(100);
+  options.write_timeout = absl::Milliseconds(100);
+  StartServer(options, [this](const api::HttpRequest&) {
+    api::HttpResponse r;
+    r.SetHeader("Content-Type", "text/event-stream");
+    r.stream_after = engine_->revision();
+    return r;
+  });
+  auto client = Connect();
+  http::request<http::string_body> req(http::verb::get, "/pim/v1/watch", 11);
+  req.set(http::field::host, "localhost");
+  http::write(client->stream, req);
+  http::response_parser<http::string_body> parser;
+  beast::get_lowest_layer(client->stream).expires_after(std::chrono::seconds(10));
+  http::read_header(client->stream, client->buffer, parser);
+  ASSERT_EQ(parser.get().result_int(), 200);
+  absl::SleepFor(absl::Milliseconds(600));  // six read, idle and write timeouts
+  EXPECT_EQ(metrics_.watches(), 1);
+  const PrincipalId user = AddUser("still-watched");
+  std::string text = beast::buffers_to_string(client->buffer.data());
+  while (!absl::StrContains(text, user.str())) {
+    char chunk[512];
+    const std::size_t n = client->stream.read_some(net::buffer(chunk));
+    text.append(chunk, n);
+  }
+  EXPECT_TRUE(absl::StrContains(text, "event: change\n")) << text;
 }
 
 }  // namespace
