@@ -98,6 +98,8 @@ void AccessIndex::FreeSource(const Source& source) {
 
 void AccessIndex::Add(const Entity& entity) { AddContribution(entity, 0); }
 
+void AccessIndex::Add(const Schedule& schedule) { AddContribution(schedule, 0); }
+
 std::size_t AccessIndex::ObjectSlot(const Target& target) {
   switch (target.kind) {
     case TargetKind::kGroup:
@@ -319,20 +321,27 @@ void AccessIndex::AddContribution(const Entity& entity, Revision revision) {
                             Window{}, life});
           }
         } else if constexpr (std::is_same_v<T, Schedule>) {
-          if (!Contributes(e)) return;
-          const auto end = e.End();
-          const Window window{Nanos(e.start), end ? Nanos(*end) : kForever};
-          const Ref p = InternPrincipal(e.principal.str());
-          const Ref o = InternObject(e.target);
-          AddGrant(p,
-                   Grant{NewSource(e.id.str()), o, scopes_.Intern(e.target.scope), window, life});
-          if (e.target.kind == TargetKind::kGroup && e.target.access == GroupAccess::kMember) {
-            AddEdge(p,
-                    Edge{NewSource(e.id.str()), InternPrincipal(e.target.object_id), window, life});
-          }
+          AddContribution(e, revision);
         }
       },
       entity);
+  if (scope_parent_.size() < scopes_.size()) scope_parent_.resize(scopes_.size(), kNone);
+}
+
+void AccessIndex::AddContribution(const Schedule& schedule, Revision revision) {
+  if (!Contributes(schedule)) return;
+  const Lifetime life{revision, kNever};
+  const auto end = schedule.End();
+  const Window window{Nanos(schedule.start), end ? Nanos(*end) : kForever};
+  const Ref p = InternPrincipal(schedule.principal.str());
+  const Ref o = InternObject(schedule.target);
+  AddGrant(p, Grant{NewSource(schedule.id.str()), o, scopes_.Intern(schedule.target.scope), window,
+                    life});
+  if (schedule.target.kind == TargetKind::kGroup &&
+      schedule.target.access == GroupAccess::kMember) {
+    AddEdge(p, Edge{NewSource(schedule.id.str()), InternPrincipal(schedule.target.object_id),
+                    window, life});
+  }
   if (scope_parent_.size() < scopes_.size()) scope_parent_.resize(scopes_.size(), kNone);
 }
 

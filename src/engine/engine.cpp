@@ -31,24 +31,39 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
   absl::MutexLock write(&engine->write_mu_);
   {
     absl::MutexLock read(&engine->read_mu_);
-    // Straight from the store into state, index and timers: nothing is held twice.
+    // Straight from the store into state, index and timers: nothing is held twice. The index
+    // and the timers are fed from Observe, which a store may run on its decoding thread, and
+    // the state from Add: the two halves touch disjoint members, so they overlap.
     struct Sink final : EntitySink {
       Engine& e;
       explicit Sink(Engine& engine) : e(engine) {}
-      // Open holds both locks while loading; the analysis does not follow them into this
-      // local class.
+      // Open holds both locks while loading (for the decoding thread too: nothing else runs
+      // until LoadInto returns); the analysis does not follow them into this local class.
       void Expect(EntityKind kind, std::size_t count) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
         if (kind == EntityKind::kSchedule) e.state_.ReserveSchedules(count);
       }
-      void Add(Entity&& entity) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      void Observe(const Schedule& schedule) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        e.index_.Add(schedule);
+        TimerQueue::ForEachTimerOf(schedule, [this](Timer t) { timers.push_back(std::move(t)); });
+      }
+      void Observe(const Entity& entity) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
         e.index_.Add(entity);
         TimerQueue::ForEachTimerOf(entity, [this](Timer t) { timers.push_back(std::move(t)); });
+      }
+      void ObserveEnd() override ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        e.timers_.AddAll(std::move(timers));
+      }
+      void WillAdd(const Schedule& schedule) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        e.state_.Prefetch(schedule);
+      }
+      void Add(Entity&& entity) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
         e.state_.Put(std::move(entity));
       }
-      std::deque<Timer> timers;
+      std::deque<Timer> timers;  // Observe's, until ObserveEnd
     } sink(*engine);
+    engine->state_.BeginLoad();
     PIM_ASSIGN_OR_RETURN(engine->revision_, store.LoadInto(sink));
-    engine->timers_.AddAll(std::move(sink.timers));
+    engine->state_.FinishLoad();
     engine->staged_revision_ = engine->revision_;
   }
   engine->PublishRevision(engine->staged_revision_);

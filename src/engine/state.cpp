@@ -1,5 +1,6 @@
 #include "pim/engine/state.h"
 
+#include <algorithm>
 #include <type_traits>
 
 namespace pim {
@@ -36,13 +37,54 @@ const typename Index::mapped_type& State::Bucket(const Index& index,
   return it == index.end() ? kEmpty : it->second;
 }
 
-void State::ReserveSchedules(std::size_t schedules) { schedules_.reserve(schedules); }
+void State::BeginLoad() { loading_ = true; }
+
+void State::ReserveSchedules(std::size_t schedules) {
+  schedules_.reserve(schedules_.size() + schedules);
+  if (loading_) loaded_.reserve(loaded_.size() + schedules);
+}
+
+void State::FinishLoad() {
+  LinkLoaded();
+  loaded_.shrink_to_fit();
+  loading_ = false;
+}
+
+void State::LinkLoaded() {
+  if (loaded_.empty()) return;
+  // In hash order, consecutive inserts land next to each other in the map; a run of equal
+  // hashes is (nearly always) one principal, so its length sizes that principal's set.
+  std::sort(loaded_.begin(), loaded_.end());
+  std::size_t runs = 0;
+  for (std::size_t i = 0; i < loaded_.size(); ++i) {
+    runs += (i == 0 || loaded_[i].first != loaded_[i - 1].first) ? 1 : 0;
+  }
+  schedules_by_principal_.reserve(schedules_by_principal_.size() + runs);
+  constexpr std::size_t kAhead = 16;  // schedules whose principal is requested in advance
+  for (std::size_t begin = 0; begin < loaded_.size();) {
+    std::size_t end = begin + 1;
+    while (end < loaded_.size() && loaded_[end].first == loaded_[begin].first) ++end;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (i + kAhead < loaded_.size()) __builtin_prefetch(&loaded_[i + kAhead].second->principal);
+      const Schedule* s = loaded_[i].second;
+      ScheduleSet& set = schedules_by_principal_[s->principal];
+      if (set.empty()) set.reserve(end - begin);
+      set.insert(s);
+    }
+    begin = end;
+  }
+  loaded_.clear();
+}
 
 void State::PutSchedule(Schedule schedule) {
   // A stored version is unlinked and erased first, so no index points at a freed node.
   EraseSchedule(schedule.id);
   const Schedule& stored = *schedules_.insert(std::move(schedule)).first;
-  Link(schedules_by_principal_, stored.principal, &stored);
+  if (loading_) {
+    loaded_.emplace_back(schedules_by_principal_.hash_function()(stored.principal), &stored);
+  } else {
+    Link(schedules_by_principal_, stored.principal, &stored);
+  }
   Link(schedules_by_object_, stored.target.ObjectKey(), &stored);
   if (stored.activated_using) Link(activations_by_basis_, *stored.activated_using, &stored);
 }
@@ -52,6 +94,7 @@ void State::EraseSchedule(const ScheduleId& id) {
 }
 
 void State::EraseSchedule(Schedules::iterator it) {
+  LinkLoaded();  // a schedule stored twice in one load (never from a store): file it first
   const Schedule* s = &*it;
   Unlink(schedules_by_principal_, s->principal, s);
   Unlink(schedules_by_object_, s->target.ObjectKey(), s);

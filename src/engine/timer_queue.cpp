@@ -11,26 +11,30 @@ bool GetsExpiryNotices(const Schedule& s) {
 
 }  // namespace
 
+void TimerQueue::ForEachTimerOf(const Schedule& s, absl::FunctionRef<void(Timer)> out) {
+  const auto end = s.End();
+  switch (s.state) {
+    case ScheduleState::kScheduled:
+      out(Timer{s.start, TimerKind::kScheduleStart, s.id.packed()});
+      break;
+    case ScheduleState::kActive:
+      if (!end) break;
+      out(Timer{*end, TimerKind::kScheduleEnd, s.id.packed()});
+      if (GetsExpiryNotices(s) && s.expiry_notices_sent < 2) {
+        const absl::Duration before =
+            s.expiry_notices_sent == 0 ? kExpiryNoticeFirst : kExpiryNoticeLast;
+        out(Timer{*end - before, TimerKind::kExpiryNotice, s.id.packed()});
+      }
+      break;
+    case ScheduleState::kExpired:
+      if (end) out(Timer{*end + kRenewalWindow, TimerKind::kPurgeExpired, s.id.packed()});
+      break;
+  }
+}
+
 void TimerQueue::ForEachTimerOf(const Entity& entity, absl::FunctionRef<void(Timer)> out) {
   if (const auto* s = std::get_if<Schedule>(&entity)) {
-    const auto end = s->End();
-    switch (s->state) {
-      case ScheduleState::kScheduled:
-        out(Timer{s->start, TimerKind::kScheduleStart, s->id.packed()});
-        break;
-      case ScheduleState::kActive:
-        if (!end) break;
-        out(Timer{*end, TimerKind::kScheduleEnd, s->id.packed()});
-        if (GetsExpiryNotices(*s) && s->expiry_notices_sent < 2) {
-          const absl::Duration before =
-              s->expiry_notices_sent == 0 ? kExpiryNoticeFirst : kExpiryNoticeLast;
-          out(Timer{*end - before, TimerKind::kExpiryNotice, s->id.packed()});
-        }
-        break;
-      case ScheduleState::kExpired:
-        if (end) out(Timer{*end + kRenewalWindow, TimerKind::kPurgeExpired, s->id.packed()});
-        break;
-    }
+    ForEachTimerOf(*s, out);
   } else if (const auto* r = std::get_if<ScheduleRequest>(&entity)) {
     if (r->status == RequestStatus::kCanceled && r->completed) {
       out(Timer{*r->completed + kCanceledRequestRetention, TimerKind::kPurgeCanceledRequest,

@@ -9,7 +9,11 @@ namespace pim {
 
 absl::StatusOr<Revision> MemoryStore::LoadInto(EntitySink& sink) {
   absl::MutexLock lock(&mu_);
-  for (const auto& [key, entity] : entities_) sink.Add(Entity(entity));
+  for (const auto& [key, entity] : entities_) {
+    sink.ObserveAny(entity);
+    sink.Add(Entity(entity));
+  }
+  sink.ObserveEnd();
   return LastRevisionLocked();
 }
 

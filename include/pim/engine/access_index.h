@@ -84,6 +84,7 @@ class AccessIndex {
 
   // Adds a stored entity's contribution (when loading): visible to every query.
   void Add(const Entity& entity);
+  void Add(const Schedule& schedule);
   // Applies one mutation at `revision` (greater than every revision applied before): removes
   // `before`'s contribution, adds `after`'s. A contribution both have is left untouched.
   void Apply(const Mutation& mutation, Revision revision);
@@ -205,6 +206,7 @@ class AccessIndex {
   [[nodiscard]] bool SourceIs(const Source& source, std::string_view text) const;
   void FreeSource(const Source& source);
   void AddContribution(const Entity& entity, Revision revision);
+  void AddContribution(const Schedule& schedule, Revision revision);
   void RemoveContribution(const Entity& entity, Revision revision);
   void AddGrant(Ref principal, Grant grant);
   void RemoveGrant(Ref principal, Ref object, const std::string& source, Revision revision);

@@ -37,8 +37,17 @@ class State {
   using ScheduleSet = absl::flat_hash_set<const Schedule*>;
   using MembershipSet = absl::flat_hash_set<const DirectMembership*>;
 
-  // Prepares for `schedules` schedules (start-up, before a bulk load).
+  // Start-up: Put files the schedules under their principals in one pass at FinishLoad
+  // instead of one at a time. Filing a million schedules one by one, each a hash insert into
+  // its principal's growing set at a random place in memory, was a third of a load's time;
+  // FinishLoad sorts them by the principal's hash and sizes each set once. Only Put and Erase
+  // may be called in between, and SchedulesOfPrincipal is not up to date until FinishLoad.
+  void BeginLoad();
+  void FinishLoad();
+  // Prepares for `schedules` more schedules (a hint, at start-up).
   void ReserveSchedules(std::size_t schedules);
+  // Starts loading the memory that storing `schedule` will touch (a hint; changes nothing).
+  void Prefetch(const Schedule& schedule) const { schedules_.prefetch(schedule.id); }
   // Applies one mutation's `after` (upsert) or deletion.
   void Apply(const Mutation& mutation);
   void Put(const Entity& entity);
@@ -105,6 +114,8 @@ class State {
   static const typename Index::mapped_type& Bucket(const Index& index,
                                                    const typename Index::key_type& bucket);
   void PutSchedule(Schedule schedule);
+  // Files the schedules Put since BeginLoad under their principals.
+  void LinkLoaded();
   void EraseSchedule(const ScheduleId& id);
   void EraseSchedule(Schedules::iterator it);
 
@@ -120,6 +131,10 @@ class State {
   absl::flat_hash_map<PrincipalId, MembershipSet> memberships_by_principal_;
   absl::flat_hash_map<PrincipalId, MembershipSet> memberships_by_group_;
   absl::flat_hash_map<PrincipalId, ScheduleSet> schedules_by_principal_;
+  // Between BeginLoad and FinishLoad: schedules not yet in schedules_by_principal_, with the
+  // hash of their principal there.
+  bool loading_ = false;
+  std::vector<std::pair<std::size_t, const Schedule*>> loaded_;
   absl::flat_hash_map<std::string, ScheduleSet> schedules_by_object_;
   absl::flat_hash_map<ScheduleId, ScheduleSet> activations_by_basis_;
   absl::flat_hash_map<std::string, KeySet> requests_by_principal_;

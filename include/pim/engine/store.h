@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -34,7 +35,13 @@ struct ChangeLogAnchor {
 };
 
 // Receives the entities a Store reads at start-up, one at a time, so that a million schedules
-// never sit in memory twice. Called only on the thread that called Store::LoadInto.
+// never sit in memory twice. Each entity is first shown to Observe, then handed to Add.
+//
+// Expect and Add run on the thread that called Store::LoadInto. Observe and ObserveEnd may run
+// on another thread (a store that decodes on a second thread calls them there, so that their
+// work overlaps with Add): they all come from one thread, each entity's Observe returns before
+// its Add starts, and every call returns before LoadInto does. So they must not touch what Add
+// touches.
 class EntitySink {
  public:
   virtual ~EntitySink() = default;
@@ -43,6 +50,23 @@ class EntitySink {
     (void)kind;
     (void)count;
   }
+  // Sees one stored schedule before Add takes it.
+  virtual void Observe(const Schedule& schedule) { (void)schedule; }
+  // Sees one stored entity of any other kind before Add takes it.
+  virtual void Observe(const Entity& entity) { (void)entity; }
+  // After the last Observe, on its thread, once every entity was read (not after an error).
+  virtual void ObserveEnd() {}
+  // Observe(entity), for an entity of any kind.
+  void ObserveAny(const Entity& entity) {
+    if (const auto* schedule = std::get_if<Schedule>(&entity)) {
+      Observe(*schedule);
+    } else {
+      Observe(entity);
+    }
+  }
+  // A hint, on Add's thread: `schedule` reaches Add soon (a few entities from now), so the sink
+  // may start loading the memory that Add will touch.
+  virtual void WillAdd(const Schedule& schedule) { (void)schedule; }
   // Takes one stored entity.
   virtual void Add(Entity&& entity) = 0;
 };

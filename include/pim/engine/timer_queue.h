@@ -58,6 +58,7 @@ class TimerQueue {
 
   // Calls `out` with each timer an entity implies (none for kinds that have none).
   static void ForEachTimerOf(const Entity& entity, absl::FunctionRef<void(Timer)> out);
+  static void ForEachTimerOf(const Schedule& schedule, absl::FunctionRef<void(Timer)> out);
 
  private:
   absl::btree_set<Timer> timers_;

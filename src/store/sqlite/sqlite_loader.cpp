@@ -60,14 +60,14 @@ struct Batch {
   std::vector<Entity> others;
 };
 
-// Batches of decoded entities from the helper thread to the calling thread. Bounded, so the
-// helper never runs far ahead of the consumer. Thread-safe.
+// Batches of decoded entities from one stage of the load to the next. Bounded, so no stage
+// runs far ahead of the next one. Thread-safe.
 class BatchQueue {
  public:
   static constexpr std::size_t kScheduleBatch = 4096;
   // Fewer per batch: an Entity is as large as its largest kind (a policy, ~700 bytes).
   static constexpr std::size_t kOtherBatch = 512;
-  static constexpr std::size_t kMaxQueued = 8;
+  static constexpr std::size_t kMaxQueued = 4;
 
   // Producer: blocks while the queue is full.
   void Push(Batch batch) {
@@ -103,8 +103,7 @@ class BatchQueue {
   absl::Status status_ ABSL_GUARDED_BY(mu_);
 };
 
-// The helper thread: decodes the schedules, then every other table, so that the calling thread
-// only hands entities to the sink (all the decoding is here, the state and index there).
+// The decoding thread: decodes the schedules, then every other table, into batches.
 void ProduceEntities(Connection& db, BatchQueue& queue) {
   Batch batch;
   batch.schedules.reserve(BatchQueue::kScheduleBatch);
@@ -127,6 +126,19 @@ void ProduceEntities(Connection& db, BatchQueue& queue) {
     queue.Push(std::move(batch));
   }
   queue.Finish(std::move(status));
+}
+
+// The observing thread: shows each decoded batch to the sink's Observe, then passes it on.
+// Drains `decoded` even after an error, so the decoder is never left blocked.
+void ObserveEntities(EntitySink& sink, BatchQueue& decoded, BatchQueue& observed) {
+  while (auto batch = decoded.Pop()) {
+    for (const Schedule& schedule : batch->schedules) sink.Observe(schedule);
+    for (const Entity& entity : batch->others) sink.Observe(entity);
+    observed.Push(*std::move(batch));
+  }
+  absl::Status status = decoded.status();
+  if (status.ok()) sink.ObserveEnd();  // overlaps with the calling thread's last batches
+  observed.Finish(std::move(status));
 }
 
 void EndRead(Connection& db) {
@@ -159,31 +171,59 @@ absl::StatusOr<Revision> LoadInto(Connection& primary, Connection& helper, Entit
       primary.QueryInt64("SELECT count(*) FROM schedules", "count schedules");
   if (schedules.ok()) sink.Expect(EntityKind::kSchedule, static_cast<std::size_t>(*schedules));
 
-  BatchQueue queue;
+  // Three stages, each on its own thread: decoding, Observe, Add (this thread). Two cores run
+  // them side by side; each stage alone would take most of a core.
+  BatchQueue decoded;
+  BatchQueue observed;
+  std::thread observer;
   std::thread producer;
   absl::Status status = schedules.status();
   if (status.ok()) {
     try {
-      producer = std::thread(ProduceEntities, std::ref(helper), std::ref(queue));
+      observer =
+          std::thread(ObserveEntities, std::ref(sink), std::ref(decoded), std::ref(observed));
+      producer = std::thread(ProduceEntities, std::ref(helper), std::ref(decoded));
     } catch (const std::system_error&) {
     }
   }
+  if (observer.joinable() && !producer.joinable()) {
+    // Nothing was decoded, so nothing was observed: the observer ends, the load runs serially.
+    decoded.Finish(absl::CancelledError("no decoding thread"));
+    while (observed.Pop()) {
+    }
+    observer.join();
+  }
   if (producer.joinable()) {
-    // Drain even after an error, so the producer is never left blocked on a full queue.
-    while (auto batch = queue.Pop()) {
+    // Drain even after an error, so no stage is ever left blocked on a full queue.
+    constexpr std::size_t kAhead = 8;  // schedules announced to WillAdd before their Add
+    while (auto batch = observed.Pop()) {
       if (!status.ok()) continue;
-      for (Schedule& schedule : batch->schedules) sink.Add(Entity(std::move(schedule)));
+      std::vector<Schedule>& decoded_schedules = batch->schedules;
+      for (std::size_t i = 0; i < std::min(kAhead, decoded_schedules.size()); ++i) {
+        sink.WillAdd(decoded_schedules[i]);
+      }
+      for (std::size_t i = 0; i < decoded_schedules.size(); ++i) {
+        if (i + kAhead < decoded_schedules.size()) sink.WillAdd(decoded_schedules[i + kAhead]);
+        sink.Add(Entity(std::move(decoded_schedules[i])));
+      }
       for (Entity& entity : batch->others) sink.Add(std::move(entity));
     }
     producer.join();
-    if (status.ok()) status = queue.status();
+    observer.join();
+    if (status.ok()) status = observed.status();
   } else if (status.ok()) {
     status = ScanSchedules(helper, std::numeric_limits<std::int64_t>::min(),
-                           std::numeric_limits<std::int64_t>::max(),
-                           [&](Schedule&& schedule) { sink.Add(Entity(std::move(schedule))); });
+                           std::numeric_limits<std::int64_t>::max(), [&](Schedule&& schedule) {
+                             sink.Observe(schedule);
+                             sink.Add(Entity(std::move(schedule)));
+                           });
     if (status.ok()) {
-      status = ScanBodies(helper, [&](Entity&& entity) { sink.Add(std::move(entity)); });
+      status = ScanBodies(helper, [&](Entity&& entity) {
+        sink.Observe(entity);
+        sink.Add(std::move(entity));
+      });
     }
+    if (status.ok()) sink.ObserveEnd();
   }
   EndRead(primary);
   EndRead(helper);

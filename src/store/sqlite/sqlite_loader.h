@@ -1,7 +1,8 @@
 // Reading the whole store at start-up. Schedules are the bulk (a million rows is a normal
-// tenant): a second thread decodes every table on its own connection (schedules first) and
-// hands the entities over in bounded batches, while the calling thread feeds them to the sink,
-// so decoding and the engine's inserts overlap and no full copy of the store is ever held.
+// tenant), so the load is a pipeline of bounded batches over three threads: one decodes every
+// table on its own connection (schedules first), one shows each entity to the sink's Observe,
+// and the calling thread feeds them to the sink's Add. The stages overlap, and no full copy of
+// the store is ever held.
 // Private to the SQLite backend.
 #pragma once
 

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
+
+#include "absl/strings/str_cat.h"
 
 namespace pim {
 namespace {
@@ -63,6 +66,59 @@ TEST(StateTest, ErasingAScheduleEmptiesItsIndexes) {
   EXPECT_TRUE(state.SchedulesOfPrincipal("user-a").empty());
   EXPECT_TRUE(state.SchedulesOfObject(s.target.ObjectKey()).empty());
   EXPECT_TRUE(state.ActivationsOf("elig-1").empty());
+}
+
+Schedule ScheduleOf(int n, std::string principal) {
+  Schedule s = MakeSchedule(std::move(principal), n % 2 == 0 ? "role-x" : "role-y", std::nullopt);
+  s.id = ScheduleId(absl::StrCat("sched-", n));
+  return s;
+}
+
+// A load files schedules under their principals at FinishLoad; afterwards the indexes are the
+// same as if every schedule had been stored one by one, including one stored twice in the load.
+TEST(StateTest, ALoadFilesEverySchedulesUnderItsPrincipalAtTheEnd) {
+  State loaded;
+  State one_by_one;
+  loaded.BeginLoad();
+  loaded.ReserveSchedules(300);
+  for (int n = 0; n < 300; ++n) {
+    const Schedule s = ScheduleOf(n, absl::StrCat("user-", n % 37));
+    loaded.Put(Entity(s));
+    one_by_one.Put(Entity(s));
+  }
+  // Stored again mid-load, under another principal: the earlier version must leave every index.
+  const Schedule moved = ScheduleOf(5, "user-moved");
+  loaded.Put(Entity(moved));
+  one_by_one.Put(Entity(moved));
+  for (int n = 300; n < 320; ++n) {
+    const Schedule s = ScheduleOf(n, absl::StrCat("user-", n % 37));
+    loaded.Put(Entity(s));
+    one_by_one.Put(Entity(s));
+  }
+  loaded.FinishLoad();
+  ASSERT_EQ(loaded.schedules().size(), 320U);
+  auto ids = [](const State::ScheduleSet& set) {
+    std::set<std::string> out;
+    for (const Schedule* s : set) out.insert(s->id.str());
+    return out;
+  };
+  for (int p = 0; p < 37; ++p) {
+    const std::string principal = absl::StrCat("user-", p);
+    EXPECT_EQ(ids(loaded.SchedulesOfPrincipal(principal)),
+              ids(one_by_one.SchedulesOfPrincipal(principal)))
+        << principal;
+    EXPECT_FALSE(loaded.SchedulesOfPrincipal(principal).empty());
+    for (const Schedule* s : loaded.SchedulesOfPrincipal(principal)) {
+      EXPECT_EQ(s, loaded.FindSchedule(s->id.str()));  // points at the stored schedule
+    }
+  }
+  EXPECT_EQ(ids(loaded.SchedulesOfPrincipal("user-moved")), std::set<std::string>{"sched-5"});
+  EXPECT_FALSE(ids(loaded.SchedulesOfPrincipal("user-5")).contains("sched-5"));
+  // After the load, changes are filed at once again.
+  loaded.Put(Entity(ScheduleOf(999, "user-late")));
+  EXPECT_EQ(ids(loaded.SchedulesOfPrincipal("user-late")), std::set<std::string>{"sched-999"});
+  loaded.Erase(EntityKind::kSchedule, "sched-999");
+  EXPECT_TRUE(loaded.SchedulesOfPrincipal("user-late").empty());
 }
 
 }  // namespace

@@ -7,8 +7,11 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "pim/engine/store.h"
 #include "pim/store/fault_injection_store.h"
@@ -305,6 +308,60 @@ TYPED_TEST(StoreConformanceTest, ManyEntitiesRoundTrip) {
   std::vector<Entity> expected;
   for (auto& [key, e] : last) expected.push_back(e);
   EXPECT_TRUE(this->MustLoad().entities == SortedByKey(expected));
+}
+
+// Every entity is shown to Observe once, before Add takes it, and ObserveEnd follows the last
+// Observe; a store may run those on another thread (the SQLite store does).
+TYPED_TEST(StoreConformanceTest, EachEntityIsObservedOnceBeforeItIsAdded) {
+  std::vector<Entity> entities;
+  for (int n = 0; n < 20; ++n) {
+    for (Entity& e : SampleEntities(n)) entities.push_back(std::move(e));
+  }
+  ASSERT_TRUE(this->Commit({Record(1, CreateAll(entities))}).ok());
+  struct Recorder final : EntitySink {
+    absl::Mutex mu;
+    std::map<std::pair<EntityKind, std::string>, int> observed ABSL_GUARDED_BY(mu);
+    int observes_after_end ABSL_GUARDED_BY(mu) = 0;
+    bool ended ABSL_GUARDED_BY(mu) = false;
+    int ends ABSL_GUARDED_BY(mu) = 0;
+    std::vector<std::string> problems ABSL_GUARDED_BY(mu);
+    std::vector<Entity> added;
+    void See(const Entity& e) {
+      absl::MutexLock lock(&mu);
+      if (ended) ++observes_after_end;
+      ++observed[{KindOf(e), KeyOf(e)}];
+    }
+    void Observe(const Schedule& schedule) override { See(Entity(schedule)); }
+    void Observe(const Entity& entity) override {
+      if (std::holds_alternative<Schedule>(entity)) {
+        absl::MutexLock lock(&mu);
+        problems.push_back("a schedule observed as an Entity");
+      }
+      See(entity);
+    }
+    void ObserveEnd() override {
+      absl::MutexLock lock(&mu);
+      ended = true;
+      ++ends;
+    }
+    void Add(Entity&& entity) override {
+      absl::MutexLock lock(&mu);
+      if (observed[{KindOf(entity), KeyOf(entity)}] != 1) {
+        problems.push_back(absl::StrCat("added before it was observed: ", KeyOf(entity)));
+      }
+      added.push_back(std::move(entity));
+    }
+  } recorder;
+  ASSERT_TRUE(this->store().LoadInto(recorder).ok());
+  StoreContents loaded = this->MustLoad();  // before locking: the store locks its own mutex
+  absl::MutexLock lock(&recorder.mu);
+  EXPECT_TRUE(recorder.problems.empty()) << recorder.problems.front();
+  EXPECT_EQ(recorder.ends, 1);
+  EXPECT_EQ(recorder.observes_after_end, 0);
+  EXPECT_EQ(recorder.observed.size(), recorder.added.size());
+  for (const auto& [key, count] : recorder.observed) EXPECT_EQ(count, 1) << key.second;
+  EXPECT_TRUE(SortedByKey(std::move(recorder.added)) == loaded.entities);
+  EXPECT_GT(loaded.entities.size(), 20U);
 }
 
 // Retention: the change log loses its head, the anchor says where it now starts.
