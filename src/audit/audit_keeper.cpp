@@ -34,9 +34,11 @@ void Advance(Position& p, const ChangeRecord& record) {
 }
 
 // Walks the change log after `p` to its end, reading `batch` records at a time: moves `p` past
-// each record, then calls `after(seq before it)`. Stops at the first error of either.
+// each record, then calls `after(seq before it)`. Stops at the first error of either. `after`
+// may require the caller's locks, which the analysis cannot follow into this template.
 template <typename After>
-absl::Status WalkToEnd(Store& store, std::size_t batch, Position& p, After after) {
+absl::Status WalkToEnd(Store& store, std::size_t batch, Position& p,
+                       After after) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   while (true) {
     PIM_ASSIGN_OR_RETURN(const std::vector<ChangeRecord> records, store.ReadChanges(p.seq, batch));
     if (records.empty()) return absl::OkStatus();

@@ -1,17 +1,17 @@
 #include "store/sqlite/sqlite_loader.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "pim/domain/status.h"
 #include "pim/store/entity_codec.h"
 #include "store/sqlite/schedule_row.h"
@@ -71,36 +71,40 @@ class BatchQueue {
 
   // Producer: blocks while the queue is full.
   void Push(Batch batch) {
-    absl::MutexLock lock(&mu_);
-    auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return queue_.size() < kMaxQueued; };
-    mu_.Await(absl::Condition(&room));
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this] { return queue_.size() < kMaxQueued; });
     queue_.push_back(std::move(batch));
+    changed_.notify_all();
   }
   void Finish(absl::Status status) {
-    absl::MutexLock lock(&mu_);
+    const std::lock_guard lock(mu_);
     status_ = std::move(status);
     done_ = true;
+    changed_.notify_all();
   }
   // Consumer: the next batch, or nullopt once the producer finished and everything was taken.
   std::optional<Batch> Pop() {
-    absl::MutexLock lock(&mu_);
-    auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done_ || !queue_.empty(); };
-    mu_.Await(absl::Condition(&ready));
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this] { return done_ || !queue_.empty(); });
     if (queue_.empty()) return std::nullopt;
     Batch batch = std::move(queue_.front());
     queue_.pop_front();
+    changed_.notify_all();
     return batch;
   }
   absl::Status status() {
-    absl::MutexLock lock(&mu_);
+    const std::lock_guard lock(mu_);
     return status_;
   }
 
  private:
-  absl::Mutex mu_;
-  std::deque<Batch> queue_ ABSL_GUARDED_BY(mu_);
-  bool done_ ABSL_GUARDED_BY(mu_) = false;
-  absl::Status status_ ABSL_GUARDED_BY(mu_);
+  // std::mutex rather than absl::Mutex: ThreadSanitizer sees only pthread-based locks here
+  // (Debian's abseil is not built for it) and reports every handoff through absl::Mutex.
+  std::mutex mu_;
+  std::condition_variable changed_;  // the queue or done_ changed
+  std::deque<Batch> queue_;          // guarded by mu_, as are done_ and status_
+  bool done_ = false;
+  absl::Status status_;
 };
 
 // The decoding thread: decodes the schedules, then every other table, into batches.
