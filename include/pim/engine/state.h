@@ -39,9 +39,10 @@ class State {
 
   // Start-up: Put files the schedules under their principals in one pass at FinishLoad
   // instead of one at a time. Filing a million schedules one by one, each a hash insert into
-  // its principal's growing set at a random place in memory, was a third of a load's time;
-  // FinishLoad sorts them by the principal's hash and sizes each set once. Only Put and Erase
-  // may be called in between, and SchedulesOfPrincipal is not up to date until FinishLoad.
+  // its principal's growing set at a random place in memory, was a third of the loading
+  // thread's time; FinishLoad sorts them by the principal's hash and sizes each set once.
+  // Only Put and Erase may be called in between, and SchedulesOfPrincipal is not up to date
+  // until FinishLoad.
   void BeginLoad();
   void FinishLoad();
   // Prepares for `schedules` more schedules (a hint, at start-up).
