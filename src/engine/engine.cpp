@@ -51,7 +51,8 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
         TimerQueue::ForEachTimerOf(entity, [this](Timer t) { timers.push_back(std::move(t)); });
       }
       void ObserveEnd() override ABSL_NO_THREAD_SAFETY_ANALYSIS {
-        e.timers_.AddAll(std::move(timers));
+        e.timers_.AddAll(std::exchange(timers, {}));
+        observed_all = true;
       }
       void WillAdd(const Schedule& schedule) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
         e.state_.Prefetch(schedule);
@@ -60,9 +61,15 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
         e.state_.Put(std::move(entity));
       }
       std::deque<Timer> timers;  // Observe's, until ObserveEnd
+      bool observed_all = false;
     } sink(*engine);
     engine->state_.BeginLoad();
     PIM_ASSIGN_OR_RETURN(engine->revision_, store.LoadInto(sink));
+    // A store that skipped Observe would leave the index and the timers empty: no access, and
+    // nothing would ever expire. Refuse to run on it.
+    if (!sink.observed_all) {
+      return absl::InternalError("the store did not show every entity to EntitySink::Observe");
+    }
     engine->state_.FinishLoad();
     engine->staged_revision_ = engine->revision_;
   }

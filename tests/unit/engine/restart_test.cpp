@@ -1,6 +1,9 @@
 // Durability: a new engine opened on the same SQLite database reproduces the exact state, index
 // and pending timers, and first applies whatever fell due while it was down.
 #include <algorithm>
+#include <span>
+#include <utility>
+#include <vector>
 
 #include "engine_fixture.h"
 #include "pim/store/sqlite_store.h"
@@ -111,6 +114,38 @@ TEST_F(RestartTest, PendingApprovalSurvivesARestartAndStillTimesOut) {
   EXPECT_TRUE(engine_->EffectivePolicy(Helpdesk()).approval.is_approval_required);
   clock_.Advance(absl::Hours(24));
   EXPECT_EQ(engine_->GetRequest(pending->id)->status, RequestStatus::kTimedOut);
+}
+
+// A store that hands entities to Add without showing them to Observe: the index and the timers
+// would stay empty (nobody would have access, nothing would expire), so the engine refuses it.
+class AddOnlyStore final : public Store {
+ public:
+  explicit AddOnlyStore(Store& base) : base_(base) {}
+  absl::StatusOr<Revision> LoadInto(EntitySink& sink) override {
+    absl::StatusOr<StoreContents> contents = base_.Load();
+    if (!contents.ok()) return contents.status();
+    for (Entity& entity : contents->entities) sink.Add(std::move(entity));
+    return contents->revision;
+  }
+  absl::Status Commit(std::span<const ChangeRecord> records) override {
+    return base_.Commit(records);
+  }
+  absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(Revision after,
+                                                        std::size_t limit) override {
+    return base_.ReadChanges(after, limit);
+  }
+
+ private:
+  Store& base_;
+};
+
+TEST_F(RestartTest, AStoreThatSkipsObserveIsRefused) {
+  engine_.reset();
+  AddOnlyStore add_only(*store_);
+  auto refused = Engine::Open(add_only, clock_, ids_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInternal);
+  EXPECT_TRUE(Engine::Open(*store_, clock_, ids_).ok());  // the store itself is fine
 }
 
 }  // namespace
