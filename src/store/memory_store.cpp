@@ -2,15 +2,28 @@
 
 #include <algorithm>
 #include <iterator>
+#include <variant>
 
 #include "pim/store/commit_validation.h"
 
 namespace pim {
+namespace {
+
+// Shows `entity` to the sink's Observe overload for its kind.
+void Observe(EntitySink& sink, const Entity& entity) {
+  if (const auto* schedule = std::get_if<Schedule>(&entity)) {
+    sink.Observe(*schedule);
+  } else {
+    sink.Observe(entity);
+  }
+}
+
+}  // namespace
 
 absl::StatusOr<Revision> MemoryStore::LoadInto(EntitySink& sink) {
   absl::MutexLock lock(&mu_);
   for (const auto& [key, entity] : entities_) {
-    sink.ObserveAny(entity);
+    Observe(sink, entity);
     sink.Add(Entity(entity));
   }
   sink.ObserveEnd();

@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <span>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -56,14 +55,6 @@ class EntitySink {
   virtual void Observe(const Entity& entity) { (void)entity; }
   // After the last Observe, on its thread, once every entity was read (not after an error).
   virtual void ObserveEnd() {}
-  // Observe(entity), for an entity of any kind.
-  void ObserveAny(const Entity& entity) {
-    if (const auto* schedule = std::get_if<Schedule>(&entity)) {
-      Observe(*schedule);
-    } else {
-      Observe(entity);
-    }
-  }
   // A hint, on Add's thread: `schedule` reaches Add soon (a few entities from now), so the sink
   // may start loading the memory that Add will touch.
   virtual void WillAdd(const Schedule& schedule) { (void)schedule; }

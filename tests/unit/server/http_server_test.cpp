@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "absl/cleanup/cleanup.h"
@@ -92,6 +93,36 @@ class HttpServerTest : public pim::testing::EngineTest {
   };
 
   std::unique_ptr<Client> Connect() { return std::make_unique<Client>(ca_file_, server_->port()); }
+
+  // A server whose every answer is a watch stream from the engine's current revision.
+  void StartWatchServer(ServerOptions options) {
+    StartServer(options, [this](const api::HttpRequest&) {
+      api::HttpResponse r;
+      r.SetHeader("Content-Type", "text/event-stream");
+      r.stream_after = engine_->revision();
+      return r;
+    });
+  }
+  // Asks `client`'s server for a watch stream; the head of the answer.
+  static http::response<http::string_body> OpenWatch(Client& client) {
+    http::request<http::string_body> req(http::verb::get, "/pim/v1/watch", 11);
+    req.set(http::field::host, "localhost");
+    http::write(client.stream, req);
+    http::response_parser<http::string_body> parser;
+    beast::get_lowest_layer(client.stream).expires_after(std::chrono::seconds(10));
+    http::read_header(client.stream, client.buffer, parser);
+    return parser.release();
+  }
+  // The stream's text so far, read until it contains `needle`.
+  static std::string ReadStreamUntil(Client& client, std::string_view needle) {
+    std::string text = beast::buffers_to_string(client.buffer.data());
+    while (text.find(needle) == std::string::npos) {
+      char chunk[512];
+      const std::size_t n = client.stream.read_some(net::buffer(chunk));
+      text.append(chunk, n);
+    }
+    return text;
+  }
 
   pim::testing::TempDir dir_;
   SystemClock wall_clock_;
@@ -394,28 +425,12 @@ TEST_F(HttpServerTest, PlainHttpIsRefusedOffLoopback) {
 TEST_F(HttpServerTest, WatchStreamsEachCommittedChangeAsAnEvent) {
   ServerOptions options;
   options.watch_heartbeat = absl::Seconds(30);
-  StartServer(options, [this](const api::HttpRequest&) {
-    api::HttpResponse r;
-    r.SetHeader("Content-Type", "text/event-stream");
-    r.stream_after = engine_->revision();
-    return r;
-  });
+  StartWatchServer(options);
   auto client = Connect();
-  http::request<http::string_body> req(http::verb::get, "/pim/v1/watch", 11);
-  req.set(http::field::host, "localhost");
-  http::write(client->stream, req);
   // Read the head, then make a change and expect its event.
-  http::response_parser<http::string_body> parser;
-  beast::get_lowest_layer(client->stream).expires_after(std::chrono::seconds(10));
-  http::read_header(client->stream, client->buffer, parser);
-  EXPECT_EQ(parser.get()[http::field::content_type], "text/event-stream");
+  EXPECT_EQ(OpenWatch(*client)[http::field::content_type], "text/event-stream");
   const PrincipalId user = AddUser("watched");
-  std::string text = beast::buffers_to_string(client->buffer.data());
-  while (!absl::StrContains(text, "\n\n")) {
-    char chunk[512];
-    const std::size_t n = client->stream.read_some(net::buffer(chunk));
-    text.append(chunk, n);
-  }
+  const std::string text = ReadStreamUntil(*client, "\n\n");
   EXPECT_TRUE(absl::StrContains(text, absl::StrCat("id: ", engine_->revision(), "\n"))) << text;
   EXPECT_TRUE(absl::StrContains(text, "event: change\n")) << text;
   EXPECT_TRUE(absl::StrContains(text, user.str())) << text;
@@ -430,29 +445,14 @@ TEST_F(HttpServerTest, AWatchStreamOutlivesTheIoTimeouts) {
   options.read_timeout = absl::Milliseconds(100);
   options.idle_timeout = absl::Milliseconds(100);
   options.write_timeout = absl::Milliseconds(100);
-  StartServer(options, [this](const api::HttpRequest&) {
-    api::HttpResponse r;
-    r.SetHeader("Content-Type", "text/event-stream");
-    r.stream_after = engine_->revision();
-    return r;
-  });
+  StartWatchServer(options);
   auto client = Connect();
-  http::request<http::string_body> req(http::verb::get, "/pim/v1/watch", 11);
-  req.set(http::field::host, "localhost");
-  http::write(client->stream, req);
-  http::response_parser<http::string_body> parser;
-  beast::get_lowest_layer(client->stream).expires_after(std::chrono::seconds(10));
-  http::read_header(client->stream, client->buffer, parser);
-  ASSERT_EQ(parser.get().result_int(), 200);
+  ASSERT_EQ(OpenWatch(*client).result_int(), 200);
+  // Real time, not the manual clock: these are the socket deadlines of Asio's steady clock.
   absl::SleepFor(absl::Milliseconds(600));  // six read, idle and write timeouts
   EXPECT_EQ(metrics_.watches(), 1);
   const PrincipalId user = AddUser("still-watched");
-  std::string text = beast::buffers_to_string(client->buffer.data());
-  while (!absl::StrContains(text, user.str())) {
-    char chunk[512];
-    const std::size_t n = client->stream.read_some(net::buffer(chunk));
-    text.append(chunk, n);
-  }
+  const std::string text = ReadStreamUntil(*client, user.str());
   EXPECT_TRUE(absl::StrContains(text, "event: change\n")) << text;
 }
 
