@@ -52,22 +52,35 @@ AccessIndex::Ref AccessIndex::IdRefs::Find(std::string_view id) const {
   return it == by_name.end() ? kNone : it->second;
 }
 
-AccessIndex::Ref AccessIndex::PrincipalIds::Intern(std::string_view id) {
-  const auto [ref, inserted] = refs.Insert(id, static_cast<Ref>(names.size()));
-  if (inserted) {
-    names.emplace_back(id);
-    guids.push_back(ParseLowercaseGuid(id));
+AccessIndex::Ref AccessIndex::InternPrincipal(std::string_view id) {
+  Ref p = kNone;
+  if (const auto guid = ParseLowercaseGuid(id)) {
+    const auto [ref, added] = nodes_.AddGuid(*guid);
+    if (!added) return ref;
+    p = ref;
+  } else {
+    auto [it, added] = principal_by_name_.try_emplace(std::string(id), kNone);
+    if (!added) return it->second;
+    p = it->second = nodes_.AddUnkeyed();
   }
-  return ref;
+  principal_names_.resize(p + 1);
+  if (!nodes_.Node(p).keyed_by_guid) principal_names_[p] = std::string(id);
+  has_disabled_marks_.resize(p + 1);
+  return p;
 }
 
-AccessIndex::Ref AccessIndex::InternPrincipal(std::string_view id) {
-  const Ref p = principals_.Intern(id);
-  if (nodes_.size() <= p) {
-    nodes_.resize(p + 1);
-    has_disabled_marks_.resize(p + 1);
+AccessIndex::Ref AccessIndex::FindPrincipal(std::string_view id) const {
+  if (const auto guid = ParseLowercaseGuid(id)) {
+    const Node* node = nodes_.Find(*guid);
+    return node == nullptr ? kNone : node->ref;
   }
-  return p;
+  auto it = principal_by_name_.find(absl::string_view(id.data(), id.size()));
+  return it == principal_by_name_.end() ? kNone : it->second;
+}
+
+std::string AccessIndex::PrincipalText(Ref principal) const {
+  const Node& node = nodes_.Node(principal);
+  return node.keyed_by_guid ? FormatGuid(node.guid) : principal_names_[principal];
 }
 
 AccessIndex::Source AccessIndex::NewSource(std::string_view text) {
@@ -158,6 +171,13 @@ void AccessIndex::Settle(const Pending& pending, Revision committed) {
   auto gone = [committed](const Lifetime& life) { return life.removed <= committed; };
   if (pending.what == Touched::kNode) {
     EraseFromNode(pending.principal, gone);
+    // What `committed` added is now seen by every reader (they read at or after it).
+    if (auto it = lifetimes_.find(pending.principal); it != lifetimes_.end()) {
+      for (Lifetime& life : it->second) {
+        if (life.added <= committed) life.added = 0;
+      }
+    }
+    DropLifetimesIfSettled(pending.principal);
     return;
   }
   auto it = disabled_.find(pending.principal);
@@ -180,9 +200,10 @@ void AccessIndex::Undo(const Pending& pending, Revision committed) {
   };
   if (pending.what == Touched::kNode) {
     EraseFromNode(pending.principal, added_later);
-    Node& node = nodes_[pending.principal];
-    for (Grant& g : node.grants) grant_count_ += restore(g.life) ? 1 : 0;
-    for (Edge& e : node.member_of) restore(e.life);
+    if (auto it = lifetimes_.find(pending.principal); it != lifetimes_.end()) {
+      for (Lifetime& life : it->second) grant_count_ += restore(life) ? 1 : 0;
+    }
+    DropLifetimesIfSettled(pending.principal);
     return;
   }
   auto it = disabled_.find(pending.principal);
@@ -196,41 +217,58 @@ void AccessIndex::Undo(const Pending& pending, Revision committed) {
   }
 }
 
+void AccessIndex::DropLifetimesIfSettled(Ref principal) {
+  auto it = lifetimes_.find(principal);
+  if (it == lifetimes_.end()) return;
+  const bool settled = std::all_of(it->second.begin(), it->second.end(), [](const Lifetime& l) {
+    return l.added == 0 && l.removed == kNever;
+  });
+  if (!settled) return;
+  lifetimes_.erase(it);
+  nodes_.Node(principal).in_flux = false;
+}
+
+const AccessIndex::Lifetime* AccessIndex::LifetimesOf(const Node& node) const {
+  return node.in_flux ? lifetimes_.find(node.ref)->second.data() : nullptr;
+}
+
 template <typename Gone>
 void AccessIndex::EraseFromNode(Ref principal, Gone gone) {
-  Node& node = nodes_[principal];
+  auto lives_it = lifetimes_.find(principal);
+  if (lives_it == lifetimes_.end()) return;  // every entry is {0, kNever}: none is gone
+  std::vector<Lifetime>& lives = lives_it->second;
+  Node& node = nodes_.Node(principal);
   absl::InlinedVector<Ref, 2> objects;
-  for (const Grant& g : node.grants) {
-    if (!gone(g.life)) continue;
-    if (g.life.removed == kNever) --grant_count_;
-    objects.push_back(g.object);
-    FreeSource(g.source);
+  absl::InlinedVector<Ref, 2> groups;
+  std::size_t kept_edges = 0;
+  for (std::size_t i = 0; i < node.entries.size(); ++i) {
+    const bool edge = i < node.edge_count;
+    if (!gone(lives[i])) {
+      kept_edges += edge ? 1 : 0;
+      continue;
+    }
+    if (lives[i].removed == kNever) --grant_count_;
+    objects.push_back(node.entries[i].object);
+    if (edge) groups.push_back(node.entries[i].scope_or_group);
+    FreeSource(node.sources[i]);
   }
-  node.grants.erase(std::remove_if(node.grants.begin(), node.grants.end(),
-                                   [&](const Grant& g) { return gone(g.life); }),
-                    node.grants.end());
+  node.KeepIf([&](std::size_t i) { return !gone(lives[i]); });
+  lives.erase(std::remove_if(lives.begin(), lives.end(), gone), lives.end());
+  node.edge_count = static_cast<std::uint32_t>(kept_edges);
+
   for (const Ref object : objects) {
-    const bool still = std::any_of(node.grants.begin(), node.grants.end(),
-                                   [&](const Grant& g) { return g.object == object; });
+    const bool still = std::any_of(node.entries.begin(), node.entries.end(),
+                                   [&](const Entry& g) { return g.object == object; });
     if (still) continue;
     if (auto it = principals_of_object_.find(object); it != principals_of_object_.end()) {
       it->second.erase(principal);
       if (it->second.empty()) principals_of_object_.erase(it);
     }
   }
-
-  absl::InlinedVector<Ref, 2> groups;
-  for (const Edge& e : node.member_of) {
-    if (!gone(e.life)) continue;
-    groups.push_back(e.group);
-    FreeSource(e.source);
-  }
-  node.member_of.erase(std::remove_if(node.member_of.begin(), node.member_of.end(),
-                                      [&](const Edge& e) { return gone(e.life); }),
-                       node.member_of.end());
+  const auto edges = node.edges();
   for (const Ref group : groups) {
-    const bool still = std::any_of(node.member_of.begin(), node.member_of.end(),
-                                   [&](const Edge& e) { return e.group == group; });
+    const bool still = std::any_of(edges.begin(), edges.end(),
+                                   [&](const Entry& e) { return e.scope_or_group == group; });
     if (still) continue;
     if (auto it = members_.find(group); it != members_.end()) {
       it->second.erase(principal);
@@ -239,39 +277,43 @@ void AccessIndex::EraseFromNode(Ref principal, Gone gone) {
   }
 }
 
-void AccessIndex::AddGrant(Ref principal, Grant grant) {
-  Touch(grant.life.added, Touched::kNode, principal);
-  principals_of_object_[grant.object].insert(principal);
-  nodes_[principal].grants.push_back(grant);
+void AccessIndex::AddEntry(Ref principal, bool edge, Entry entry, std::string_view source,
+                           Revision added) {
+  Touch(added, Touched::kNode, principal);
+  if (edge) members_[entry.scope_or_group].insert(principal);
+  principals_of_object_[entry.object].insert(principal);
   ++grant_count_;
-}
-
-void AccessIndex::RemoveGrant(Ref principal, Ref object, const std::string& source,
-                              Revision revision) {
-  for (Grant& g : nodes_[principal].grants) {
-    if (g.object == object && g.life.removed == kNever && SourceIs(g.source, source)) {
-      g.life.removed = revision;
-      --grant_count_;
-      Touch(revision, Touched::kNode, principal);
-      return;
-    }
+  Node& node = nodes_.Node(principal);
+  const std::size_t at = edge ? node.edge_count : node.entries.size();
+  node.Insert(at, entry, NewSource(source));
+  node.edge_count += edge ? 1 : 0;
+  const Lifetime life{added, kNever};
+  if (node.in_flux) {
+    auto& lives = lifetimes_[principal];
+    lives.insert(lives.begin() + static_cast<std::ptrdiff_t>(at), life);
+  } else if (added != 0) {
+    auto& lives = lifetimes_[principal];
+    lives.assign(node.entries.size(), Lifetime{});
+    lives[at] = life;
+    node.in_flux = true;
   }
 }
 
-void AccessIndex::AddEdge(Ref principal, Edge edge) {
-  Touch(edge.life.added, Touched::kNode, principal);
-  members_[edge.group].insert(principal);
-  nodes_[principal].member_of.push_back(edge);
-}
-
-void AccessIndex::RemoveEdge(Ref principal, Ref group, const std::string& source,
-                             Revision revision) {
-  for (Edge& e : nodes_[principal].member_of) {
-    if (e.group == group && e.life.removed == kNever && SourceIs(e.source, source)) {
-      e.life.removed = revision;
-      Touch(revision, Touched::kNode, principal);
-      return;
+void AccessIndex::RemoveEntry(Ref principal, Ref object, std::string_view source,
+                              Revision revision) {
+  Node& node = nodes_.Node(principal);
+  for (std::size_t i = 0; i < node.entries.size(); ++i) {
+    if (node.entries[i].object != object || !SourceIs(node.sources[i], source)) continue;
+    if (!node.in_flux) {
+      lifetimes_[principal].assign(node.entries.size(), Lifetime{});
+      node.in_flux = true;
     }
+    Lifetime& life = lifetimes_[principal][i];
+    if (life.removed != kNever) continue;
+    life.removed = revision;
+    --grant_count_;
+    Touch(revision, Touched::kNode, principal);
+    return;
   }
 }
 
@@ -301,7 +343,6 @@ bool AccessIndex::Disabled(Ref principal, Revision visible) const {
 }
 
 void AccessIndex::AddContribution(const Entity& entity, Revision revision) {
-  const Lifetime life{revision, kNever};
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
@@ -315,10 +356,11 @@ void AccessIndex::AddContribution(const Entity& entity, Revision revision) {
         } else if constexpr (std::is_same_v<T, DirectMembership>) {
           const Ref p = InternPrincipal(e.principal.str());
           const Ref o = InternObject(GroupTarget(e.group, e.access));
-          AddGrant(p, Grant{NewSource(MembershipSource(e)), o, scopes_.Intern(""), Window{}, life});
           if (e.access == GroupAccess::kMember) {
-            AddEdge(p, Edge{NewSource(MembershipSource(e)), InternPrincipal(e.group.str()),
-                            Window{}, life});
+            const Ref group = InternPrincipal(e.group.str());
+            AddEntry(p, true, Entry{0, kForever, o, group}, MembershipSource(e), revision);
+          } else {
+            AddEntry(p, false, Entry{0, kForever, o, group_scope_}, MembershipSource(e), revision);
           }
         } else if constexpr (std::is_same_v<T, Schedule>) {
           AddContribution(e, revision);
@@ -330,17 +372,18 @@ void AccessIndex::AddContribution(const Entity& entity, Revision revision) {
 
 void AccessIndex::AddContribution(const Schedule& schedule, Revision revision) {
   if (!Contributes(schedule)) return;
-  const Lifetime life{revision, kNever};
   const auto end = schedule.End();
-  const Window window{Nanos(schedule.start), end ? Nanos(*end) : kForever};
+  const std::int64_t start = Nanos(schedule.start);
+  const std::int64_t until = end ? Nanos(*end) : kForever;
   const Ref p = InternPrincipal(schedule.principal.str());
   const Ref o = InternObject(schedule.target);
-  AddGrant(p, Grant{NewSource(schedule.id.str()), o, scopes_.Intern(schedule.target.scope), window,
-                    life});
   if (schedule.target.kind == TargetKind::kGroup &&
       schedule.target.access == GroupAccess::kMember) {
-    AddEdge(p, Edge{NewSource(schedule.id.str()), InternPrincipal(schedule.target.object_id),
-                    window, life});
+    const Ref group = InternPrincipal(schedule.target.object_id);
+    AddEntry(p, true, Entry{start, until, o, group}, schedule.id.str(), revision);
+  } else {
+    const Ref scope = scopes_.Intern(schedule.target.scope);
+    AddEntry(p, false, Entry{start, until, o, scope}, schedule.id.str(), revision);
   }
   if (scope_parent_.size() < scopes_.size()) scope_parent_.resize(scopes_.size(), kNone);
 }
@@ -350,38 +393,29 @@ void AccessIndex::RemoveContribution(const Entity& entity, Revision revision) {
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, Principal>) {
-          if (const Ref p = principals_.Find(e.id.str()); p != kNone) {
+          if (const Ref p = FindPrincipal(e.id.str()); p != kNone) {
             SetDisabled(p, false, revision);
           }
         } else if constexpr (std::is_same_v<T, ScopeNode>) {
           if (const Ref s = scopes_.Find(e.path); s != kNone) scope_parent_[s] = kNone;
         } else if constexpr (std::is_same_v<T, DirectMembership>) {
-          const Ref p = principals_.Find(e.principal.str());
+          const Ref p = FindPrincipal(e.principal.str());
           const Ref o = FindObject(GroupTarget(e.group, e.access));
           if (p == kNone || o == kNone) return;
-          RemoveGrant(p, o, MembershipSource(e), revision);
-          if (e.access == GroupAccess::kMember) {
-            RemoveEdge(p, principals_.Find(e.group.str()), MembershipSource(e), revision);
-          }
+          RemoveEntry(p, o, MembershipSource(e), revision);
         } else if constexpr (std::is_same_v<T, Schedule>) {
           if (!Contributes(e)) return;
-          const Ref p = principals_.Find(e.principal.str());
+          const Ref p = FindPrincipal(e.principal.str());
           const Ref o = FindObject(e.target);
           if (p == kNone || o == kNone) return;
-          RemoveGrant(p, o, e.id.str(), revision);
-          if (e.target.kind == TargetKind::kGroup && e.target.access == GroupAccess::kMember) {
-            RemoveEdge(p, principals_.Find(e.target.object_id), e.id.str(), revision);
-          }
+          RemoveEntry(p, o, e.id.str(), revision);
         }
       },
       entity);
 }
 
-void AccessIndex::PrefetchNode(Ref principal) const {
-  const auto* bytes = reinterpret_cast<const char*>(&nodes_[principal]);
-  for (std::size_t offset = 0; offset < sizeof(Node); offset += 64) {
-    __builtin_prefetch(bytes + offset);
-  }
+void AccessIndex::PrefetchSources(const Node& node) {
+  if (!node.entries.empty()) __builtin_prefetch(node.sources.get());
 }
 
 bool AccessIndex::ScopeCovers(Ref outer, Ref inner) const {
@@ -393,10 +427,11 @@ bool AccessIndex::ScopeCovers(Ref outer, Ref inner) const {
   return false;
 }
 
-absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(Ref principal, std::int64_t now,
+absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(const Node& principal,
+                                                                    std::int64_t now,
                                                                     Revision visible) const {
   absl::InlinedVector<Holder, 8> holders;
-  holders.push_back(Holder{principal, kForever, kNone});
+  holders.push_back(Holder{principal.ref, kForever, kNone, &principal});
   // Breadth-first over active memberships; `depth` bounds nesting, the linear scan of the
   // (short) holder list avoids cycles.
   std::size_t level_begin = 0;
@@ -404,20 +439,26 @@ absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(Ref principa
     const std::size_t level_end = holders.size();
     for (std::size_t i = level_begin; i < level_end; ++i) {
       const Holder h = holders[i];
-      for (const Edge& edge : nodes_[h.principal].member_of) {
-        if (!edge.life.VisibleAt(visible) || !edge.window.Covers(now) ||
-            Disabled(edge.group, visible)) {
+      const Node& node = *h.node;
+      const Lifetime* lives = LifetimesOf(node);
+      const auto edges = node.edges();
+      for (std::size_t e = 0; e < edges.size(); ++e) {
+        const Entry& edge = edges[e];
+        const Ref group = edge.scope_or_group;
+        if ((lives != nullptr && !lives[e].VisibleAt(visible)) || !edge.Covers(now) ||
+            Disabled(group, visible)) {
           continue;
         }
-        const std::int64_t until = std::min(h.until, edge.window.end);
+        const std::int64_t until = std::min(h.until, edge.end);
         auto seen = std::find_if(holders.begin(), holders.end(),
-                                 [&](const Holder& x) { return x.principal == edge.group; });
+                                 [&](const Holder& x) { return x.principal == group; });
         if (seen != holders.end()) {
           seen->until = std::max(seen->until, until);
           continue;
         }
-        PrefetchNode(edge.group);
-        holders.push_back(Holder{edge.group, until, h.via == kNone ? edge.group : h.via});
+        PrefetchNode(group);
+        holders.push_back(
+            Holder{group, until, h.via == kNone ? group : h.via, &nodes_.Node(group)});
       }
     }
     level_begin = level_end;
@@ -428,47 +469,54 @@ absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(Ref principa
 AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Target& target,
                                             absl::Time now_time, Revision visible) const {
   CheckResult result;
-  // Memory is the cost of a check: the principal's slot, then its node, then its groups' nodes,
-  // each found through the one before; and the scope's slot, then its stored path. Both slots are
-  // requested first, the path while the principal's slot arrives, the node as soon as that slot
-  // gives its ref, and the path is compared while the node arrives.
+  // Memory is the cost of a check: the principal's node (found by its GUID in one access), then
+  // its groups' nodes; and the scope's slot, then its stored path. The node and the scope's slot
+  // are requested first, the path while the node arrives, and compared once it has.
   const auto principal_guid = ParseLowercaseGuid(principal);
-  if (principal_guid) principals_.refs.by_guid.Prefetch(*principal_guid);
+  if (principal_guid) nodes_.Prefetch(*principal_guid);
   const std::uint64_t scope_hash = StringRefMap::Hash(target.scope);
   scopes_.Prefetch(scope_hash);
   const Ref o = FindObject(target);
   if (o == kNone) return result;  // an unknown object: nobody holds it
   const StringRefMap::Candidate scope_candidate = scopes_.Locate(scope_hash);
   if (scope_candidate.ref == kNone) return result;  // an unknown scope
-  const Ref p =
-      principal_guid ? principals_.refs.by_guid.Find(*principal_guid) : principals_.Find(principal);
-  if (p == kNone) return result;
-  PrefetchNode(p);
+  const Node* node = nullptr;
+  if (principal_guid) {
+    node = nodes_.Find(*principal_guid);
+  } else if (const Ref r = FindPrincipal(principal); r != kNone) {
+    node = &nodes_.Node(r);
+  }
+  if (node == nullptr) return result;
+  const Ref p = node->ref;
+  PrefetchSources(*node);
   const Ref scope = scopes_.Confirm(target.scope, scope_candidate);
   if (scope == kNone || Disabled(p, visible)) return result;
   const std::int64_t now = Nanos(now_time);
 
   std::int64_t best_until = -1;
-  const Grant* best = nullptr;
+  const Source* best = nullptr;
   Ref best_via = kNone;
-  for (const Holder& h : HoldersFor(p, now, visible)) {
-    for (const Grant& g : nodes_[h.principal].grants) {
-      if (g.object != o || !g.life.VisibleAt(visible) || !g.window.Covers(now) ||
-          !ScopeCovers(g.scope, scope)) {
+  for (const Holder& h : HoldersFor(*node, now, visible)) {
+    const Lifetime* lives = LifetimesOf(*h.node);
+    for (std::size_t i = 0; i < h.node->entries.size(); ++i) {
+      const Entry& g = h.node->entries[i];
+      if (g.object != o || (lives != nullptr && !lives[i].VisibleAt(visible)) || !g.Covers(now) ||
+          !ScopeCovers(EntryScope(*h.node, i), scope)) {
         continue;
       }
-      const std::int64_t until = std::min(h.until, g.window.end);
+      const std::int64_t until = std::min(h.until, g.end);
       if (until > best_until) {
         best_until = until;
-        best = &g;
+        best = &h.node->sources[i];
+        __builtin_prefetch(best);  // read for the answer, after the other holders
         best_via = h.via;
       }
     }
   }
   if (best == nullptr) return result;
   result.allowed = true;
-  result.granted_by = SourceText(best->source);
-  if (best_via != kNone) result.via_group = principals_.Text(best_via);
+  result.granted_by = SourceText(*best);
+  if (best_via != kNone) result.via_group = PrincipalText(best_via);
   result.until = UntilTime(best_until);
   return result;
 }
@@ -477,18 +525,20 @@ std::vector<AccessIndex::EffectiveGrant> AccessIndex::GrantsOf(std::string_view 
                                                                absl::Time now_time,
                                                                Revision visible) const {
   std::vector<EffectiveGrant> out;
-  const Ref p = principals_.Find(principal);
+  const Ref p = FindPrincipal(principal);
   if (p == kNone || Disabled(p, visible)) return out;
   const std::int64_t now = Nanos(now_time);
-  for (const Holder& h : HoldersFor(p, now, visible)) {
-    for (const Grant& g : nodes_[h.principal].grants) {
-      if (!g.life.VisibleAt(visible) || !g.window.Covers(now)) continue;
+  for (const Holder& h : HoldersFor(nodes_.Node(p), now, visible)) {
+    const Lifetime* lives = LifetimesOf(*h.node);
+    for (std::size_t i = 0; i < h.node->entries.size(); ++i) {
+      const Entry& g = h.node->entries[i];
+      if ((lives != nullptr && !lives[i].VisibleAt(visible)) || !g.Covers(now)) continue;
       EffectiveGrant grant;
       grant.target = object_targets_[g.object];
-      grant.target.scope = scopes_.Text(g.scope);
-      grant.granted_by = SourceText(g.source);
-      if (h.via != kNone) grant.via_group = principals_.Text(h.via);
-      grant.until = UntilTime(std::min(h.until, g.window.end));
+      grant.target.scope = scopes_.Text(EntryScope(*h.node, i));
+      grant.granted_by = SourceText(h.node->sources[i]);
+      if (h.via != kNone) grant.via_group = PrincipalText(h.via);
+      grant.until = UntilTime(std::min(h.until, g.end));
       out.push_back(std::move(grant));
     }
   }
@@ -505,14 +555,24 @@ std::vector<std::string> AccessIndex::HoldersOf(const Target& target, absl::Time
   auto holders = principals_of_object_.find(o);
   if (holders == principals_of_object_.end()) return out;
 
+  // Whether `node` has an entry in [0, end) that is in force and `matches(i)`.
+  auto any_entry = [&](const Node& node, std::size_t end, auto matches) {
+    const Lifetime* lives = LifetimesOf(node);
+    for (std::size_t i = 0; i < end; ++i) {
+      if ((lives == nullptr || lives[i].VisibleAt(visible)) && node.entries[i].Covers(now) &&
+          matches(i)) {
+        return true;
+      }
+    }
+    return false;
+  };
   absl::flat_hash_set<Ref> seen;
   std::vector<Ref> frontier;
   for (const Ref p : holders->second) {
     if (Disabled(p, visible)) continue;
-    const auto& grants = nodes_[p].grants;
-    const bool holds = std::any_of(grants.begin(), grants.end(), [&](const Grant& g) {
-      return g.object == o && g.life.VisibleAt(visible) && g.window.Covers(now) &&
-             ScopeCovers(g.scope, s);
+    const Node& node = nodes_.Node(p);
+    const bool holds = any_entry(node, node.entries.size(), [&](std::size_t e) {
+      return node.entries[e].object == o && ScopeCovers(EntryScope(node, e), s);
     });
     if (holds && seen.insert(p).second) frontier.push_back(p);
   }
@@ -522,9 +582,9 @@ std::vector<std::string> AccessIndex::HoldersOf(const Target& target, absl::Time
     if (members == members_.end()) continue;
     for (const Ref m : members->second) {
       if (seen.contains(m) || Disabled(m, visible)) continue;
-      const auto& edges = nodes_[m].member_of;
-      const bool active = std::any_of(edges.begin(), edges.end(), [&](const Edge& e) {
-        return e.group == frontier[i] && e.life.VisibleAt(visible) && e.window.Covers(now);
+      const Node& node = nodes_.Node(m);
+      const bool active = any_entry(node, node.edge_count, [&](std::size_t e) {
+        return node.entries[e].scope_or_group == frontier[i];
       });
       if (active) {
         seen.insert(m);
@@ -533,7 +593,7 @@ std::vector<std::string> AccessIndex::HoldersOf(const Target& target, absl::Time
     }
   }
   out.reserve(frontier.size());
-  for (const Ref r : frontier) out.push_back(principals_.names[r]);
+  for (const Ref r : frontier) out.push_back(PrincipalText(r));
   return out;
 }
 

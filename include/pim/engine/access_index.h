@@ -10,9 +10,10 @@
 //
 // Versioned: every mutation is applied with the revision that will commit it, and a query names
 // the newest revision it may see. A grant added at revision r is seen by queries at r or later;
-// one removed at r is still seen by queries before r until Publish(r) drops it. So the command
-// planner (which must see what was staged before it) reads everything, while readers see exactly
-// the committed state, even while a group commit is in flight (engine.h).
+// one removed at r is still seen by queries before r until Publish(r) drops it (a query names a
+// revision no older than the last Publish: the engine's readers read the committed one). So the
+// command planner (which must see what was staged before it) reads everything, while readers see
+// exactly the committed state, even while a group commit is in flight (engine.h).
 //
 // Thread-compatible: the engine takes a reader lock for queries and a writer lock for changes.
 #pragma once
@@ -34,7 +35,7 @@
 #include "pim/domain/change.h"
 #include "pim/domain/ids.h"
 #include "pim/engine/guid_ref_map.h"
-#include "pim/engine/huge_page_allocator.h"
+#include "pim/engine/principal_nodes.h"
 #include "pim/engine/string_ref_map.h"
 
 namespace pim {
@@ -88,7 +89,8 @@ class AccessIndex {
   // Applies one mutation at `revision` (greater than every revision applied before): removes
   // `before`'s contribution, adds `after`'s. A contribution both have is left untouched.
   void Apply(const Mutation& mutation, Revision revision);
-  // Revisions up to `committed` are durable: forgets what they removed.
+  // Revisions up to `committed` are durable: forgets what they removed, and what they added
+  // becomes part of every query's view.
   void Publish(Revision committed);
   // Revisions after `committed` are abandoned: undoes every mutation applied after it, so the
   // index is exactly as it was when `committed` was the last revision applied.
@@ -115,8 +117,8 @@ class AccessIndex {
   static constexpr std::int64_t kForever = INT64_MAX;
   static constexpr Revision kNever = std::numeric_limits<Revision>::max();
 
-  // When a grant, edge or disabled mark exists: from revision `added` (0 = loaded) until
-  // `removed` (kNever = still there at the newest revision).
+  // When a grant, edge or disabled mark exists: from revision `added` (0 = loaded or published)
+  // until `removed` (kNever = still there at the newest revision).
   struct Lifetime {
     Revision added = 0;
     Revision removed = kNever;
@@ -126,8 +128,6 @@ class AccessIndex {
   };
   // Ids that are mostly lowercase GUIDs: those are keyed by value (nothing on the heap to touch
   // when looking one up), any other text by string.
-  template <typename T>
-  using HugeVector = std::vector<T, internal::HugePageAllocator<T>>;
   struct IdRefs {
     GuidRefMap by_guid;
     absl::flat_hash_map<std::string, Ref> by_name;
@@ -135,57 +135,16 @@ class AccessIndex {
     std::pair<Ref, bool> Insert(std::string_view id, Ref next);
     [[nodiscard]] Ref Find(std::string_view id) const;
   };
-  // Principal ids, and each one's text: `guids[r]` when it is a GUID (formatted without touching
-  // the heap), else `names[r]`.
-  struct PrincipalIds {
-    IdRefs refs;
-    std::vector<std::string> names;
-    HugeVector<std::optional<Guid128>> guids;
-    Ref Intern(std::string_view id);
-    [[nodiscard]] Ref Find(std::string_view id) const { return refs.Find(id); }
-    [[nodiscard]] std::string Text(Ref r) const {
-      return guids[r] ? FormatGuid(*guids[r]) : names[r];
-    }
-  };
   // Where a grant or edge comes from: a schedule id, kept by value when it is a GUID (`text` is
   // kNone), or other text in sources_ (a standing membership's "membership:{key}").
-  struct Source {
-    Guid128 guid;
-    Ref text = kNone;
-  };
-  struct Window {
-    std::int64_t start = 0;
-    std::int64_t end = kForever;
-    [[nodiscard]] bool Covers(std::int64_t now) const { return start <= now && now < end; }
-  };
-  // The principal holds `object` at `scope` within `window`; `source` indexes sources_.
-  struct Grant {
-    Source source;
-    Ref object = kNone;
-    Ref scope = kNone;
-    Window window;
-    Lifetime life;
-  };
-  // The principal is an active member of `group` within `window`.
-  struct Edge {
-    Source source;
-    Ref group = kNone;
-    Window window;
-    Lifetime life;
-  };
-  // Everything the read path needs about one principal, in one place: up to four memberships
-  // and four grants inline, so a check loads one node's adjacent cache lines, all requested at
-  // once (PrefetchNode), instead of chasing heap arrays. (A standing membership is a grant and an
-  // edge; with three of each inline, about a third of the benchmark's users spilled their grants
-  // to the heap, one more dependent miss, and the mixed p50 was ~15% higher.)
-  struct Node {
-    absl::InlinedVector<Edge, 4> member_of;
-    absl::InlinedVector<Grant, 4> grants;
-  };
+  using Source = internal::EntrySource;
+  using Entry = internal::NodeEntry;
+  using Node = internal::PrincipalNode;
   struct Holder {
     Ref principal;
     std::int64_t until;
     Ref via;
+    const Node* node;  // the principal's, valid while the index is not changed
   };
   // What a revision staged, for Publish/RollBack to revisit.
   enum class Touched : std::uint8_t { kNode, kDisabled };
@@ -201,6 +160,8 @@ class AccessIndex {
   [[nodiscard]] Ref FindObject(const Target& target) const;
   [[nodiscard]] static std::size_t ObjectSlot(const Target& target);
   Ref InternPrincipal(std::string_view id);
+  [[nodiscard]] Ref FindPrincipal(std::string_view id) const;
+  [[nodiscard]] std::string PrincipalText(Ref principal) const;
   Source NewSource(std::string_view text);
   [[nodiscard]] std::string SourceText(const Source& source) const;
   [[nodiscard]] bool SourceIs(const Source& source, std::string_view text) const;
@@ -208,34 +169,51 @@ class AccessIndex {
   void AddContribution(const Entity& entity, Revision revision);
   void AddContribution(const Schedule& schedule, Revision revision);
   void RemoveContribution(const Entity& entity, Revision revision);
-  void AddGrant(Ref principal, Grant grant);
-  void RemoveGrant(Ref principal, Ref object, const std::string& source, Revision revision);
-  void AddEdge(Ref principal, Edge edge);
-  void RemoveEdge(Ref principal, Ref group, const std::string& source, Revision revision);
+  // Adds an edge (a membership, also the grant of the group's `member` object) or a grant to the
+  // principal's node.
+  void AddEntry(Ref principal, bool edge, Entry entry, std::string_view source, Revision added);
+  // Marks the principal's entry of `object` from `source` removed at `revision`.
+  void RemoveEntry(Ref principal, Ref object, std::string_view source, Revision revision);
+  // The scope at which the node's entry `i` grants its object (an edge: a group's, "").
+  [[nodiscard]] Ref EntryScope(const Node& node, std::size_t i) const {
+    return i < node.edge_count ? group_scope_ : node.entries[i].scope_or_group;
+  }
   void SetDisabled(Ref principal, bool disabled, Revision revision);
   void Touch(Revision revision, Touched what, Ref principal);
   // Drops entries removed at or before `committed` (settle) or undoes those after it.
   void Settle(const Pending& pending, Revision committed);
   void Undo(const Pending& pending, Revision committed);
-  // Physically erases the node's grants and edges matching `gone`, keeping the reverse
-  // indexes, the source table and the grant count in step.
+  // Physically erases the node's entries whose lifetimes match `gone`, keeping the sources,
+  // the lifetimes, the reverse indexes and the grant count in step.
   template <typename Gone>
   void EraseFromNode(Ref principal, Gone gone);
+  // The node's lifetimes leave lifetimes_ when every one is {0, kNever}: seen by every reader.
+  void DropLifetimesIfSettled(Ref principal);
+  // The lifetimes of the node's entries, or nullptr when all are seen by every reader.
+  [[nodiscard]] const Lifetime* LifetimesOf(const Node& node) const;
   // `principal` and every group it is an active member of at `now` (depth-bounded).
-  [[nodiscard]] absl::InlinedVector<Holder, 8> HoldersFor(Ref principal, std::int64_t now,
+  [[nodiscard]] absl::InlinedVector<Holder, 8> HoldersFor(const Node& principal, std::int64_t now,
                                                           Revision visible) const;
   [[nodiscard]] bool ScopeCovers(Ref outer, Ref inner) const;
-  // Asks the CPU to start loading the principal's node (its cache lines) without waiting.
-  void PrefetchNode(Ref principal) const;
+  // Asks the CPU to start loading the principal's node without waiting.
+  void PrefetchNode(Ref principal) const { nodes_.PrefetchNode(principal); }
+  // The same for the sources of the node's entries (once the node is there).
+  static void PrefetchSources(const Node& node);
   [[nodiscard]] bool Disabled(Ref principal, Revision visible) const;
 
-  PrincipalIds principals_;
-  HugeVector<Node> nodes_;  // by principal ref
-  StringRefMap objects_;    // Target::ObjectKey()
+  // Per principal: its node (memberships and grants with their sources, found by GUID in one
+  // access), and, by ref, its text when it is not a GUID and (only while some entry is in flux)
+  // its entries' lifetimes, parallel to the node's entries.
+  internal::PrincipalNodes nodes_;
+  absl::flat_hash_map<std::string, Ref> principal_by_name_;
+  std::vector<std::string> principal_names_;  // by ref; empty for GUIDs
+  absl::flat_hash_map<Ref, std::vector<Lifetime>> lifetimes_;
+  StringRefMap objects_;  // Target::ObjectKey()
   StringRefMap scopes_;
-  std::vector<Target> object_targets_;  // per object ref, scope blank
-  std::array<IdRefs, 4> object_by_id_;  // by ObjectSlot()
-  std::vector<Ref> scope_parent_;       // per scope ref
+  Ref group_scope_ = scopes_.Intern("");  // group targets have no scope
+  std::vector<Target> object_targets_;    // per object ref, scope blank
+  std::array<IdRefs, 4> object_by_id_;    // by ObjectSlot()
+  std::vector<Ref> scope_parent_;         // per scope ref
   // Source texts that are not GUIDs ("membership:{key}"); freed slots are reused.
   std::vector<std::string> sources_;
   std::vector<Ref> free_sources_;

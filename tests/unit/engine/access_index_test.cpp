@@ -212,5 +212,72 @@ TEST_F(AccessIndexVersionsTest, GuidIdsAreAnsweredAndRemovedByTheirText) {
   EXPECT_EQ(index_.grant_count(), 0U);
 }
 
+// A `member` membership is kept once: it is the grant of the group's member target and the edge
+// that passes the group's own grants on. Both come and go together, at the same revision.
+TEST_F(AccessIndexVersionsTest, AMembershipGrantsTheGroupAndPassesItsRolesOnAsOne) {
+  const PrincipalId team("team");
+  Principal group;
+  group.id = team;
+  group.kind = PrincipalKind::kGroup;
+  group.is_assignable_to_role = true;
+  index_.Add(group);
+  index_.Add(Assignment("g1", "team", helpdesk_));
+  const Target members = GroupTarget(team, GroupAccess::kMember);
+  const DirectMembership standing{team, PrincipalId("alice"), GroupAccess::kMember};
+  index_.Apply(Put(standing), 5);
+  index_.Publish(5);
+  EXPECT_EQ(index_.grant_count(), 2U);
+
+  const auto as_member = index_.Check("alice", members, kNow);
+  EXPECT_TRUE(as_member.allowed);
+  EXPECT_EQ(as_member.granted_by, "membership:" + standing.Key());
+  EXPECT_EQ(as_member.via_group, "");
+  EXPECT_EQ(as_member.until, std::nullopt);
+  EXPECT_EQ(index_.Check("alice", helpdesk_, kNow).via_group, "team");
+  EXPECT_FALSE(index_.Check("alice", GroupTarget(team, GroupAccess::kOwner), kNow).allowed);
+  EXPECT_EQ(index_.HoldersOf(members, kNow), std::vector<std::string>{"alice"});
+  auto grants = index_.GrantsOf("alice", kNow);
+  ASSERT_EQ(grants.size(), 2U);
+  std::sort(grants.begin(), grants.end(),
+            [](const auto& a, const auto& b) { return a.granted_by < b.granted_by; });
+  EXPECT_EQ(grants[0].granted_by, "g1");
+  EXPECT_EQ(grants[0].via_group, "team");
+  EXPECT_EQ(grants[1].target, members);
+  EXPECT_EQ(grants[1].target.scope, "");
+
+  index_.Apply(Erase(standing), 6);
+  EXPECT_TRUE(index_.Check("alice", members, kNow, 5).allowed);
+  EXPECT_TRUE(index_.Check("alice", helpdesk_, kNow, 5).allowed);
+  EXPECT_FALSE(index_.Check("alice", members, kNow, 6).allowed);
+  EXPECT_FALSE(index_.Check("alice", helpdesk_, kNow, 6).allowed);
+  EXPECT_EQ(index_.grant_count(), 1U);
+  index_.Publish(6);
+  EXPECT_TRUE(index_.HoldersOf(members, kNow).empty());
+  EXPECT_EQ(index_.HoldersOf(helpdesk_, kNow), std::vector<std::string>{"team"});
+}
+
+// One principal with entries staged at several revisions: publishing the first leaves the later
+// ones staged (unseen by earlier readers), and a rollback to it undoes exactly those.
+TEST_F(AccessIndexVersionsTest, PublishingOneRevisionLeavesLaterOnesStaged) {
+  const Target security = DirectoryRoleTarget(role::kSecurityReader, "/");
+  const Schedule first = Assignment("s1", "alice", helpdesk_);
+  index_.Apply(Put(first), 5);
+  index_.Apply(Put(Assignment("s2", "alice", security)), 6);
+  index_.Apply(Erase(first), 7);
+  index_.Publish(5);
+  EXPECT_TRUE(Holds(5));
+  EXPECT_TRUE(Holds(6));
+  EXPECT_FALSE(Holds(7));
+  EXPECT_FALSE(index_.Check("alice", security, kNow, 5).allowed);
+  EXPECT_TRUE(index_.Check("alice", security, kNow, 6).allowed);
+  EXPECT_EQ(index_.grant_count(), 1U);
+
+  index_.RollBack(5);
+  EXPECT_TRUE(Holds(AccessIndex::kLatest)) << "the removal at 7 is undone";
+  EXPECT_FALSE(index_.Check("alice", security, kNow).allowed) << "the grant at 6 is undone";
+  EXPECT_EQ(index_.grant_count(), 1U);
+  EXPECT_EQ(index_.GrantsOf("alice", kNow).size(), 1U);
+}
+
 }  // namespace
 }  // namespace pim

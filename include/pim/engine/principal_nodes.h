@@ -1,0 +1,109 @@
+// The access index's per-principal nodes, stored in the slots of an open-addressing table keyed
+// by the principal's GUID, so that a check finds a principal's memberships and grants in one
+// memory access: the slot is the node (three cache lines, requested together), where a table of
+// refs would cost a slot and then a node, two dependent DRAM misses.
+//
+// Refs are stable dense ids, handed out in the order principals are added; nodes move when the
+// table grows, and Node(ref) finds them through a ref → slot array (4 bytes a principal, small
+// enough to stay in cache for the groups every check visits). Principals whose ids are not
+// GUIDs have nodes too, found by ref only (the index maps their names to refs).
+//
+// Thread-compatible: const members may run concurrently with each other, not with Add*.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "pim/domain/ids.h"
+#include "pim/engine/huge_page_allocator.h"
+
+namespace pim::internal {
+
+// Something a principal holds within [start, end) (Unix nanoseconds): a grant of `object` at
+// scope `scope_or_group`, or a membership of the group `scope_or_group` (a principal ref), which
+// is also the grant of that group's `member` object (its `object`), at no scope.
+struct NodeEntry {
+  std::int64_t start = 0;
+  std::int64_t end = INT64_MAX;
+  std::uint32_t object = UINT32_MAX;
+  std::uint32_t scope_or_group = UINT32_MAX;
+  [[nodiscard]] bool Covers(std::int64_t now) const { return start <= now && now < end; }
+};
+
+// Where an entry comes from, as the index records it (a GUID by value, or a ref to text).
+struct EntrySource {
+  Guid128 guid;
+  std::uint32_t text = UINT32_MAX;
+};
+
+struct alignas(64) PrincipalNode {
+  // Entries held in the slot itself: the node fills three cache lines. Nearly every principal of
+  // the benchmark's data set (two or three groups and an assignment) fits; the rest keep all
+  // their entries in one heap block, one more miss.
+  static constexpr std::size_t kInline = 6;
+
+  Guid128 guid;                    // the key, when keyed_by_guid
+  std::uint32_t ref = UINT32_MAX;  // UINT32_MAX: an empty slot
+  bool keyed_by_guid = false;
+  bool in_flux = false;  // some entry is not yet visible to every reader (the index's lifetimes)
+  std::uint32_t edge_count = 0;
+  // Parallel to `entries`, read only for an answer, so kept out of the slot: one heap block
+  // whose capacity is at least std::bit_ceil(entries.size()). (In the first cache line, so that
+  // it can be requested as soon as the node's first line is there.)
+  std::unique_ptr<EntrySource[]> sources;
+  absl::InlinedVector<NodeEntry, kInline> entries;  // memberships [0, edge_count), then grants
+
+  // Inserts `entry` from `source` at `at` (<= entries.size()).
+  void Insert(std::size_t at, const NodeEntry& entry, const EntrySource& source);
+  // Keeps, in order, the entries for which `keep(i)`; edge_count is the caller's to adjust.
+  template <typename Keep>
+  void KeepIf(Keep keep) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (!keep(i)) continue;
+      entries[kept] = entries[i];
+      sources[kept] = sources[i];
+      ++kept;
+    }
+    entries.resize(kept);
+  }
+
+  [[nodiscard]] std::span<const NodeEntry> edges() const { return {entries.data(), edge_count}; }
+};
+
+class PrincipalNodes {
+ public:
+  using Ref = std::uint32_t;
+  static constexpr Ref kNone = UINT32_MAX;
+
+  // `guid`'s ref, and whether it was added now (with an empty node).
+  std::pair<Ref, bool> AddGuid(const Guid128& guid);
+  // A new principal with no GUID: reachable by its ref only.
+  Ref AddUnkeyed();
+  // Starts loading the slot `guid` hashes to (all its lines), without waiting for it.
+  void Prefetch(const Guid128& guid) const;
+  // `guid`'s node, or nullptr.
+  [[nodiscard]] const PrincipalNode* Find(const Guid128& guid) const;
+  [[nodiscard]] const PrincipalNode& Node(Ref ref) const { return slots_[slot_of_[ref]]; }
+  [[nodiscard]] PrincipalNode& Node(Ref ref) { return slots_[slot_of_[ref]]; }
+  // Starts loading ref's node, without waiting for it.
+  void PrefetchNode(Ref ref) const;
+  [[nodiscard]] std::size_t size() const { return slot_of_.size(); }
+
+ private:
+  [[nodiscard]] std::size_t Home(const PrincipalNode& node) const;
+  [[nodiscard]] std::size_t HomeOf(const Guid128& guid) const;
+  // The first empty slot from `home` on.
+  [[nodiscard]] std::size_t FreeFrom(std::size_t home) const;
+  void GrowTo(std::size_t slots);
+  void MakeRoomForOne();
+
+  std::vector<PrincipalNode, HugePageAllocator<PrincipalNode>> slots_;  // zero or a power of two
+  std::vector<std::uint32_t> slot_of_;                                  // by ref
+};
+
+}  // namespace pim::internal

@@ -1,0 +1,103 @@
+#include "pim/engine/principal_nodes.h"
+
+#include <algorithm>
+#include <bit>
+#include <utility>
+
+#include "absl/hash/hash.h"
+
+namespace pim::internal {
+
+static_assert(sizeof(PrincipalNode) == 192, "a node is three cache lines");
+
+void PrincipalNode::Insert(std::size_t at, const NodeEntry& entry, const EntrySource& source) {
+  const std::size_t n = entries.size();
+  if (n == 0 || std::has_single_bit(n)) {  // may be full: grow to the next power of two
+    auto grown = std::make_unique<EntrySource[]>(std::bit_ceil(n + 1));
+    std::copy(sources.get(), sources.get() + n, grown.get());
+    sources = std::move(grown);
+  }
+  std::copy_backward(sources.get() + at, sources.get() + n, sources.get() + n + 1);
+  sources[at] = source;
+  entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(at), entry);
+}
+
+std::size_t PrincipalNodes::HomeOf(const Guid128& guid) const {
+  // absl::Hash mixes both halves and is seeded per process, so ids that share bits (sequential
+  // test ids, say) still spread over the table.
+  return absl::Hash<Guid128>{}(guid) & (slots_.size() - 1);
+}
+
+std::size_t PrincipalNodes::Home(const PrincipalNode& node) const {
+  if (node.keyed_by_guid) return HomeOf(node.guid);
+  return absl::Hash<std::uint32_t>{}(node.ref) & (slots_.size() - 1);
+}
+
+std::size_t PrincipalNodes::FreeFrom(std::size_t home) const {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = home;
+  while (slots_[i].ref != kNone) i = (i + 1) & mask;  // never full: at most half
+  return i;
+}
+
+void PrincipalNodes::Prefetch(const Guid128& guid) const {
+  if (slots_.empty()) return;
+  const auto* bytes = reinterpret_cast<const char*>(&slots_[HomeOf(guid)]);
+  for (std::size_t offset = 0; offset < sizeof(PrincipalNode); offset += 64) {
+    __builtin_prefetch(bytes + offset);
+  }
+}
+
+void PrincipalNodes::PrefetchNode(Ref ref) const {
+  const auto* bytes = reinterpret_cast<const char*>(&Node(ref));
+  __builtin_prefetch(bytes);
+  __builtin_prefetch(bytes + 64);
+}
+
+const PrincipalNode* PrincipalNodes::Find(const Guid128& guid) const {
+  if (slots_.empty()) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = HomeOf(guid);; i = (i + 1) & mask) {
+    const PrincipalNode& node = slots_[i];
+    if (node.ref == kNone) return nullptr;  // an empty slot ends every probe
+    if (node.keyed_by_guid && node.guid == guid) return &node;
+  }
+}
+
+std::pair<PrincipalNodes::Ref, bool> PrincipalNodes::AddGuid(const Guid128& guid) {
+  if (const PrincipalNode* found = Find(guid)) return {found->ref, false};
+  MakeRoomForOne();
+  const auto ref = static_cast<Ref>(slot_of_.size());
+  const std::size_t slot = FreeFrom(HomeOf(guid));
+  slots_[slot].guid = guid;
+  slots_[slot].keyed_by_guid = true;
+  slots_[slot].ref = ref;
+  slot_of_.push_back(static_cast<std::uint32_t>(slot));
+  return {ref, true};
+}
+
+PrincipalNodes::Ref PrincipalNodes::AddUnkeyed() {
+  MakeRoomForOne();
+  const auto ref = static_cast<Ref>(slot_of_.size());
+  const std::size_t slot = FreeFrom(absl::Hash<std::uint32_t>{}(ref) & (slots_.size() - 1));
+  slots_[slot].ref = ref;
+  slot_of_.push_back(static_cast<std::uint32_t>(slot));
+  return ref;
+}
+
+void PrincipalNodes::MakeRoomForOne() {
+  if (2 * (slot_of_.size() + 1) > slots_.size()) GrowTo(slots_.empty() ? 16 : 2 * slots_.size());
+}
+
+void PrincipalNodes::GrowTo(std::size_t slots) {
+  std::vector<PrincipalNode, HugePageAllocator<PrincipalNode>> old(slots);
+  old.swap(slots_);
+  for (PrincipalNode& node : old) {
+    if (node.ref == kNone) continue;
+    const std::size_t slot = FreeFrom(Home(node));
+    slot_of_[node.ref] = static_cast<std::uint32_t>(slot);
+    slots_[slot] = std::move(node);
+  }
+}
+
+}  // namespace pim::internal
