@@ -66,6 +66,7 @@ AccessIndex::Ref AccessIndex::InternPrincipal(std::string_view id) {
   principal_names_.resize(p + 1);
   if (!nodes_.Node(p).keyed_by_guid) principal_names_[p] = std::string(id);
   has_disabled_marks_.resize(p + 1);
+  summaries_.resize(p + 1);
   return p;
 }
 
@@ -255,6 +256,7 @@ void AccessIndex::EraseFromNode(Ref principal, Gone gone) {
   node.KeepIf([&](std::size_t i) { return !gone(lives[i]); });
   lives.erase(std::remove_if(lives.begin(), lives.end(), gone), lives.end());
   node.edge_count = static_cast<std::uint32_t>(kept_edges);
+  Summarize(principal);
 
   for (const Ref object : objects) {
     const bool still = std::any_of(node.entries.begin(), node.entries.end(),
@@ -287,6 +289,7 @@ void AccessIndex::AddEntry(Ref principal, bool edge, Entry entry, std::string_vi
   const std::size_t at = edge ? node.edge_count : node.entries.size();
   node.Insert(at, entry, NewSource(source));
   node.edge_count += edge ? 1 : 0;
+  summaries_[principal] |= SummaryBit(entry.object) | (edge ? kHasEdges : 0);
   const Lifetime life{added, kNever};
   if (node.in_flux) {
     auto& lives = lifetimes_[principal];
@@ -427,9 +430,17 @@ bool AccessIndex::ScopeCovers(Ref outer, Ref inner) const {
   return false;
 }
 
+void AccessIndex::Summarize(Ref principal) {
+  const Node& node = nodes_.Node(principal);
+  std::uint64_t summary = node.edge_count > 0 ? kHasEdges : 0;
+  for (const Entry& entry : node.entries) summary |= SummaryBit(entry.object);
+  summaries_[principal] = summary;
+}
+
 absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(const Node& principal,
                                                                     std::int64_t now,
-                                                                    Revision visible) const {
+                                                                    Revision visible,
+                                                                    std::uint64_t wanted) const {
   absl::InlinedVector<Holder, 8> holders;
   holders.push_back(Holder{principal.ref, kForever, kNone, &principal});
   // Breadth-first over active memberships; `depth` bounds nesting, the linear scan of the
@@ -445,7 +456,8 @@ absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(const Node& 
       for (std::size_t e = 0; e < edges.size(); ++e) {
         const Entry& edge = edges[e];
         const Ref group = edge.scope_or_group;
-        if ((lives != nullptr && !lives[e].VisibleAt(visible)) || !edge.Covers(now) ||
+        if ((summaries_[group] & (wanted | kHasEdges)) == 0 ||
+            (lives != nullptr && !lives[e].VisibleAt(visible)) || !edge.Covers(now) ||
             Disabled(group, visible)) {
           continue;
         }
@@ -496,7 +508,7 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
   std::int64_t best_until = -1;
   const Source* best = nullptr;
   Ref best_via = kNone;
-  for (const Holder& h : HoldersFor(*node, now, visible)) {
+  for (const Holder& h : HoldersFor(*node, now, visible, SummaryBit(o))) {
     const Lifetime* lives = LifetimesOf(*h.node);
     for (std::size_t i = 0; i < h.node->entries.size(); ++i) {
       const Entry& g = h.node->entries[i];

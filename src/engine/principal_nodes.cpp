@@ -42,10 +42,13 @@ std::size_t PrincipalNodes::FreeFrom(std::size_t home) const {
 
 void PrincipalNodes::Prefetch(const Guid128& guid) const {
   if (slots_.empty()) return;
-  const auto* bytes = reinterpret_cast<const char*>(&slots_[HomeOf(guid)]);
+  const std::size_t home = HomeOf(guid);
+  const auto* bytes = reinterpret_cast<const char*>(&slots_[home]);
   for (std::size_t offset = 0; offset < sizeof(PrincipalNode); offset += 64) {
     __builtin_prefetch(bytes + offset);
   }
+  // The next slot's first line: where a probe goes on when the home slot holds another key.
+  __builtin_prefetch(&slots_[(home + 1) & (slots_.size() - 1)]);
 }
 
 void PrincipalNodes::PrefetchNode(Ref ref) const {

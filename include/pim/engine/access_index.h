@@ -191,9 +191,19 @@ class AccessIndex {
   void DropLifetimesIfSettled(Ref principal);
   // The lifetimes of the node's entries, or nullptr when all are seen by every reader.
   [[nodiscard]] const Lifetime* LifetimesOf(const Node& node) const;
-  // `principal` and every group it is an active member of at `now` (depth-bounded).
+  // `principal` and every group it is an active member of at `now` (depth-bounded), leaving out
+  // groups whose summary (summaries_) rules out both a grant matching `wanted` and memberships.
   [[nodiscard]] absl::InlinedVector<Holder, 8> HoldersFor(const Node& principal, std::int64_t now,
-                                                          Revision visible) const;
+                                                          Revision visible,
+                                                          std::uint64_t wanted = kAnything) const;
+  // A principal's summary: one bit per object it has entries for (the object's ref modulo 63),
+  // and kHasEdges when it is a member of groups.
+  static constexpr std::uint64_t kHasEdges = std::uint64_t{1} << 63U;
+  static constexpr std::uint64_t kAnything = ~std::uint64_t{0};
+  [[nodiscard]] static std::uint64_t SummaryBit(Ref object) {
+    return std::uint64_t{1} << (object % 63U);
+  }
+  void Summarize(Ref principal);
   [[nodiscard]] bool ScopeCovers(Ref outer, Ref inner) const;
   // Asks the CPU to start loading the principal's node without waiting.
   void PrefetchNode(Ref principal) const { nodes_.PrefetchNode(principal); }
@@ -222,6 +232,10 @@ class AccessIndex {
   // Per principal ref, whether disabled_ has an entry: one bit each, so it stays in cache and a
   // check learns that a group is enabled without waiting for the group's node.
   std::vector<bool> has_disabled_marks_;
+  // Per principal ref, what its node may hold (Summarize): 8 bytes each, so they stay in cache,
+  // and a check skips the node of a group that cannot hold the object asked about, which is
+  // nearly every group a user is in.
+  std::vector<std::uint64_t> summaries_;
   // Reverse indexes for HoldersOf: who has grant entries for an object; who has edges into a
   // group. Entries of any visibility count; queries filter.
   absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> principals_of_object_;
