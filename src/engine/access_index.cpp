@@ -501,10 +501,12 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
   if (node == nullptr) return result;
   const Ref p = node->ref;
   PrefetchSources(*node);
-  const Ref scope = scopes_.Confirm(target.scope, scope_candidate);
-  if (scope == kNone || Disabled(p, visible)) return result;
+  if (Disabled(p, visible)) return result;
   const std::int64_t now = Nanos(now_time);
 
+  // The scope's stored path is compared only once a grant of the object is in force: a denial
+  // for want of one (most of them) does not wait for it.
+  std::optional<Ref> scope;
   std::int64_t best_until = -1;
   const Source* best = nullptr;
   Ref best_via = kNone;
@@ -512,10 +514,12 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
     const Lifetime* lives = LifetimesOf(*h.node);
     for (std::size_t i = 0; i < h.node->entries.size(); ++i) {
       const Entry& g = h.node->entries[i];
-      if (g.object != o || (lives != nullptr && !lives[i].VisibleAt(visible)) || !g.Covers(now) ||
-          !ScopeCovers(EntryScope(*h.node, i), scope)) {
+      if (g.object != o || (lives != nullptr && !lives[i].VisibleAt(visible)) || !g.Covers(now)) {
         continue;
       }
+      if (!scope) scope = scopes_.Confirm(target.scope, scope_candidate);
+      if (*scope == kNone) return result;  // an unknown scope: nobody holds anything there
+      if (!ScopeCovers(EntryScope(*h.node, i), *scope)) continue;
       const std::int64_t until = std::min(h.until, g.end);
       if (until > best_until) {
         best_until = until;
