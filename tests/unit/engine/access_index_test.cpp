@@ -322,5 +322,21 @@ TEST_F(AccessIndexVersionsTest, GroupSummariesNeverHideAGrant) {
   }
 }
 
+// A grant at the root covers every registered scope below it, and no scope that was never
+// registered, even one spelled like a child of the root.
+TEST_F(AccessIndexVersionsTest, AGrantCoversRegisteredScopesOnly) {
+  const Target in_unit =
+      DirectoryRoleTarget(role::kHelpdeskAdministrator, "/administrativeUnits/au1");
+  const Target elsewhere =
+      DirectoryRoleTarget(role::kHelpdeskAdministrator, "/administrativeUnits/au2");
+  index_.Add(ScopeNode{in_unit.scope, ScopeKind::kAdministrativeUnit, "/", "AU 1"});
+  index_.Add(Assignment("s1", "alice", helpdesk_));
+  EXPECT_TRUE(index_.Check("alice", in_unit, kNow).allowed);
+  EXPECT_EQ(index_.HoldersOf(in_unit, kNow), std::vector<std::string>{"alice"});
+  EXPECT_FALSE(index_.Check("alice", elsewhere, kNow).allowed);
+  EXPECT_TRUE(index_.HoldersOf(elsewhere, kNow).empty());
+  EXPECT_FALSE(index_.Check("bob", elsewhere, kNow).allowed);
+}
+
 }  // namespace
 }  // namespace pim
