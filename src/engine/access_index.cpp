@@ -251,9 +251,9 @@ void AccessIndex::EraseFromNode(Ref principal, Gone gone) {
     if (lives[i].removed == kNever) --grant_count_;
     objects.push_back(node.entries[i].object);
     if (edge) groups.push_back(node.entries[i].scope_or_group);
-    FreeSource(node.sources[i]);
+    FreeSource(nodes_.SourcesOf(node)[i]);
   }
-  node.KeepIf([&](std::size_t i) { return !gone(lives[i]); });
+  nodes_.KeepIf(principal, [&](std::size_t i) { return !gone(lives[i]); });
   lives.erase(std::remove_if(lives.begin(), lives.end(), gone), lives.end());
   node.edge_count = static_cast<std::uint32_t>(kept_edges);
   Summarize(principal);
@@ -287,7 +287,7 @@ void AccessIndex::AddEntry(Ref principal, bool edge, Entry entry, std::string_vi
   ++grant_count_;
   Node& node = nodes_.Node(principal);
   const std::size_t at = edge ? node.edge_count : node.entries.size();
-  node.Insert(at, entry, NewSource(source));
+  nodes_.Insert(principal, at, entry, NewSource(source));
   node.edge_count += edge ? 1 : 0;
   summaries_[principal] |= SummaryBit(entry.object) | (edge ? kHasEdges : 0);
   const Lifetime life{added, kNever};
@@ -306,7 +306,9 @@ void AccessIndex::RemoveEntry(Ref principal, Ref object, std::string_view source
                               Revision revision) {
   Node& node = nodes_.Node(principal);
   for (std::size_t i = 0; i < node.entries.size(); ++i) {
-    if (node.entries[i].object != object || !SourceIs(node.sources[i], source)) continue;
+    if (node.entries[i].object != object || !SourceIs(nodes_.SourcesOf(node)[i], source)) {
+      continue;
+    }
     if (!node.in_flux) {
       lifetimes_[principal].assign(node.entries.size(), Lifetime{});
       node.in_flux = true;
@@ -417,10 +419,6 @@ void AccessIndex::RemoveContribution(const Entity& entity, Revision revision) {
       entity);
 }
 
-void AccessIndex::PrefetchSources(const Node& node) {
-  if (!node.entries.empty()) __builtin_prefetch(node.sources.get());
-}
-
 bool AccessIndex::ScopeCovers(Ref outer, Ref inner) const {
   Ref current = inner;
   for (int depth = 0; depth < 64 && current != kNone; ++depth) {
@@ -500,7 +498,6 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
   }
   if (node == nullptr) return result;
   const Ref p = node->ref;
-  PrefetchSources(*node);
   if (Disabled(p, visible)) return result;
   const std::int64_t now = Nanos(now_time);
 
@@ -523,7 +520,7 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
       const std::int64_t until = std::min(h.until, g.end);
       if (until > best_until) {
         best_until = until;
-        best = &h.node->sources[i];
+        best = &nodes_.SourcesOf(*h.node)[i];
         __builtin_prefetch(best);  // read for the answer, after the other holders
         best_via = h.via;
       }
@@ -552,7 +549,7 @@ std::vector<AccessIndex::EffectiveGrant> AccessIndex::GrantsOf(std::string_view 
       EffectiveGrant grant;
       grant.target = object_targets_[g.object];
       grant.target.scope = scopes_.Text(EntryScope(*h.node, i));
-      grant.granted_by = SourceText(h.node->sources[i]);
+      grant.granted_by = SourceText(nodes_.SourcesOf(*h.node)[i]);
       if (h.via != kNone) grant.via_group = PrincipalText(h.via);
       grant.until = UntilTime(std::min(h.until, g.end));
       out.push_back(std::move(grant));

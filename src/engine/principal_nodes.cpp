@@ -1,7 +1,6 @@
 #include "pim/engine/principal_nodes.h"
 
 #include <algorithm>
-#include <bit>
 #include <utility>
 
 #include "absl/hash/hash.h"
@@ -10,16 +9,13 @@ namespace pim::internal {
 
 static_assert(sizeof(PrincipalNode) == 192, "a node is three cache lines");
 
-void PrincipalNode::Insert(std::size_t at, const NodeEntry& entry, const EntrySource& source) {
-  const std::size_t n = entries.size();
-  if (n == 0 || std::has_single_bit(n)) {  // may be full: grow to the next power of two
-    auto grown = std::make_unique<EntrySource[]>(std::bit_ceil(n + 1));
-    std::copy(sources.get(), sources.get() + n, grown.get());
-    sources = std::move(grown);
-  }
-  std::copy_backward(sources.get() + at, sources.get() + n, sources.get() + n + 1);
-  sources[at] = source;
-  entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(at), entry);
+void PrincipalNodes::Insert(Ref ref, std::size_t at, const NodeEntry& entry,
+                            const EntrySource& source) {
+  const std::uint32_t slot = slot_of_[ref];
+  PrincipalNode& node = slots_[slot];
+  node.entries.insert(node.entries.begin() + static_cast<std::ptrdiff_t>(at), entry);
+  NodeSources& sources = sources_[slot];
+  sources.insert(sources.begin() + static_cast<std::ptrdiff_t>(at), source);
 }
 
 std::size_t PrincipalNodes::HomeOf(const Guid128& guid) const {
@@ -49,6 +45,9 @@ void PrincipalNodes::Prefetch(const Guid128& guid) const {
   }
   // The next slot's first line: where a probe goes on when the home slot holds another key.
   __builtin_prefetch(&slots_[(home + 1) & (slots_.size() - 1)]);
+  const auto* sources = reinterpret_cast<const char*>(&sources_[home]);
+  __builtin_prefetch(sources);
+  __builtin_prefetch(sources + sizeof(NodeSources) - 1);
 }
 
 void PrincipalNodes::PrefetchNode(Ref ref) const {
@@ -94,12 +93,16 @@ void PrincipalNodes::MakeRoomForOne() {
 
 void PrincipalNodes::GrowTo(std::size_t slots) {
   std::vector<PrincipalNode, HugePageAllocator<PrincipalNode>> old(slots);
+  std::vector<NodeSources, HugePageAllocator<NodeSources>> old_sources(slots);
   old.swap(slots_);
-  for (PrincipalNode& node : old) {
+  old_sources.swap(sources_);
+  for (std::size_t i = 0; i < old.size(); ++i) {
+    PrincipalNode& node = old[i];
     if (node.ref == kNone) continue;
     const std::size_t slot = FreeFrom(Home(node));
     slot_of_[node.ref] = static_cast<std::uint32_t>(slot);
     slots_[slot] = std::move(node);
+    sources_[slot] = std::move(old_sources[i]);
   }
 }
 

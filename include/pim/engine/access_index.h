@@ -207,8 +207,6 @@ class AccessIndex {
   [[nodiscard]] bool ScopeCovers(Ref outer, Ref inner) const;
   // Asks the CPU to start loading the principal's node without waiting.
   void PrefetchNode(Ref principal) const { nodes_.PrefetchNode(principal); }
-  // The same for the sources of the node's entries (once the node is there).
-  static void PrefetchSources(const Node& node);
   [[nodiscard]] bool Disabled(Ref principal, Revision visible) const;
 
   // Per principal: its node (memberships and grants with their sources, found by GUID in one

@@ -13,7 +13,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <vector>
 
@@ -51,29 +50,15 @@ struct alignas(64) PrincipalNode {
   bool keyed_by_guid = false;
   bool in_flux = false;  // some entry is not yet visible to every reader (the index's lifetimes)
   std::uint32_t edge_count = 0;
-  // Parallel to `entries`, read only for an answer, so kept out of the slot: one heap block
-  // whose capacity is at least std::bit_ceil(entries.size()). (In the first cache line, so that
-  // it can be requested as soon as the node's first line is there.)
-  std::unique_ptr<EntrySource[]> sources;
   absl::InlinedVector<NodeEntry, kInline> entries;  // memberships [0, edge_count), then grants
-
-  // Inserts `entry` from `source` at `at` (<= entries.size()).
-  void Insert(std::size_t at, const NodeEntry& entry, const EntrySource& source);
-  // Keeps, in order, the entries for which `keep(i)`; edge_count is the caller's to adjust.
-  template <typename Keep>
-  void KeepIf(Keep keep) {
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (!keep(i)) continue;
-      entries[kept] = entries[i];
-      sources[kept] = sources[i];
-      ++kept;
-    }
-    entries.resize(kept);
-  }
 
   [[nodiscard]] std::span<const NodeEntry> edges() const { return {entries.data(), edge_count}; }
 };
+
+// The sources of a node's entries, in the same order: read only for an answer, so kept beside
+// the slot (at the same index of a parallel array) rather than in it, where a lookup requests
+// them together with the node.
+using NodeSources = absl::InlinedVector<EntrySource, 4>;
 
 class PrincipalNodes {
  public:
@@ -84,15 +69,39 @@ class PrincipalNodes {
   std::pair<Ref, bool> AddGuid(const Guid128& guid);
   // A new principal with no GUID: reachable by its ref only.
   Ref AddUnkeyed();
-  // Starts loading the slot `guid` hashes to (all its lines), without waiting for it.
+  // Starts loading the slot `guid` hashes to (all its lines, and its sources), and the next
+  // slot's first line, without waiting for them.
   void Prefetch(const Guid128& guid) const;
   // `guid`'s node, or nullptr.
   [[nodiscard]] const PrincipalNode* Find(const Guid128& guid) const;
   [[nodiscard]] const PrincipalNode& Node(Ref ref) const { return slots_[slot_of_[ref]]; }
   [[nodiscard]] PrincipalNode& Node(Ref ref) { return slots_[slot_of_[ref]]; }
-  // Starts loading ref's node, without waiting for it.
+  [[nodiscard]] const NodeSources& SourcesOf(const PrincipalNode& node) const {
+    return sources_[static_cast<std::size_t>(&node - slots_.data())];
+  }
+  // Starts loading ref's node (its first two lines), without waiting for it.
   void PrefetchNode(Ref ref) const;
   [[nodiscard]] std::size_t size() const { return slot_of_.size(); }
+
+  // Inserts `entry` from `source` at `at` (<= entries.size()) of ref's node.
+  void Insert(Ref ref, std::size_t at, const NodeEntry& entry, const EntrySource& source);
+  // Keeps, in order, the entries of ref's node for which `keep(i)`, with their sources;
+  // edge_count is the caller's to adjust.
+  template <typename Keep>
+  void KeepIf(Ref ref, Keep keep) {
+    const std::uint32_t slot = slot_of_[ref];
+    PrincipalNode& node = slots_[slot];
+    NodeSources& sources = sources_[slot];
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < node.entries.size(); ++i) {
+      if (!keep(i)) continue;
+      node.entries[kept] = node.entries[i];
+      sources[kept] = sources[i];
+      ++kept;
+    }
+    node.entries.resize(kept);
+    sources.resize(kept);
+  }
 
  private:
   [[nodiscard]] std::size_t Home(const PrincipalNode& node) const;
@@ -103,6 +112,7 @@ class PrincipalNodes {
   void MakeRoomForOne();
 
   std::vector<PrincipalNode, HugePageAllocator<PrincipalNode>> slots_;  // zero or a power of two
+  std::vector<NodeSources, HugePageAllocator<NodeSources>> sources_;    // by slot
   std::vector<std::uint32_t> slot_of_;                                  // by ref
 };
 

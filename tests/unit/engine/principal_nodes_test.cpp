@@ -62,11 +62,11 @@ TEST(PrincipalNodesTest, NodesKeepTheirRefsAndEntriesThroughGrowth) {
       keyed[Parts(key)] = ref;
     }
     // Entry count varies around the inline capacity: some nodes spill to the heap.
-    PrincipalNode& node = nodes.Node(ref);
     for (std::uint32_t e = 0; e < ref % (PrincipalNode::kInline + 3); ++e) {
       // Each inserted in front: the sources must shift with the entries.
-      node.Insert(0, NodeEntry{e, e + 1, ref, e}, EntrySource{Guid128{ref, e}, e});
+      nodes.Insert(ref, 0, NodeEntry{e, e + 1, ref, e}, EntrySource{Guid128{ref, e}, e});
     }
+    PrincipalNode& node = nodes.Node(ref);
     node.edge_count = static_cast<std::uint32_t>(node.entries.size() / 2);
   }
   EXPECT_EQ(nodes.size(), keyed.size() + unkeyed.size());
@@ -80,8 +80,9 @@ TEST(PrincipalNodesTest, NodesKeepTheirRefsAndEntriesThroughGrowth) {
       EXPECT_EQ(node.entries[e].object, ref);
       EXPECT_EQ(node.entries[e].scope_or_group, added);
       EXPECT_EQ(node.entries[e].end, added + 1);
-      EXPECT_EQ(node.sources[e].guid, (Guid128{ref, added}));
-      EXPECT_EQ(node.sources[e].text, added);
+      ASSERT_EQ(nodes.SourcesOf(node).size(), n);
+      EXPECT_EQ(nodes.SourcesOf(node)[e].guid, (Guid128{ref, added}));
+      EXPECT_EQ(nodes.SourcesOf(node)[e].text, added);
     }
   };
   for (const auto& [parts, ref] : keyed) {
@@ -105,24 +106,23 @@ TEST(PrincipalNodesTest, NodesKeepTheirRefsAndEntriesThroughGrowth) {
 }
 
 TEST(PrincipalNodesTest, KeepIfCompactsEntriesAndSourcesTogether) {
-  PrincipalNode node;
+  PrincipalNodes nodes;
+  const Ref ref = nodes.AddGuid(Guid128{7, 7}).first;
   for (std::uint32_t i = 0; i < 9; ++i) {
-    node.Insert(i, NodeEntry{i, i + 1, i, i}, EntrySource{Guid128{0, i}, i});
+    nodes.Insert(ref, i, NodeEntry{i, i + 1, i, i}, EntrySource{Guid128{0, i}, i});
   }
-  node.KeepIf([](std::size_t i) { return i % 3 != 1; });
+  nodes.KeepIf(ref, [](std::size_t i) { return i % 3 != 1; });
+  const PrincipalNode& node = nodes.Node(ref);
   ASSERT_EQ(node.entries.size(), 6U);
+  ASSERT_EQ(nodes.SourcesOf(node).size(), 6U);
   const std::uint32_t kept[] = {0, 2, 3, 5, 6, 8};
   for (std::size_t i = 0; i < 6; ++i) {
     EXPECT_EQ(node.entries[i].object, kept[i]);
-    EXPECT_EQ(node.sources[i].text, kept[i]);
+    EXPECT_EQ(nodes.SourcesOf(node)[i].text, kept[i]);
   }
-  // Growing again after a shrink reuses or regrows the block without losing anything.
-  for (std::uint32_t i = 0; i < 5; ++i) {
-    node.Insert(node.entries.size(), NodeEntry{}, EntrySource{Guid128{}, 100 + i});
-  }
-  ASSERT_EQ(node.entries.size(), 11U);
-  EXPECT_EQ(node.sources[5].text, 8U);
-  EXPECT_EQ(node.sources[10].text, 104U);
+  // The sources move with their node when the table grows.
+  for (std::uint64_t i = 0; i < 1'000; ++i) nodes.AddGuid(Guid128{i, i + 100});
+  EXPECT_EQ(nodes.SourcesOf(nodes.Node(ref))[5].text, 8U);
 }
 
 }  // namespace
