@@ -41,6 +41,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
       // until LoadInto returns); the analysis does not follow them into this local class.
       void Expect(EntityKind kind, std::size_t count) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
         if (kind == EntityKind::kSchedule) e.state_.ReserveSchedules(count);
+        if (kind == EntityKind::kPrincipal) e.index_.ReservePrincipals(count);
       }
       void Observe(const Schedule& schedule) override ABSL_NO_THREAD_SAFETY_ANALYSIS {
         e.index_.Add(schedule);

@@ -87,6 +87,12 @@ PrincipalNodes::Ref PrincipalNodes::AddUnkeyed() {
   return ref;
 }
 
+void PrincipalNodes::Reserve(std::size_t count) {
+  std::size_t slots = slots_.empty() ? 16 : slots_.size();
+  while (slots < 2 * count) slots *= 2;
+  if (slots > slots_.size()) GrowTo(slots);
+}
+
 void PrincipalNodes::MakeRoomForOne() {
   if (2 * (slot_of_.size() + 1) > slots_.size()) GrowTo(slots_.empty() ? 16 : 2 * slots_.size());
 }

@@ -83,6 +83,8 @@ class AccessIndex {
   // view borrows the index and must not outlive the lock that guards it.
   [[nodiscard]] View AsOf(Revision visible) const { return View(*this, visible); }
 
+  // A hint before loading: about `count` principals will be added.
+  void ReservePrincipals(std::size_t count) { nodes_.Reserve(count); }
   // Adds a stored entity's contribution (when loading): visible to every query.
   void Add(const Entity& entity);
   void Add(const Schedule& schedule);

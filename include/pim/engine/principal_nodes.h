@@ -82,6 +82,9 @@ class PrincipalNodes {
   // Starts loading ref's node (its first two lines), without waiting for it.
   void PrefetchNode(Ref ref) const;
   [[nodiscard]] std::size_t size() const { return slot_of_.size(); }
+  // Grows the table at once for `count` principals (a load knows about how many), so that it
+  // does not grow step by step, moving every node each time.
+  void Reserve(std::size_t count);
 
   // Inserts `entry` from `source` at `at` (<= entries.size()) of ref's node.
   void Insert(Ref ref, std::size_t at, const NodeEntry& entry, const EntrySource& source);

@@ -174,6 +174,9 @@ absl::StatusOr<Revision> LoadInto(Connection& primary, Connection& helper, Entit
   absl::StatusOr<std::int64_t> schedules =
       primary.QueryInt64("SELECT count(*) FROM schedules", "count schedules");
   if (schedules.ok()) sink.Expect(EntityKind::kSchedule, static_cast<std::size_t>(*schedules));
+  const absl::StatusOr<std::int64_t> principals =
+      primary.QueryInt64("SELECT count(*) FROM principals", "count principals");
+  if (principals.ok()) sink.Expect(EntityKind::kPrincipal, static_cast<std::size_t>(*principals));
 
   // Three stages, each on its own thread: decoding, Observe, Add (this thread). Two cores run
   // them side by side; each stage alone would take most of a core.

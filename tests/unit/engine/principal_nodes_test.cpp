@@ -125,5 +125,20 @@ TEST(PrincipalNodesTest, KeepIfCompactsEntriesAndSourcesTogether) {
   EXPECT_EQ(nodes.SourcesOf(nodes.Node(ref))[5].text, 8U);
 }
 
+TEST(PrincipalNodesTest, ReserveGrowsOnceAndKeepsWhatIsThere) {
+  PrincipalNodes nodes;
+  const Ref first = nodes.AddGuid(Guid128{5, 6}).first;
+  nodes.Insert(first, 0, NodeEntry{1, 2, 3, 4}, EntrySource{Guid128{}, 9});
+  nodes.Reserve(10'000);
+  const PrincipalNode* const before = nodes.Find(Guid128{5, 6});
+  ASSERT_NE(before, nullptr);
+  ASSERT_EQ(before->entries.size(), 1U);
+  EXPECT_EQ(nodes.SourcesOf(*before)[0].text, 9U);
+  for (std::uint64_t i = 0; i < 9'000; ++i) nodes.AddGuid(Guid128{i, i + 100});
+  EXPECT_EQ(nodes.Find(Guid128{5, 6}), before) << "no growth within the reservation";
+  nodes.Reserve(10);  // never shrinks
+  EXPECT_EQ(nodes.Find(Guid128{5, 6}), before);
+}
+
 }  // namespace
 }  // namespace pim::internal
