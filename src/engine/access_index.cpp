@@ -479,9 +479,10 @@ absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(const Node& 
 AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Target& target,
                                             absl::Time now_time, Revision visible) const {
   CheckResult result;
-  // Memory is the cost of a check: the principal's node (found by its GUID in one access), then
-  // its groups' nodes; and the scope's slot, then its stored path. The node and the scope's slot
-  // are requested first, the path while the node arrives, and compared once it has.
+  // Memory is the cost of a check: the principal's node and its sources (one access, found by
+  // the GUID's hash), then the nodes of those of its groups whose summary does not rule the
+  // object out; and the scope's slot, then its stored path. The node and the scope's slot are
+  // requested first, the path as soon as the slot is there.
   const auto principal_guid = ParseLowercaseGuid(principal);
   if (principal_guid) nodes_.Prefetch(*principal_guid);
   const std::uint64_t scope_hash = StringRefMap::Hash(target.scope);

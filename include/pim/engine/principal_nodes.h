@@ -8,7 +8,7 @@
 // enough to stay in cache for the groups every check visits). Principals whose ids are not
 // GUIDs have nodes too, found by ref only (the index maps their names to refs).
 //
-// Thread-compatible: const members may run concurrently with each other, not with Add*.
+// Thread-compatible: const members may run concurrently with each other, not with the others.
 #pragma once
 
 #include <cstddef>
@@ -75,6 +75,7 @@ class PrincipalNodes {
   // `guid`'s node, or nullptr.
   [[nodiscard]] const PrincipalNode* Find(const Guid128& guid) const;
   [[nodiscard]] const PrincipalNode& Node(Ref ref) const { return slots_[slot_of_[ref]]; }
+  // (A node's entries change only through Insert and KeepIf, which keep its sources in step.)
   [[nodiscard]] PrincipalNode& Node(Ref ref) { return slots_[slot_of_[ref]]; }
   [[nodiscard]] const NodeSources& SourcesOf(const PrincipalNode& node) const {
     return sources_[static_cast<std::size_t>(&node - slots_.data())];
