@@ -19,6 +19,11 @@ std::string Target::ObjectKey() const {
   return {};
 }
 
+TargetObject::TargetObject(const Target& target)
+    : kind(target.kind),
+      access(target.kind == TargetKind::kGroup ? target.access : GroupAccess::kMember),
+      id(target.object_id) {}
+
 std::string Target::Key() const {
   if (kind == TargetKind::kGroup) return ObjectKey();
   return absl::StrCat(ObjectKey(), "@", scope);

@@ -127,13 +127,12 @@ std::size_t AccessIndex::ObjectSlot(const Target& target) {
 }
 
 AccessIndex::Ref AccessIndex::InternObject(const Target& target) {
-  const Ref o = objects_.Intern(target.ObjectKey());
-  if (object_targets_.size() <= o) {
-    object_targets_.resize(o + 1);
+  const auto next = static_cast<Ref>(object_targets_.size());
+  const auto [o, added] = object_by_id_[ObjectSlot(target)].Insert(target.object_id, next);
+  if (added) {
     Target blank = target;
     blank.scope.clear();
-    object_targets_[o] = std::move(blank);
-    object_by_id_[ObjectSlot(target)].Insert(target.object_id, o);
+    object_targets_.push_back(std::move(blank));
   }
   return o;
 }

@@ -197,7 +197,7 @@ AdminHolders ActiveAdminHolders(const ChangeSet& view, std::string_view role) {
     return s.kind == ScheduleKind::kAssignment && s.state != ScheduleState::kExpired &&
            s.CoversTime(now);
   };
-  for (const Schedule* s : view.SchedulesOfObject(DirectoryRoleTarget(role, "/").ObjectKey())) {
+  for (const Schedule* s : view.SchedulesOfObject(DirectoryRoleTarget(role, "/"))) {
     if (!active(*s) || s->target.scope != "/") continue;
     PrincipalKind kind{};
     if (!enabled(s->principal.str(), &kind)) continue;
@@ -218,8 +218,8 @@ AdminHolders ActiveAdminHolders(const ChangeSet& view, std::string_view role) {
     for (const DirectMembership* m : view.MembershipsOfGroup(group)) {
       if (m->access == GroupAccess::kMember) add_member(m->principal.str(), true);
     }
-    for (const Schedule* ms : view.SchedulesOfObject(
-             GroupTarget(PrincipalId(group), GroupAccess::kMember).ObjectKey())) {
+    for (const Schedule* ms :
+         view.SchedulesOfObject(GroupTarget(PrincipalId(group), GroupAccess::kMember))) {
       if (active(*ms)) add_member(ms->principal.str(), !ms->End().has_value());
     }
   }

@@ -92,15 +92,16 @@ const DirectMembership* ChangeSet::FindMembership(const std::string& key) const 
   return Find<DirectMembership>(EntityKind::kMembership, key, state_.FindMembership(key));
 }
 
-std::vector<const Schedule*> ChangeSet::SchedulesOfObject(const std::string& object_key) const {
+std::vector<const Schedule*> ChangeSet::SchedulesOfObject(const Target& target) const {
   std::vector<const Schedule*> out;
-  for (const Schedule* s : state_.SchedulesOfObject(object_key)) {
+  const TargetObject object(target);
+  for (const Schedule* s : state_.SchedulesOfObject(target)) {
     if (Staged(EntityKind::kSchedule, s->id.str()) == nullptr) out.push_back(s);
   }
   for (const auto& [key, value] : staged_) {
     if (key.first != EntityKind::kSchedule || !value) continue;
     const auto& s = std::get<Schedule>(*value);
-    if (s.target.ObjectKey() == object_key) out.push_back(&s);
+    if (TargetObject(s.target) == object) out.push_back(&s);
   }
   return out;
 }

@@ -340,8 +340,7 @@ absl::Status Engine::DeletePrincipal(const Caller& caller, const PrincipalId& id
                    changes.Erase(EntityKind::kMembership, m->Key());
                  }
                  for (const GroupAccess access : {GroupAccess::kMember, GroupAccess::kOwner}) {
-                   for (const Schedule* s :
-                        ctx.state.SchedulesOfObject(GroupTarget(id, access).ObjectKey())) {
+                   for (const Schedule* s : ctx.state.SchedulesOfObject(GroupTarget(id, access))) {
                      changes.Erase(EntityKind::kSchedule, s->id.str());
                    }
                  }

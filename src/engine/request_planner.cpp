@@ -265,7 +265,7 @@ struct Basis {
 
 bool Enables(const Context& ctx, const Schedule& s, const Target& target, absl::Time at) {
   return s.kind == ScheduleKind::kEligibility && s.state != ScheduleState::kExpired &&
-         s.CoversTime(at) && s.target.ObjectKey() == target.ObjectKey() &&
+         s.CoversTime(at) && TargetObject(s.target) == TargetObject(target) &&
          (target.kind == TargetKind::kGroup || ctx.state.ScopeWithin(target.scope, s.target.scope));
 }
 
@@ -434,7 +434,7 @@ absl::Status PlanRemove(Plan& p, bool self) {
       p.input.target == DirectoryRoleTarget(role::kGlobalAdministrator, "/")) {
     // Entra: an eligible Global Administrator assignment can't be removed when no other
     // Global Administrator assignment exists.
-    const auto all = p.changes.SchedulesOfObject(p.input.target.ObjectKey());
+    const auto all = p.changes.SchedulesOfObject(p.input.target);
     const bool other = std::any_of(all.begin(), all.end(), [&](const Schedule* o) {
       return o->id != s->id && o->state != ScheduleState::kExpired && o->target.scope == "/";
     });

@@ -85,7 +85,7 @@ void State::PutSchedule(Schedule schedule) {
   } else {
     Link(schedules_by_principal_, stored.principal, &stored);
   }
-  Link(schedules_by_object_, stored.target.ObjectKey(), &stored);
+  Link(schedules_by_object_, TargetObject(stored.target), &stored);
   if (stored.activated_using) Link(activations_by_basis_, *stored.activated_using, &stored);
 }
 
@@ -97,7 +97,7 @@ void State::EraseSchedule(Schedules::iterator it) {
   LinkLoaded();  // a schedule stored twice in one load (never from a store): file it first
   const Schedule* s = &*it;
   Unlink(schedules_by_principal_, s->principal, s);
-  Unlink(schedules_by_object_, s->target.ObjectKey(), s);
+  Unlink(schedules_by_object_, TargetObject(s->target), s);
   if (s->activated_using) Unlink(activations_by_basis_, *s->activated_using, s);
   schedules_.erase(it);
 }
@@ -209,8 +209,8 @@ const State::MembershipSet& State::MembershipsOfGroup(const std::string& group) 
 const State::ScheduleSet& State::SchedulesOfPrincipal(const std::string& principal) const {
   return Bucket(schedules_by_principal_, PrincipalId(principal));
 }
-const State::ScheduleSet& State::SchedulesOfObject(const std::string& object_key) const {
-  return Bucket(schedules_by_object_, object_key);
+const State::ScheduleSet& State::SchedulesOfObject(const Target& target) const {
+  return Bucket(schedules_by_object_, TargetObject(target));
 }
 const State::ScheduleSet& State::ActivationsOf(const std::string& eligibility_id) const {
   return Bucket(activations_by_basis_, ScheduleId(eligibility_id));

@@ -29,6 +29,21 @@ struct Target {
   friend bool operator==(const Target&, const Target&) = default;
 };
 
+// A target's object, without its scope (what ObjectKey() spells): the kind, the object id and,
+// for groups, the access. Compared and hashed without formatting a string, for indexes that
+// file many schedules under few objects.
+struct TargetObject {
+  explicit TargetObject(const Target& target);
+  TargetKind kind;
+  GroupAccess access;  // kMember for roles
+  PackedIdText id;
+  friend bool operator==(const TargetObject&, const TargetObject&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const TargetObject& o) {
+    return H::combine(std::move(h), o.kind, o.access, o.id);
+  }
+};
+
 [[nodiscard]] Target GroupTarget(const PrincipalId& group, GroupAccess access);
 [[nodiscard]] Target DirectoryRoleTarget(std::string_view role_id, std::string_view scope = "/");
 [[nodiscard]] Target ResourceRoleTarget(std::string_view role_id, std::string_view scope);

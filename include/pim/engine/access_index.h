@@ -156,8 +156,7 @@ class AccessIndex {
     Ref principal;
   };
 
-  // Object refs: interned by Target::ObjectKey() when written; found by (kind, access, id)
-  // without building that key when read.
+  // Object refs, by (kind, access, id): ObjectSlot() picks the map, the id the entry.
   Ref InternObject(const Target& target);
   [[nodiscard]] Ref FindObject(const Target& target) const;
   [[nodiscard]] static std::size_t ObjectSlot(const Target& target);
@@ -218,7 +217,6 @@ class AccessIndex {
   absl::flat_hash_map<std::string, Ref> principal_by_name_;
   std::vector<std::string> principal_names_;  // by ref; empty for GUIDs
   absl::flat_hash_map<Ref, std::vector<Lifetime>> lifetimes_;
-  StringRefMap objects_;  // Target::ObjectKey()
   StringRefMap scopes_;
   Ref group_scope_ = scopes_.Intern("");  // group targets have no scope
   std::vector<Target> object_targets_;    // per object ref, scope blank

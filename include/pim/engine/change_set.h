@@ -38,7 +38,7 @@ class ChangeSet {
   [[nodiscard]] const Schedule* FindSchedule(const std::string& id) const;
   [[nodiscard]] const ScheduleRequest* FindRequest(const std::string& id) const;
   [[nodiscard]] const DirectMembership* FindMembership(const std::string& key) const;
-  [[nodiscard]] std::vector<const Schedule*> SchedulesOfObject(const std::string& object_key) const;
+  [[nodiscard]] std::vector<const Schedule*> SchedulesOfObject(const Target& target) const;
   [[nodiscard]] std::vector<const Schedule*> SchedulesOfPrincipal(
       const std::string& principal) const;
   [[nodiscard]] std::vector<const Schedule*> ActivationsOf(const std::string& eligibility_id) const;

@@ -70,7 +70,8 @@ class State {
   // The schedules of `principal`; those for a target object key; the activations whose
   // basis is eligibility `eligibility_id`. Pointers stay valid until that schedule changes.
   [[nodiscard]] const ScheduleSet& SchedulesOfPrincipal(const std::string& principal) const;
-  [[nodiscard]] const ScheduleSet& SchedulesOfObject(const std::string& object_key) const;
+  // Schedules of `target`'s object, at any scope.
+  [[nodiscard]] const ScheduleSet& SchedulesOfObject(const Target& target) const;
   [[nodiscard]] const ScheduleSet& ActivationsOf(const std::string& eligibility_id) const;
   // Ids of requests whose principal is `principal`.
   // Ids of `principal`'s requests that are pending approval (a small set, unlike all of its
@@ -136,7 +137,7 @@ class State {
   // hash of their principal there.
   bool loading_ = false;
   std::vector<std::pair<std::size_t, const Schedule*>> loaded_;
-  absl::flat_hash_map<std::string, ScheduleSet> schedules_by_object_;
+  absl::flat_hash_map<TargetObject, ScheduleSet> schedules_by_object_;
   absl::flat_hash_map<ScheduleId, ScheduleSet> activations_by_basis_;
   absl::flat_hash_map<std::string, KeySet> requests_by_principal_;
   absl::flat_hash_map<std::string, KeySet> pending_requests_by_principal_;

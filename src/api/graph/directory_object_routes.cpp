@@ -80,7 +80,7 @@ json::array MembersOf(const Engine& engine, const PrincipalId& group, GroupAcces
     for (const DirectMembership* m : state.MembershipsOfGroup(group.str())) {
       if (m->access == access) ids.insert(m->principal.str());
     }
-    for (const Schedule* s : state.SchedulesOfObject(GroupTarget(group, access).ObjectKey())) {
+    for (const Schedule* s : state.SchedulesOfObject(GroupTarget(group, access))) {
       if (s->kind == ScheduleKind::kAssignment && s->state != ScheduleState::kExpired &&
           s->CoversTime(now)) {
         ids.insert(s->principal.str());

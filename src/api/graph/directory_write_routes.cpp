@@ -278,7 +278,7 @@ bool HoldsThroughPim(const Route& route, const PrincipalId& group, const std::st
                      GroupAccess access) {
   bool found = false;
   route.engine.Read([&](const State& state) {
-    for (const Schedule* s : state.SchedulesOfObject(GroupTarget(group, access).ObjectKey())) {
+    for (const Schedule* s : state.SchedulesOfObject(GroupTarget(group, access))) {
       if (s->principal.str() == member && s->kind == ScheduleKind::kAssignment &&
           s->state != ScheduleState::kExpired && s->CoversTime(route.ctx.now)) {
         found = true;

@@ -1,5 +1,9 @@
 #include "pim/domain/target.h"
 
+#include <cctype>
+#include <vector>
+
+#include "absl/hash/hash.h"
 #include "gtest/gtest.h"
 
 namespace pim {
@@ -55,6 +59,35 @@ TEST(TargetTest, SameRoleAtDifferentScopesSharesObjectKeyButNotKey) {
   EXPECT_NE(at_sub.Key(), at_rg.Key());
   // The same id as a directory role is a different object.
   EXPECT_NE(DirectoryRoleTarget("r").ObjectKey(), at_sub.ObjectKey());
+}
+
+// TargetObject is ObjectKey() without the string: equal exactly when the keys are equal.
+TEST(TargetTest, TargetObjectsAreEqualExactlyWhenObjectKeysAre) {
+  const PrincipalId group{std::string(kGroup)};
+  std::string upper(kGroup);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  Target role_with_access = DirectoryRoleTarget("62e90394-69f5-4237-9190-012177145e10", "/");
+  role_with_access.access = GroupAccess::kOwner;  // ignored for roles, as by ObjectKey()
+  const std::vector<Target> targets = {
+      GroupTarget(group, GroupAccess::kMember),
+      GroupTarget(group, GroupAccess::kOwner),
+      GroupTarget(PrincipalId("team"), GroupAccess::kMember),
+      GroupTarget(PrincipalId(upper), GroupAccess::kMember),
+      DirectoryRoleTarget("62e90394-69f5-4237-9190-012177145e10", "/"),
+      DirectoryRoleTarget("62e90394-69f5-4237-9190-012177145e10", "/administrativeUnits/au1"),
+      role_with_access,
+      ResourceRoleTarget("62e90394-69f5-4237-9190-012177145e10", "/subscriptions/s1"),
+      ResourceRoleTarget("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "/subscriptions/s1"),
+  };
+  for (const Target& a : targets) {
+    for (const Target& b : targets) {
+      EXPECT_EQ(TargetObject(a) == TargetObject(b), a.ObjectKey() == b.ObjectKey())
+          << a.Key() << " vs " << b.Key();
+      if (a.ObjectKey() == b.ObjectKey()) {
+        EXPECT_EQ(absl::HashOf(TargetObject(a)), absl::HashOf(TargetObject(b)));
+      }
+    }
+  }
 }
 
 }  // namespace

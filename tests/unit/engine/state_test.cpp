@@ -26,13 +26,13 @@ Schedule MakeSchedule(std::string principal, std::string role, std::optional<Sch
 }
 
 void ExpectOnlyIn(const State& state, const Schedule& expected, const std::string& principal,
-                  const std::string& object_key, const std::string& basis) {
+                  const Target& object, const std::string& basis) {
   ASSERT_EQ(state.schedules().size(), 1U);
   const Schedule* stored = state.FindSchedule(expected.id.str());
   ASSERT_NE(stored, nullptr);
   EXPECT_EQ(*stored, expected);
   EXPECT_EQ(state.SchedulesOfPrincipal(principal), State::ScheduleSet{stored});
-  EXPECT_EQ(state.SchedulesOfObject(object_key), State::ScheduleSet{stored});
+  EXPECT_EQ(state.SchedulesOfObject(object), State::ScheduleSet{stored});
   if (!basis.empty()) {
     EXPECT_EQ(state.ActivationsOf(basis), State::ScheduleSet{stored});
   }
@@ -44,15 +44,15 @@ TEST(StateTest, AScheduleStoredAgainReplacesTheOldOneInEveryIndex) {
   for (const bool by_move : {false, true}) {
     State state;
     state.Put(Entity(first));
-    ExpectOnlyIn(state, first, "user-a", first.target.ObjectKey(), "elig-1");
+    ExpectOnlyIn(state, first, "user-a", first.target, "elig-1");
     if (by_move) {
       state.Put(Entity(Schedule(second)));
     } else {
       state.Put(static_cast<const Entity&>(Entity(second)));
     }
-    ExpectOnlyIn(state, second, "user-b", second.target.ObjectKey(), "elig-2");
+    ExpectOnlyIn(state, second, "user-b", second.target, "elig-2");
     EXPECT_TRUE(state.SchedulesOfPrincipal("user-a").empty()) << by_move;
-    EXPECT_TRUE(state.SchedulesOfObject(first.target.ObjectKey()).empty()) << by_move;
+    EXPECT_TRUE(state.SchedulesOfObject(first.target).empty()) << by_move;
     EXPECT_TRUE(state.ActivationsOf("elig-1").empty()) << by_move;
   }
 }
@@ -64,7 +64,7 @@ TEST(StateTest, ErasingAScheduleEmptiesItsIndexes) {
   state.Erase(EntityKind::kSchedule, s.id.str());
   EXPECT_TRUE(state.schedules().empty());
   EXPECT_TRUE(state.SchedulesOfPrincipal("user-a").empty());
-  EXPECT_TRUE(state.SchedulesOfObject(s.target.ObjectKey()).empty());
+  EXPECT_TRUE(state.SchedulesOfObject(s.target).empty());
   EXPECT_TRUE(state.ActivationsOf("elig-1").empty());
 }
 
