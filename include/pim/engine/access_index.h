@@ -143,7 +143,7 @@ class AccessIndex {
   using Entry = internal::NodeEntry;
   using Node = internal::PrincipalNode;
   struct Holder {
-    Ref principal;
+    Ref principal;  // node->ref, kept here so that finding a holder never waits for its node
     std::int64_t until;
     Ref via;
     const Node* node;  // the principal's, valid while the index is not changed

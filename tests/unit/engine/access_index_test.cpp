@@ -22,6 +22,15 @@ Principal User(const std::string& id, bool enabled = true) {
   return p;
 }
 
+// A role-assignable group.
+Principal Group(const std::string& id) {
+  Principal p;
+  p.id = PrincipalId(id);
+  p.kind = PrincipalKind::kGroup;
+  p.is_assignable_to_role = true;
+  return p;
+}
+
 Schedule Assignment(const std::string& id, const std::string& principal, const Target& target,
                     absl::Duration length = absl::Hours(1)) {
   Schedule s;
@@ -118,11 +127,7 @@ TEST_F(AccessIndexVersionsTest, DisablingIsVersionedToo) {
 
 TEST_F(AccessIndexVersionsTest, GroupMembershipEdgesAreVersioned) {
   const PrincipalId team("team");
-  Principal group;
-  group.id = team;
-  group.kind = PrincipalKind::kGroup;
-  group.is_assignable_to_role = true;
-  index_.Add(group);
+  index_.Add(Group("team"));
   index_.Add(Assignment("g1", "team", helpdesk_));
   const Schedule membership = Assignment("m1", "alice", GroupTarget(team, GroupAccess::kMember));
   index_.Apply(Put(membership), 5);
@@ -179,11 +184,7 @@ TEST_F(AccessIndexVersionsTest, GuidIdsAreAnsweredAndRemovedByTheirText) {
   const std::string team = "6a1b7a3e-5c8e-4d2b-9a41-0c7d2f1e9b30";
   const std::string grant_id = "00000000-0000-4000-8000-00000000002a";
   const std::string membership_id = "00000000-0000-4000-8000-00000000002b";
-  Principal group;
-  group.id = PrincipalId(team);
-  group.kind = PrincipalKind::kGroup;
-  group.is_assignable_to_role = true;
-  index_.Add(group);
+  index_.Add(Group(team));
   const Schedule held = Assignment(grant_id, team, helpdesk_);
   index_.Add(held);
   const Schedule membership =
@@ -216,11 +217,7 @@ TEST_F(AccessIndexVersionsTest, GuidIdsAreAnsweredAndRemovedByTheirText) {
 // that passes the group's own grants on. Both come and go together, at the same revision.
 TEST_F(AccessIndexVersionsTest, AMembershipGrantsTheGroupAndPassesItsRolesOnAsOne) {
   const PrincipalId team("team");
-  Principal group;
-  group.id = team;
-  group.kind = PrincipalKind::kGroup;
-  group.is_assignable_to_role = true;
-  index_.Add(group);
+  index_.Add(Group("team"));
   index_.Add(Assignment("g1", "team", helpdesk_));
   const Target members = GroupTarget(team, GroupAccess::kMember);
   const DirectMembership standing{team, PrincipalId("alice"), GroupAccess::kMember};
@@ -283,16 +280,9 @@ TEST_F(AccessIndexVersionsTest, PublishingOneRevisionLeavesLaterOnesStaged) {
 // group's grants as they come and go, and a group that is itself a member of groups is never
 // skipped (what it passes on is not in its summary).
 TEST_F(AccessIndexVersionsTest, GroupSummariesNeverHideAGrant) {
-  auto add_group = [&](const std::string& id) {
-    Principal group;
-    group.id = PrincipalId(id);
-    group.kind = PrincipalKind::kGroup;
-    group.is_assignable_to_role = true;
-    index_.Add(group);
-  };
-  add_group("outer");
-  add_group("inner");
-  add_group("plain");  // a member of no group: skipped unless its summary says otherwise
+  index_.Add(Group("outer"));
+  index_.Add(Group("inner"));
+  index_.Add(Group("plain"));  // a member of no group: skipped unless its summary says otherwise
   const Target security = DirectoryRoleTarget(role::kSecurityReader, "/");
   index_.Add(DirectMembership{PrincipalId("outer"), PrincipalId("inner"), GroupAccess::kMember});
   index_.Add(DirectMembership{PrincipalId("inner"), PrincipalId("alice"), GroupAccess::kMember});
