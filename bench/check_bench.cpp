@@ -480,8 +480,8 @@ std::size_t CrossCheck(World& w, std::size_t n) {
     if (mismatches++ < 5) {
       std::cout << "  MISMATCH " << kCategoryNames[static_cast<std::size_t>(q.category)] << ": "
                 << q.principal->str() << " " << q.target->Key() << " engine=" << engine.allowed
-                << " (" << engine.granted_by << " via '" << engine.via_group << "') sql=" << sql
-                << "\n";
+                << " (" << engine.granted_by.str() << " via '" << engine.via_group.str()
+                << "') sql=" << sql << "\n";
     }
   }
   std::cout << "cross-check engine vs sql_full on " << std::min(n, w.mixed.size())

@@ -201,9 +201,9 @@ HttpResponse ApiService::Check(const RequestContext& ctx) {
     text += i == 0 ? R"({"allowed":)" : R"(,{"allowed":)";
     text += a.allowed ? "true" : "false";
     text += R"(,"grantedBy":)";
-    string_or_null(a.granted_by);
+    string_or_null(a.granted_by.str());
     text += R"(,"viaGroupId":)";
-    string_or_null(a.via_group);
+    string_or_null(a.via_group.str());
     text += R"(,"until":)";
     string_or_null(a.until ? FormatDateTime(*a.until) : std::string());
     text += '}';

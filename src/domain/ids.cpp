@@ -127,6 +127,11 @@ PackedIdText::PackedIdText(std::string_view text) {
   }
 }
 
+PackedIdText::PackedIdText(const Guid128& guid) : form_(Form::kGuid) {
+  payload_.guid[0] = guid.high;
+  payload_.guid[1] = guid.low;
+}
+
 PackedIdText::PackedIdText(const PackedIdText& other)
     : payload_(other.payload_), short_size_(other.short_size_), form_(other.form_) {
   if (form_ == Form::kLong) {

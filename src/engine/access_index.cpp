@@ -66,7 +66,7 @@ AccessIndex::Ref AccessIndex::InternPrincipal(std::string_view id) {
   principal_names_.resize(p + 1);
   if (!nodes_.Node(p).keyed_by_guid) principal_names_[p] = std::string(id);
   has_disabled_marks_.resize(p + 1);
-  summaries_.resize(p + 1);
+  member_object_of_.resize(p + 1, kNone);
   return p;
 }
 
@@ -84,6 +84,11 @@ std::string AccessIndex::PrincipalText(Ref principal) const {
   return node.keyed_by_guid ? FormatGuid(node.guid) : principal_names_[principal];
 }
 
+PrincipalId AccessIndex::PrincipalIdOf(Ref principal) const {
+  const Node& node = nodes_.Node(principal);
+  return node.keyed_by_guid ? PrincipalId(node.guid) : PrincipalId(principal_names_[principal]);
+}
+
 AccessIndex::Source AccessIndex::NewSource(std::string_view text) {
   if (const auto guid = ParseLowercaseGuid(text)) return Source{*guid, kNone};
   if (!free_sources_.empty()) {
@@ -98,6 +103,10 @@ AccessIndex::Source AccessIndex::NewSource(std::string_view text) {
 
 std::string AccessIndex::SourceText(const Source& source) const {
   return source.text == kNone ? FormatGuid(source.guid) : sources_[source.text];
+}
+
+PackedIdText AccessIndex::SourceId(const Source& source) const {
+  return source.text == kNone ? PackedIdText(source.guid) : PackedIdText(sources_[source.text]);
 }
 
 bool AccessIndex::SourceIs(const Source& source, std::string_view text) const {
@@ -275,20 +284,33 @@ void AccessIndex::EraseFromNode(Ref principal, Gone gone) {
       it->second.erase(principal);
       if (it->second.empty()) members_.erase(it);
     }
+    if (auto it = member_groups_.find(group); it != member_groups_.end()) {
+      it->second.erase(principal);
+      if (it->second.empty()) member_groups_.erase(it);
+    }
   }
 }
 
 void AccessIndex::AddEntry(Ref principal, bool edge, Entry entry, std::string_view source,
                            Revision added) {
   Touch(added, Touched::kNode, principal);
-  if (edge) members_[entry.scope_or_group].insert(principal);
+  if (edge) {
+    members_[entry.scope_or_group].insert(principal);
+    NoteGroup(entry.scope_or_group, entry.object);
+    if (member_object_of_[principal] != kNone) {
+      member_groups_[entry.scope_or_group].insert(principal);
+    }
+  }
   principals_of_object_[entry.object].insert(principal);
   ++grant_count_;
   Node& node = nodes_.Node(principal);
   const std::size_t at = edge ? node.edge_count : node.entries.size();
   nodes_.Insert(principal, at, entry, NewSource(source));
   node.edge_count += edge ? 1 : 0;
-  summaries_[principal] |= SummaryBit(entry.object) | (edge ? kHasEdges : 0);
+  if (member_object_of_[principal] != kNone) {
+    RaiseSummary(principal,
+                 SummaryBit(entry.object) | (edge ? member_summaries_[entry.object] : 0));
+  }
   const Lifetime life{added, kNever};
   if (node.in_flux) {
     auto& lives = lifetimes_[principal];
@@ -427,11 +449,44 @@ bool AccessIndex::ScopeCovers(Ref outer, Ref inner) const {
   return false;
 }
 
+void AccessIndex::NoteGroup(Ref group, Ref object) {
+  if (member_object_of_[group] != kNone) return;
+  member_object_of_[group] = object;
+  if (member_summaries_.size() <= object) member_summaries_.resize(object + 1, 0);
+  for (const Entry& edge : nodes_.Node(group).edges()) {
+    member_groups_[edge.scope_or_group].insert(group);
+  }
+  Summarize(group);
+}
+
+void AccessIndex::RaiseSummary(Ref group, std::uint64_t bits) {
+  // Each step adds at least one bit to some summary, so this ends, cycles of groups included.
+  absl::InlinedVector<std::pair<Ref, std::uint64_t>, 8> work = {{group, bits}};
+  while (!work.empty()) {
+    const auto [g, raise] = work.back();
+    work.pop_back();
+    std::uint64_t& summary = member_summaries_[member_object_of_[g]];
+    const std::uint64_t added = raise & ~summary;
+    if (added == 0) continue;
+    summary |= added;
+    if (auto it = member_groups_.find(g); it != member_groups_.end()) {
+      for (const Ref child : it->second) work.emplace_back(child, added);
+    }
+  }
+}
+
 void AccessIndex::Summarize(Ref principal) {
+  const Ref summarized = member_object_of_[principal];
+  if (summarized == kNone) return;
   const Node& node = nodes_.Node(principal);
-  std::uint64_t summary = node.edge_count > 0 ? kHasEdges : 0;
-  for (const Entry& entry : node.entries) summary |= SummaryBit(entry.object);
-  summaries_[principal] = summary;
+  std::uint64_t summary = 0;
+  for (std::size_t i = 0; i < node.entries.size(); ++i) {
+    const Entry& entry = node.entries[i];
+    summary |= SummaryBit(entry.object);
+    // An edge's object is its group's member object: the group's summary is there.
+    if (i < node.edge_count) summary |= member_summaries_[entry.object];
+  }
+  member_summaries_[summarized] = summary;
 }
 
 absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(const Node& principal,
@@ -453,7 +508,7 @@ absl::InlinedVector<AccessIndex::Holder, 8> AccessIndex::HoldersFor(const Node& 
       for (std::size_t e = 0; e < edges.size(); ++e) {
         const Entry& edge = edges[e];
         const Ref group = edge.scope_or_group;
-        if ((summaries_[group] & (wanted | kHasEdges)) == 0 ||
+        if ((member_summaries_[edge.object] & wanted) == 0 ||
             (lives != nullptr && !lives[e].VisibleAt(visible)) || !edge.Covers(now) ||
             Disabled(group, visible)) {
           continue;
@@ -528,8 +583,8 @@ AccessIndex::CheckResult AccessIndex::Check(std::string_view principal, const Ta
   }
   if (best == nullptr) return result;
   result.allowed = true;
-  result.granted_by = SourceText(*best);
-  if (best_via != kNone) result.via_group = PrincipalText(best_via);
+  result.granted_by = SourceId(*best);
+  if (best_via != kNone) result.via_group = PrincipalIdOf(best_via);
   result.until = UntilTime(best_until);
   return result;
 }

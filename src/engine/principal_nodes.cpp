@@ -51,9 +51,13 @@ void PrincipalNodes::Prefetch(const Guid128& guid) const {
 }
 
 void PrincipalNodes::PrefetchNode(Ref ref) const {
-  const auto* bytes = reinterpret_cast<const char*>(&Node(ref));
+  const std::size_t slot = slot_of_[ref];
+  const auto* bytes = reinterpret_cast<const char*>(&slots_[slot]);
   __builtin_prefetch(bytes);
   __builtin_prefetch(bytes + 64);
+  const auto* sources = reinterpret_cast<const char*>(&sources_[slot]);
+  __builtin_prefetch(sources);
+  __builtin_prefetch(sources + sizeof(NodeSources) - 1);
 }
 
 const PrincipalNode* PrincipalNodes::Find(const Guid128& guid) const {

@@ -30,6 +30,8 @@ class PackedIdText {
  public:
   PackedIdText() = default;
   explicit PackedIdText(std::string_view text);
+  // The GUID form, without writing or parsing text.
+  explicit PackedIdText(const Guid128& guid);
   PackedIdText(const PackedIdText& other);
   PackedIdText(PackedIdText&& other) noexcept;
   PackedIdText& operator=(const PackedIdText& other);
@@ -86,6 +88,7 @@ class Id {
  public:
   Id() = default;
   explicit Id(std::string_view value) : value_(value) {}
+  explicit Id(const Guid128& guid) : value_(guid) {}
 
   // The text, built on each call: bind it to a `const std::string&` or copy it, never keep a
   // string_view of it past the expression.

@@ -42,10 +42,11 @@ namespace pim {
 
 class AccessIndex {
  public:
+  // Held by value (a GUID in 16 bytes), so that answering costs no allocation.
   struct CheckResult {
     bool allowed = false;
-    std::string granted_by;  // schedule id, or "membership:{key}" for a standing membership
-    std::string via_group;   // the group through which access flows; empty when direct
+    PackedIdText granted_by;  // schedule id, or "membership:{key}" for a standing membership
+    PrincipalId via_group;    // the group through which access flows; empty when direct
     std::optional<absl::Time> until;  // when this grant ends; nullopt = permanent
   };
   struct EffectiveGrant {
@@ -163,8 +164,10 @@ class AccessIndex {
   Ref InternPrincipal(std::string_view id);
   [[nodiscard]] Ref FindPrincipal(std::string_view id) const;
   [[nodiscard]] std::string PrincipalText(Ref principal) const;
+  [[nodiscard]] PrincipalId PrincipalIdOf(Ref principal) const;
   Source NewSource(std::string_view text);
   [[nodiscard]] std::string SourceText(const Source& source) const;
+  [[nodiscard]] PackedIdText SourceId(const Source& source) const;
   [[nodiscard]] bool SourceIs(const Source& source, std::string_view text) const;
   void FreeSource(const Source& source);
   void AddContribution(const Entity& entity, Revision revision);
@@ -193,17 +196,25 @@ class AccessIndex {
   // The lifetimes of the node's entries, or nullptr when all are seen by every reader.
   [[nodiscard]] const Lifetime* LifetimesOf(const Node& node) const;
   // `principal` and every group it is an active member of at `now` (depth-bounded), leaving out
-  // groups whose summary (summaries_) rules out both a grant matching `wanted` and memberships.
+  // groups whose summary (member_summaries_) rules out a grant matching `wanted`.
   [[nodiscard]] absl::InlinedVector<Holder, 8> HoldersFor(const Node& principal, std::int64_t now,
                                                           Revision visible,
                                                           std::uint64_t wanted = kAnything) const;
-  // A principal's summary: one bit per object it has entries for (the object's ref modulo 63),
-  // and kHasEdges when it is a member of groups.
-  static constexpr std::uint64_t kHasEdges = std::uint64_t{1} << 63U;
+  // A group's summary: one bit per object (its ref modulo 64) that the group, or a group it is a
+  // member of, directly or not, has entries for, whatever their time or revision. A superset:
+  // bits are added at once (RaiseSummary) and dropped only when the group's own node is
+  // summarized again, so a clear bit always means that nothing through the group grants it.
   static constexpr std::uint64_t kAnything = ~std::uint64_t{0};
   [[nodiscard]] static std::uint64_t SummaryBit(Ref object) {
-    return std::uint64_t{1} << (object % 63U);
+    return std::uint64_t{1} << (object % 64U);
   }
+  // Records that `object` is `group`'s member object (an edge into the group is being added),
+  // so that the group's summary is kept from now on.
+  void NoteGroup(Ref group, Ref object);
+  // Adds `bits` to `group`'s summary and to those of the groups that are members of it.
+  void RaiseSummary(Ref group, std::uint64_t bits);
+  // Recomputes `principal`'s summary from its node and its groups', when it is a group that has
+  // one.
   void Summarize(Ref principal);
   [[nodiscard]] bool ScopeCovers(Ref outer, Ref inner) const;
   // Asks the CPU to start loading the principal's node without waiting.
@@ -230,10 +241,14 @@ class AccessIndex {
   // Per principal ref, whether disabled_ has an entry: one bit each, so it stays in cache and a
   // check learns that a group is enabled without waiting for the group's node.
   std::vector<bool> has_disabled_marks_;
-  // Per principal ref, what its node may hold (Summarize): 8 bytes each, so they stay in cache,
-  // and a check skips the node of a group that cannot hold the object asked about, which is
-  // nearly every group a user is in.
-  std::vector<std::uint64_t> summaries_;
+  // Per object ref that is a group's member object (what an edge into the group names): the
+  // group's summary (Summarize). Groups are few and their member objects' refs dense, so these
+  // words stay in cache, and a check skips the node of a group that cannot hold the object asked
+  // about (nearly every group a user is in) without waiting for memory. Other refs: 0.
+  std::vector<std::uint64_t> member_summaries_;
+  std::vector<Ref> member_object_of_;  // per principal ref: its member object's ref, or kNone
+  // Per group: the groups with a summary that have edges into it (its summary is part of theirs).
+  absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> member_groups_;
   // Reverse indexes for HoldersOf: who has grant entries for an object; who has edges into a
   // group. Entries of any visibility count; queries filter.
   absl::flat_hash_map<Ref, absl::flat_hash_set<Ref>> principals_of_object_;

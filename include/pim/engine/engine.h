@@ -74,8 +74,8 @@ struct CheckQuery {
 
 struct CheckAnswer {
   bool allowed = false;
-  std::string granted_by;  // schedule id or "membership:{key}"
-  std::string via_group;
+  PackedIdText granted_by;  // schedule id or "membership:{key}"
+  PrincipalId via_group;    // empty when direct
   std::optional<absl::Time> until;
   Revision revision = 0;  // the state this answer reflects
 };

@@ -80,7 +80,7 @@ class PrincipalNodes {
   [[nodiscard]] const NodeSources& SourcesOf(const PrincipalNode& node) const {
     return sources_[static_cast<std::size_t>(&node - slots_.data())];
   }
-  // Starts loading ref's node (its first two lines), without waiting for it.
+  // Starts loading ref's node (its first two lines) and its sources, without waiting for them.
   void PrefetchNode(Ref ref) const;
   [[nodiscard]] std::size_t size() const { return slot_of_.size(); }
   // Grows the table at once for `count` principals (a load knows about how many), so that it

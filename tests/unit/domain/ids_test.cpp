@@ -141,6 +141,16 @@ TEST(PackedIdTextTest, AnEmptyViewIsTheEmptyId) {
   EXPECT_TRUE(PrincipalId(std::string_view()).empty());
 }
 
+TEST(PackedIdTextTest, AGuidByValueIsTheSameIdAsItsText) {
+  const std::string text = "62e90394-69f5-4237-9190-012177145e10";
+  const Guid128 guid = *ParseLowercaseGuid(text);
+  EXPECT_EQ(PackedIdText(guid), PackedIdText(text));
+  EXPECT_EQ(PackedIdText(guid).str(), text);
+  EXPECT_EQ(PrincipalId(guid), PrincipalId(text));
+  EXPECT_EQ(PrincipalId(guid).guid(), guid);
+  EXPECT_NE(PackedIdText(Guid128{guid.high, guid.low + 1}), PackedIdText(text));
+}
+
 TEST(PackedIdTextTest, EqualityHashAndOrderFollowTheText) {
   const std::vector<std::string> texts = TextsOfEveryForm();
   std::vector<PackedIdText> packed;

@@ -106,7 +106,7 @@ TEST_F(AccessTest, ActivatingGroupMembershipGrantsAllTheGroupsRolesInOneRequest)
   ASSERT_TRUE(Activate(alice_, GroupTarget(group, GroupAccess::kMember), absl::Hours(1)).ok());
   const auto answer = engine_->Check(alice_.str(), exchange);
   EXPECT_TRUE(answer.allowed);
-  EXPECT_EQ(answer.via_group, group.str());
+  EXPECT_EQ(answer.via_group.str(), group.str());
   EXPECT_EQ(answer.until, T0() + absl::Hours(1));
   EXPECT_TRUE(Holds(alice_, Helpdesk()));
   const auto grants = engine_->GrantsOf(alice_.str());
@@ -215,7 +215,7 @@ TEST_F(AccessTest, EachGroupHasItsOwnPolicy) {
   auto via_employees = Activate(alice_, GroupTarget(employees, GroupAccess::kMember));
   ASSERT_TRUE(via_employees.ok()) << via_employees.status();
   EXPECT_EQ(via_employees->status, RequestStatus::kProvisioned);
-  EXPECT_EQ(engine_->Check(alice_.str(), Helpdesk()).via_group, employees.str());
+  EXPECT_EQ(engine_->Check(alice_.str(), Helpdesk()).via_group.str(), employees.str());
   // The owner policy of the same group is untouched.
   EXPECT_FALSE(engine_->EffectivePolicy(GroupTarget(partners, GroupAccess::kOwner))
                    .approval.is_approval_required);

@@ -161,7 +161,7 @@ TEST_F(ApprovalTest, ApproverApprovesAndAccessStartsAtApproval) {
 
   const CheckAnswer answer = engine_->Check(alice_.str(), Helpdesk());
   EXPECT_TRUE(answer.allowed);
-  EXPECT_EQ(answer.granted_by, r->target_schedule->str());
+  EXPECT_EQ(answer.granted_by.str(), r->target_schedule->str());
   EXPECT_EQ(answer.until, approved_at + absl::Hours(2));
   EXPECT_EQ(StoredStatus(r->id), RequestStatus::kProvisioned);
   const auto schedule = engine_->GetSchedule(*r->target_schedule);
