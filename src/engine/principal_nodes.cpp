@@ -45,9 +45,7 @@ void PrincipalNodes::Prefetch(const Guid128& guid) const {
   }
   // The next slot's first line: where a probe goes on when the home slot holds another key.
   __builtin_prefetch(&slots_[(home + 1) & (slots_.size() - 1)]);
-  const auto* sources = reinterpret_cast<const char*>(&sources_[home]);
-  __builtin_prefetch(sources);
-  __builtin_prefetch(sources + sizeof(NodeSources) - 1);
+  PrefetchSources(home);
 }
 
 void PrincipalNodes::PrefetchNode(Ref ref) const {
@@ -55,8 +53,15 @@ void PrincipalNodes::PrefetchNode(Ref ref) const {
   const auto* bytes = reinterpret_cast<const char*>(&slots_[slot]);
   __builtin_prefetch(bytes);
   __builtin_prefetch(bytes + 64);
+  PrefetchSources(slot);
+}
+
+void PrincipalNodes::PrefetchSources(std::size_t slot) const {
+  // Every line the block touches: it starts anywhere in its first line, so it may span three.
   const auto* sources = reinterpret_cast<const char*>(&sources_[slot]);
-  __builtin_prefetch(sources);
+  for (std::size_t offset = 0; offset < sizeof(NodeSources); offset += 64) {
+    __builtin_prefetch(sources + offset);
+  }
   __builtin_prefetch(sources + sizeof(NodeSources) - 1);
 }
 

@@ -112,6 +112,8 @@ class PrincipalNodes {
   [[nodiscard]] std::size_t HomeOf(const Guid128& guid) const;
   // The first empty slot from `home` on.
   [[nodiscard]] std::size_t FreeFrom(std::size_t home) const;
+  // Starts loading the sources at `slot` (every line they touch).
+  void PrefetchSources(std::size_t slot) const;
   void GrowTo(std::size_t slots);
   void MakeRoomForOne();
 
