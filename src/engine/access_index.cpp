@@ -90,33 +90,35 @@ PrincipalId AccessIndex::PrincipalIdOf(Ref principal) const {
 }
 
 AccessIndex::Source AccessIndex::NewSource(std::string_view text) {
-  if (const auto guid = ParseLowercaseGuid(text)) return Source{*guid, kNone};
+  if (const auto guid = ParseLowercaseGuid(text); guid && Source::CanHold(*guid)) {
+    return Source::OfGuid(*guid);
+  }
   if (!free_sources_.empty()) {
     const Ref r = free_sources_.back();
     free_sources_.pop_back();
     sources_[r] = std::string(text);
-    return Source{{}, r};
+    return Source::OfText(r);
   }
   sources_.emplace_back(text);
-  return Source{{}, static_cast<Ref>(sources_.size() - 1)};
+  return Source::OfText(static_cast<Ref>(sources_.size() - 1));
 }
 
 std::string AccessIndex::SourceText(const Source& source) const {
-  return source.text == kNone ? FormatGuid(source.guid) : sources_[source.text];
+  return source.is_text() ? sources_[source.text()] : FormatGuid(source.guid());
 }
 
 PackedIdText AccessIndex::SourceId(const Source& source) const {
-  return source.text == kNone ? PackedIdText(source.guid) : PackedIdText(sources_[source.text]);
+  return source.is_text() ? PackedIdText(sources_[source.text()]) : PackedIdText(source.guid());
 }
 
 bool AccessIndex::SourceIs(const Source& source, std::string_view text) const {
-  if (source.text != kNone) return sources_[source.text] == text;
+  if (source.is_text()) return sources_[source.text()] == text;
   const auto guid = ParseLowercaseGuid(text);
-  return guid && *guid == source.guid;
+  return guid && *guid == source.guid();
 }
 
 void AccessIndex::FreeSource(const Source& source) {
-  if (source.text != kNone) free_sources_.push_back(source.text);
+  if (source.is_text()) free_sources_.push_back(source.text());
 }
 
 void AccessIndex::Add(const Entity& entity) { AddContribution(entity, 0); }

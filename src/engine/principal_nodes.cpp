@@ -8,6 +8,7 @@
 namespace pim::internal {
 
 static_assert(sizeof(PrincipalNode) == 192, "a node is three cache lines");
+static_assert(sizeof(EntrySource) == 16);
 
 void PrincipalNodes::Insert(Ref ref, std::size_t at, const NodeEntry& entry,
                             const EntrySource& source) {

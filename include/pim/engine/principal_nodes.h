@@ -33,10 +33,26 @@ struct NodeEntry {
   [[nodiscard]] bool Covers(std::int64_t now) const { return start <= now && now < end; }
 };
 
-// Where an entry comes from, as the index records it (a GUID by value, or a ref to text).
-struct EntrySource {
-  Guid128 guid;
-  std::uint32_t text = UINT32_MAX;
+// Where an entry comes from, as the index records it, in 16 bytes: a GUID by value, or a ref to
+// text the index keeps. Text is marked by a first half of all ones, so a GUID whose first 16
+// hex digits are all `f` cannot be held by value (CanHold) and is kept as text instead.
+class EntrySource {
+ public:
+  EntrySource() = default;
+  [[nodiscard]] static bool CanHold(const Guid128& guid) { return guid.high != kTextMark; }
+  // `guid` must pass CanHold.
+  [[nodiscard]] static EntrySource OfGuid(const Guid128& guid) { return EntrySource(guid); }
+  [[nodiscard]] static EntrySource OfText(std::uint32_t text) {
+    return EntrySource(Guid128{kTextMark, text});
+  }
+  [[nodiscard]] bool is_text() const { return value_.high == kTextMark; }
+  [[nodiscard]] const Guid128& guid() const { return value_; }  // when not is_text()
+  [[nodiscard]] std::uint32_t text() const { return static_cast<std::uint32_t>(value_.low); }
+
+ private:
+  static constexpr std::uint64_t kTextMark = ~std::uint64_t{0};
+  explicit EntrySource(const Guid128& value) : value_(value) {}
+  Guid128 value_;
 };
 
 struct alignas(64) PrincipalNode {
@@ -57,8 +73,9 @@ struct alignas(64) PrincipalNode {
 
 // The sources of a node's entries, in the same order: read only for an answer, so kept beside
 // the slot (at the same index of a parallel array) rather than in it, where a lookup requests
-// them together with the node.
-using NodeSources = absl::InlinedVector<EntrySource, 4>;
+// them together with the node. As many inline as the node's entries (104 bytes), so that a
+// node whose entries fit needs no other block for its answer.
+using NodeSources = absl::InlinedVector<EntrySource, PrincipalNode::kInline>;
 
 class PrincipalNodes {
  public:

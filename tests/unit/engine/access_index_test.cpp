@@ -344,6 +344,23 @@ TEST_F(AccessIndexVersionsTest, GroupSummariesIncludeEveryGroupAbove) {
   EXPECT_TRUE(Holds(AccessIndex::kLatest)) << "mid's summary was recomputed, low's kept";
 }
 
+// Sources are GUIDs by value, except the few whose first half is all ones (the index's mark for
+// text): those are kept as text, and answered and removed exactly like the others.
+TEST_F(AccessIndexVersionsTest, AScheduleIdThatLooksLikeTheTextMarkIsKeptExactly) {
+  const std::string marked = "ffffffff-ffff-ffff-0000-000000000001";
+  const Schedule s = Assignment(marked, "alice", helpdesk_);
+  index_.Apply(Put(s), 5);
+  EXPECT_EQ(index_.Check("alice", helpdesk_, kNow).granted_by.str(), marked);
+  index_.Apply(Put(Assignment("ffffffff-ffff-fffe-0000-000000000001", "alice", helpdesk_,
+                              absl::Minutes(30))),
+               6);
+  index_.Apply(Erase(s), 7);
+  index_.Publish(7);
+  EXPECT_EQ(index_.Check("alice", helpdesk_, kNow).granted_by.str(),
+            "ffffffff-ffff-fffe-0000-000000000001");
+  EXPECT_EQ(index_.grant_count(), 1U);
+}
+
 // A grant at the root covers every registered scope below it, and no scope that was never
 // registered, even one spelled like a child of the root.
 TEST_F(AccessIndexVersionsTest, AGrantCoversRegisteredScopesOnly) {

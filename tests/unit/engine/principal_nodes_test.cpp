@@ -64,7 +64,8 @@ TEST(PrincipalNodesTest, NodesKeepTheirRefsAndEntriesThroughGrowth) {
     // Entry count varies around the inline capacity: some nodes spill to the heap.
     for (std::uint32_t e = 0; e < ref % (PrincipalNode::kInline + 3); ++e) {
       // Each inserted in front: the sources must shift with the entries.
-      nodes.Insert(ref, 0, NodeEntry{e, e + 1, ref, e}, EntrySource{Guid128{ref, e}, e});
+      nodes.Insert(ref, 0, NodeEntry{e, e + 1, ref, e},
+                   e % 2 == 0 ? EntrySource::OfGuid(Guid128{ref, e}) : EntrySource::OfText(e));
     }
     PrincipalNode& node = nodes.Node(ref);
     node.edge_count = static_cast<std::uint32_t>(node.entries.size() / 2);
@@ -81,8 +82,13 @@ TEST(PrincipalNodesTest, NodesKeepTheirRefsAndEntriesThroughGrowth) {
       EXPECT_EQ(node.entries[e].scope_or_group, added);
       EXPECT_EQ(node.entries[e].end, added + 1);
       ASSERT_EQ(nodes.SourcesOf(node).size(), n);
-      EXPECT_EQ(nodes.SourcesOf(node)[e].guid, (Guid128{ref, added}));
-      EXPECT_EQ(nodes.SourcesOf(node)[e].text, added);
+      const EntrySource& source = nodes.SourcesOf(node)[e];
+      ASSERT_EQ(source.is_text(), added % 2 == 1);
+      if (source.is_text()) {
+        EXPECT_EQ(source.text(), added);
+      } else {
+        EXPECT_EQ(source.guid(), (Guid128{ref, added}));
+      }
     }
   };
   for (const auto& [parts, ref] : keyed) {
@@ -109,7 +115,7 @@ TEST(PrincipalNodesTest, KeepIfCompactsEntriesAndSourcesTogether) {
   PrincipalNodes nodes;
   const Ref ref = nodes.AddGuid(Guid128{7, 7}).first;
   for (std::uint32_t i = 0; i < 9; ++i) {
-    nodes.Insert(ref, i, NodeEntry{i, i + 1, i, i}, EntrySource{Guid128{0, i}, i});
+    nodes.Insert(ref, i, NodeEntry{i, i + 1, i, i}, EntrySource::OfText(i));
   }
   nodes.KeepIf(ref, [](std::size_t i) { return i % 3 != 1; });
   const PrincipalNode& node = nodes.Node(ref);
@@ -118,22 +124,22 @@ TEST(PrincipalNodesTest, KeepIfCompactsEntriesAndSourcesTogether) {
   const std::uint32_t kept[] = {0, 2, 3, 5, 6, 8};
   for (std::size_t i = 0; i < 6; ++i) {
     EXPECT_EQ(node.entries[i].object, kept[i]);
-    EXPECT_EQ(nodes.SourcesOf(node)[i].text, kept[i]);
+    EXPECT_EQ(nodes.SourcesOf(node)[i].text(), kept[i]);
   }
   // The sources move with their node when the table grows.
   for (std::uint64_t i = 0; i < 1'000; ++i) nodes.AddGuid(Guid128{i, i + 100});
-  EXPECT_EQ(nodes.SourcesOf(nodes.Node(ref))[5].text, 8U);
+  EXPECT_EQ(nodes.SourcesOf(nodes.Node(ref))[5].text(), 8U);
 }
 
 TEST(PrincipalNodesTest, ReserveGrowsOnceAndKeepsWhatIsThere) {
   PrincipalNodes nodes;
   const Ref first = nodes.AddGuid(Guid128{5, 6}).first;
-  nodes.Insert(first, 0, NodeEntry{1, 2, 3, 4}, EntrySource{Guid128{}, 9});
+  nodes.Insert(first, 0, NodeEntry{1, 2, 3, 4}, EntrySource::OfText(9));
   nodes.Reserve(10'000);
   const PrincipalNode* const before = nodes.Find(Guid128{5, 6});
   ASSERT_NE(before, nullptr);
   ASSERT_EQ(before->entries.size(), 1U);
-  EXPECT_EQ(nodes.SourcesOf(*before)[0].text, 9U);
+  EXPECT_EQ(nodes.SourcesOf(*before)[0].text(), 9U);
   for (std::uint64_t i = 0; i < 9'000; ++i) nodes.AddGuid(Guid128{i, i + 100});
   EXPECT_EQ(nodes.Find(Guid128{5, 6}), before) << "no growth within the reservation";
   nodes.Reserve(10);  // never shrinks
