@@ -138,8 +138,8 @@ class AccessIndex {
     std::pair<Ref, bool> Insert(std::string_view id, Ref next);
     [[nodiscard]] Ref Find(std::string_view id) const;
   };
-  // Where a grant or edge comes from: a schedule id, kept by value when it is a GUID (`text` is
-  // kNone), or other text in sources_ (a standing membership's "membership:{key}").
+  // Where a grant or edge comes from: a schedule id, kept by value when it is a GUID, or other
+  // text in sources_ (a standing membership's "membership:{key}").
   using Source = internal::EntrySource;
   using Entry = internal::NodeEntry;
   using Node = internal::PrincipalNode;
