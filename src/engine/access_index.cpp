@@ -79,11 +79,6 @@ AccessIndex::Ref AccessIndex::FindPrincipal(std::string_view id) const {
   return it == principal_by_name_.end() ? kNone : it->second;
 }
 
-std::string AccessIndex::PrincipalText(Ref principal) const {
-  const Node& node = nodes_.Node(principal);
-  return node.keyed_by_guid ? FormatGuid(node.guid) : principal_names_[principal];
-}
-
 PrincipalId AccessIndex::PrincipalIdOf(Ref principal) const {
   const Node& node = nodes_.Node(principal);
   return node.keyed_by_guid ? PrincipalId(node.guid) : PrincipalId(principal_names_[principal]);
@@ -101,10 +96,6 @@ AccessIndex::Source AccessIndex::NewSource(std::string_view text) {
   }
   sources_.emplace_back(text);
   return Source::OfText(static_cast<Ref>(sources_.size() - 1));
-}
-
-std::string AccessIndex::SourceText(const Source& source) const {
-  return source.is_text() ? sources_[source.text()] : FormatGuid(source.guid());
 }
 
 PackedIdText AccessIndex::SourceId(const Source& source) const {
@@ -606,8 +597,8 @@ std::vector<AccessIndex::EffectiveGrant> AccessIndex::GrantsOf(std::string_view 
       EffectiveGrant grant;
       grant.target = object_targets_[g.object];
       grant.target.scope = scopes_.Text(EntryScope(*h.node, i));
-      grant.granted_by = SourceText(nodes_.SourcesOf(*h.node)[i]);
-      if (h.via != kNone) grant.via_group = PrincipalText(h.via);
+      grant.granted_by = SourceId(nodes_.SourcesOf(*h.node)[i]).str();
+      if (h.via != kNone) grant.via_group = PrincipalIdOf(h.via).str();
       grant.until = UntilTime(std::min(h.until, g.end));
       out.push_back(std::move(grant));
     }
@@ -663,7 +654,7 @@ std::vector<std::string> AccessIndex::HoldersOf(const Target& target, absl::Time
     }
   }
   out.reserve(frontier.size());
-  for (const Ref r : frontier) out.push_back(PrincipalText(r));
+  for (const Ref r : frontier) out.push_back(PrincipalIdOf(r).str());
   return out;
 }
 

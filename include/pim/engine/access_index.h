@@ -163,10 +163,8 @@ class AccessIndex {
   [[nodiscard]] static std::size_t ObjectSlot(const Target& target);
   Ref InternPrincipal(std::string_view id);
   [[nodiscard]] Ref FindPrincipal(std::string_view id) const;
-  [[nodiscard]] std::string PrincipalText(Ref principal) const;
   [[nodiscard]] PrincipalId PrincipalIdOf(Ref principal) const;
   Source NewSource(std::string_view text);
-  [[nodiscard]] std::string SourceText(const Source& source) const;
   [[nodiscard]] PackedIdText SourceId(const Source& source) const;
   [[nodiscard]] bool SourceIs(const Source& source, std::string_view text) const;
   void FreeSource(const Source& source);
