@@ -180,6 +180,8 @@ void Describe(const ChangeRecord& record, const Touched& t, AuditEntry& e) {
       e.activity = RequestActivity(ExtendsOrRenews(r) ? "requested" : "approval requested", r, t);
     } else if (event == "request.approvalRecorded" || event == "request.approvalStageCompleted") {
       e.activity = DecisionActivity(true, r, t);
+    } else if (event == "request.approvalEscalated") {
+      e.activity = RequestActivity("approval escalated", r, t);
     } else if (event == "request.denied") {
       e.activity = DecisionActivity(false, r, t);
     } else if (event == "request.canceled") {

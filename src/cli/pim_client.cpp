@@ -529,14 +529,24 @@ absl::StatusOr<Area> PimClient::Decide(const std::string& id, bool approve,
     if (stages == nullptr || !stages->is_array()) {
       return absl::DataLossError("the approval has no stages");
     }
+    // The first stage in progress that is assigned to the caller (stages in parallel may be
+    // several), else the first in progress, for the server to say why it is not theirs.
     std::string stage_id;
+    bool assigned = false;
     for (const boost::json::value& s : stages->get_array()) {
       if (!s.is_object()) continue;
       const boost::json::object& stage = s.get_object();
+      const boost::json::object* p = &stage;
       if (arm) {
-        if (NestedStr(stage, "properties", "status") == "InProgress") stage_id = Str(stage, "name");
-      } else if (Str(stage, "status") == "InProgress") {
-        stage_id = Str(stage, "id");
+        const boost::json::value* props = stage.if_contains("properties");
+        p = props == nullptr ? nullptr : props->if_object();
+      }
+      if (p == nullptr || Str(*p, "status") != "InProgress") continue;
+      const boost::json::value* mine = p->if_contains("assignedToMe");
+      const bool to_me = mine != nullptr && mine->is_bool() && mine->get_bool();
+      if (stage_id.empty() || (to_me && !assigned)) {
+        stage_id = Str(stage, arm ? "name" : "id");
+        assigned = to_me;
       }
     }
     if (stage_id.empty()) {

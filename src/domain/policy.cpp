@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -82,6 +83,16 @@ absl::Status CheckApproval(const Target& target, const ApprovalRule& rule) {
   if (rule.is_approval_required && rule.stages.empty()) {
     return Invalid(absl::StrCat(kRule, ": approval is required but no approval stage is given"));
   }
+  if (rule.is_approval_required && rule.mode == ApprovalMode::kNoApproval) {
+    return Invalid(absl::StrCat(kRule, ": approval is required but approvalMode is NoApproval"));
+  }
+  // Every configured stage runs, so the mode must say how: one stage alone, or two in series or
+  // in parallel. (Two stages under SingleStage would otherwise run silently as Serial.)
+  if (rule.is_approval_required && rule.mode == ApprovalMode::kSingleStage &&
+      rule.stages.size() > 1) {
+    return Invalid(absl::StrCat(kRule, ": approvalMode SingleStage takes one approval stage, but ",
+                                rule.stages.size(), " are given; use Serial or Parallel"));
+  }
   for (std::size_t i = 0; i < rule.stages.size(); ++i) {
     const ApprovalStageSettings& stage = rule.stages[i];
     const auto prefix = absl::StrCat(kRule, ": stage ", i + 1, ": ");
@@ -92,6 +103,21 @@ absl::Status CheckApproval(const Target& target, const ApprovalRule& rule) {
     if (stage.escalation_time_minutes < 0) {
       return Invalid(absl::StrCat(prefix, "escalationTimeInMinutes is ",
                                   stage.escalation_time_minutes, "; it must not be negative"));
+    }
+    if (stage.is_escalation_enabled) {
+      // Escalation hands the stage to more approvers while it can still be decided.
+      const std::int64_t timeout_minutes = std::int64_t{stage.timeout_days} * 24 * 60;
+      if (stage.escalation_time_minutes < 1 || stage.escalation_time_minutes >= timeout_minutes) {
+        return Invalid(absl::StrCat(prefix, "escalationTimeInMinutes is ",
+                                    stage.escalation_time_minutes,
+                                    "; with escalation enabled it must be at least 1 and less "
+                                    "than the stage's timeout (",
+                                    timeout_minutes, " minutes)"));
+      }
+      if (stage.escalation_approvers.empty()) {
+        return Invalid(
+            absl::StrCat(prefix, "escalation is enabled but no escalation approver is given"));
+      }
     }
     PIM_RETURN_IF_ERROR(CheckApprovers("a primary approver", i, stage.primary_approvers));
     PIM_RETURN_IF_ERROR(CheckApprovers("an escalation approver", i, stage.escalation_approvers));

@@ -80,10 +80,11 @@ bool IsCurrentApprover(const Context& ctx, const ScheduleRequest& request, const
   if (request.status != RequestStatus::kPendingApproval || !request.approval.has_value()) {
     return false;
   }
-  for (const ApprovalStage& stage : request.approval->stages) {
-    if (stage.status == StageStatus::kInProgress) return IsApprover(ctx, stage, request, who);
-  }
-  return false;
+  return std::any_of(request.approval->stages.begin(), request.approval->stages.end(),
+                     [&](const ApprovalStage& stage) {
+                       return stage.status == StageStatus::kInProgress &&
+                              IsApprover(ctx, stage, request, who);
+                     });
 }
 
 bool CanManage(const Context& ctx, const Caller& caller, const Target& target) {
@@ -121,10 +122,14 @@ bool CanManage(const Context& ctx, const Caller& caller, const Target& target) {
 bool IsApprover(const Context& ctx, const ApprovalStage& stage, const ScheduleRequest& request,
                 const PrincipalId& who) {
   if (IsRequester(request, who) || !IsEnabledUser(ctx, who.str())) return false;
-  return std::any_of(stage.approvers.begin(), stage.approvers.end(), [&](const ApproverRef& ref) {
+  auto designates = [&](const ApproverRef& ref) {
     const auto designated = Designated(ctx, ref, request);
     return std::find(designated.begin(), designated.end(), who.str()) != designated.end();
-  });
+  };
+  if (std::any_of(stage.approvers.begin(), stage.approvers.end(), designates)) return true;
+  return stage.escalation && stage.escalation->escalated &&
+         std::any_of(stage.escalation->approvers.begin(), stage.escalation->approvers.end(),
+                     designates);
 }
 
 int CountApprovers(const Context& ctx, const ApprovalStage& stage, const ScheduleRequest& request) {

@@ -1,5 +1,8 @@
 // Approval decisions and cancellation of pending requests.
 #include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <string_view>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -9,42 +12,77 @@
 namespace pim::internal {
 namespace {
 
-ApprovalStage* CurrentStage(ScheduleRequest& r) {
-  for (auto& stage : r.approval->stages) {
-    if (stage.status == StageStatus::kInProgress) return &stage;
+bool HasDecided(const ApprovalStage& stage, const PrincipalId& who) {
+  return std::any_of(stage.decisions.begin(), stage.decisions.end(),
+                     [&](const ApprovalDecision& d) { return d.approver == who; });
+}
+
+absl::Status AlreadyDecided(std::string_view message) {
+  return Error(absl::StatusCode::kFailedPrecondition, code::kApprovalAlreadyDecided, message);
+}
+
+absl::Status NotAnApprover() {
+  return Error(absl::StatusCode::kPermissionDenied, code::kNotAnApprover,
+               "The caller is not an approver of this request.");
+}
+
+// The stage `caller` decides: the one named by `index`, or else the first in progress that the
+// caller may decide and has not (in Parallel mode several are in progress).
+absl::StatusOr<ApprovalStage*> StageToDecide(const Context& ctx, const Caller& caller,
+                                             ScheduleRequest& r, std::optional<std::size_t> index) {
+  auto& stages = r.approval->stages;
+  if (index) {
+    if (*index >= stages.size()) {
+      return Error(
+          absl::StatusCode::kNotFound, code::kApprovalNotFound,
+          absl::StrCat("Request ", r.id.str(), " has no approval stage ", *index + 1, "."));
+    }
+    ApprovalStage& stage = stages[*index];
+    if (stage.status != StageStatus::kInProgress) {
+      return AlreadyDecided("This approval stage is not in progress.");
+    }
+    if (caller.is_system || !IsApprover(ctx, stage, r, caller.id)) return NotAnApprover();
+    if (HasDecided(stage, caller.id)) {
+      return AlreadyDecided("The caller has already decided this approval stage.");
+    }
+    return &stage;
   }
-  return nullptr;
+  bool approver = false;
+  for (ApprovalStage& stage : stages) {
+    if (stage.status != StageStatus::kInProgress || caller.is_system ||
+        !IsApprover(ctx, stage, r, caller.id)) {
+      continue;
+    }
+    if (!HasDecided(stage, caller.id)) return &stage;
+    approver = true;
+  }
+  if (!approver) return NotAnApprover();
+  return AlreadyDecided("The caller has already decided this approval stage.");
 }
 
 }  // namespace
 
 absl::StatusOr<ScheduleRequest> PlanDecision(const Context& ctx, const Caller& caller,
                                              const RequestId& id, bool approve,
-                                             const std::string& justification, ChangeSet& changes) {
+                                             const std::string& justification,
+                                             std::optional<std::size_t> stage_index,
+                                             ChangeSet& changes) {
   const ScheduleRequest* found = ctx.state.FindRequest(id.str());
   if (found == nullptr || !found->approval) {
     return Error(absl::StatusCode::kNotFound, code::kApprovalNotFound,
                  absl::StrCat("No approval with id ", id.str(), "."));
   }
   ScheduleRequest r = *found;
-  ApprovalStage* stage = CurrentStage(r);
-  if (r.status != RequestStatus::kPendingApproval || stage == nullptr) {
-    return Error(absl::StatusCode::kFailedPrecondition, code::kApprovalAlreadyDecided,
-                 "This request is no longer pending approval.");
+  if (r.status != RequestStatus::kPendingApproval) {
+    return AlreadyDecided("This request is no longer pending approval.");
   }
   if (caller.id == r.principal || caller.id == r.created_by) {
     return Error(absl::StatusCode::kPermissionDenied, code::kNotAnApprover,
                  "A requester cannot approve or deny their own request.");
   }
-  if (caller.is_system || !IsApprover(ctx, *stage, r, caller.id)) {
-    return Error(absl::StatusCode::kPermissionDenied, code::kNotAnApprover,
-                 "The caller is not an approver of this request.");
-  }
-  if (std::any_of(stage->decisions.begin(), stage->decisions.end(),
-                  [&](const ApprovalDecision& d) { return d.approver == caller.id; })) {
-    return Error(absl::StatusCode::kFailedPrecondition, code::kApprovalAlreadyDecided,
-                 "The caller has already decided this approval stage.");
-  }
+  auto to_decide = StageToDecide(ctx, caller, r, stage_index);
+  if (!to_decide.ok()) return to_decide.status();
+  ApprovalStage* stage = *to_decide;
   // Deciding grants the access as surely as activating it: where the target's policy wants
   // MFA to activate, the approver must have proved theirs just as recently. Reported like the
   // requester's MfaRule failure, so clients handle both alike (step up, then retry).
@@ -65,7 +103,10 @@ absl::StatusOr<ScheduleRequest> PlanDecision(const Context& ctx, const Caller& c
 
   stage->decisions.push_back(ApprovalDecision{caller.id, approve, justification, ctx.now});
   if (!approve) {
-    stage->status = StageStatus::kCompleted;
+    // One stage's denial ends the request, and with it every stage still in progress.
+    for (ApprovalStage& s : r.approval->stages) {
+      if (s.status == StageStatus::kInProgress) s.status = StageStatus::kCompleted;
+    }
     r.status = RequestStatus::kDenied;
     r.completed = ctx.now;
     changes.BeginRecord("request.denied",
@@ -83,6 +124,16 @@ absl::StatusOr<ScheduleRequest> PlanDecision(const Context& ctx, const Caller& c
     return r;
   }
   stage->status = StageStatus::kCompleted;
+  auto& stages = r.approval->stages;
+  if (std::any_of(stages.begin(), stages.end(),
+                  [](const ApprovalStage& s) { return s.status == StageStatus::kInProgress; })) {
+    // Parallel: another stage is still deciding.
+    changes.BeginRecord("request.approvalStageCompleted",
+                        absl::StrCat("request ", r.id.str(),
+                                     " passed a stage; other stages are still in progress"));
+    changes.Put(r);
+    return r;
+  }
   const auto next =
       std::find_if(r.approval->stages.begin(), r.approval->stages.end(),
                    [](const ApprovalStage& s) { return s.status == StageStatus::kNotStarted; });

@@ -284,9 +284,10 @@ absl::StatusOr<ScheduleRequest> Engine::Submit(const Caller& caller, const Reque
 }
 
 absl::StatusOr<ScheduleRequest> Engine::Decide(const Caller& caller, const RequestId& id,
-                                               bool approve, const std::string& justification) {
+                                               bool approve, const std::string& justification,
+                                               std::optional<std::size_t> stage) {
   return RunCommand<ScheduleRequest>(caller, [&](const internal::Context& ctx, ChangeSet& changes) {
-    return internal::PlanDecision(ctx, caller, id, approve, justification, changes);
+    return internal::PlanDecision(ctx, caller, id, approve, justification, stage, changes);
   });
 }
 
@@ -323,8 +324,9 @@ absl::Status Engine::RunDueLocked(absl::Time now) {
 
 absl::Status Engine::FireTimer(const Timer& timer) {
   ChangeSet changes(WriterState(), timer.due, kSystemActor);
-  const bool about_request =
-      timer.kind == TimerKind::kApprovalTimeout || timer.kind == TimerKind::kPurgeCanceledRequest;
+  const bool about_request = timer.kind == TimerKind::kApprovalTimeout ||
+                             timer.kind == TimerKind::kPurgeCanceledRequest ||
+                             timer.kind == TimerKind::kApprovalEscalation;
   if (const Schedule* found =
           about_request ? nullptr : WriterState().FindSchedule(timer.key.str())) {
     Schedule s = *found;
@@ -367,6 +369,7 @@ absl::Status Engine::FireTimer(const Timer& timer) {
         break;
       case TimerKind::kApprovalTimeout:
       case TimerKind::kPurgeCanceledRequest:
+      case TimerKind::kApprovalEscalation:
         break;
     }
   } else if (const ScheduleRequest* canceled =
@@ -376,6 +379,28 @@ absl::Status Engine::FireTimer(const Timer& timer) {
     changes.BeginRecord("request.purged",
                         absl::StrCat("canceled request ", canceled->id.str(), " purged"));
     changes.Erase(EntityKind::kRequest, canceled->id.str());
+  } else if (const ScheduleRequest* pending =
+                 about_request ? WriterState().FindRequest(timer.key.str()) : nullptr;
+             pending != nullptr && timer.kind == TimerKind::kApprovalEscalation &&
+             pending->status == RequestStatus::kPendingApproval && pending->approval) {
+    // Stages in progress whose escalation time has come: their escalation approvers may now
+    // decide them too.
+    ScheduleRequest r = *pending;
+    bool escalated = false;
+    for (auto& stage : r.approval->stages) {
+      if (stage.status == StageStatus::kInProgress && stage.started && stage.escalation &&
+          !stage.escalation->escalated && *stage.started + stage.escalation->after <= timer.due) {
+        stage.escalation->escalated = true;
+        escalated = true;
+      }
+    }
+    if (escalated) {
+      changes.BeginRecord(
+          "request.approvalEscalated",
+          absl::StrCat("request ", r.id.str(),
+                       " was not decided in time; escalation approvers may decide"));
+      changes.Put(std::move(r));
+    }
   } else if (const ScheduleRequest* found_request =
                  about_request ? WriterState().FindRequest(timer.key.str()) : nullptr;
              found_request != nullptr && timer.kind == TimerKind::kApprovalTimeout) {

@@ -3,6 +3,8 @@
 // it never commits. Not part of the public API.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -53,14 +55,16 @@ struct Context {
 [[nodiscard]] bool MayReadAll(const Context& ctx, const Caller& caller);
 // Whether `caller` performed MFA no later than ctx.now and at most options.mfa_max_age ago.
 [[nodiscard]] bool HasFreshMfa(const Context& ctx, const Caller& caller);
-// Whether `who` may decide the stage of `request` in progress at ctx.now (false when the
+// Whether `who` may decide a stage of `request` in progress at ctx.now (false when the
 // request is not pending or `who` is its requester).
 [[nodiscard]] bool IsCurrentApprover(const Context& ctx, const ScheduleRequest& request,
                                      const PrincipalId& who);
-// Whether `who` may decide `stage` of `request`. The requester never may.
+// Whether `who` may decide `stage` of `request`: one of its approvers, or of its escalation
+// approvers once it has escalated. The requester never may.
 [[nodiscard]] bool IsApprover(const Context& ctx, const ApprovalStage& stage,
                               const ScheduleRequest& request, const PrincipalId& who);
-// How many distinct enabled users other than the requester could decide `stage` now.
+// How many distinct enabled users other than the requester could decide `stage` now (its
+// escalation approvers not counted).
 [[nodiscard]] int CountApprovers(const Context& ctx, const ApprovalStage& stage,
                                  const ScheduleRequest& request);
 // Approvers for selfExtend / selfRenew: Global and Privileged Role Administrators, plus the
@@ -108,9 +112,12 @@ void OnboardGroup(const Context& ctx, ChangeSet& changes, const Target& target);
 // changes and sets its final status. FailedPrecondition when it no longer applies.
 [[nodiscard]] absl::Status ProvisionRequest(const Context& ctx, ChangeSet& changes,
                                             ScheduleRequest& request);
+// `stage`: the index of the stage decided; nullopt: the first stage in progress that the caller
+// may decide and has not.
 [[nodiscard]] absl::StatusOr<ScheduleRequest> PlanDecision(const Context& ctx, const Caller& caller,
                                                            const RequestId& id, bool approve,
                                                            const std::string& justification,
+                                                           std::optional<std::size_t> stage,
                                                            ChangeSet& changes);
 [[nodiscard]] absl::StatusOr<ScheduleRequest> PlanCancel(const Context& ctx, const Caller& caller,
                                                          const RequestId& id, ChangeSet& changes);

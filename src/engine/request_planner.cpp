@@ -566,8 +566,9 @@ absl::Status PlanActivate(Plan& p) {
 }
 
 // Builds the approval a request waits on: the policy's stages for activations (directory
-// roles default to Privileged Role and Global Administrators), or the built-in extension
-// approvers for selfExtend/selfRenew. The first stage starts now.
+// roles default to Privileged Role and Global Administrators), with their escalation, or the
+// built-in extension approvers for selfExtend/selfRenew. The first stage starts now; in
+// Parallel mode every stage does.
 absl::StatusOr<Approval> BuildApproval(const Plan& p) {
   Approval approval;
   if (p.input.action == RequestAction::kSelfActivate) {
@@ -583,6 +584,10 @@ absl::StatusOr<Approval> BuildApproval(const Plan& p) {
       stage.approvals_required = settings.approvals_required;
       stage.is_approver_justification_required = settings.is_approver_justification_required;
       stage.timeout = absl::Hours(24) * settings.timeout_days;
+      if (settings.is_escalation_enabled) {
+        stage.escalation = StageEscalation{absl::Minutes(settings.escalation_time_minutes),
+                                           settings.escalation_approvers};
+      }
       approval.stages.push_back(std::move(stage));
     }
   } else {
@@ -599,8 +604,13 @@ absl::StatusOr<Approval> BuildApproval(const Plan& p) {
                        " approver(s) other than the requester, but ", available, " can approve."));
     }
   }
-  approval.stages.front().status = StageStatus::kInProgress;
-  approval.stages.front().started = p.ctx.now;
+  const bool parallel = p.input.action == RequestAction::kSelfActivate &&
+                        p.policy.approval.mode == ApprovalMode::kParallel;
+  for (ApprovalStage& stage : approval.stages) {
+    stage.status = StageStatus::kInProgress;
+    stage.started = p.ctx.now;
+    if (!parallel) break;
+  }
   return approval;
 }
 

@@ -41,12 +41,19 @@ void TimerQueue::ForEachTimerOf(const Entity& entity, absl::FunctionRef<void(Tim
                 r->id.packed()});
     }
     if (r->status == RequestStatus::kPendingApproval && r->approval) {
+      // The request times out when the first of its stages in progress does (one, unless the
+      // stages run in parallel); each such stage escalates at its own time.
+      std::optional<absl::Time> deadline;
       for (const auto& stage : r->approval->stages) {
-        if (stage.status == StageStatus::kInProgress && stage.started) {
-          out(Timer{*stage.started + stage.timeout, TimerKind::kApprovalTimeout, r->id.packed()});
-          break;
+        if (stage.status != StageStatus::kInProgress || !stage.started) continue;
+        const absl::Time due = *stage.started + stage.timeout;
+        if (!deadline || due < *deadline) deadline = due;
+        if (stage.escalation && !stage.escalation->escalated) {
+          out(Timer{*stage.started + stage.escalation->after, TimerKind::kApprovalEscalation,
+                    r->id.packed()});
         }
       }
+      if (deadline) out(Timer{*deadline, TimerKind::kApprovalTimeout, r->id.packed()});
     }
   }
 }

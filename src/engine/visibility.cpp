@@ -82,6 +82,18 @@ bool Visibility::IsCurrentApprover(const ScheduleRequest& request) const {
                                      caller_.id);
 }
 
+std::vector<bool> Visibility::StagesToDecide(const ScheduleRequest& request) const {
+  std::vector<bool> out;
+  if (!request.approval) return out;
+  const internal::Context ctx = ContextOf(state_, index_, options_, ids_, now_);
+  const bool pending = request.status == RequestStatus::kPendingApproval && !caller_.is_system;
+  for (const ApprovalStage& stage : request.approval->stages) {
+    out.push_back(pending && stage.status == StageStatus::kInProgress &&
+                  internal::IsApprover(ctx, stage, request, caller_.id));
+  }
+  return out;
+}
+
 bool Visibility::WasAskedToDecide(const ScheduleRequest& request) const {
   if (caller_.is_system || !request.approval.has_value()) return false;
   const internal::Context ctx = ContextOf(state_, index_, options_, ids_, now_);

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "pim/domain/role_definition.h"
@@ -20,6 +22,8 @@ struct Audience {
   bool admins = false;
   bool requestor = false;
   bool approvers = false;
+  // Approvers already asked, by the request as it was before this change: left out.
+  const ScheduleRequest* asked_before = nullptr;
 };
 
 class Planner {
@@ -54,12 +58,16 @@ class Planner {
   void PlanRequest(const ScheduleRequest* before, const ScheduleRequest& r) {
     const bool was_pending = before != nullptr && before->status == RequestStatus::kPendingApproval;
     if (r.status == RequestStatus::kPendingApproval) {
-      const int stage = CurrentStage(r);
-      if (was_pending && stage == CurrentStage(*before)) return;  // a vote, not a new stage
+      // A vote changes no one's say; a stage starting or escalating asks its new approvers
+      // (none when a parallel stage completes).
+      if (was_pending && (Deciding(r) == Deciding(*before) || !AsksSomeoneNew(*before, r))) {
+        return;
+      }
       EventType type = EventType::kApprovalRequested;
       if (r.action == RequestAction::kSelfExtend) type = EventType::kExtensionRequested;
       if (r.action == RequestAction::kSelfRenew) type = EventType::kRenewalRequested;
-      Emit(type, /*critical=*/true, r, {.approvers = true}, &r);
+      Emit(type, /*critical=*/true, r,
+           {.approvers = true, .asked_before = was_pending ? before : nullptr}, &r);
       return;
     }
     if (before != nullptr && before->status == r.status) return;
@@ -209,7 +217,14 @@ class Planner {
     if (audience.admins) apply(NotificationRecipient::kAdmin, AdminIds(target));
     if (audience.requestor) apply(NotificationRecipient::kRequestor, {n.principal});
     if (audience.approvers && approvers_of != nullptr) {
-      apply(NotificationRecipient::kApprover, ApproverIds(*approvers_of));
+      std::vector<std::string> ids = ApproverIds(*approvers_of);
+      if (audience.asked_before != nullptr) {
+        const std::vector<std::string> asked = ApproverIds(*audience.asked_before);
+        std::erase_if(ids, [&](const std::string& id) {
+          return std::find(asked.begin(), asked.end(), id) != asked.end();
+        });
+      }
+      apply(NotificationRecipient::kApprover, ids);
     }
   }
 
@@ -230,12 +245,24 @@ class Planner {
     return ids;
   }
 
-  // Whoever may decide the stage in progress of `r`, never its requester.
+  // Whoever may decide a stage in progress of `r` (its approvers, and its escalation approvers
+  // once it has escalated), never its requester.
   std::vector<std::string> ApproverIds(const ScheduleRequest& r) const {
     std::vector<std::string> ids;
-    const int stage = CurrentStage(r);
-    if (stage < 0) return ids;
-    for (const ApproverRef& ref : r.approval->stages[static_cast<std::size_t>(stage)].approvers) {
+    if (!r.approval) return ids;
+    for (const ApprovalStage& stage : r.approval->stages) {
+      if (stage.status != StageStatus::kInProgress) continue;
+      AddDesignated(r, stage.approvers, ids);
+      if (stage.escalation && stage.escalation->escalated) {
+        AddDesignated(r, stage.escalation->approvers, ids);
+      }
+    }
+    return ids;
+  }
+
+  void AddDesignated(const ScheduleRequest& r, const std::vector<ApproverRef>& refs,
+                     std::vector<std::string>& ids) const {
+    for (const ApproverRef& ref : refs) {
       std::vector<std::string> found;
       switch (ref.kind) {
         case ApproverKind::kUser:
@@ -258,16 +285,26 @@ class Planner {
         if (id != r.principal.str() && id != r.created_by.str()) ids.push_back(std::move(id));
       }
     }
-    return ids;
   }
 
-  // Index of the stage in progress, or -1.
-  static int CurrentStage(const ScheduleRequest& r) {
-    if (!r.approval) return -1;
-    for (std::size_t i = 0; i < r.approval->stages.size(); ++i) {
-      if (r.approval->stages[i].status == StageStatus::kInProgress) return static_cast<int>(i);
+  // Whether `after` has an approver that `before` did not.
+  bool AsksSomeoneNew(const ScheduleRequest& before, const ScheduleRequest& after) const {
+    const std::vector<std::string> asked = ApproverIds(before);
+    const std::vector<std::string> now = ApproverIds(after);
+    return std::any_of(now.begin(), now.end(), [&](const std::string& id) {
+      return std::find(asked.begin(), asked.end(), id) == asked.end();
+    });
+  }
+
+  // Per stage: whether it is in progress, and whether it has escalated.
+  static std::vector<std::pair<bool, bool>> Deciding(const ScheduleRequest& r) {
+    std::vector<std::pair<bool, bool>> out;
+    if (!r.approval) return out;
+    for (const ApprovalStage& stage : r.approval->stages) {
+      out.emplace_back(stage.status == StageStatus::kInProgress,
+                       stage.escalation && stage.escalation->escalated);
     }
-    return -1;
+    return out;
   }
 
   void AddPrincipalMails(const std::vector<std::string>& ids, std::vector<std::string>& out) const {

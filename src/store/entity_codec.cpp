@@ -130,6 +130,11 @@ json::object ToJson(const ApprovalStage& s) {
                  {"status", Name(kStageStatusNames, s.status)},
                  {"decisions", ToJsonArray(s.decisions)}};
   if (s.started) o["started"] = EncodeTime(*s.started);
+  if (s.escalation) {
+    o["escalation"] = json::object{{"after", EncodeDuration(s.escalation->after)},
+                                   {"approvers", ToJsonArray(s.escalation->approvers)},
+                                   {"escalated", s.escalation->escalated}};
+  }
   return o;
 }
 
@@ -523,6 +528,11 @@ ApprovalStage ReadApprovalStage(Reader& r) {
   s.status = r.Enumerator("status", kStageStatusNames);
   s.started = r.OptionalTime("started");
   s.decisions = r.List("decisions", ReadDecision);
+  if (auto escalation = r.OptionalObject("escalation")) {
+    s.escalation = StageEscalation{escalation->Duration("after"),
+                                   escalation->List("approvers", ReadApproverRef),
+                                   escalation->Bool("escalated")};
+  }
   return s;
 }
 

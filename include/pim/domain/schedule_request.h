@@ -112,6 +112,15 @@ struct ApprovalDecision {
   friend bool operator==(const ApprovalDecision&, const ApprovalDecision&) = default;
 };
 
+// A stage's escalation (policy: isEscalationEnabled): once the stage has waited `after`
+// undecided, `approvers` may decide it too, beside its own approvers.
+struct StageEscalation {
+  absl::Duration after;
+  std::vector<ApproverRef> approvers;
+  bool escalated = false;  // set by the engine at started + after, exactly
+  friend bool operator==(const StageEscalation&, const StageEscalation&) = default;
+};
+
 // One approval stage as it runs: who may decide (snapshot of the policy at submission), how
 // many approvals settle it, and the decisions so far.
 struct ApprovalStage {
@@ -122,9 +131,13 @@ struct ApprovalStage {
   StageStatus status = StageStatus::kNotStarted;
   std::optional<absl::Time> started;  // deadline = started + timeout
   std::vector<ApprovalDecision> decisions;
+  std::optional<StageEscalation> escalation;  // present when the policy escalates the stage
   friend bool operator==(const ApprovalStage&, const ApprovalStage&) = default;
 };
 
+// Stages run one after another (Serial, SingleStage), or all at once from submission (Parallel):
+// the request is approved when every stage is, denied when any stage denies, and times out
+// when any stage does.
 struct Approval {
   std::vector<ApprovalStage> stages;
   friend bool operator==(const Approval&, const Approval&) = default;

@@ -18,6 +18,7 @@
 // Queries take a reader lock that writers hold only while staging or publishing (microseconds).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -104,17 +105,20 @@ class Engine {
   [[nodiscard]] absl::StatusOr<ScheduleRequest> Submit(const Caller& caller,
                                                        const RequestInput& input);
 
-  // An approver's decision on the current stage of a pending request. The last approval
-  // provisions it at its start time; if it no longer applies (its eligibility ended meanwhile)
-  // the request ends Failed, which is returned as a value, not an error. When the policy of the
-  // request's target requires MFA on activation, so does deciding: the approver's MFA must be
-  // at most options.mfa_max_age old. Errors: NotFound (ApprovalNotFound), PermissionDenied
-  // (NotAnApprover: not an approver, or the requester; RoleAssignmentRequestPolicyValidationFailed
-  // naming "MfaRule": no fresh MFA), FailedPrecondition (ApprovalStageAlreadyDecided: not
-  // pending, or already decided by the caller), InvalidArgument (justification required).
-  [[nodiscard]] absl::StatusOr<ScheduleRequest> Decide(const Caller& caller, const RequestId& id,
-                                                       bool approve,
-                                                       const std::string& justification);
+  // An approver's decision on a stage in progress of a pending request: stage `stage` (an
+  // index), or by default the first in progress that the caller may decide and has not. A
+  // denial ends the request; the approval that completes the last stage provisions it at its
+  // start time; if it no longer applies (its eligibility ended meanwhile) the request ends
+  // Failed, which is returned as a value, not an error. When the policy of the request's target
+  // requires MFA on activation, so does deciding: the approver's MFA must be at most
+  // options.mfa_max_age old. Errors: NotFound (ApprovalNotFound: no such request or stage),
+  // PermissionDenied (NotAnApprover: not an approver, or the requester;
+  // RoleAssignmentRequestPolicyValidationFailed naming "MfaRule": no fresh MFA),
+  // FailedPrecondition (ApprovalStageAlreadyDecided: not pending, stage not in progress, or
+  // already decided by the caller), InvalidArgument (justification required).
+  [[nodiscard]] absl::StatusOr<ScheduleRequest> Decide(
+      const Caller& caller, const RequestId& id, bool approve, const std::string& justification,
+      std::optional<std::size_t> stage = std::nullopt);
 
   // The requester cancels a request that is pending approval or granted with a future start.
   // Errors: NotFound, PermissionDenied, FailedPrecondition (RoleAssignmentRequestNotCancelable).

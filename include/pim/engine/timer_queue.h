@@ -30,7 +30,8 @@ enum class TimerKind {
   kExpiryNotice,
   kPurgeExpired,
   kApprovalTimeout,
-  kPurgeCanceledRequest
+  kPurgeCanceledRequest,
+  kApprovalEscalation
 };
 
 struct Timer {

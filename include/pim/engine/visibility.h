@@ -52,9 +52,12 @@ class Visibility {
   // now or is eligible for it (directly or through a group, at or above its scope) and so needs
   // its rules to activate, extend or renew.
   [[nodiscard]] bool MayReadPolicy(const Target& target) const;
-  // Whether the caller may decide the stage of `request` that is in progress now (false when it
+  // Whether the caller may decide a stage of `request` that is in progress now (false when it
   // is not pending or the caller is its requester).
   [[nodiscard]] bool IsCurrentApprover(const ScheduleRequest& request) const;
+  // Per stage of `request`'s approval: whether the caller may decide it now, as above (several
+  // stages are in progress at once when they run in parallel).
+  [[nodiscard]] std::vector<bool> StagesToDecide(const ScheduleRequest& request) const;
 
   // Whether the request was put before the caller: they may decide one of its stages (as
   // designated now, whatever its status) or decided one. Not a right to read it; it lets a

@@ -41,11 +41,11 @@ HttpResponse ApprovalNotFound(std::string_view what, std::string_view id) {
   return NotFound(code::kApprovalNotFound, what, id);
 }
 
-// What one GET or decision sees of approval `id`: the request and whether the caller may decide
-// its stage in progress.
+// What one GET or decision sees of approval `id`: the request and, per stage, whether the
+// caller may decide it now.
 struct Seen {
   ScheduleRequest request;
-  bool assigned = false;
+  std::vector<bool> assigned;
 };
 
 // Approval `id` if it is on this surface, at, above or below the path's scope, and the caller
@@ -59,7 +59,7 @@ std::optional<Seen> FindApproval(const Route& route, const std::string& id, bool
     if (r == nullptr || !OnThisSurface(*r)) return;
     if (!InReach(state, r->target.scope, route.scope, Reach::kAll)) return;
     if (!v.MaySeeApproval(*r) && !(to_decide && v.WasAskedToDecide(*r))) return;
-    seen = Seen{*r, v.IsCurrentApprover(*r)};
+    seen = Seen{*r, v.StagesToDecide(*r)};
   });
   return seen;
 }
@@ -97,7 +97,7 @@ HttpResponse List(const Route& route) {
     });
     entities.reserve(picked.size());
     for (const ScheduleRequest* r : picked) {
-      entities.push_back(ArmApprovalToJson(state, route.scope, *r, v.IsCurrentApprover(*r)));
+      entities.push_back(ArmApprovalToJson(state, route.scope, *r, v.StagesToDecide(*r)));
     }
   });
   return ListResponse(route, *filter, std::move(entities));
@@ -108,7 +108,7 @@ HttpResponse Stages(const Route& route, const Seen& seen) {
   route.engine.Read([&](const State& state) {
     for (std::size_t i = 0; i < seen.request.approval->stages.size(); ++i) {
       value.emplace_back(
-          ArmApprovalStageToJson(state, route.scope, seen.request, i, seen.assigned));
+          ArmApprovalStageToJson(state, route.scope, seen.request, i, seen.assigned[i]));
     }
   });
   return Json(200, boost::json::object{{"value", std::move(value)}, {"nextLink", nullptr}});
@@ -117,17 +117,13 @@ HttpResponse Stages(const Route& route, const Seen& seen) {
 HttpResponse Decide(const Route& route, const Seen& seen, std::size_t index) {
   auto review = ParseArmReviewBody(route.ctx.http.body);
   if (!review.ok()) return ArmError(review.status());
-  if (seen.request.approval->stages[index].status != StageStatus::kInProgress) {
-    return ArmError(Error(absl::StatusCode::kFailedPrecondition, code::kApprovalAlreadyDecided,
-                          "This approval stage is not in progress."));
-  }
   auto decided = route.engine.Decide(route.ctx.caller, seen.request.id, review->approve,
-                                     review->justification);
+                                     review->justification, index);
   if (!decided.ok()) return ArmError(decided.status());
   boost::json::object body;
   route.engine.ReadAs(route.ctx.caller, [&](const State& state, const Visibility& v) {
-    body =
-        ArmApprovalStageToJson(state, route.scope, *decided, index, v.IsCurrentApprover(*decided));
+    body = ArmApprovalStageToJson(state, route.scope, *decided, index,
+                                  v.StagesToDecide(*decided)[index]);
   });
   return Json(200, body);
 }
@@ -168,7 +164,8 @@ HttpResponse HandleApprovals(const Route& route) {
   if (method == "GET") {
     boost::json::object body;
     route.engine.Read([&](const State& state) {
-      body = ArmApprovalStageToJson(state, route.scope, seen->request, index, seen->assigned);
+      body =
+          ArmApprovalStageToJson(state, route.scope, seen->request, index, seen->assigned[index]);
     });
     return Json(200, body);
   }

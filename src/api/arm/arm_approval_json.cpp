@@ -63,12 +63,13 @@ boost::json::object ArmApprovalStageToJson(const State& state, std::string_view 
 }
 
 boost::json::object ArmApprovalToJson(const State& state, std::string_view canonical_scope,
-                                      const ScheduleRequest& request, bool assigned_to_me) {
+                                      const ScheduleRequest& request,
+                                      const std::vector<bool>& assigned) {
   boost::json::array stages;
   if (request.approval.has_value()) {
     for (std::size_t i = 0; i < request.approval->stages.size(); ++i) {
-      stages.emplace_back(
-          ArmApprovalStageToJson(state, canonical_scope, request, i, assigned_to_me));
+      stages.emplace_back(ArmApprovalStageToJson(state, canonical_scope, request, i,
+                                                 i < assigned.size() && assigned[i]));
     }
   }
   return boost::json::object{{"id", ApprovalArmId(canonical_scope, request)},

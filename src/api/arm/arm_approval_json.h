@@ -34,16 +34,18 @@ inline constexpr std::string_view kApprovalStageType =
 // reviewResult, justification}}. `reviewedBy` is RoleAssignmentApprovalActorIdentity
 // {principalId, principalType ("user" / "servicePrincipal"), principalName, userPrincipalName}
 // of the latest decision, or null; reviewResult is NotReviewed, Approve or Deny.
-// `assigned_to_me` (the caller may decide the stage in progress) is reported for that stage only.
+// `assigned_to_me`: whether the caller may decide this stage now (Visibility::StagesToDecide),
+// reported only while it is in progress.
 [[nodiscard]] boost::json::object ArmApprovalStageToJson(const State& state,
                                                          std::string_view canonical_scope,
                                                          const ScheduleRequest& request,
                                                          std::size_t index, bool assigned_to_me);
 // The approval as ARM's RoleAssignmentApproval: {id, name, type, properties: {stages: [...]}}.
+// `assigned`: per stage, as StagesToDecide gives it.
 [[nodiscard]] boost::json::object ArmApprovalToJson(const State& state,
                                                     std::string_view canonical_scope,
                                                     const ScheduleRequest& request,
-                                                    bool assigned_to_me);
+                                                    const std::vector<bool>& assigned);
 
 struct ArmReview {
   bool approve = false;

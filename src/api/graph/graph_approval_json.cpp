@@ -43,21 +43,22 @@ boost::json::object ApprovalStageToJson(const ScheduleRequest& request, std::siz
   return o;
 }
 
-boost::json::array ApprovalStagesToJson(const ScheduleRequest& request, bool assigned_to_me) {
+boost::json::array ApprovalStagesToJson(const ScheduleRequest& request,
+                                        const std::vector<bool>& assigned) {
   boost::json::array stages;
   if (!request.approval.has_value()) return stages;
   for (std::size_t i = 0; i < request.approval->stages.size(); ++i) {
-    stages.emplace_back(ApprovalStageToJson(request, i, assigned_to_me));
+    stages.emplace_back(ApprovalStageToJson(request, i, i < assigned.size() && assigned[i]));
   }
   return stages;
 }
 
 boost::json::object ApprovalToJson(const ScheduleRequest& request, std::string_view stages_key,
-                                   bool assigned_to_me) {
+                                   const std::vector<bool>& assigned) {
   boost::json::object o;
   o["id"] = request.id.str();
   o[boost::json::string_view(stages_key.data(), stages_key.size())] =
-      ApprovalStagesToJson(request, assigned_to_me);
+      ApprovalStagesToJson(request, assigned);
   return o;
 }
 

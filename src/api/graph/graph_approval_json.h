@@ -20,15 +20,17 @@ namespace pim::api::graph {
 [[nodiscard]] std::vector<std::string> StageIds(const ScheduleRequest& request);
 
 // One stage: id, displayName, reviewedDateTime, reviewResult (NotReviewed / Approve / Deny),
-// status, assignedToMe, justification, reviewedBy. `assigned_to_me` is reported only for the
-// stage in progress.
+// status, assignedToMe, justification, reviewedBy. `assigned_to_me`: whether the caller may
+// decide this stage now (Visibility::StagesToDecide), reported only while it is in progress.
 [[nodiscard]] boost::json::object ApprovalStageToJson(const ScheduleRequest& request,
                                                       std::size_t index, bool assigned_to_me);
+// Every stage; `assigned`: per stage, as StagesToDecide gives it.
 [[nodiscard]] boost::json::array ApprovalStagesToJson(const ScheduleRequest& request,
-                                                      bool assigned_to_me);
+                                                      const std::vector<bool>& assigned);
 // {"id", "<stages_key>": [...]}; `stages_key` is "stages" or "steps".
 [[nodiscard]] boost::json::object ApprovalToJson(const ScheduleRequest& request,
-                                                 std::string_view stages_key, bool assigned_to_me);
+                                                 std::string_view stages_key,
+                                                 const std::vector<bool>& assigned);
 
 struct Review {
   bool approve = false;

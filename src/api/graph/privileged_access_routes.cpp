@@ -428,9 +428,10 @@ class Router {
   // current approvers, administrators of the target and tenant-wide readers; never the
   // requester). With `to_decide`, also one the caller was asked to decide, so that a decision
   // that comes too late meets "already decided" (409), as the reference has it, rather than
-  // "not found". `assigned`: whether the caller may decide its stage in progress. Errors:
+  // "not found". `assigned`: per stage, whether the caller may decide it now. Errors:
   // NotFound (ApprovalNotFound) for a missing approval and for one the caller may not see alike.
-  absl::StatusOr<ScheduleRequest> VisibleApproval(const std::string& id, bool* assigned,
+  absl::StatusOr<ScheduleRequest> VisibleApproval(const std::string& id,
+                                                  std::vector<bool>* assigned,
                                                   bool to_decide = false) const {
     std::optional<ScheduleRequest> request;
     route_.engine.ReadAs(ctx().caller, [&](const State& state, const Visibility& v) {
@@ -439,7 +440,7 @@ class Router {
           r->kind == ScheduleKind::kAssignment &&
           (v.MaySeeApproval(*r) || (to_decide && v.WasAskedToDecide(*r)))) {
         request = *r;
-        *assigned = v.IsCurrentApprover(*r);
+        *assigned = v.StagesToDecide(*r);
       }
     });
     if (!request.has_value()) return NotFound(code::kApprovalNotFound, "The approval", id);
@@ -458,7 +459,7 @@ class Router {
       if (!absl::EqualsIgnoreCase(**on, "approver")) return Fail(BadParameter(**on));
       return ApprovalList(query);
     }
-    bool assigned = false;
+    std::vector<bool> assigned;
     const bool to_decide = seg.size() == 3 && method() == "PATCH";
     auto request = VisibleApproval(seg[0], &assigned, to_decide);
     if (!request.ok()) return Fail(request.status());
@@ -486,7 +487,7 @@ class Router {
     if (method() == "GET") {
       return EntityResponse(
           200, ctx(), route_.version, stages_path, query,
-          odata::Project(ApprovalStageToJson(*request, index, assigned), query.select));
+          odata::Project(ApprovalStageToJson(*request, index, assigned[index]), query.select));
     }
     if (method() != "PATCH") return Fail(MethodNotSupported(method()));
     return DecideStage(*request, index);
@@ -495,12 +496,8 @@ class Router {
   HttpResponse DecideStage(const ScheduleRequest& request, std::size_t index) {
     auto review = ParseReviewBody(ctx().http.body);
     if (!review.ok()) return Fail(review.status());
-    if (request.approval->stages[index].status != StageStatus::kInProgress) {
-      return Fail(Error(absl::StatusCode::kFailedPrecondition, code::kApprovalAlreadyDecided,
-                        "This approval stage is not in progress."));
-    }
-    auto decided =
-        route_.engine.Decide(ctx().caller, request.id, review->approve, review->justification);
+    auto decided = route_.engine.Decide(ctx().caller, request.id, review->approve,
+                                        review->justification, index);
     if (!decided.ok()) return Fail(decided.status());
     return HttpResponse::Empty(204);
   }
@@ -518,7 +515,7 @@ class Router {
       }
       SortByCreated(found);
       for (const ScheduleRequest* r : found) {
-        items.emplace_back(ApprovalToJson(*r, StagesKey(), /*assigned_to_me=*/true));
+        items.emplace_back(ApprovalToJson(*r, StagesKey(), v.StagesToDecide(*r)));
       }
     });
     odata::Page page = odata::Paginate(std::move(items), query, ctx().http.base_url, ctx().path,

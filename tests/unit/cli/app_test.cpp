@@ -620,6 +620,23 @@ TEST_F(AppTest, ApproveFindsTheInProgressStepAndPatchesIt) {
   EXPECT_EQ(out_.str(), "Approved ap-1\n");
 }
 
+TEST_F(AppTest, ApprovePatchesTheParallelStageAssignedToTheCaller) {
+  SignedIn();
+  handler_ = [](const HttpRequest& r) {
+    if (absl::EndsWith(r.url, "/v1.0/roleManagement/directory/roleAssignmentApprovals/ap-2")) {
+      return Json(200, R"({"id":"ap-2","steps":[
+          {"id":"ap-2","status":"InProgress","assignedToMe":false},
+          {"id":"ap-2-2","status":"InProgress","assignedToMe":true}]})");
+    }
+    if (r.method == "PATCH") return HttpResponse{204, {}, ""};
+    return Json(404, R"({"error":{"code":"ApprovalNotFound","message":"no"}})");
+  };
+  ASSERT_EQ(Run({"approve", "ap-2", "--reason", "ok"}), 0) << err_.str();
+  ASSERT_EQ(requests_.back().method, "PATCH");
+  EXPECT_TRUE(absl::EndsWith(requests_.back().url, "/roleAssignmentApprovals/ap-2/steps/ap-2-2"))
+      << requests_.back().url;
+}
+
 TEST_F(AppTest, ApproveOfAnUnknownIdExitsFour) {
   SignedIn();
   handler_ = [](const HttpRequest&) {

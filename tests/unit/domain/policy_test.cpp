@@ -217,6 +217,67 @@ TEST(ValidatePolicyTest, ChecksEveryRule) {
       {"approver without id",
        [](Policy& p) { p.approval.stages[0].primary_approvers = {User("")}; },
        "has a primary approver of type singleUser without an id"},
+      // Modes: every configured stage runs, so the mode must say how.
+      {"two stages under SingleStage, approval on",
+       [](Policy& p) {
+         p.approval.is_approval_required = true;
+         p.approval.stages = {ApprovalStageSettings{}, ApprovalStageSettings{}};
+         for (auto& stage : p.approval.stages) stage.primary_approvers = {User("u1")};
+       },
+       "approvalMode SingleStage takes one approval stage, but 2 are given"},
+      {"two stages in parallel",
+       [](Policy& p) {
+         p.approval.is_approval_required = true;
+         p.approval.mode = ApprovalMode::kParallel;
+         p.approval.stages = {ApprovalStageSettings{}, ApprovalStageSettings{}};
+         for (auto& stage : p.approval.stages) stage.primary_approvers = {User("u1")};
+       },
+       ""},
+      {"NoApproval mode with approval on",
+       [](Policy& p) {
+         p.approval.is_approval_required = true;
+         p.approval.mode = ApprovalMode::kNoApproval;
+         p.approval.stages[0].primary_approvers = {User("u1")};
+       },
+       "approval is required but approvalMode is NoApproval"},
+      // Escalation: enabled needs a time within the stage's timeout and someone to escalate to.
+      {"escalation after 1 minute",
+       [](Policy& p) {
+         p.approval.stages[0].is_escalation_enabled = true;
+         p.approval.stages[0].escalation_time_minutes = 1;
+         p.approval.stages[0].escalation_approvers = {User("u2")};
+       },
+       ""},
+      {"escalation enabled at 0 minutes",
+       [](Policy& p) {
+         p.approval.stages[0].is_escalation_enabled = true;
+         p.approval.stages[0].escalation_approvers = {User("u2")};
+       },
+       "stage 1: escalationTimeInMinutes is 0; with escalation enabled it must be at least 1 and "
+       "less than the stage's timeout (1440 minutes)"},
+      {"escalation at the timeout",
+       [](Policy& p) {
+         p.approval.stages[0].is_escalation_enabled = true;
+         p.approval.stages[0].escalation_time_minutes = 1440;
+         p.approval.stages[0].escalation_approvers = {User("u2")};
+       },
+       "escalationTimeInMinutes is 1440"},
+      {"escalation within a two-day timeout",
+       [](Policy& p) {
+         p.approval.stages[0].timeout_days = 2;
+         p.approval.stages[0].is_escalation_enabled = true;
+         p.approval.stages[0].escalation_time_minutes = 2879;
+         p.approval.stages[0].escalation_approvers = {User("u2")};
+       },
+       ""},
+      {"escalation without escalation approvers",
+       [](Policy& p) {
+         p.approval.stages[0].is_escalation_enabled = true;
+         p.approval.stages[0].escalation_time_minutes = 60;
+       },
+       "stage 1: escalation is enabled but no escalation approver is given"},
+      {"escalation time kept while escalation is off",
+       [](Policy& p) { p.approval.stages[0].escalation_time_minutes = 5000; }, ""},
       {"escalation approver without id",
        [](Policy& p) { p.approval.stages[0].escalation_approvers = {User("")}; },
        "has an escalation approver of type singleUser without an id"},

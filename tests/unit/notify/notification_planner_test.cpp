@@ -58,6 +58,46 @@ TEST_F(NotifyTest, ApprovalRequestGoesToTheApproversOnlyAndIsCritical) {
   EXPECT_THAT(ns[1].recipients, ElementsAre("alice@example.com"));
 }
 
+TEST_F(NotifyTest, ParallelStagesAskEveryStagesApproversOnce) {
+  const PrincipalId carol = AddPerson("Carol Approver", "carol@example.com");
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
+  Policy policy = engine_->EffectivePolicy(Helpdesk());
+  policy.approval.is_approval_required = true;
+  policy.approval.mode = ApprovalMode::kParallel;
+  policy.approval.stages = {Stage({UserApprover(bob_)}), Stage({UserApprover(carol)})};
+  ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
+  const Revision before = engine_->revision();
+  auto request = Activate(alice_, Helpdesk());
+  ASSERT_TRUE(request.ok()) << request.status();
+  auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("approvalRequested"));
+  EXPECT_THAT(ns[0].recipients, ElementsAre("bob@example.com", "carol@example.com"));
+
+  // One stage passing asks no one new.
+  const Revision voted = engine_->revision();
+  ASSERT_TRUE(engine_->Decide(User(carol), request->id, true, "ok").ok());
+  EXPECT_THAT(PlannedSince(voted), IsEmpty());
+}
+
+TEST_F(NotifyTest, EscalationAsksTheEscalationApproversOnly) {
+  const PrincipalId dave = AddPerson("Dave Escalation", "dave@example.com");
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
+  ApprovalStageSettings stage = Stage({UserApprover(bob_)});
+  stage.is_escalation_enabled = true;
+  stage.escalation_time_minutes = 90;
+  stage.escalation_approvers = {UserApprover(dave)};
+  ASSERT_TRUE(RequireApproval(*engine_, Helpdesk(), {stage}).ok());
+  auto request = Activate(alice_, Helpdesk());
+  ASSERT_TRUE(request.ok()) << request.status();
+  const Revision before = engine_->revision();
+  clock_.Advance(absl::Minutes(90));
+  const auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("approvalRequested"));
+  EXPECT_TRUE(ns[0].critical);
+  EXPECT_THAT(ns[0].recipients, ElementsAre("dave@example.com"));
+  EXPECT_EQ(ns[0].request_id, request->id.str());
+}
+
 TEST_F(NotifyTest, DenialTellsTheRequestor) {
   ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
   ASSERT_TRUE(RequireApproval(*engine_, Helpdesk(), {Stage({UserApprover(bob_)})}).ok());

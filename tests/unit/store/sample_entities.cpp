@@ -47,6 +47,9 @@ ApprovalStage Stage(int n) {
   s.started = At(n, 60);
   s.decisions = {ApprovalDecision{PrincipalId(Guid(n, 'd')), true, "looks fine", At(n, 120)},
                  ApprovalDecision{PrincipalId(Guid(n + 1, 'd')), false, "", At(n, 180)}};
+  s.escalation = StageEscalation{absl::Minutes(45) + absl::Nanoseconds(3),
+                                 {Approver(n + 2, ApproverKind::kUser)},
+                                 /*escalated=*/true};
   return s;
 }
 
@@ -128,6 +131,7 @@ ScheduleRequest SampleRequest(int n) {
   r.target_schedule = ScheduleId(Guid(n, 'c'));
   r.linked_eligibility = ScheduleId(Guid(n + 2, 'c'));
   r.approval = Approval{{Stage(n), Stage(n + 10)}};
+  r.approval->stages[1].escalation.reset();  // a stage without escalation reads back without
   return r;
 }
 

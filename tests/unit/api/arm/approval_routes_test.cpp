@@ -250,6 +250,46 @@ TEST_F(ArmApprovalTest, ApprovingByPatchProvisionsTheRoleAndAnswersTheDecidedSta
   EXPECT_EQ(Json(again).at("properties"), p);
 }
 
+TEST_F(ArmApprovalTest, ParallelStagesAreDecidedEachThroughItsOwnStage) {
+  Policy policy = engine_->EffectivePolicy(Contributor());
+  policy.approval.is_approval_required = true;
+  policy.approval.mode = ApprovalMode::kParallel;
+  policy.approval.stages = {Stage({UserApprover(approver_)}), Stage({UserApprover(second_)})};
+  ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
+  EligibleOverArm(dana_);
+  const std::string name = NewId();
+  ASSERT_EQ(Put(User(dana_), kSub, "roleAssignmentScheduleRequests", name,
+                Body(dana_, RoleId(kSub, role::kContributor), "SelfActivate", ForDuration("PT1H")))
+                .status,
+            201);
+  const std::string second = Cat(name, "-2");
+
+  auto stages = Get(User(second_), ApprovalsUrl("", Cat(name, "/stages")));
+  ASSERT_EQ(stages.status, 200) << stages.body;
+  const auto listed = Json(stages);
+  const auto& value = listed.at("value").as_array();
+  ASSERT_EQ(value.size(), 2u);
+  EXPECT_FALSE(value[0].at("properties").at("assignedToMe").as_bool());
+  EXPECT_TRUE(value[1].at("properties").at("assignedToMe").as_bool());
+  EXPECT_EQ(Str(value[1].at("properties").at("status")), "InProgress");
+
+  const std::string before = Snapshot(name);
+  ExpectRefused(Decide(User(approver_), "PATCH", name, second,
+                       R"({"properties": {"reviewResult": "Approve", "justification": "x"}})"),
+                403, "NotAnApprover", name, before);
+  auto decided = Decide(User(second_), "PATCH", name, second,
+                        R"({"properties": {"reviewResult": "Approve", "justification": "ok"}})");
+  ASSERT_EQ(decided.status, 200) << decided.body;
+  EXPECT_EQ(Str(Json(decided).at("name")), second);
+  EXPECT_EQ(Str(Json(decided).at("properties").at("status")), "Completed");
+  EXPECT_FALSE(Holds(dana_, Contributor()));
+  ASSERT_EQ(Decide(User(approver_), "PATCH", name, name,
+                   R"({"properties": {"reviewResult": "Approve", "justification": "ok"}})")
+                .status,
+            200);
+  EXPECT_TRUE(Holds(dana_, Contributor()));
+}
+
 TEST_F(ArmApprovalTest, DenyingByPutWithTheSwaggerFlatBody) {
   const std::string name = PendingRequest();
   auto r = Decide(User(second_), "PUT", name, name,

@@ -116,6 +116,44 @@ TEST_F(GraphApprovalTest, DenyThroughStepsEndsDenied) {
                   .empty());
 }
 
+TEST_F(GraphApprovalTest, ParallelStagesAreDecidedEachThroughItsOwnStage) {
+  const Target target = GroupTarget(group_, GroupAccess::kMember);
+  Policy policy = engine_->EffectivePolicy(target);
+  policy.approval.mode = ApprovalMode::kParallel;
+  policy.approval.stages.push_back(policy.approval.stages.at(0));
+  policy.approval.stages[1].primary_approvers = {
+      ApproverRef{ApproverKind::kUser, other_.str(), "Sam"}};
+  ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
+  const std::string id = Pending();
+  const std::string first = G("/assignmentApprovals/" + id + "/stages/" + id);
+  const std::string second = G("/assignmentApprovals/" + id + "/stages/" + id + "-2");
+
+  // Both stages are in progress; each approver is assigned to their own.
+  const auto a = Json(Get(User(approver_), G("/assignmentApprovals/" + id)));
+  ASSERT_EQ(a.at("stages").as_array().size(), 2u);
+  EXPECT_EQ(Str(a.at("stages").at(1), "status"), "InProgress");
+  EXPECT_TRUE(a.at("stages").at(0).at("assignedToMe").as_bool());
+  EXPECT_FALSE(a.at("stages").at(1).at("assignedToMe").as_bool());
+
+  // Deciding a stage names it: the first stage's approver cannot decide the second.
+  EXPECT_EQ(
+      Patch(User(approver_), second, R"({"reviewResult":"Approve","justification":"x"})").status,
+      403);
+  EXPECT_EQ(
+      Patch(User(other_), second, R"({"reviewResult":"Approve","justification":"ok"})").status,
+      204);
+  EXPECT_EQ(RequestStatus(id), "PendingApproval");
+  const auto b = Json(Get(User(approver_), G("/assignmentApprovals/" + id)));
+  EXPECT_EQ(Str(b.at("stages").at(0), "status"), "InProgress");
+  EXPECT_EQ(Str(b.at("stages").at(1), "status"), "Completed");
+  EXPECT_EQ(Str(b.at("stages").at(1).at("reviewedBy"), "id"), other_.str());
+
+  EXPECT_EQ(
+      Patch(User(approver_), first, R"({"reviewResult":"Approve","justification":"ok"})").status,
+      204);
+  EXPECT_EQ(RequestStatus(id), "Provisioned");
+}
+
 TEST_F(GraphApprovalTest, ReviewBodyAndStageAreValidated) {
   const std::string id = Pending();
   const std::string stage = G("/assignmentApprovals/" + id + "/stages/" + id);
