@@ -131,6 +131,10 @@ bool CertificateNamed(const boost::json::object& record, const boost::json::obje
 
 }  // namespace
 
+std::vector<std::string> SealedCredentialKinds() {
+  return {std::string(kPassword), std::string(kTotp), std::string(kRecovery)};
+}
+
 AccountService::AccountService(CredentialStore& store, const Engine& engine, const Clock& clock,
                                AccountOptions options)
     : store_(store), engine_(engine), clock_(clock), options_(std::move(options)) {}

@@ -21,6 +21,7 @@
 #include "pim/accounts/account_service.h"
 #include "pim/accounts/bearer_authenticator.h"
 #include "pim/accounts/remote_jwks.h"
+#include "pim/accounts/sealed_credential_store.h"
 #include "pim/accounts/token_service.h"
 #include "pim/api/api_service.h"
 #include "pim/api/oidc/oidc_api.h"
@@ -30,6 +31,7 @@
 #include "pim/engine/engine.h"
 #include "pim/engine/manual_clock.h"
 #include "pim/engine/scheduler_thread.h"
+#include "pim/identity/secret_box.h"
 #include "pim/identity/signing_key_ring.h"
 #include "pim/notify/channel_worker.h"
 #include "pim/notify/notification_config.h"
@@ -170,20 +172,37 @@ int main(int argc, char** argv) {
   auto engine = pim::Engine::Open(**store, *clock, ids, engine_options);
   if (!engine.ok()) return Fail("engine", engine.status());
 
-  // Identity: credentials in their own database, signing keys in <data-dir>/keys.
-  auto credentials = pim::SqliteCredentialStore::Open(config.data_dir + "/credentials.db");
-  if (!credentials.ok()) return Fail("credentials database", credentials.status());
-  pim::accounts::AccountService accounts(**credentials, **engine, *clock);
+  // Identity: credentials in their own database, signing keys in <data-dir>/keys, their
+  // secrets sealed with the secrets key. A new key is made only for a database never sealed:
+  // one that was opens with its own key alone.
+  auto raw_credentials = pim::SqliteCredentialStore::Open(config.data_dir + "/credentials.db");
+  if (!raw_credentials.ok()) return Fail("credentials database", raw_credentials.status());
+  auto sealed_before = pim::accounts::SealedCredentialStore::HasBeenSealed(**raw_credentials);
+  if (!sealed_before.ok()) return Fail("credentials database", sealed_before.status());
+  auto secrets_key =
+      pim::identity::SecretBox::LoadOrCreateKeyFile(config.secrets_key_file, !*sealed_before);
+  if (secrets_key.status().code() == absl::StatusCode::kNotFound) {
+    return Fail("secrets key",
+                absl::NotFoundError(absl::StrCat(secrets_key.status().message(),
+                                                 ", but the credentials database was sealed "
+                                                 "with one: give it with --secrets-key-file")));
+  }
+  if (!secrets_key.ok()) return Fail("secrets key", secrets_key.status());
+  pim::accounts::SealedCredentialStore credentials(**raw_credentials, *secrets_key,
+                                                   pim::accounts::SealedCredentialKinds());
+  if (auto s = credentials.Prepare(); !s.ok()) return Fail("secrets key", s);
+  pim::accounts::AccountService accounts(credentials, **engine, *clock);
   auto break_glass =
-      pim::server::EnsureBreakGlassAccount(**engine, accounts, **credentials, config.data_dir);
+      pim::server::EnsureBreakGlassAccount(**engine, accounts, credentials, config.data_dir);
   if (!break_glass.ok()) return Fail("break-glass account", break_glass.status());
-  auto key_ring = pim::identity::SigningKeyRing::Open(config.data_dir + "/keys", clock->Now());
+  auto key_ring =
+      pim::identity::SigningKeyRing::Open(config.data_dir + "/keys", clock->Now(), *secrets_key);
   if (!key_ring.ok()) return Fail("signing keys", key_ring.status());
   pim::accounts::TokenOptions token_options;
   token_options.issuer = config.issuer;
   token_options.tenant_id = config.tenant_id;
   token_options.access_token_lifetime = config.access_token_lifetime;
-  pim::accounts::TokenService tokens(*key_ring, **credentials, **engine, *clock, token_options);
+  pim::accounts::TokenService tokens(*key_ring, credentials, **engine, *clock, token_options);
   if (auto s = tokens.PruneKeys(); !s.ok()) return Fail("signing keys", s);
   std::vector<pim::accounts::ExternalIssuer> external;
   if (!config.trusted_issuers_file.empty()) {
@@ -258,8 +277,8 @@ int main(int argc, char** argv) {
   }
 
   // Audit: checkpoints signed with their own key ring in <data-dir>/audit-keys (docs/audit.md).
-  auto audit_keys =
-      pim::identity::SigningKeyRing::Open(config.data_dir + "/audit-keys", clock->Now());
+  auto audit_keys = pim::identity::SigningKeyRing::Open(config.data_dir + "/audit-keys",
+                                                        clock->Now(), *secrets_key);
   if (!audit_keys.ok()) return Fail("audit keys", audit_keys.status());
   pim::audit::AuditOptions audit_options;
   audit_options.retention = absl::Hours(24) * config.audit_retention_days;

@@ -11,20 +11,12 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "pim/identity/secure_random.h"
+#include "sodium_init.h"
 
 namespace pim::identity {
 namespace {
 
 using Hash = std::array<char, crypto_pwhash_STRBYTES>;
-
-void InitSodium() {
-  // A function-local static runs sodium_init() once, thread-safely.
-  static const bool initialised = sodium_init() >= 0;
-  if (!initialised) {
-    std::fputs("pim: libsodium failed to initialise\n", stderr);
-    std::abort();
-  }
-}
 
 bool InLimits(const PasswordHashParams& p) {
   return p.ops_limit >= crypto_pwhash_argon2id_OPSLIMIT_MIN &&

@@ -84,6 +84,9 @@ fs::path KeyFile(const fs::path& dir, std::string_view kid) {
   return dir / absl::StrCat(absl::string_view(kid.data(), kid.size()), ".pem");
 }
 
+// What a key file is sealed for: its key.
+std::string SealContext(std::string_view kid) { return "signingKey\n" + std::string(kid); }
+
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone());
 }
@@ -112,7 +115,8 @@ bool WellFormedKid(std::string_view kid) {
 
 }  // namespace
 
-absl::StatusOr<SigningKeyRing> SigningKeyRing::Open(fs::path dir, absl::Time now) {
+absl::StatusOr<SigningKeyRing> SigningKeyRing::Open(fs::path dir, absl::Time now,
+                                                    std::optional<SecretBox> seal) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir)) return IoError("create directory", dir, ec.value());
@@ -121,11 +125,10 @@ absl::StatusOr<SigningKeyRing> SigningKeyRing::Open(fs::path dir, absl::Time now
 
   const fs::path metadata = dir / kMetadataFile;
   if (!fs::exists(metadata, ec)) {
-    SigningKey key = SigningKey::Generate();
-    PIM_RETURN_IF_ERROR(WriteFileAtomically(KeyFile(dir, key.kid()), key.PrivatePem()));
     std::vector<Entry> entries;
-    entries.push_back({std::move(key), now, std::nullopt});
-    SigningKeyRing ring(std::move(dir), std::move(entries));
+    entries.push_back({SigningKey::Generate(), now, std::nullopt});
+    SigningKeyRing ring(std::move(dir), std::move(entries), std::move(seal));
+    PIM_RETURN_IF_ERROR(ring.WriteKey(ring.entries_.back().key));
     PIM_RETURN_IF_ERROR(ring.WriteMetadata());
     return ring;
   }
@@ -138,6 +141,14 @@ absl::StatusOr<SigningKeyRing> SigningKeyRing::Open(fs::path dir, absl::Time now
   if (json_error || list == nullptr || !list->is_array() || list->get_array().empty()) {
     return Corrupt("keyring.json has no \"keys\" array");
   }
+  const boost::json::value* sealed_member = root.get_object().if_contains("sealed");
+  const bool sealed =
+      sealed_member != nullptr && sealed_member->is_bool() && sealed_member->get_bool();
+  if (sealed && !seal) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("signing keys: ", dir.string(), " is sealed, and no secrets key was given"));
+  }
+  bool in_the_clear = false;
   std::vector<Entry> entries;
   for (const boost::json::value& item : list->get_array()) {
     const boost::json::object* o = item.if_object();
@@ -153,7 +164,19 @@ absl::StatusOr<SigningKeyRing> SigningKeyRing::Open(fs::path dir, absl::Time now
       return Corrupt("keyring.json has invalid times (only the last key may be unretired)");
     }
     const std::string_view kid_text(kid->get_string().data(), kid->get_string().size());
-    PIM_ASSIGN_OR_RETURN(const std::string pem, ReadFile(KeyFile(dir, kid_text)));
+    PIM_ASSIGN_OR_RETURN(std::string pem, ReadFile(KeyFile(dir, kid_text)));
+    if (SecretBox::IsSealed(pem)) {
+      const absl::Status wrong_key = absl::FailedPreconditionError(absl::StrCat(
+          "signing keys: the key files in ", dir.string(), " do not open with the secrets key"));
+      if (!seal) return wrong_key;
+      auto opened = seal->Open(pem, SealContext(kid_text));
+      if (!opened.ok()) return wrong_key;
+      pem = *std::move(opened);
+    } else if (sealed) {
+      return Corrupt("a key file of a sealed key ring is in the clear");
+    } else {
+      in_the_clear = true;
+    }
     PIM_ASSIGN_OR_RETURN(SigningKey key, SigningKey::FromPem(pem));
     if (key.kid() != kid_text) return Corrupt("a key file does not match its kid");
     for (const Entry& e : entries) {
@@ -161,12 +184,24 @@ absl::StatusOr<SigningKeyRing> SigningKeyRing::Open(fs::path dir, absl::Time now
     }
     entries.push_back({std::move(key), *created, retired});
   }
-  return SigningKeyRing(std::move(dir), std::move(entries));
+  SigningKeyRing ring(std::move(dir), std::move(entries), std::move(seal));
+  if (ring.seal_ && (in_the_clear || !sealed)) {
+    // Written before sealing was on: seal every key, then say so.
+    for (const Entry& e : ring.entries_) PIM_RETURN_IF_ERROR(ring.WriteKey(e.key));
+    PIM_RETURN_IF_ERROR(ring.WriteMetadata());
+  }
+  return ring;
+}
+
+absl::Status SigningKeyRing::WriteKey(const SigningKey& key) const {
+  const std::string pem = key.PrivatePem();
+  return WriteFileAtomically(KeyFile(dir_, key.kid()),
+                             seal_ ? seal_->Seal(pem, SealContext(key.kid())) : pem);
 }
 
 absl::Status SigningKeyRing::Rotate(absl::Time now) {
   SigningKey key = SigningKey::Generate();
-  PIM_RETURN_IF_ERROR(WriteFileAtomically(KeyFile(dir_, key.kid()), key.PrivatePem()));
+  PIM_RETURN_IF_ERROR(WriteKey(key));
   entries_.back().retired = now;
   entries_.push_back({std::move(key), now, std::nullopt});
   absl::Status written = WriteMetadata();
@@ -224,8 +259,9 @@ absl::Status SigningKeyRing::WriteMetadata() const {
     if (e.retired) o["retired"] = Rfc3339(*e.retired);
     keys.push_back(std::move(o));
   }
-  return WriteFileAtomically(
-      dir_ / kMetadataFile, boost::json::serialize(boost::json::object{{"keys", std::move(keys)}}));
+  boost::json::object root{{"keys", std::move(keys)}};
+  if (seal_) root["sealed"] = true;
+  return WriteFileAtomically(dir_ / kMetadataFile, boost::json::serialize(root));
 }
 
 }  // namespace pim::identity

@@ -34,6 +34,11 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
                  "Directory for the databases, signing keys and TLS files")
       ->envname("PIMD_DATA_DIR")
       ->capture_default_str();
+  app.add_option("--secrets-key-file", c.secrets_key_file,
+                 "Key that seals TOTP keys, password hashes and signing keys at rest (created "
+                 "0600 on first start; default: <data-dir>/secrets.key). Keep it apart from the "
+                 "data directory and its backups")
+      ->envname("PIMD_SECRETS_KEY_FILE");
   app.add_option("--listen", c.server.listen_address, "IP address to listen on")
       ->envname("PIMD_LISTEN")
       ->capture_default_str();
@@ -181,6 +186,7 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
                                                            : ":" + std::to_string(c.server.port));
   }
   while (!c.issuer.empty() && c.issuer.back() == '/') c.issuer.pop_back();
+  if (c.secrets_key_file.empty()) c.secrets_key_file = c.data_dir + "/secrets.key";
   out.run = true;
   return out;
 }

@@ -11,6 +11,7 @@ const path = require("node:path");
 const os = require("node:os");
 const { execFileSync } = require("node:child_process");
 const { freshPimd } = require("./helpers");
+const { startPimd } = require("./pimd");
 
 const b64url = (buf) => buf.toString("base64url");
 
@@ -199,4 +200,54 @@ test("23. A service principal signs in with a certificate-signed client assertio
   assert.equal(expired.status, 401);
   assert.equal(expired.body.error, "invalid_client");
   assert.match(expired.body.error_description, /expired/);
+});
+
+test("24. Credentials are sealed at rest, and only their own key opens them", async (t) => {
+  const p = await startPimd();
+  await p.bearer(p.tokens.ada); // a password and a TOTP code (TOTP enrolled on first use)
+  await p.stop({ keepData: true });
+  let q;
+  t.after(async () => {
+    if (q) await q.stop();
+    fs.rmSync(p.dataDir, { recursive: true, force: true });
+  });
+
+  // The database files hold sealed values, and no password hash or TOTP key in the clear.
+  const bytes = ["credentials.db", "credentials.db-wal"]
+    .map((f) => path.join(p.dataDir, f))
+    .filter((f) => fs.existsSync(f))
+    .map((f) => fs.readFileSync(f).toString("latin1"))
+    .join("");
+  assert.ok(bytes.includes("pimbox1."));
+  assert.ok(!bytes.includes("$argon2id$"));
+  assert.ok(!/"key":"[A-Z2-7]{16,}"/.test(bytes));
+  assert.equal(fs.statSync(path.join(p.dataDir, "secrets.key")).mode & 0o777, 0o600);
+  for (const ring of ["keys", "audit-keys"]) {
+    const files = fs.readdirSync(path.join(p.dataDir, ring)).filter((f) => f.endsWith(".pem"));
+    assert.ok(files.length > 0, ring);
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(p.dataDir, ring, f), "utf8");
+      assert.ok(text.startsWith("pimbox1.") && !text.includes("PRIVATE KEY"), `${ring}/${f}`);
+    }
+  }
+
+  // Without its key, or with another, pimd refuses to start rather than lock everyone out.
+  const copy = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pim-e2e-"));
+    fs.cpSync(p.dataDir, dir, { recursive: true });
+    return dir;
+  };
+  const missing = path.join(os.tmpdir(), `pim-e2e-missing-${process.pid}.key`);
+  await assert.rejects(startPimd({ dataDir: copy(), extraArgs: ["--secrets-key-file", missing] }),
+    /secrets key: no secrets key at .*sealed with one/);
+  assert.ok(!fs.existsSync(missing));
+  const other = path.join(os.tmpdir(), `pim-e2e-other-${process.pid}.key`);
+  fs.writeFileSync(other, `${b64url(crypto.randomBytes(32))}\n`, { mode: 0o600 });
+  t.after(() => fs.rmSync(other, { force: true }));
+  await assert.rejects(startPimd({ dataDir: copy(), extraArgs: ["--secrets-key-file", other] }),
+    /not the one the credentials database was sealed with/);
+
+  // With its own key, the sealed password hashes open: Ben signs in with his password.
+  q = await startPimd({ dataDir: p.dataDir });
+  assert.ok(await q.bearer(q.tokens.benNoMfa));
 });

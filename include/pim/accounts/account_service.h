@@ -89,6 +89,10 @@ inline constexpr char kInvalidTotpCode[] = "InvalidTotpCode";
 inline constexpr char kCertificateExpired[] = "CertificateExpired";
 inline constexpr char kCertificateNotYetValid[] = "CertificateNotYetValid";
 
+// The credential kinds that hold a secret or a hash worth guessing at (TOTP keys, password
+// hashes, recovery-code hashes): the ones pimd seals at rest (SealedCredentialStore).
+[[nodiscard]] std::vector<std::string> SealedCredentialKinds();
+
 class AccountService final : public api::AccountAdmin {
  public:
   AccountService(CredentialStore& store, const Engine& engine, const Clock& clock,

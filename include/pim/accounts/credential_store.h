@@ -39,6 +39,9 @@ class CredentialStore {
   // Every (key, value) of `kind` owned by `owner`, in key order.
   [[nodiscard]] virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> List(
       std::string_view kind, std::string_view owner) = 0;
+  // Every (key, value) of `kind`, whoever owns it, in key order: for migrations.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListKind(
+      std::string_view kind) = 0;
   // Erases every record of every kind owned by `owner`.
   [[nodiscard]] virtual absl::Status ForgetOwner(std::string_view owner) = 0;
 };

@@ -33,6 +33,8 @@ class SqliteCredentialStore final : public accounts::CredentialStore {
   absl::Status Delete(std::string_view kind, std::string_view key) override;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> List(
       std::string_view kind, std::string_view owner) override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListKind(
+      std::string_view kind) override;
   absl::Status ForgetOwner(std::string_view owner) override;
 
  private:

@@ -23,7 +23,20 @@ constexpr std::string_view kDeleteCredentialSql =
     "DELETE FROM credentials WHERE kind = ?1 AND key = ?2";
 constexpr std::string_view kListCredentialsSql =
     "SELECT key, value FROM credentials WHERE owner = ?2 AND kind = ?1 ORDER BY key";
+constexpr std::string_view kListKindSql =
+    "SELECT key, value FROM credentials WHERE kind = ?1 ORDER BY key";
 constexpr std::string_view kForgetSql = "DELETE FROM credentials WHERE owner = ?1";
+
+// The (key, value) rows `list` returns.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Rows(sqlite::Statement& list) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (true) {
+    PIM_ASSIGN_OR_RETURN(bool row, list.Step());
+    if (!row) break;
+    out.emplace_back(std::string(list.ColumnText(0)), std::string(list.ColumnText(1)));
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -94,13 +107,15 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SqliteCredentia
                        db_->Prepare(kListCredentialsSql, "list credentials"));
   list.BindText(1, kind);
   list.BindText(2, owner);
-  std::vector<std::pair<std::string, std::string>> out;
-  while (true) {
-    PIM_ASSIGN_OR_RETURN(bool row, list.Step());
-    if (!row) break;
-    out.emplace_back(std::string(list.ColumnText(0)), std::string(list.ColumnText(1)));
-  }
-  return out;
+  return Rows(list);
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SqliteCredentialStore::ListKind(
+    std::string_view kind) {
+  absl::MutexLock lock(&mu_);
+  PIM_ASSIGN_OR_RETURN(sqlite::Statement list, db_->Prepare(kListKindSql, "list credentials"));
+  list.BindText(1, kind);
+  return Rows(list);
 }
 
 absl::Status SqliteCredentialStore::ForgetOwner(std::string_view owner) {

@@ -328,5 +328,31 @@ TEST_F(AccountServiceTest, PasswordsAreStoredAsArgon2idHashesOnly) {
   EXPECT_EQ((*record)->find(kGoodPassword), std::string::npos);
 }
 
+TEST_F(AccountServiceTest, TheDatabaseHoldsPasswordHashesAndTotpKeysOnlySealed) {
+  const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
+  const auto [key, recovery] = EnrolTotp(ada);
+  for (const char* kind : {"password", "totp", "recovery"}) {
+    auto raw = raw_credentials_->Get(kind, ada.str());
+    ASSERT_TRUE(raw.ok() && raw->has_value()) << kind;
+    EXPECT_TRUE(identity::SecretBox::IsSealed(**raw)) << kind;
+    EXPECT_EQ((*raw)->find("argon2id"), std::string::npos) << kind;
+    EXPECT_EQ((*raw)->find(identity::Base32Encode(key)), std::string::npos) << kind;
+  }
+  // Sealed or not, they work: sign-in reads both, and spends a recovery code by Replace.
+  EXPECT_TRUE(accounts_->SignIn("ada@contoso.test", kGoodPassword, recovery[0], "a").ok());
+  EXPECT_FALSE(accounts_->SignIn("ada@contoso.test", kGoodPassword, recovery[0], "a").ok());
+}
+
+TEST_F(AccountServiceTest, ATotpKeyPlantedInTheClearIsRefusedNotTrusted) {
+  const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
+  // Someone who can write the database but lacks the key puts a TOTP key of their own there.
+  ASSERT_TRUE(raw_credentials_
+                  ->Put("totp", ada.str(), ada.str(),
+                        R"({"key":"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ","confirmed":true})")
+                  .ok());
+  EXPECT_EQ(accounts_->HasTotp(ada).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_FALSE(accounts_->SignIn("ada@contoso.test", kGoodPassword, "123456", "a").ok());
+}
+
 }  // namespace
 }  // namespace pim::testing

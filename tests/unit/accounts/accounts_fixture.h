@@ -1,11 +1,13 @@
 // Fixture for the accounts layer: the engine fixture's directory and manual clock, a private
-// in-memory credential store, and an AccountService with test-cost password hashing.
+// in-memory credential store sealed as pimd seals it, and an AccountService with test-cost
+// password hashing.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "pim/accounts/account_service.h"
+#include "pim/accounts/sealed_credential_store.h"
 #include "pim/accounts/token_service.h"
 #include "pim/identity/base32.h"
 #include "pim/identity/password_policy.h"
@@ -25,7 +27,10 @@ class AccountsTest : public EngineTest {
     EngineTest::SetUp();
     auto store = SqliteCredentialStore::Open(":memory:");
     ASSERT_TRUE(store.ok()) << store.status();
-    credentials_ = std::move(*store);
+    raw_credentials_ = std::move(*store);
+    credentials_ = std::make_unique<accounts::SealedCredentialStore>(
+        *raw_credentials_, identity::SecretBox::Generate(), accounts::SealedCredentialKinds());
+    ASSERT_TRUE(credentials_->Prepare().ok());
     accounts::AccountOptions options;
     options.hash_params = identity::PasswordHashParams::ForTests();
     accounts_ =
@@ -61,7 +66,8 @@ class AccountsTest : public EngineTest {
     return identity::TotpCode(key, identity::TotpStep(t, params), params);
   }
 
-  std::unique_ptr<SqliteCredentialStore> credentials_;
+  std::unique_ptr<SqliteCredentialStore> raw_credentials_;        // as the database holds it
+  std::unique_ptr<accounts::SealedCredentialStore> credentials_;  // what the services use
   std::unique_ptr<accounts::AccountService> accounts_;
 };
 

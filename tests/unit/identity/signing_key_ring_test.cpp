@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
@@ -159,6 +160,64 @@ TEST_F(SigningKeyRingTest, CorruptFilesAreInvalid) {
   ASSERT_TRUE(SigningKeyRing::Open(dir_, t0_).ok());
   Write(dir_ / (kid + ".pem"), SigningKey::Generate().PrivatePem());
   EXPECT_EQ(SigningKeyRing::Open(dir_, t0_).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// ---- Sealed rings ----
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST_F(SigningKeyRingTest, ASealedRingKeepsNoKeyInTheClearAndOpensWithItsBoxOnly) {
+  const SecretBox box = SecretBox::Generate();
+  auto ring = SigningKeyRing::Open(dir_, t0_, box);
+  ASSERT_TRUE(ring.ok()) << ring.status();
+  ASSERT_TRUE(ring->Rotate(t0_ + absl::Minutes(1)).ok());
+  const std::vector<std::string> kids = Kids(*ring, t0_ + absl::Minutes(1));
+  ASSERT_EQ(kids.size(), 2u);
+  for (const std::string& kid : kids) {
+    const std::string file = ReadAll(dir_ / (kid + ".pem"));
+    EXPECT_TRUE(SecretBox::IsSealed(file)) << kid;
+    EXPECT_EQ(file.find("PRIVATE KEY"), std::string::npos) << kid;
+  }
+  EXPECT_EQ(boost::json::parse(ReadAll(dir_ / "keyring.json")).at("sealed"), true);
+
+  auto again = SigningKeyRing::Open(dir_, t0_ + absl::Minutes(2), box);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->current().kid(), ring->current().kid());
+  const std::string token = again->current().Sign(R"({"sub":"x"})");
+  EXPECT_FALSE(token.empty());
+
+  EXPECT_EQ(SigningKeyRing::Open(dir_, t0_).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(SigningKeyRing::Open(dir_, t0_, SecretBox::Generate()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SigningKeyRingTest, ARingWrittenBeforeSealingIsSealedWhenOpenedWithABox) {
+  auto plain = SigningKeyRing::Open(dir_, t0_);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  const std::string kid = plain->current().kid();
+  EXPECT_NE(ReadAll(dir_ / (kid + ".pem")).find("PRIVATE KEY"), std::string::npos);
+
+  const SecretBox box = SecretBox::Generate();
+  auto sealed = SigningKeyRing::Open(dir_, t0_, box);
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_EQ(sealed->current().kid(), kid);
+  EXPECT_TRUE(SecretBox::IsSealed(ReadAll(dir_ / (kid + ".pem"))));
+  EXPECT_TRUE(SigningKeyRing::Open(dir_, t0_, box).ok());
+}
+
+TEST_F(SigningKeyRingTest, AKeyFileInTheClearInASealedRingIsRefused) {
+  const SecretBox box = SecretBox::Generate();
+  auto ring = SigningKeyRing::Open(dir_, t0_, box);
+  ASSERT_TRUE(ring.ok()) << ring.status();
+  const std::string kid = ring->current().kid();
+  // Someone replaces the key with one of their own, in the clear (but with the right kid: a
+  // file that named another key would already fail the kid check).
+  Write(dir_ / (kid + ".pem"), ring->current().PrivatePem());
+  EXPECT_EQ(SigningKeyRing::Open(dir_, t0_, box).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

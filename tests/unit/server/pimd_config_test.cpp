@@ -44,6 +44,17 @@ TEST(PimdConfigTest, FlagsAndEnvironmentSetOptions) {
   EXPECT_EQ(p.config.tls_hostnames, (std::vector<std::string>{"pim.test", "10.0.0.1"}));
 }
 
+TEST(PimdConfigTest, TheSecretsKeyIsInTheDataDirectoryUnlessSetElsewhere) {
+  EXPECT_EQ(Parse({"--data-dir", "/srv/pim"}).config.secrets_key_file, "/srv/pim/secrets.key");
+  EXPECT_EQ(Parse({"--data-dir", "/srv/pim", "--secrets-key-file", "/run/secrets/pim.key"})
+                .config.secrets_key_file,
+            "/run/secrets/pim.key");
+  ::setenv("PIMD_SECRETS_KEY_FILE", "/etc/pim/key", 1);
+  const ParsedCommandLine p = Parse({});
+  ::unsetenv("PIMD_SECRETS_KEY_FILE");
+  EXPECT_EQ(p.config.secrets_key_file, "/etc/pim/key");
+}
+
 TEST(PimdConfigTest, AConfigFileSetsOptionsAndFlagsWinOverIt) {
   pim::testing::TempDir dir;
   const std::string file = dir.path() + "/pimd.toml";
