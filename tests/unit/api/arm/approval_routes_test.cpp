@@ -40,6 +40,12 @@ class ArmApprovalTest : public ArmTest {
   std::string PendingRequest(std::vector<ApproverRef> approvers = {}) {
     if (approvers.empty()) approvers = {UserApprover(approver_), UserApprover(second_)};
     EXPECT_TRUE(RequireApproval(*engine_, Contributor(), {Stage(std::move(approvers))}).ok());
+    return AskOverArm();
+  }
+
+  // Dana is made eligible for Contributor at the subscription and asks to activate it over
+  // ARM, where its policy requires approval. Returns the request name.
+  std::string AskOverArm() {
     EligibleOverArm(dana_);
     const std::string name = NewId();
     auto r =
@@ -256,12 +262,7 @@ TEST_F(ArmApprovalTest, ParallelStagesAreDecidedEachThroughItsOwnStage) {
   policy.approval.mode = ApprovalMode::kParallel;
   policy.approval.stages = {Stage({UserApprover(approver_)}), Stage({UserApprover(second_)})};
   ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
-  EligibleOverArm(dana_);
-  const std::string name = NewId();
-  ASSERT_EQ(Put(User(dana_), kSub, "roleAssignmentScheduleRequests", name,
-                Body(dana_, RoleId(kSub, role::kContributor), "SelfActivate", ForDuration("PT1H")))
-                .status,
-            201);
+  const std::string name = AskOverArm();
   const std::string second = Cat(name, "-2");
 
   auto stages = Get(User(second_), ApprovalsUrl("", Cat(name, "/stages")));
