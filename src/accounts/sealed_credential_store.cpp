@@ -61,26 +61,37 @@ absl::StatusOr<bool> SealedCredentialStore::HasBeenSealed(CredentialStore& inner
 }
 
 absl::Status SealedCredentialStore::Prepare() {
+  const std::string check_context = Context(kCheckKind, kCheckKey);
   PIM_ASSIGN_OR_RETURN(std::optional<std::string> check, inner_.Get(kCheckKind, kCheckKey));
+  bool check_stale = !check.has_value();
   if (check) {
-    const auto opened = box_.Open(*check, Context(kCheckKind, kCheckKey));
+    const auto opened = box_.Open(*check, check_context, &check_stale);
     if (!opened.ok() || !identity::ConstantTimeEquals(*opened, kCheckText)) {
       return absl::FailedPreconditionError(
           "the secrets key is not the one the credentials database was sealed with; start "
           "with that key (--secrets-key-file)");
     }
-  } else {
-    PIM_RETURN_IF_ERROR(inner_.Put(kCheckKind, kCheckKey, "",
-                                   box_.Seal(kCheckText, Context(kCheckKind, kCheckKey))));
   }
-  // Values written before sealing was on. Replace, not Put: one changed meanwhile (through
-  // this store, so sealed) is left as it is.
+  // Values written before sealing was on, or sealed with the previous key: sealed (again) with
+  // the key. Replace, not Put: one changed meanwhile (through this store, so sealed) stays. A
+  // value that opens with neither key is left for reads to refuse.
   for (const std::string& kind : sealed_kinds_) {
     PIM_ASSIGN_OR_RETURN(auto rows, inner_.ListKind(kind));
     for (const auto& [key, value] : rows) {
-      if (identity::SecretBox::IsSealed(value)) continue;
-      PIM_RETURN_IF_ERROR(inner_.Replace(kind, key, value, Stored(kind, key, value)).status());
+      std::string plain = value;
+      if (identity::SecretBox::IsSealed(value)) {
+        bool stale = false;
+        auto opened = box_.Open(value, Context(kind, key), &stale);
+        if (!opened.ok() || !stale) continue;
+        plain = *std::move(opened);
+      }
+      PIM_RETURN_IF_ERROR(inner_.Replace(kind, key, value, Stored(kind, key, plain)).status());
     }
+  }
+  // Last, so that a start cut short here still finds the previous key's check value.
+  if (check_stale) {
+    PIM_RETURN_IF_ERROR(
+        inner_.Put(kCheckKind, kCheckKey, "", box_.Seal(kCheckText, check_context)));
   }
   return absl::OkStatus();
 }

@@ -179,8 +179,9 @@ int main(int argc, char** argv) {
   if (!raw_credentials.ok()) return Fail("credentials database", raw_credentials.status());
   auto sealed_before = pim::accounts::SealedCredentialStore::HasBeenSealed(**raw_credentials);
   if (!sealed_before.ok()) return Fail("credentials database", sealed_before.status());
-  auto secrets_key =
-      pim::identity::SecretBox::LoadOrCreateKeyFile(config.secrets_key_file, !*sealed_before);
+  const bool changing_key = !config.previous_secrets_key_file.empty();
+  auto secrets_key = pim::identity::SecretBox::LoadOrCreateKeyFile(config.secrets_key_file,
+                                                                   !*sealed_before || changing_key);
   if (secrets_key.status().code() == absl::StatusCode::kNotFound) {
     return Fail("secrets key",
                 absl::NotFoundError(absl::StrCat(secrets_key.status().message(),
@@ -188,6 +189,14 @@ int main(int argc, char** argv) {
                                                  "with one: give it with --secrets-key-file")));
   }
   if (!secrets_key.ok()) return Fail("secrets key", secrets_key.status());
+  if (changing_key) {
+    // Opens what the previous key sealed too; everything is sealed again with the new key below
+    // (credentials, then each key ring as it opens).
+    auto previous =
+        pim::identity::SecretBox::LoadOrCreateKeyFile(config.previous_secrets_key_file, false);
+    if (!previous.ok()) return Fail("previous secrets key", previous.status());
+    secrets_key = secrets_key->WithPrevious(*previous);
+  }
   pim::accounts::SealedCredentialStore credentials(**raw_credentials, *secrets_key,
                                                    pim::accounts::SealedCredentialKinds());
   if (auto s = credentials.Prepare(); !s.ok()) return Fail("secrets key", s);

@@ -94,7 +94,17 @@ absl::StatusOr<SecretBox> SecretBox::LoadOrCreateKeyFile(const std::filesystem::
   return box;
 }
 
-SecretBox::~SecretBox() { sodium_memzero(key_.data(), key_.size()); }
+SecretBox SecretBox::WithPrevious(const SecretBox& previous) const {
+  SecretBox box = *this;
+  box.has_previous_ = true;
+  box.previous_key_ = previous.key_;
+  return box;
+}
+
+SecretBox::~SecretBox() {
+  sodium_memzero(key_.data(), key_.size());
+  sodium_memzero(previous_key_.data(), previous_key_.size());
+}
 
 std::string SecretBox::Seal(std::string_view plaintext, std::string_view context) const {
   InitSodium();
@@ -108,8 +118,18 @@ std::string SecretBox::Seal(std::string_view plaintext, std::string_view context
   return std::string(kPrefix) + Base64UrlEncode(out);
 }
 
-absl::StatusOr<std::string> SecretBox::Open(std::string_view sealed,
-                                            std::string_view context) const {
+absl::StatusOr<std::string> SecretBox::Open(std::string_view sealed, std::string_view context,
+                                            bool* stale) const {
+  if (stale != nullptr) *stale = false;
+  auto opened = OpenWith(key_, sealed, context);
+  if (opened.ok() || !has_previous_) return opened;
+  auto previous = OpenWith(previous_key_, sealed, context);
+  if (previous.ok() && stale != nullptr) *stale = true;
+  return previous.ok() ? previous : opened;
+}
+
+absl::StatusOr<std::string> SecretBox::OpenWith(const std::array<std::uint8_t, kKeySize>& key,
+                                                std::string_view sealed, std::string_view context) {
   InitSodium();
   const absl::Status not_sealed = absl::DataLossError(
       "a sealed secret does not open with this key: it is not sealed, was sealed with another "
@@ -122,7 +142,7 @@ absl::StatusOr<std::string> SecretBox::Open(std::string_view sealed,
   const std::string_view cipher = std::string_view(*raw).substr(kNonceSize);
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
           reinterpret_cast<unsigned char*>(plaintext.data()), &length, nullptr, Bytes(cipher),
-          cipher.size(), Bytes(context), context.size(), Bytes(*raw), key_.data()) != 0) {
+          cipher.size(), Bytes(context), context.size(), Bytes(*raw), key.data()) != 0) {
     return not_sealed;
   }
   plaintext.resize(length);

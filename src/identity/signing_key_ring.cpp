@@ -148,7 +148,7 @@ absl::StatusOr<SigningKeyRing> SigningKeyRing::Open(fs::path dir, absl::Time now
     return absl::FailedPreconditionError(
         absl::StrCat("signing keys: ", dir.string(), " is sealed, and no secrets key was given"));
   }
-  bool in_the_clear = false;
+  bool reseal = false;  // a key file in the clear, or sealed with the previous key
   std::vector<Entry> entries;
   for (const boost::json::value& item : list->get_array()) {
     const boost::json::object* o = item.if_object();
@@ -169,13 +169,15 @@ absl::StatusOr<SigningKeyRing> SigningKeyRing::Open(fs::path dir, absl::Time now
       const absl::Status wrong_key = absl::FailedPreconditionError(absl::StrCat(
           "signing keys: the key files in ", dir.string(), " do not open with the secrets key"));
       if (!seal) return wrong_key;
-      auto opened = seal->Open(pem, SealContext(kid_text));
+      bool stale = false;
+      auto opened = seal->Open(pem, SealContext(kid_text), &stale);
       if (!opened.ok()) return wrong_key;
       pem = *std::move(opened);
+      reseal = reseal || stale;
     } else if (sealed) {
       return Corrupt("a key file of a sealed key ring is in the clear");
     } else {
-      in_the_clear = true;
+      reseal = true;
     }
     PIM_ASSIGN_OR_RETURN(SigningKey key, SigningKey::FromPem(pem));
     if (key.kid() != kid_text) return Corrupt("a key file does not match its kid");
@@ -185,8 +187,9 @@ absl::StatusOr<SigningKeyRing> SigningKeyRing::Open(fs::path dir, absl::Time now
     entries.push_back({std::move(key), *created, retired});
   }
   SigningKeyRing ring(std::move(dir), std::move(entries), std::move(seal));
-  if (ring.seal_ && (in_the_clear || !sealed)) {
-    // Written before sealing was on: seal every key, then say so.
+  if (ring.seal_ && (reseal || !sealed)) {
+    // Written before sealing was on, or sealed with the previous key: seal every key with the
+    // key, then say so.
     for (const Entry& e : ring.entries_) PIM_RETURN_IF_ERROR(ring.WriteKey(e.key));
     PIM_RETURN_IF_ERROR(ring.WriteMetadata());
   }

@@ -39,6 +39,10 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
                  "0600 on first start; default: <data-dir>/secrets.key). Keep it apart from the "
                  "data directory and its backups")
       ->envname("PIMD_SECRETS_KEY_FILE");
+  app.add_option("--previous-secrets-key-file", c.previous_secrets_key_file,
+                 "To change the secrets key: the key it replaces. pimd seals everything again "
+                 "with --secrets-key-file (created if missing) at start; then drop this option")
+      ->envname("PIMD_PREVIOUS_SECRETS_KEY_FILE");
   app.add_option("--listen", c.server.listen_address, "IP address to listen on")
       ->envname("PIMD_LISTEN")
       ->capture_default_str();

@@ -250,4 +250,24 @@ test("24. Credentials are sealed at rest, and only their own key opens them", as
   // With its own key, the sealed password hashes open: Ben signs in with his password.
   q = await startPimd({ dataDir: p.dataDir });
   assert.ok(await q.bearer(q.tokens.benNoMfa));
+  await q.stop({ keepData: true });
+  q = undefined;
+
+  // Changing the key: started with the old one as the previous key, pimd makes a new one and
+  // seals everything again; from then on only the new key opens the data directory.
+  const keyFile = path.join(p.dataDir, "secrets.key");
+  const oldKey = path.join(p.dataDir, "secrets.key.old");
+  fs.renameSync(keyFile, oldKey);
+  const ringFile = () => fs.readdirSync(path.join(p.dataDir, "keys")).filter((f) => f.endsWith(".pem"))
+    .map((f) => fs.readFileSync(path.join(p.dataDir, "keys", f), "utf8")).join();
+  const sealedBefore = ringFile();
+  q = await startPimd({ dataDir: p.dataDir, extraArgs: ["--previous-secrets-key-file", oldKey] });
+  await q.stop({ keepData: true });
+  q = undefined;
+  assert.notEqual(fs.readFileSync(keyFile, "utf8"), fs.readFileSync(oldKey, "utf8"));
+  assert.notEqual(ringFile(), sealedBefore);
+  await assert.rejects(startPimd({ dataDir: copy(), extraArgs: ["--secrets-key-file", oldKey] }),
+    /not the one the credentials database was sealed with/);
+  q = await startPimd({ dataDir: p.dataDir });
+  assert.ok(await q.bearer(q.tokens.benNoMfa));
 });

@@ -5,7 +5,9 @@
 //
 // A sealed value is "pimbox1." + base64url(nonce ‖ ciphertext ‖ tag). Each value is bound to a
 // `context` (what it is and whose: "totp\n<user id>"), authenticated but not stored, so a value
-// copied to another record does not open there. Thread-safe; the key is wiped on destruction.
+// copied to another record does not open there. While the key is being changed, a box also
+// opens what its previous key sealed (WithPrevious), and says so, for the value to be sealed
+// again. Thread-safe; the keys are wiped on destruction.
 #pragma once
 
 #include <array>
@@ -33,6 +35,9 @@ class SecretBox {
   [[nodiscard]] static absl::StatusOr<SecretBox> LoadOrCreateKeyFile(
       const std::filesystem::path& path, bool create);
 
+  // This box, also opening what `previous` sealed (it still seals with its own key).
+  [[nodiscard]] SecretBox WithPrevious(const SecretBox& previous) const;
+
   SecretBox(const SecretBox& other) = default;
   SecretBox& operator=(const SecretBox& other) = default;
   ~SecretBox();
@@ -40,15 +45,23 @@ class SecretBox {
   // `plaintext` sealed for `context`.
   [[nodiscard]] std::string Seal(std::string_view plaintext, std::string_view context) const;
   // The plaintext of `sealed`. DataLoss when it is not a sealed value, or was sealed under
-  // another key or for another context, or was altered.
-  [[nodiscard]] absl::StatusOr<std::string> Open(std::string_view sealed,
-                                                 std::string_view context) const;
+  // another key or for another context, or was altered. `stale`, when given, is set to whether
+  // it opened with the previous key only (so it should be sealed again).
+  [[nodiscard]] absl::StatusOr<std::string> Open(std::string_view sealed, std::string_view context,
+                                                 bool* stale = nullptr) const;
   // Whether `text` has the form of a sealed value (not whether it opens).
   [[nodiscard]] static bool IsSealed(std::string_view text);
 
  private:
   SecretBox() = default;
+  // Opens with `key` alone.
+  [[nodiscard]] static absl::StatusOr<std::string> OpenWith(
+      const std::array<std::uint8_t, kKeySize>& key, std::string_view sealed,
+      std::string_view context);
+
   std::array<std::uint8_t, kKeySize> key_{};
+  bool has_previous_ = false;
+  std::array<std::uint8_t, kKeySize> previous_key_{};
 };
 
 }  // namespace pim::identity

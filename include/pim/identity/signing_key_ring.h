@@ -3,7 +3,8 @@
 // was created and when it was retired (stopped being the current key). The directory is mode
 // 0700 and belongs to one pimd process. With a SecretBox, each key file holds its PEM sealed
 // for its kid, and keyring.json says `"sealed": true`: a sealed ring opens with its box only,
-// and refuses a key file in the clear; a ring written before sealing is sealed when opened. A
+// and refuses a key file in the clear; a ring written before sealing, or sealed with the box's
+// previous key (SecretBox::WithPrevious), is sealed with its key when opened. A
 // retired key still verifies, and is still published in the JWKS, until `retired +
 // max_token_lifetime`: every token it signed has expired by then.
 //

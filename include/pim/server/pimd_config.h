@@ -12,9 +12,10 @@
 namespace pim::server {
 
 struct PimdConfig {
-  std::string data_dir = "./pim-data";  // databases, signing keys, TLS files (created 0700)
-  std::string secrets_key_file;         // seals credentials and signing keys at rest;
-                                        // default: <data-dir>/secrets.key
+  std::string data_dir = "./pim-data";    // databases, signing keys, TLS files (created 0700)
+  std::string secrets_key_file;           // seals credentials and signing keys at rest;
+                                          // default: <data-dir>/secrets.key
+  std::string previous_secrets_key_file;  // while changing that key: the one it replaces
   std::string tenant_id = "00000000-0000-4000-8000-000000000000";
   ServerOptions server;
   std::vector<std::string> tls_hostnames = {"localhost", "127.0.0.1", "::1"};

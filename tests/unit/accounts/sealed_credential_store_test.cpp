@@ -101,6 +101,38 @@ TEST_F(SealedCredentialStoreTest, AValuePlantedInTheClearAfterSealingIsRefused) 
   EXPECT_FALSE(store->Replace("totp", "u1", "PLANTED", "x").ok());
 }
 
+TEST_F(SealedCredentialStoreTest, ChangingTheKeySealsEverythingAgainWithTheNewOne) {
+  auto old_store = Sealed(box_);
+  ASSERT_TRUE(old_store->Prepare().ok());
+  ASSERT_TRUE(old_store->Put("totp", "u1", "u1", "KEY-1").ok());
+  ASSERT_TRUE(old_store->Put("totp", "u2", "u2", "KEY-2").ok());
+  const std::string before = Raw("totp", "u1");
+
+  const SecretBox new_box = SecretBox::Generate();
+  ASSERT_TRUE(Sealed(new_box.WithPrevious(box_))->Prepare().ok());
+  EXPECT_NE(Raw("totp", "u1"), before);
+  // From now on the new key alone opens everything, and the old one nothing.
+  auto new_store = Sealed(new_box);
+  ASSERT_TRUE(new_store->Prepare().ok());
+  EXPECT_EQ(**new_store->Get("totp", "u1"), "KEY-1");
+  EXPECT_EQ(**new_store->Get("totp", "u2"), "KEY-2");
+  EXPECT_EQ(Sealed(box_)->Prepare().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SealedCredentialStoreTest, AKeyChangeCutShortResumesWithBothKeys) {
+  ASSERT_TRUE(Sealed(box_)->Prepare().ok());
+  ASSERT_TRUE(Sealed(box_)->Put("totp", "u1", "u1", "KEY-1").ok());
+  const SecretBox new_box = SecretBox::Generate();
+  // As if a start had sealed u2 with the new key and stopped before the check value.
+  ASSERT_TRUE(Sealed(new_box)->Put("totp", "u2", "u2", "KEY-2").ok());
+  EXPECT_EQ(Sealed(new_box)->Prepare().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(Sealed(new_box.WithPrevious(box_))->Prepare().ok());
+  auto store = Sealed(new_box);
+  ASSERT_TRUE(store->Prepare().ok());
+  EXPECT_EQ(**store->Get("totp", "u1"), "KEY-1");
+  EXPECT_EQ(**store->Get("totp", "u2"), "KEY-2");
+}
+
 TEST_F(SealedCredentialStoreTest, ADatabaseSealedWithOneKeyRefusesAnother) {
   ASSERT_TRUE(Sealed(box_)->Prepare().ok());
   ASSERT_TRUE(raw_->Put("totp", "u1", "u1", "still clear").ok());

@@ -53,6 +53,27 @@ TEST(SecretBoxTest, AnotherKeyAnAlterationOrPlainTextDoNotOpen) {
   EXPECT_FALSE(SecretBox::IsSealed("secret"));
 }
 
+TEST(SecretBoxTest, WhileTheKeyChangesTheOldOneStillOpensAndIsToldApart) {
+  const SecretBox old_box = SecretBox::Generate();
+  const SecretBox new_box = SecretBox::Generate();
+  const SecretBox changing = new_box.WithPrevious(old_box);
+  const std::string by_old = old_box.Seal("old secret", "c");
+  bool stale = false;
+  auto opened = changing.Open(by_old, "c", &stale);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(*opened, "old secret");
+  EXPECT_TRUE(stale);
+  // It seals with the new key: the old one alone no longer opens what it seals.
+  const std::string by_changing = changing.Seal("new secret", "c");
+  EXPECT_FALSE(old_box.Open(by_changing, "c").ok());
+  ASSERT_TRUE(new_box.Open(by_changing, "c").ok());
+  ASSERT_TRUE(changing.Open(by_changing, "c", &stale).ok());
+  EXPECT_FALSE(stale);
+  // Neither key, or the wrong context: still refused.
+  EXPECT_FALSE(changing.Open(SecretBox::Generate().Seal("x", "c"), "c", &stale).ok());
+  EXPECT_FALSE(changing.Open(by_old, "other", &stale).ok());
+}
+
 TEST(SecretBoxTest, KeysHaveThirtyTwoBytes) {
   EXPECT_EQ(SecretBox::FromKey(std::string(31, 'k')).status().code(),
             absl::StatusCode::kInvalidArgument);

@@ -208,6 +208,20 @@ TEST_F(SigningKeyRingTest, ARingWrittenBeforeSealingIsSealedWhenOpenedWithABox) 
   EXPECT_TRUE(SigningKeyRing::Open(dir_, t0_, box).ok());
 }
 
+TEST_F(SigningKeyRingTest, ChangingTheSecretsKeySealsTheKeyFilesAgain) {
+  const SecretBox old_box = SecretBox::Generate();
+  auto ring = SigningKeyRing::Open(dir_, t0_, old_box);
+  ASSERT_TRUE(ring.ok()) << ring.status();
+  const std::string kid = ring->current().kid();
+  const SecretBox new_box = SecretBox::Generate();
+  ASSERT_TRUE(SigningKeyRing::Open(dir_, t0_, new_box.WithPrevious(old_box)).ok());
+  auto reopened = SigningKeyRing::Open(dir_, t0_, new_box);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(reopened->current().kid(), kid);
+  EXPECT_EQ(SigningKeyRing::Open(dir_, t0_, old_box).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(SigningKeyRingTest, AKeyFileInTheClearInASealedRingIsRefused) {
   const SecretBox box = SecretBox::Generate();
   auto ring = SigningKeyRing::Open(dir_, t0_, box);
