@@ -181,6 +181,17 @@ absl::Status AccountService::CheckNotLocked(std::string_view login, std::string_
   return absl::OkStatus();
 }
 
+void AccountService::PruneAddresses(absl::Time now) {
+  // Refused addresses are kept: dropping them would let failures from many fresh addresses
+  // (cheap with IPv6) lift a refusal. Only if those alone overflow is everything forgotten.
+  absl::erase_if(address_failures_, [&](const auto& entry) {
+    const AddressFailures& f = entry.second;
+    return now - f.window_start >= options_.address_window ||
+           f.count < options_.address_failure_budget;
+  });
+  if (address_failures_.size() > options_.max_tracked_addresses) address_failures_.clear();
+}
+
 absl::Status AccountService::Fail(std::string_view login, std::string_view address,
                                   std::string_view code) {
   const absl::Time now = clock_.Now();
@@ -189,7 +200,7 @@ absl::Status AccountService::Fail(std::string_view login, std::string_view addre
     AddressFailures& f = address_failures_[std::string(address)];
     if (now - f.window_start >= options_.address_window) f = AddressFailures{0, now};
     ++f.count;
-    if (address_failures_.size() > 100'000) address_failures_.clear();  // bounded memory
+    if (address_failures_.size() > options_.max_tracked_addresses) PruneAddresses(now);
   }
   const std::string key = NormaliseLogin(login);
   int64_t failures = 0;

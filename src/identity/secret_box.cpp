@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
@@ -85,12 +86,11 @@ absl::StatusOr<SecretBox> SecretBox::LoadOrCreateKeyFile(const std::filesystem::
   while (!trimmed.empty() && absl::ascii_isspace(static_cast<unsigned char>(trimmed.back()))) {
     trimmed.remove_suffix(1);
   }
-  const auto key = Base64UrlDecode(trimmed);
+  std::optional<std::string> key = Base64UrlDecode(trimmed);
   sodium_memzero(text.data(), text.size());
   if (!key || key->size() != kKeySize) return NotAKey(path);
   auto box = FromKey(*key);
-  std::string wipe = *key;
-  sodium_memzero(wipe.data(), wipe.size());
+  sodium_memzero(key->data(), key->size());
   return box;
 }
 

@@ -33,6 +33,9 @@ struct AccountOptions {
   // Failed sign-ins per source address within `address_window` before that address is refused.
   int address_failure_budget = 50;
   absl::Duration address_window = absl::Minutes(15);
+  // How many addresses are tracked at most (memory). Past it, expired and under-budget entries
+  // are dropped first, so that failing from many new addresses does not free a refused one.
+  std::size_t max_tracked_addresses = 100'000;
   std::string totp_issuer = "pim";
   int recovery_code_count = 10;
 };
@@ -193,6 +196,8 @@ class AccountService final : public api::AccountAdmin {
     int count = 0;
     absl::Time window_start;
   };
+  // Bounds address_failures_ (AccountOptions::max_tracked_addresses).
+  void PruneAddresses(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(address_mu_);
   // Whether `id` is an enabled service principal (`any_state`: or a disabled one).
   [[nodiscard]] bool IsServicePrincipal(const std::string& id, bool any_state) const;
   // The principal a login names, when it is an enabled user.

@@ -116,6 +116,28 @@ TEST_F(AccountServiceTest, AnAddressThatKeepsFailingIsRefusedForEveryAccount) {
   EXPECT_TRUE(accounts_->SignIn("ada@contoso.test", kGoodPassword, "", "6.6.6.6").ok());
 }
 
+TEST_F(AccountServiceTest, FailingFromManyNewAddressesDoesNotLiftARefusal) {
+  accounts::AccountOptions options;
+  options.hash_params = identity::PasswordHashParams::ForTests();
+  options.address_failure_budget = 3;
+  options.max_tracked_addresses = 10;
+  accounts::AccountService accounts(*credentials_, *engine_, clock_, options);
+  AddAccount("Ada Lovelace", "ada@contoso.test");
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(accounts.SignIn("x@y", "x", "", "6.6.6.6").ok());
+  // More fresh addresses than are tracked, each failing once (other login names, so that no
+  // account lockout is involved).
+  for (int i = 0; i < 40; ++i) {
+    EXPECT_FALSE(
+        accounts.SignIn("n" + std::to_string(i) + "@y", "x", "", "2001:db8::" + std::to_string(i))
+            .ok());
+  }
+  EXPECT_ERROR(accounts.SignIn("ada@contoso.test", kGoodPassword, "", "6.6.6.6"),
+               absl::StatusCode::kResourceExhausted, kAccountLocked);
+  EXPECT_TRUE(accounts.SignIn("ada@contoso.test", kGoodPassword, "", "10.0.0.1").ok());
+  clock_.Advance(absl::Minutes(15));
+  EXPECT_TRUE(accounts.SignIn("ada@contoso.test", kGoodPassword, "", "6.6.6.6").ok());
+}
+
 TEST_F(AccountServiceTest, TotpIsRequiredOnceEnrolledAndEachCodeWorksOnce) {
   const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
   const auto [key, recovery] = EnrolTotp(ada);
