@@ -22,8 +22,8 @@ struct Audience {
   bool admins = false;
   bool requestor = false;
   bool approvers = false;
-  // Approvers already asked, by the request as it was before this change: left out.
-  const ScheduleRequest* asked_before = nullptr;
+  // The approvers to ask, when not every approver of the stages in progress (ApproverIds).
+  const std::vector<std::string>* approver_ids = nullptr;
 };
 
 class Planner {
@@ -58,16 +58,15 @@ class Planner {
   void PlanRequest(const ScheduleRequest* before, const ScheduleRequest& r) {
     const bool was_pending = before != nullptr && before->status == RequestStatus::kPendingApproval;
     if (r.status == RequestStatus::kPendingApproval) {
-      // A vote changes no one's say; a stage starting or escalating asks its new approvers
-      // (none when a parallel stage completes).
-      if (was_pending && (Deciding(r) == Deciding(*before) || !AsksSomeoneNew(*before, r))) {
-        return;
-      }
+      // A new request asks every approver of its stages in progress; later, a stage that starts
+      // asks its approvers, and one that escalates its escalation approvers. A vote, or a
+      // parallel stage completing, asks no one.
+      const std::vector<std::string> asked = was_pending ? NewlyAsked(*before, r) : ApproverIds(r);
+      if (was_pending && asked.empty()) return;
       EventType type = EventType::kApprovalRequested;
       if (r.action == RequestAction::kSelfExtend) type = EventType::kExtensionRequested;
       if (r.action == RequestAction::kSelfRenew) type = EventType::kRenewalRequested;
-      Emit(type, /*critical=*/true, r,
-           {.approvers = true, .asked_before = was_pending ? before : nullptr}, &r);
+      Emit(type, /*critical=*/true, r, {.approvers = true, .approver_ids = &asked}, &r);
       return;
     }
     if (before != nullptr && before->status == r.status) return;
@@ -217,14 +216,8 @@ class Planner {
     if (audience.admins) apply(NotificationRecipient::kAdmin, AdminIds(target));
     if (audience.requestor) apply(NotificationRecipient::kRequestor, {n.principal});
     if (audience.approvers && approvers_of != nullptr) {
-      std::vector<std::string> ids = ApproverIds(*approvers_of);
-      if (audience.asked_before != nullptr) {
-        const std::vector<std::string> asked = ApproverIds(*audience.asked_before);
-        std::erase_if(ids, [&](const std::string& id) {
-          return std::find(asked.begin(), asked.end(), id) != asked.end();
-        });
-      }
-      apply(NotificationRecipient::kApprover, ids);
+      apply(NotificationRecipient::kApprover,
+            audience.approver_ids != nullptr ? *audience.approver_ids : ApproverIds(*approvers_of));
     }
   }
 
@@ -287,24 +280,27 @@ class Planner {
     }
   }
 
-  // Whether `after` has an approver that `before` did not.
-  bool AsksSomeoneNew(const ScheduleRequest& before, const ScheduleRequest& after) const {
-    const std::vector<std::string> asked = ApproverIds(before);
-    const std::vector<std::string> now = ApproverIds(after);
-    return std::any_of(now.begin(), now.end(), [&](const std::string& id) {
-      return std::find(asked.begin(), asked.end(), id) == asked.end();
-    });
-  }
-
-  // Per stage: whether it is in progress, and whether it has escalated.
-  static std::vector<std::pair<bool, bool>> Deciding(const ScheduleRequest& r) {
-    std::vector<std::pair<bool, bool>> out;
-    if (!r.approval) return out;
-    for (const ApprovalStage& stage : r.approval->stages) {
-      out.emplace_back(stage.status == StageStatus::kInProgress,
-                       stage.escalation && stage.escalation->escalated);
+  // Who `after` asks that `before` did not: the approvers (and escalation approvers, if it has
+  // escalated) of each stage that has started since, and the escalation approvers of each that
+  // has escalated since. Someone asked again for a new stage is asked again.
+  std::vector<std::string> NewlyAsked(const ScheduleRequest& before,
+                                      const ScheduleRequest& after) const {
+    std::vector<std::string> ids;
+    if (!after.approval || !before.approval ||
+        before.approval->stages.size() != after.approval->stages.size()) {
+      return ids;
     }
-    return out;
+    for (std::size_t i = 0; i < after.approval->stages.size(); ++i) {
+      const ApprovalStage& now = after.approval->stages[i];
+      const ApprovalStage& was = before.approval->stages[i];
+      if (now.status != StageStatus::kInProgress) continue;
+      const bool escalated = now.escalation && now.escalation->escalated;
+      if (was.status != StageStatus::kInProgress) AddDesignated(after, now.approvers, ids);
+      const bool was_escalated =
+          was.status == StageStatus::kInProgress && was.escalation && was.escalation->escalated;
+      if (escalated && !was_escalated) AddDesignated(after, now.escalation->approvers, ids);
+    }
+    return ids;
   }
 
   void AddPrincipalMails(const std::vector<std::string>& ids, std::vector<std::string>& out) const {

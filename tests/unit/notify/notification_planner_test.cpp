@@ -79,6 +79,22 @@ TEST_F(NotifyTest, ParallelStagesAskEveryStagesApproversOnce) {
   EXPECT_THAT(PlannedSince(voted), IsEmpty());
 }
 
+TEST_F(NotifyTest, ASerialStageAsksItsApproversEvenWhenTheyDecidedTheOneBefore) {
+  const PrincipalId carol = AddPerson("Carol Approver", "carol@example.com");
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
+  ASSERT_TRUE(RequireApproval(
+                  *engine_, Helpdesk(),
+                  {Stage({UserApprover(bob_)}), Stage({UserApprover(bob_), UserApprover(carol)})})
+                  .ok());
+  auto request = Activate(alice_, Helpdesk());
+  ASSERT_TRUE(request.ok()) << request.status();
+  const Revision before = engine_->revision();
+  ASSERT_TRUE(engine_->Decide(User(bob_), request->id, true, "ok").ok());
+  const auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("approvalRequested"));
+  EXPECT_THAT(ns[0].recipients, ElementsAre("bob@example.com", "carol@example.com"));
+}
+
 TEST_F(NotifyTest, EscalationAsksTheEscalationApproversOnly) {
   const PrincipalId dave = AddPerson("Dave Escalation", "dave@example.com");
   ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
