@@ -8,8 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <optional>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -70,7 +70,10 @@ absl::StatusOr<SecretBox> SecretBox::LoadOrCreateKeyFile(const std::filesystem::
                     ::fsync(fd) == 0;
     ::close(fd);
     sodium_memzero(text.data(), text.size());
-    if (!ok) return absl::UnavailableError(absl::StrCat("cannot write ", path.string()));
+    if (!ok) {
+      ::unlink(path.c_str());  // a part of a key would stop the next start
+      return absl::UnavailableError(absl::StrCat("cannot write ", path.string()));
+    }
     return box;
   }
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
@@ -79,9 +82,8 @@ absl::StatusOr<SecretBox> SecretBox::LoadOrCreateKeyFile(const std::filesystem::
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::UnavailableError(absl::StrCat("cannot read ", path.string()));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  // Read straight into the one string that is wiped below.
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   std::string_view trimmed = text;
   while (!trimmed.empty() && absl::ascii_isspace(static_cast<unsigned char>(trimmed.back()))) {
     trimmed.remove_suffix(1);
