@@ -95,7 +95,7 @@ const DirectMembership* ChangeSet::FindMembership(const std::string& key) const 
 std::vector<const Schedule*> ChangeSet::SchedulesOfObject(const Target& target) const {
   std::vector<const Schedule*> out;
   const TargetObject object(target);
-  for (const Schedule* s : state_.SchedulesOfObject(target)) {
+  for (const Schedule* s : state_.SchedulesOfObject(object)) {
     if (Staged(EntityKind::kSchedule, s->id.str()) == nullptr) out.push_back(s);
   }
   for (const auto& [key, value] : staged_) {

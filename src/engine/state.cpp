@@ -210,7 +210,10 @@ const State::ScheduleSet& State::SchedulesOfPrincipal(const std::string& princip
   return Bucket(schedules_by_principal_, PrincipalId(principal));
 }
 const State::ScheduleSet& State::SchedulesOfObject(const Target& target) const {
-  return Bucket(schedules_by_object_, TargetObject(target));
+  return SchedulesOfObject(TargetObject(target));
+}
+const State::ScheduleSet& State::SchedulesOfObject(const TargetObject& object) const {
+  return Bucket(schedules_by_object_, object);
 }
 const State::ScheduleSet& State::ActivationsOf(const std::string& eligibility_id) const {
   return Bucket(activations_by_basis_, ScheduleId(eligibility_id));

@@ -70,8 +70,9 @@ class State {
   // The schedules of `principal`; those for a target object key; the activations whose
   // basis is eligibility `eligibility_id`. Pointers stay valid until that schedule changes.
   [[nodiscard]] const ScheduleSet& SchedulesOfPrincipal(const std::string& principal) const;
-  // Schedules of `target`'s object, at any scope.
+  // Schedules of `target`'s object (or of `object`), at any scope.
   [[nodiscard]] const ScheduleSet& SchedulesOfObject(const Target& target) const;
+  [[nodiscard]] const ScheduleSet& SchedulesOfObject(const TargetObject& object) const;
   [[nodiscard]] const ScheduleSet& ActivationsOf(const std::string& eligibility_id) const;
   // Ids of requests whose principal is `principal`.
   // Ids of `principal`'s requests that are pending approval (a small set, unlike all of its
