@@ -76,15 +76,21 @@ bool HasFreshMfa(const Context& ctx, const Caller& caller) {
          ctx.now - *caller.mfa_at <= ctx.options.mfa_max_age;
 }
 
-bool IsCurrentApprover(const Context& ctx, const ScheduleRequest& request, const PrincipalId& who) {
-  if (request.status != RequestStatus::kPendingApproval || !request.approval.has_value()) {
-    return false;
+std::vector<bool> StagesDecidableBy(const Context& ctx, const ScheduleRequest& request,
+                                    const PrincipalId& who) {
+  std::vector<bool> out;
+  if (!request.approval.has_value()) return out;
+  const bool pending = request.status == RequestStatus::kPendingApproval;
+  for (const ApprovalStage& stage : request.approval->stages) {
+    out.push_back(pending && stage.status == StageStatus::kInProgress &&
+                  IsApprover(ctx, stage, request, who));
   }
-  return std::any_of(request.approval->stages.begin(), request.approval->stages.end(),
-                     [&](const ApprovalStage& stage) {
-                       return stage.status == StageStatus::kInProgress &&
-                              IsApprover(ctx, stage, request, who);
-                     });
+  return out;
+}
+
+bool IsCurrentApprover(const Context& ctx, const ScheduleRequest& request, const PrincipalId& who) {
+  const std::vector<bool> stages = StagesDecidableBy(ctx, request, who);
+  return std::find(stages.begin(), stages.end(), true) != stages.end();
 }
 
 bool CanManage(const Context& ctx, const Caller& caller, const Target& target) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
@@ -55,8 +56,12 @@ struct Context {
 [[nodiscard]] bool MayReadAll(const Context& ctx, const Caller& caller);
 // Whether `caller` performed MFA no later than ctx.now and at most options.mfa_max_age ago.
 [[nodiscard]] bool HasFreshMfa(const Context& ctx, const Caller& caller);
-// Whether `who` may decide a stage of `request` in progress at ctx.now (false when the
-// request is not pending or `who` is its requester).
+// Per stage of `request`'s approval: whether `who` may decide it at ctx.now (in progress, and
+// `who` an approver of it; false throughout when the request is not pending or `who` is its
+// requester). IsCurrentApprover: whether any is true.
+[[nodiscard]] std::vector<bool> StagesDecidableBy(const Context& ctx,
+                                                  const ScheduleRequest& request,
+                                                  const PrincipalId& who);
 [[nodiscard]] bool IsCurrentApprover(const Context& ctx, const ScheduleRequest& request,
                                      const PrincipalId& who);
 // Whether `who` may decide `stage` of `request`: one of its approvers, or of its escalation

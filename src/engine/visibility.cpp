@@ -83,15 +83,11 @@ bool Visibility::IsCurrentApprover(const ScheduleRequest& request) const {
 }
 
 std::vector<bool> Visibility::StagesToDecide(const ScheduleRequest& request) const {
-  std::vector<bool> out;
-  if (!request.approval) return out;
-  const internal::Context ctx = ContextOf(state_, index_, options_, ids_, now_);
-  const bool pending = request.status == RequestStatus::kPendingApproval && !caller_.is_system;
-  for (const ApprovalStage& stage : request.approval->stages) {
-    out.push_back(pending && stage.status == StageStatus::kInProgress &&
-                  internal::IsApprover(ctx, stage, request, caller_.id));
+  if (caller_.is_system) {  // the service is never an approver
+    return std::vector<bool>(request.approval ? request.approval->stages.size() : 0, false);
   }
-  return out;
+  return internal::StagesDecidableBy(ContextOf(state_, index_, options_, ids_, now_), request,
+                                     caller_.id);
 }
 
 bool Visibility::WasAskedToDecide(const ScheduleRequest& request) const {
