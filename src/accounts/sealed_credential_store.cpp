@@ -72,6 +72,9 @@ absl::Status SealedCredentialStore::Prepare() {
           "with that key (--secrets-key-file)");
     }
   }
+  // A check value sealed with the key, and no previous key: every value was sealed with it when
+  // that check value was written (it is written last), so there is nothing to read through.
+  if (!check_stale && !box_.has_previous()) return absl::OkStatus();
   // Values written before sealing was on, or sealed with the previous key: sealed (again) with
   // the key. Replace, not Put: one changed meanwhile (through this store, so sealed) stays. A
   // value that opens with neither key is left for reads to refuse.

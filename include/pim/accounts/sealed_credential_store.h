@@ -34,8 +34,9 @@ class SealedCredentialStore final : public CredentialStore {
   // Before first use: checks that the key is the one this database was sealed with (a check
   // value kept under kCheckKind, written the first time), then seals every value of a sealed
   // kind still in the clear, or sealed with the box's previous key (SecretBox::WithPrevious:
-  // changing the key), and last the check value. FailedPrecondition when neither key is the
-  // database's.
+  // changing the key), and last the check value. Once the check value is sealed with the key
+  // and there is no previous key, nothing is read through: a value planted in the clear later
+  // stays refused, never adopted. FailedPrecondition when neither key is the database's.
   [[nodiscard]] absl::Status Prepare();
 
   absl::StatusOr<std::optional<std::string>> Get(std::string_view kind,

@@ -37,6 +37,8 @@ class SecretBox {
 
   // This box, also opening what `previous` sealed (it still seals with its own key).
   [[nodiscard]] SecretBox WithPrevious(const SecretBox& previous) const;
+  // Whether it was made WithPrevious (the key is being changed).
+  [[nodiscard]] bool has_previous() const { return has_previous_; }
 
   SecretBox(const SecretBox& other) = default;
   SecretBox& operator=(const SecretBox& other) = default;

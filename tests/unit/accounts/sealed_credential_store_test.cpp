@@ -99,6 +99,11 @@ TEST_F(SealedCredentialStoreTest, AValuePlantedInTheClearAfterSealingIsRefused) 
   EXPECT_EQ(store->Get("totp", "u1").status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(store->List("totp", "u1").status().code(), absl::StatusCode::kDataLoss);
   EXPECT_FALSE(store->Replace("totp", "u1", "PLANTED", "x").ok());
+  // The next start does not adopt it by sealing it: it stays refused.
+  auto restarted = Sealed(box_);
+  ASSERT_TRUE(restarted->Prepare().ok());
+  EXPECT_EQ(Raw("totp", "u1"), "PLANTED");
+  EXPECT_EQ(restarted->Get("totp", "u1").status().code(), absl::StatusCode::kDataLoss);
 }
 
 TEST_F(SealedCredentialStoreTest, ChangingTheKeySealsEverythingAgainWithTheNewOne) {
