@@ -24,6 +24,12 @@ if(PIM_SANITIZE)
   target_compile_options(pim_options INTERFACE -fsanitize=${_pim_san} -fno-sanitize-recover=all
                                               -fno-omit-frame-pointer)
   target_link_options(pim_options INTERFACE -fsanitize=${_pim_san})
+  if("thread" IN_LIST PIM_SANITIZE)
+    # Debian's abseil is not built for ThreadSanitizer: use stand-ins for its synchronization
+    # headers that it can see through (cmake/tsan-absl/absl/synchronization/mutex.h).
+    target_include_directories(pim_options BEFORE INTERFACE
+                               "${PROJECT_SOURCE_DIR}/cmake/tsan-absl")
+  endif()
 endif()
 if(PIM_COVERAGE)
   target_compile_options(pim_options INTERFACE --coverage -O0)

@@ -244,7 +244,7 @@ async function startPimd({ clockStart = CLOCK_START, port: listenPort = 0, extra
       const { code, signal } = await exited;
       clearTimeout(kill);
       if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
-      if (/(Address|Leak|UndefinedBehavior)Sanitizer/.test(stderr)) {
+      if (/(Address|Leak|Thread|UndefinedBehavior)Sanitizer/.test(stderr)) {
         throw new Error(`pimd reported a sanitizer error:\n${stderr.slice(-8000)}`);
       }
       if (code !== 0) throw new Error(`pimd exited with code ${code} (signal ${signal})\n${stderr.slice(-4000)}`);

@@ -192,7 +192,8 @@ TEST(PackedIdTextTest, CopiesAndMovesOwnTheirText) {
     PackedIdText target(std::string_view("another placeholder longer than sixteen"));
     target = std::move(moved);
     EXPECT_EQ(target.str(), text);
-    target = target;  // self-assignment keeps the text
+    const PackedIdText& same = target;
+    target = same;  // self-assignment keeps the text
     EXPECT_EQ(target.str(), text);
   }
 }
