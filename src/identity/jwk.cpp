@@ -47,10 +47,9 @@ EvpKey Ed25519FromRaw(std::string_view x) {
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(x.data()), x.size()));
 }
 
-// A public key of OpenSSL type `type` from the parameters in `builder`, checked as OpenSSL
-// checks public keys (an EC point on its curve; an RSA modulus odd, without small factors, an
-// exponent odd and above 2^16).
-absl::StatusOr<EvpKey> FromParams(const char* type, OSSL_PARAM_BLD* builder) {
+// A public key of OpenSSL type `type` from the parameters in `builder`; with `openssl_check`,
+// checked as OpenSSL checks public keys (for EC: the point is on its curve).
+absl::StatusOr<EvpKey> FromParams(const char* type, OSSL_PARAM_BLD* builder, bool openssl_check) {
   const OpenSslPtr<OSSL_PARAM, OSSL_PARAM_free> params(OSSL_PARAM_BLD_to_param(builder));
   const OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(
       EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
@@ -60,10 +59,49 @@ absl::StatusOr<EvpKey> FromParams(const char* type, OSSL_PARAM_BLD* builder) {
     return InvalidJwk("key parameters rejected");
   }
   EvpKey key(raw);
+  if (!openssl_check) return key;
   const OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> check(
       EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
   if (!check || EVP_PKEY_public_check(check.get()) != 1) return InvalidJwk("invalid public key");
   return key;
+}
+
+// The product of the odd primes below 752, the bound of SP 800-56B's small-factor check.
+const BIGNUM* SmallPrimesProduct() {
+  static const BIGNUM* product = [] {
+    BIGNUM* p = BN_new();
+    if (p == nullptr || BN_one(p) != 1) std::abort();
+    for (BN_ULONG n = 3; n < 752; n += 2) {
+      bool prime = true;
+      for (BN_ULONG d = 3; d * d <= n; d += 2) prime = prime && n % d != 0;
+      if (prime && BN_mul_word(p, n) != 1) std::abort();
+    }
+    return p;
+  }();
+  return product;
+}
+
+// SP 800-56B's checks of an RSA public key, made deterministic: OpenSSL's own check
+// (EVP_PKEY_public_check) looks for factors with randomly chosen Miller-Rabin bases, so a
+// malformed modulus could pass at one parse and fail at the next. Here: n odd, with no prime
+// factor below 752, and not prime; e odd, above 2^16 and below 2^256. (Whether n is prime is
+// also a Miller-Rabin test, but a prime always passes it and a composite passes with
+// probability below 2^-128.)
+absl::Status CheckRsaPublic(const BIGNUM* n, const BIGNUM* e) {
+  if (BN_is_odd(n) != 1) return InvalidJwk("RSA modulus is even");
+  if (BN_is_odd(e) != 1 || BN_num_bits(e) <= 16 || BN_num_bits(e) > 256) {
+    return InvalidJwk("RSA exponent must be odd, above 2^16 and below 2^256");
+  }
+  const OpenSslPtr<BN_CTX, BN_CTX_free> ctx(BN_CTX_new());
+  const Bignum gcd(BN_new());
+  if (!ctx || !gcd || BN_gcd(gcd.get(), n, SmallPrimesProduct(), ctx.get()) != 1) {
+    return InvalidJwk("RSA key unreadable");
+  }
+  if (BN_is_one(gcd.get()) != 1) return InvalidJwk("RSA modulus has a small factor");
+  const int prime = BN_check_prime(n, ctx.get(), nullptr);
+  if (prime < 0) return InvalidJwk("RSA key unreadable");
+  if (prime == 1) return InvalidJwk("RSA modulus is prime");
+  return absl::OkStatus();
 }
 
 absl::StatusOr<EvpKey> RsaKey(const boost::json::object& jwk) {
@@ -77,12 +115,13 @@ absl::StatusOr<EvpKey> RsaKey(const boost::json::object& jwk) {
                               static_cast<int>(e->size()), nullptr));
   if (!bn_n || !bn_e) return InvalidJwk("RSA key unreadable");
   if (BN_num_bits(bn_n.get()) < kMinRsaBits) return InvalidJwk("RSA key shorter than 2048 bits");
+  if (absl::Status checked = CheckRsaPublic(bn_n.get(), bn_e.get()); !checked.ok()) return checked;
   const OpenSslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> builder(OSSL_PARAM_BLD_new());
   if (!builder || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
       OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
     return InvalidJwk("RSA key unreadable");
   }
-  return FromParams("RSA", builder.get());
+  return FromParams("RSA", builder.get(), /*openssl_check=*/false);
 }
 
 absl::StatusOr<EvpKey> EcKey(const boost::json::object& jwk) {
@@ -101,7 +140,7 @@ absl::StatusOr<EvpKey> EcKey(const boost::json::object& jwk) {
                                        point.size()) != 1) {
     return InvalidJwk("EC key unreadable");
   }
-  return FromParams("EC", builder.get());
+  return FromParams("EC", builder.get(), /*openssl_check=*/true);
 }
 
 absl::StatusOr<EvpKey> OkpKey(const boost::json::object& jwk) {

@@ -135,6 +135,49 @@ TEST_F(JwkTest, RefusesUnsupportedOrMalformedKeys) {
   EXPECT_TRUE(VerificationKey::FromJwk(with(ec.jwk, "d", "AAAA")).ok());
 }
 
+// SP 800-56B's checks of an RSA public key, each refused on every try: OpenSSL's own check
+// draws random Miller-Rabin bases, so a malformed modulus could pass one parse and fail the
+// next (found by x509_certificate_fuzzer; its input is in that corpus).
+TEST_F(JwkTest, RsaModulusChecksGiveTheSameAnswerEveryTime) {
+  const std::string n = *Base64UrlDecode(Rsa2048().jwk.at("n").as_string());
+  auto with_n = [](std::string modulus) {
+    boost::json::object jwk = Rsa2048().jwk;
+    jwk["n"] = boost::json::string(Base64UrlEncode(modulus));
+    return jwk;
+  };
+  // n + 2k for the smallest k that makes it a multiple of 751 (odd, the largest prime checked).
+  std::string factor_751 = n;
+  {
+    unsigned rem = 0;
+    for (const char c : n) rem = (rem * 256 + static_cast<unsigned char>(c)) % 751;
+    unsigned add = (751 - rem) % 751;
+    if (add % 2 == 1) add += 751;  // keep it odd
+    for (std::size_t i = factor_751.size(); i-- > 0 && add != 0;) {
+      const unsigned sum = static_cast<unsigned char>(factor_751[i]) + (add & 0xff);
+      factor_751[i] = static_cast<char>(sum & 0xff);
+      add = (add >> 8) + (sum >> 8);
+    }
+  }
+  // RFC 3526's 2048-bit MODP prime.
+  const std::string prime = *Base64UrlDecode(
+      "___________JD9qiIWjCNMTGYouA3BzRKQJOCIpnzHQCC76mOxObIlFKCHmONATd75UZs806QxswKwpt8l8UN0_h"
+      "NW1tUcJF5IW1dmJefsb0TELppjftawv_XLb0Brft7jhr-1qJn6WunyQRfEsf5kkoZlHs5Fs9wgB8uKFjvwWY2kg2"
+      "HFXTmmkWP6j9JM9fg2VdI9yjrZYcYvNWIIVSu57VKQdwlpZtZww1Tkq8mATxdGwIyhghfDKQXkYuNs474553LBgO"
+      "hgObJ4Oi7Aeij7XFXfBvTFLJ3ivL9pVYFxg5lUl86pVq5RXSJhiY-gUQFXKOWoqsqmj__________w");
+  ASSERT_EQ(prime.size(), 256U);
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    EXPECT_TRUE(VerificationKey::FromJwk(Rsa2048().jwk).ok());
+    const auto small_factor = VerificationKey::FromJwk(with_n(factor_751));
+    EXPECT_EQ(std::string(small_factor.status().message()), "JWK: RSA modulus has a small factor");
+    const auto prime_modulus = VerificationKey::FromJwk(with_n(prime));
+    EXPECT_EQ(std::string(prime_modulus.status().message()), "JWK: RSA modulus is prime");
+    std::string even = n;
+    even.back() = static_cast<char>(even.back() & ~1);
+    EXPECT_EQ(std::string(VerificationKey::FromJwk(with_n(even)).status().message()),
+              "JWK: RSA modulus is even");
+  }
+}
+
 TEST_F(JwkTest, ParseJwksKeepsUsableSignatureKeysOnly) {
   const ForeignKey ec = testing::NewEcKey("ec-1");
   boost::json::object enc = ec.jwk;
