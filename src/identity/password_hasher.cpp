@@ -35,6 +35,12 @@ bool ToBuffer(std::string_view encoded_hash, Hash& out) {
   return true;
 }
 
+// libsodium declares its password pointers non-null, while an empty string_view's data() may
+// be null (an absent form field): an empty password is passed as "".
+const char* PasswordBytes(std::string_view password) {
+  return password.empty() ? "" : password.data();
+}
+
 }  // namespace
 
 PasswordHashParams PasswordHashParams::Interactive() {
@@ -50,7 +56,7 @@ absl::StatusOr<std::string> HashPassword(std::string_view password,
   InitSodium();
   if (!InLimits(params)) return absl::InvalidArgumentError("password hash limits out of range");
   Hash out{};
-  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), params.ops_limit,
+  if (crypto_pwhash_str_alg(out.data(), PasswordBytes(password), password.size(), params.ops_limit,
                             params.mem_limit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return absl::ResourceExhaustedError("not enough memory to hash a password");
   }
@@ -61,7 +67,7 @@ bool VerifyPassword(std::string_view encoded_hash, std::string_view password) {
   InitSodium();
   Hash hash;
   return ToBuffer(encoded_hash, hash) &&
-         crypto_pwhash_str_verify(hash.data(), password.data(), password.size()) == 0;
+         crypto_pwhash_str_verify(hash.data(), PasswordBytes(password), password.size()) == 0;
 }
 
 bool NeedsRehash(std::string_view encoded_hash, const PasswordHashParams& params) {

@@ -50,6 +50,22 @@ TEST_F(PasswordHasherTest, HashesVerifyOnlyTheirOwnPassword) {
   EXPECT_FALSE(VerifyPassword(*binary_hash, "a"));
 }
 
+// An absent form field reaches the hasher as a string_view whose data() is null, which
+// libsodium must never see (UBSan aborts on it; found by oidc_api_fuzzer).
+TEST_F(PasswordHasherTest, AnEmptyPasswordWithoutStorageHashesAndVerifies) {
+  const std::string_view absent;
+  ASSERT_EQ(absent.data(), nullptr);
+  const absl::StatusOr<std::string> hash = HashPassword(absent, params_);
+  ASSERT_TRUE(hash.ok()) << hash.status();
+  EXPECT_TRUE(VerifyPassword(*hash, absent));
+  EXPECT_TRUE(VerifyPassword(*hash, ""));
+  EXPECT_FALSE(VerifyPassword(*hash, kPassword));
+  const absl::StatusOr<std::string> real = HashPassword(kPassword, params_);
+  ASSERT_TRUE(real.ok());
+  EXPECT_FALSE(VerifyPassword(*real, absent));
+  VerifyAgainstDummy(absent, params_);
+}
+
 TEST_F(PasswordHasherTest, MalformedHashesNeverVerify) {
   const std::string good = kReferenceHashMinimum;
   for (const std::string& bad :
