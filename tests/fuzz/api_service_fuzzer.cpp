@@ -17,6 +17,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/value.hpp"
 #include "fuzz_check.h"
+#include "fuzz_harness.h"
 #include "pim/api/api_service.h"
 #include "pim/api/authenticator.h"
 #include "pim/domain/role_definition.h"
@@ -124,28 +125,15 @@ class World {
   std::unique_ptr<pim::api::ApiService> service_;
 };
 
-std::string_view NextLine(std::string_view& rest) {
-  const std::size_t newline = rest.find('\n');
-  const std::string_view line = rest.substr(0, newline);
-  rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
-  return line;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static std::unique_ptr<World> world;
-  static int rounds = 0;
-  if (world == nullptr || ++rounds >= kRounds) {
-    world.reset();
-    world = std::make_unique<World>();
-    rounds = 0;
-  }
+  World& world = pim::fuzz::WorldRebuiltEvery<World>(kRounds);
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   std::string_view rest = input;
   pim::api::HttpRequest request;
-  request.method = std::string(NextLine(rest));
-  request.target = std::string(NextLine(rest));
+  request.method = std::string(pim::fuzz::NextLine(rest));
+  request.target = std::string(pim::fuzz::NextLine(rest));
   request.body = std::string(rest);
   request.base_url = "https://pim.test:8443";
   request.request_id = "fuzz-1";
@@ -153,7 +141,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.headers.emplace_back("authorization", std::string("Bearer ") + kToken);
   if (!request.body.empty()) request.headers.emplace_back("content-type", "application/json");
 
-  const pim::api::HttpResponse response = world->service().Handle(request);
+  const pim::api::HttpResponse response = world.service().Handle(request);
   PIM_FUZZ_CHECK(response.status >= 200 && response.status <= 599, input);
   PIM_FUZZ_CHECK(response.status != 500, input);  // an exception or a broken invariant
   PIM_FUZZ_CHECK(!response.Header("X-Pim-Revision").empty(), input);

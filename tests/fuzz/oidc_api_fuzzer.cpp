@@ -24,6 +24,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/value.hpp"
 #include "fuzz_check.h"
+#include "fuzz_harness.h"
 #include "pim/accounts/account_service.h"
 #include "pim/accounts/sealed_credential_store.h"
 #include "pim/accounts/token_service.h"
@@ -113,13 +114,6 @@ class World {
   std::unique_ptr<pim::api::OidcApi> oidc_;
 };
 
-std::string_view NextLine(std::string_view& rest) {
-  const std::size_t newline = rest.find('\n');
-  const std::string_view line = rest.substr(0, newline);
-  rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
-  return line;
-}
-
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
@@ -143,20 +137,14 @@ bool RedirectAllowed(std::string_view location) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static std::unique_ptr<World> world;
-  static int rounds = 0;
-  if (world == nullptr || ++rounds >= kRounds) {
-    world.reset();
-    world = std::make_unique<World>();
-    rounds = 0;
-  }
+  World& world = pim::fuzz::WorldRebuiltEvery<World>(kRounds);
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   std::string_view rest = input;
   pim::api::HttpRequest request;
-  request.method = std::string(NextLine(rest));
-  request.target = std::string(NextLine(rest));
-  const std::string_view content_type = NextLine(rest);
-  const std::string_view authorization = NextLine(rest);
+  request.method = std::string(pim::fuzz::NextLine(rest));
+  request.target = std::string(pim::fuzz::NextLine(rest));
+  const std::string_view content_type = pim::fuzz::NextLine(rest);
+  const std::string_view authorization = pim::fuzz::NextLine(rest);
   request.body = std::string(rest);
   request.remote_address = "10.1.1.1";
   request.base_url = "https://pim.test";
@@ -166,7 +154,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t q = request.target.find('?');
   const std::string path = request.target.substr(0, q);
   if (!pim::api::OidcApi::Owns(path)) return 0;
-  const pim::api::HttpResponse response = world->oidc().Handle(
+  const pim::api::HttpResponse response = world.oidc().Handle(
       request, path, q == std::string::npos ? "" : request.target.substr(q + 1));
 
   PIM_FUZZ_CHECK(response.status >= 200 && response.status <= 599, input);

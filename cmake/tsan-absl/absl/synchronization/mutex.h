@@ -38,7 +38,8 @@
 namespace absl {
 ABSL_NAMESPACE_BEGIN
 
-// Evaluated with the mutex held, which the analysis cannot follow into the stored call.
+// A predicate, evaluated with the mutex held (the thread-safety analysis cannot follow that into
+// the stored call, so the stored calls are exempt from it).
 class PIM_TSAN_ABSL_HIDDEN Condition {
  public:
   Condition(bool (*func)(void*), void* arg)
@@ -226,16 +227,7 @@ class ABSL_SCOPED_LOCKABLE PIM_TSAN_ABSL_HIDDEN ReaderMutexLock {
   Mutex* const mu_;
 };
 
-class ABSL_SCOPED_LOCKABLE PIM_TSAN_ABSL_HIDDEN WriterMutexLock {
- public:
-  explicit WriterMutexLock(Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { mu_->Lock(); }
-  WriterMutexLock(const WriterMutexLock&) = delete;
-  WriterMutexLock& operator=(const WriterMutexLock&) = delete;
-  ~WriterMutexLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
-
- private:
-  Mutex* const mu_;
-};
+using WriterMutexLock = MutexLock;
 
 // Waits are in writer mode, as abseil requires of a CondVar.
 class PIM_TSAN_ABSL_HIDDEN CondVar {
