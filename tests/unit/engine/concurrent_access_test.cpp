@@ -2,7 +2,7 @@
 // check access and the clock fires expiries. Every answer must be one the committed state allows:
 // revisions never go back for a reader, a grant is never reported past its end, and a committed
 // activation that has not ended is always seen. The interleavings differ from run to run; what
-// is asserted does not. Under ThreadSanitizer (`cmake --preset tsan`) this is also the engine's
+// is asserted does not. Under ThreadSanitizer (scripts/tsan, in CI) this is also the engine's
 // race test.
 #include <algorithm>
 #include <array>
