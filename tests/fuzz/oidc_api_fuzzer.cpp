@@ -114,24 +114,20 @@ class World {
   std::unique_ptr<pim::api::OidcApi> oidc_;
 };
 
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 bool RedirectAllowed(std::string_view location) {
   for (const std::string_view allowed :
        {std::string_view(kWebRedirect), std::string_view("http://127.0.0.1:"),
         std::string_view("http://127.0.0.1/"), std::string_view("http://[::1]:"),
         std::string_view("http://[::1]/"), std::string_view("http://localhost:"),
         std::string_view("http://localhost/")}) {
-    if (StartsWith(location, allowed)) {
+    if (location.starts_with(allowed)) {
       // Nothing may follow the registered URI but its query.
       const std::string_view rest = location.substr(allowed.size());
       return allowed != kWebRedirect || rest.empty() || rest.front() == '?';
     }
   }
   // Within this server: an absolute path, never a scheme-relative "//host".
-  return StartsWith(location, "/") && !StartsWith(location, "//");
+  return location.starts_with("/") && !location.starts_with("//");
 }
 
 }  // namespace
@@ -164,7 +160,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       PIM_FUZZ_CHECK(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f, input);
     }
   }
-  if (StartsWith(response.Header("Content-Type"), "application/json")) {
+  if (response.Header("Content-Type").starts_with("application/json")) {
     boost::system::error_code ec;
     const boost::json::value body = boost::json::parse(response.body, ec);
     PIM_FUZZ_CHECK(!ec, input);
