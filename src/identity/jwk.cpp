@@ -7,9 +7,11 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
@@ -47,9 +49,8 @@ EvpKey Ed25519FromRaw(std::string_view x) {
       EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(x.data()), x.size()));
 }
 
-// A public key of OpenSSL type `type` from the parameters in `builder`; with `openssl_check`,
-// checked as OpenSSL checks public keys (for EC: the point is on its curve).
-absl::StatusOr<EvpKey> FromParams(const char* type, OSSL_PARAM_BLD* builder, bool openssl_check) {
+// A public key of OpenSSL type `type` from the parameters in `builder`, unchecked.
+absl::StatusOr<EvpKey> FromParams(const char* type, OSSL_PARAM_BLD* builder) {
   const OpenSslPtr<OSSL_PARAM, OSSL_PARAM_free> params(OSSL_PARAM_BLD_to_param(builder));
   const OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> ctx(
       EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
@@ -58,12 +59,7 @@ absl::StatusOr<EvpKey> FromParams(const char* type, OSSL_PARAM_BLD* builder, boo
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
     return InvalidJwk("key parameters rejected");
   }
-  EvpKey key(raw);
-  if (!openssl_check) return key;
-  const OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> check(
-      EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) != 1) return InvalidJwk("invalid public key");
-  return key;
+  return EvpKey(raw);
 }
 
 // The product of the odd primes below 752, the bound of SP 800-56B's small-factor check.
@@ -81,10 +77,94 @@ const BIGNUM* SmallPrimesProduct() {
   return product;
 }
 
+// floor(n^(1/k)) for k >= 2, by Newton's method from above; nullptr when OpenSSL fails.
+Bignum IntegerRoot(const BIGNUM* n, BN_ULONG k, BN_CTX* ctx) {
+  Bignum x(BN_new());
+  Bignum next(BN_new());
+  Bignum power(BN_new());
+  Bignum exponent(BN_new());
+  Bignum quotient(BN_new());
+  const int root_bits = (BN_num_bits(n) + static_cast<int>(k) - 1) / static_cast<int>(k);
+  // 2^ceil(bits/k) is above the root; each step then stays above it until it settles.
+  if (!x || !next || !power || !exponent || !quotient || BN_set_bit(x.get(), root_bits) != 1 ||
+      BN_set_word(exponent.get(), k - 1) != 1) {
+    return nullptr;
+  }
+  for (;;) {
+    // next = ((k - 1) x + n / x^(k-1)) / k
+    if (BN_exp(power.get(), x.get(), exponent.get(), ctx) != 1 ||
+        BN_div(quotient.get(), nullptr, n, power.get(), ctx) != 1 ||
+        BN_copy(next.get(), x.get()) == nullptr || BN_mul_word(next.get(), k - 1) != 1 ||
+        BN_add(next.get(), next.get(), quotient.get()) != 1 ||
+        BN_div_word(next.get(), k) == static_cast<BN_ULONG>(-1)) {
+      return nullptr;
+    }
+    if (BN_cmp(next.get(), x.get()) >= 0) return x;
+    std::swap(x, next);
+  }
+}
+
+bool IsSmallPrime(std::uint64_t n) {
+  if (n < 2) return false;
+  for (std::uint64_t d = 2; d * d <= n; ++d) {
+    if (n % d == 0) return false;
+  }
+  return true;
+}
+
+// base^exponent mod m, for m < 2^32.
+std::uint64_t PowMod(std::uint64_t base, std::uint64_t exponent, std::uint64_t m) {
+  std::uint64_t result = 1;
+  base %= m;
+  for (; exponent != 0; exponent >>= 1) {
+    if ((exponent & 1) != 0) result = result * base % m;
+    base = base * base % m;
+  }
+  return result;
+}
+
+// False when n is certainly not a k-th power (k prime): for a prime q = 1 (mod k) not dividing
+// n, a k-th power is a k-th power residue mod q, and n^((q-1)/k) = 1 (mod q) then. Twelve such
+// q let a number that is not a k-th power through with probability at most 2^-12, so the exact
+// root (IntegerRoot) is rarely needed.
+bool MayBeKthPower(const BIGNUM* n, BN_ULONG k) {
+  int tested = 0;
+  for (BN_ULONG q = 2 * k + 1; tested < 12 && q < (static_cast<BN_ULONG>(1) << 24); q += 2 * k) {
+    if (!IsSmallPrime(q)) continue;
+    const BN_ULONG residue = BN_mod_word(n, q);
+    if (residue == static_cast<BN_ULONG>(-1)) return true;  // let the exact test decide
+    if (residue == 0) continue;
+    if (PowMod(residue, (q - 1) / k, q) != 1) return false;
+    ++tested;
+  }
+  return true;
+}
+
+// Whether n = r^k for some integers r and k >= 2, given that n has no prime factor below 752
+// (so k <= bits / 9.5); nullopt when OpenSSL fails. A perfect power is never a product of two
+// distinct primes, so it is never an RSA modulus (SP 800-56B refuses powers of a prime).
+std::optional<bool> IsPerfectPower(const BIGNUM* n, BN_CTX* ctx) {
+  const auto max_k = static_cast<BN_ULONG>(BN_num_bits(n) / 9);
+  Bignum power(BN_new());
+  Bignum exponent(BN_new());
+  if (!power || !exponent) return std::nullopt;
+  for (BN_ULONG k = 2; k <= max_k; ++k) {
+    // A k-th power is a p-th power for each prime p dividing k: prime k suffice.
+    if (!IsSmallPrime(k) || !MayBeKthPower(n, k)) continue;
+    const Bignum root = IntegerRoot(n, k, ctx);
+    if (!root || BN_set_word(exponent.get(), k) != 1 ||
+        BN_exp(power.get(), root.get(), exponent.get(), ctx) != 1) {
+      return std::nullopt;
+    }
+    if (BN_cmp(power.get(), n) == 0) return true;
+  }
+  return false;
+}
+
 // SP 800-56B's checks of an RSA public key, made deterministic: OpenSSL's own check
 // (EVP_PKEY_public_check) looks for factors with randomly chosen Miller-Rabin bases, so a
 // malformed modulus could pass at one parse and fail at the next. Here: n odd, with no prime
-// factor below 752, and not prime; e odd, above 2^16 and below 2^256. (Whether n is prime is
+// factor below 752, not prime and not a perfect power; e odd, above 2^16 and below 2^256. (Whether n is prime is
 // also a Miller-Rabin test, but a prime always passes it and a composite passes with
 // probability below 2^-128.)
 absl::Status CheckRsaPublic(const BIGNUM* n, const BIGNUM* e) {
@@ -101,6 +181,9 @@ absl::Status CheckRsaPublic(const BIGNUM* n, const BIGNUM* e) {
   const int prime = BN_check_prime(n, ctx.get(), nullptr);
   if (prime < 0) return InvalidJwk("RSA key unreadable");
   if (prime == 1) return InvalidJwk("RSA modulus is prime");
+  const std::optional<bool> power = IsPerfectPower(n, ctx.get());
+  if (!power) return InvalidJwk("RSA key unreadable");
+  if (*power) return InvalidJwk("RSA modulus is a perfect power");
   return absl::OkStatus();
 }
 
@@ -121,7 +204,7 @@ absl::StatusOr<EvpKey> RsaKey(const boost::json::object& jwk) {
       OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
     return InvalidJwk("RSA key unreadable");
   }
-  return FromParams("RSA", builder.get(), /*openssl_check=*/false);
+  return FromParams("RSA", builder.get());
 }
 
 absl::StatusOr<EvpKey> EcKey(const boost::json::object& jwk) {
@@ -140,7 +223,13 @@ absl::StatusOr<EvpKey> EcKey(const boost::json::object& jwk) {
                                        point.size()) != 1) {
     return InvalidJwk("EC key unreadable");
   }
-  return FromParams("EC", builder.get(), /*openssl_check=*/true);
+  absl::StatusOr<EvpKey> key = FromParams("EC", builder.get());
+  if (!key.ok()) return key;
+  // OpenSSL's check of an EC public key (the point is on the curve) is deterministic.
+  const OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free> check(
+      EVP_PKEY_CTX_new_from_pkey(nullptr, key->get(), nullptr));
+  if (!check || EVP_PKEY_public_check(check.get()) != 1) return InvalidJwk("invalid public key");
+  return key;
 }
 
 absl::StatusOr<EvpKey> OkpKey(const boost::json::object& jwk) {

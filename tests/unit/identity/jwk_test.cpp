@@ -1,5 +1,9 @@
 #include "pim/identity/jwk.h"
 
+#include <openssl/bn.h>
+
+#include <memory>
+
 #include "boost/json/serialize.hpp"
 #include "gtest/gtest.h"
 #include "pim/identity/base64url.h"
@@ -176,6 +180,59 @@ TEST_F(JwkTest, RsaModulusChecksGiveTheSameAnswerEveryTime) {
     EXPECT_EQ(std::string(VerificationKey::FromJwk(with_n(even)).status().message()),
               "JWK: RSA modulus is even");
   }
+}
+
+// (2^e - 1)^k in big-endian bytes: a power of a Mersenne prime when e is one of its exponents.
+std::string MersennePower(int e, int k) {
+  const std::unique_ptr<BIGNUM, decltype(&BN_free)> m(BN_new(), BN_free);
+  const std::unique_ptr<BIGNUM, decltype(&BN_free)> power(BN_new(), BN_free);
+  const std::unique_ptr<BIGNUM, decltype(&BN_free)> exponent(BN_new(), BN_free);
+  const std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> ctx(BN_CTX_new(), BN_CTX_free);
+  if (BN_set_bit(m.get(), e) != 1 || BN_sub_word(m.get(), 1) != 1 ||
+      BN_set_word(exponent.get(), static_cast<BN_ULONG>(k)) != 1 ||
+      BN_exp(power.get(), m.get(), exponent.get(), ctx.get()) != 1) {
+    return {};
+  }
+  std::string bytes(static_cast<std::size_t>(BN_num_bytes(power.get())), '\0');
+  BN_bn2bin(power.get(), reinterpret_cast<unsigned char*>(bytes.data()));
+  return bytes;
+}
+
+// A perfect power is never a product of two distinct primes: SP 800-56B refuses powers of a
+// prime, which OpenSSL's randomised check found only by chance. Prime exponents from 2 to 67,
+// a composite exponent, and a composite root.
+TEST_F(JwkTest, AnRsaModulusThatIsAPerfectPowerIsRefused) {
+  auto with_n = [](const std::string& modulus) {
+    boost::json::object jwk = Rsa2048().jwk;
+    jwk["n"] = boost::json::string(Base64UrlEncode(modulus));
+    return jwk;
+  };
+  // Mersenne prime exponents: 31, 61, 127, 521, 607 and 1279.
+  const std::string m521_times_m607 = [] {
+    const std::unique_ptr<BIGNUM, decltype(&BN_free)> a(BN_new(), BN_free);
+    const std::unique_ptr<BIGNUM, decltype(&BN_free)> b(BN_new(), BN_free);
+    const std::unique_ptr<BN_CTX, decltype(&BN_CTX_free)> ctx(BN_CTX_new(), BN_CTX_free);
+    const std::string m521 = MersennePower(521, 2);
+    const std::string m607 = MersennePower(607, 2);
+    BN_bin2bn(reinterpret_cast<const unsigned char*>(m521.data()), static_cast<int>(m521.size()),
+              a.get());
+    BN_bin2bn(reinterpret_cast<const unsigned char*>(m607.data()), static_cast<int>(m607.size()),
+              b.get());
+    BN_mul(a.get(), a.get(), b.get(), ctx.get());  // (M521 * M607)^2
+    std::string bytes(static_cast<std::size_t>(BN_num_bytes(a.get())), '\0');
+    BN_bn2bin(a.get(), reinterpret_cast<unsigned char*>(bytes.data()));
+    return bytes;
+  }();
+  for (const std::string& modulus :
+       {MersennePower(1279, 2), MersennePower(1279, 3), MersennePower(521, 5),
+        MersennePower(127, 17), MersennePower(61, 37), MersennePower(31, 67),
+        MersennePower(607, 4), m521_times_m607}) {
+    ASSERT_GE(modulus.size(), 256U);
+    const auto key = VerificationKey::FromJwk(with_n(modulus));
+    EXPECT_EQ(std::string(key.status().message()), "JWK: RSA modulus is a perfect power")
+        << modulus.size() * 8 << "-bit modulus";
+  }
+  EXPECT_TRUE(VerificationKey::FromJwk(Rsa2048().jwk).ok());
 }
 
 TEST_F(JwkTest, ParseJwksKeepsUsableSignatureKeysOnly) {
