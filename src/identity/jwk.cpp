@@ -164,9 +164,9 @@ std::optional<bool> IsPerfectPower(const BIGNUM* n, BN_CTX* ctx) {
 // SP 800-56B's checks of an RSA public key, made deterministic: OpenSSL's own check
 // (EVP_PKEY_public_check) looks for factors with randomly chosen Miller-Rabin bases, so a
 // malformed modulus could pass at one parse and fail at the next. Here: n odd, with no prime
-// factor below 752, not prime and not a perfect power; e odd, above 2^16 and below 2^256. (Whether n is prime is
-// also a Miller-Rabin test, but a prime always passes it and a composite passes with
-// probability below 2^-128.)
+// factor below 752, not prime, and not a perfect power; e odd, above 2^16 and below 2^256.
+// (Whether n is prime is also a Miller-Rabin test, but a prime always passes it and a composite
+// passes with probability below 2^-128.)
 absl::Status CheckRsaPublic(const BIGNUM* n, const BIGNUM* e) {
   if (BN_is_odd(n) != 1) return InvalidJwk("RSA modulus is even");
   if (BN_is_odd(e) != 1 || BN_num_bits(e) <= 16 || BN_num_bits(e) > 256) {

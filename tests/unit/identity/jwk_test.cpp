@@ -225,8 +225,8 @@ TEST_F(JwkTest, AnRsaModulusThatIsAPerfectPowerIsRefused) {
   }();
   for (const std::string& modulus :
        {MersennePower(1279, 2), MersennePower(1279, 3), MersennePower(521, 5),
-        MersennePower(127, 17), MersennePower(61, 37), MersennePower(31, 67),
-        MersennePower(607, 4), m521_times_m607}) {
+        MersennePower(127, 17), MersennePower(61, 37), MersennePower(31, 67), MersennePower(607, 4),
+        m521_times_m607}) {
     ASSERT_GE(modulus.size(), 256U);
     const auto key = VerificationKey::FromJwk(with_n(modulus));
     EXPECT_EQ(std::string(key.status().message()), "JWK: RSA modulus is a perfect power")
