@@ -93,6 +93,12 @@ bool IsCurrentApprover(const Context& ctx, const ScheduleRequest& request, const
   return std::find(stages.begin(), stages.end(), true) != stages.end();
 }
 
+bool OwnsGroup(const Context& ctx, const PrincipalId& who, const PrincipalId& group) {
+  const AccessIndex::CheckResult r =
+      ctx.index.Check(who.str(), GroupTarget(group, GroupAccess::kOwner), ctx.now);
+  return r.allowed && r.via_group.empty();
+}
+
 bool CanManage(const Context& ctx, const Caller& caller, const Target& target) {
   if (caller.is_system) return true;
   const PrincipalId& who = caller.id;
@@ -103,9 +109,7 @@ bool CanManage(const Context& ctx, const Caller& caller, const Target& target) {
         return true;
       }
       const PrincipalId group(target.object_id);
-      if (ctx.index.Check(who.str(), GroupTarget(group, GroupAccess::kOwner), ctx.now).allowed) {
-        return true;
-      }
+      if (OwnsGroup(ctx, who, group)) return true;
       const Principal* g = ctx.state.FindPrincipal(target.object_id);
       if (g == nullptr || g->is_assignable_to_role) return false;
       return std::any_of(kGroupManagerRoles.begin(), kGroupManagerRoles.end(),

@@ -148,12 +148,6 @@ absl::Status AuthorizePrincipal(const internal::Context& ctx, const Caller& call
 
 // Whether `caller` holds ownership of `group` itself (a standing ownership or an active PIM
 // assignment of it), not through membership of another group.
-bool IsOwnerOf(const internal::Context& ctx, const Caller& caller, const PrincipalId& group) {
-  const AccessIndex::CheckResult r =
-      ctx.index.Check(caller.id.str(), GroupTarget(group, GroupAccess::kOwner), ctx.now);
-  return r.allowed && r.via_group.empty();
-}
-
 // Whether `caller` may add or remove `access` relationships of `group`.
 absl::Status AuthorizeMembership(const internal::Context& ctx, const Caller& caller,
                                  const Principal& group, GroupAccess access) {
@@ -167,7 +161,8 @@ absl::Status AuthorizeMembership(const internal::Context& ctx, const Caller& cal
   if (HoldsAny(ctx, caller, {role::kGroupsAdministrator, role::kUserAdministrator})) {
     return absl::OkStatus();
   }
-  if (access == GroupAccess::kMember && IsOwnerOf(ctx, caller, group.id)) return absl::OkStatus();
+  if (access == GroupAccess::kMember && internal::OwnsGroup(ctx, caller.id, group.id))
+    return absl::OkStatus();
   return Denied(access == GroupAccess::kMember
                     ? "Only the group's owners, a Groups Administrator, User Administrator or "
                       "Global Administrator can change its members."
@@ -230,6 +225,9 @@ absl::StatusOr<bool> PlanAddMembership(const internal::Context& ctx, const Calle
                  absl::StrCat("Principal ", m.principal.str(), " does not exist."));
   }
   if (m.principal == m.group) return BadRequest("A group cannot contain itself.");
+  if (member->kind == PrincipalKind::kGroup && m.access == GroupAccess::kOwner) {
+    return BadRequest(internal::kGroupsCannotOwnGroups);
+  }
   if (group->is_assignable_to_role && member->kind == PrincipalKind::kGroup &&
       m.access == GroupAccess::kMember) {
     return BadRequest("No group can be a member of a role-assignable group.");

@@ -24,6 +24,10 @@ namespace pim::internal {
 inline constexpr absl::Duration kMinimumAssignment = absl::Minutes(5);
 inline constexpr absl::Duration kExtendWindow = absl::Hours(24 * 14);
 inline constexpr std::size_t kMaxTextLength = 1024;
+// Owners of a group are users or service principals, as in Entra: ownership never flows
+// through a group's members.
+inline constexpr std::string_view kGroupsCannotOwnGroups =
+    "A group cannot own a group: owners are users or service principals.";
 
 // InvalidArgument with machine code BadRequest and `message`, for a request the planners and
 // the directory commands refuse as malformed.
@@ -49,6 +53,9 @@ struct Context {
 // ---- Access rules (access_rules.cpp) ----
 [[nodiscard]] bool HoldsDirectoryRole(const Context& ctx, const PrincipalId& who,
                                       std::string_view role);
+// Whether `who` owns `group` now, itself: an ownership reported through a group (which only
+// data stored before groups were refused as owners can hold) does not count.
+[[nodiscard]] bool OwnsGroup(const Context& ctx, const PrincipalId& who, const PrincipalId& group);
 // Who may manage assignments and the policy of `target` (see the assignment page).
 [[nodiscard]] bool CanManage(const Context& ctx, const Caller& caller, const Target& target);
 // Tenant-wide read rights: the system caller, or an active Global Administrator, Privileged

@@ -126,6 +126,9 @@ absl::Status ValidatePrincipalForTarget(const Principal& principal, const Reques
   if (t.kind == TargetKind::kGroup) {
     if (principal.id.str() == t.object_id)
       return BadRequest("A group cannot be assigned to itself.");
+    if (principal.kind == PrincipalKind::kGroup && t.access == GroupAccess::kOwner) {
+      return BadRequest(kGroupsCannotOwnGroups);
+    }
     const Principal* group = ctx.state.FindPrincipal(t.object_id);
     if (principal.kind == PrincipalKind::kGroup && input.kind == ScheduleKind::kAssignment &&
         t.access == GroupAccess::kMember && group != nullptr && group->is_assignable_to_role) {

@@ -245,6 +245,32 @@ TEST_F(AuthorizationTest, OwnershipMustBeActiveAndOfThatGroup) {
                absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
 }
 
+// Owners are users or service principals, as in Entra. A group that owned a group would make
+// each of its members an owner, and so able to manage the group's assignments: refused on
+// every path that makes an owner.
+TEST_F(AuthorizationTest, AGroupCannotOwnAGroup) {
+  const PrincipalId group = AddGroup("tier0", /*assignable=*/true);
+  const PrincipalId owners = AddGroup("owners");
+  const Target ownership = GroupTarget(group, GroupAccess::kOwner);
+  EXPECT_ERROR(engine_->AddMembership(Caller::System(), {group, owners, GroupAccess::kOwner}),
+               absl::StatusCode::kInvalidArgument, code::kBadRequest);
+  EXPECT_ERROR(MakeEligible(owners, ownership), absl::StatusCode::kInvalidArgument,
+               code::kBadRequest);
+  EXPECT_ERROR(MakeActive(owners, ownership, For(absl::Hours(8))),
+               absl::StatusCode::kInvalidArgument, code::kBadRequest);
+  // A member of `owners` therefore gains nothing over `group`.
+  const PrincipalId member = AddUser("member");
+  ASSERT_TRUE(
+      engine_->AddMembership(Caller::System(), {owners, member, GroupAccess::kMember}).ok());
+  EXPECT_ERROR(AssignAs(member, GroupTarget(group, GroupAccess::kMember)),
+               absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+  EXPECT_FALSE(Holds(member, ownership));
+  // A group may still be a member of an ordinary group, and a user its owner.
+  const PrincipalId team = AddGroup("team");
+  EXPECT_TRUE(engine_->AddMembership(Caller::System(), {team, owners, GroupAccess::kMember}).ok());
+  EXPECT_TRUE(MakeEligible(member, ownership).ok());
+}
+
 TEST_F(AuthorizationTest, PolicyChangesNeedTheRightToManageTheTarget) {
   Policy p = engine_->EffectivePolicy(Helpdesk());
   p.activation_expiration.maximum_duration = absl::Hours(2);

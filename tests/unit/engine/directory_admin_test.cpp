@@ -313,7 +313,7 @@ TEST_F(DirectoryAdminTest, GroupOwnerManagesTheMembersOfTheirGroupOnly) {
   EXPECT_ERROR(Rename(User(owner), team, "mine"), kDenied, code::kAuthorizationFailed);
 }
 
-TEST_F(DirectoryAdminTest, ActivatedOwnershipCountsButOwnershipThroughAGroupDoesNot) {
+TEST_F(DirectoryAdminTest, ActivatedOwnershipCountsAndNoGroupIsAnOwner) {
   const PrincipalId team = AddGroup("team");
   const PrincipalId owner = AddUser("owner");
   const PrincipalId alice = AddUser("alice");
@@ -322,11 +322,13 @@ TEST_F(DirectoryAdminTest, ActivatedOwnershipCountsButOwnershipThroughAGroupDoes
   clock_.Advance(absl::Hours(3));
   EXPECT_ERROR(Remove(User(owner), team, alice), kDenied, code::kAuthorizationFailed);
 
-  // Members of an owning group are not owners themselves.
+  // Owners are users or service principals: a group is refused as one, so its members never
+  // become owners through it.
   const PrincipalId owners_group = AddGroup("owners");
   const PrincipalId bob = AddUser("bob");
   ASSERT_TRUE(Add(Caller::System(), owners_group, bob).ok());
-  ASSERT_TRUE(Add(Caller::System(), team, owners_group, GroupAccess::kOwner).ok());
+  EXPECT_ERROR(Add(Caller::System(), team, owners_group, GroupAccess::kOwner),
+               absl::StatusCode::kInvalidArgument, code::kBadRequest);
   EXPECT_ERROR(Add(User(bob), team, AddUser("carol")), kDenied, code::kAuthorizationFailed);
 }
 
