@@ -205,6 +205,10 @@ absl::Status ValidatePolicy(const Policy& policy) {
                                 Show(activation_max), " is outside [", Show(kMinActivationMaximum),
                                 ", ", Show(kMaxActivationMaximum), "]"));
   }
+  // Just in time means an activation always ends: its expiration cannot be switched off.
+  if (!policy.activation_expiration.is_expiration_required) {
+    return Invalid("Expiration_EndUser_Assignment: isExpirationRequired must be true");
+  }
   PIM_RETURN_IF_ERROR(CheckApproval(policy.target, policy.approval));
   if (policy.authentication_context.is_enabled &&
       policy.authentication_context.claim_value.empty()) {

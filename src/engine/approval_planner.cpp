@@ -168,7 +168,7 @@ absl::StatusOr<ScheduleRequest> PlanCancel(const Context& ctx, const Caller& cal
     return Error(absl::StatusCode::kNotFound, code::kRequestNotFound,
                  absl::StrCat("No request with id ", id.str(), "."));
   }
-  if (caller.id != found->created_by && caller.id != found->principal) {
+  if (caller.id != found->created_by) {
     return Error(absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed,
                  "Only the requester can cancel a request.");
   }

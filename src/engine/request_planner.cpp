@@ -839,6 +839,8 @@ absl::Status ProvisionRequest(const Context& ctx, ChangeSet& changes, ScheduleRe
       PIM_RETURN_IF_ERROR(check_window());
       Schedule s = *expired;
       Retime(ctx, s, w);
+      // A renewal assigns anew: the five-minute rule against removal runs from now.
+      s.created = ctx.now;
       r.target_schedule = s.id;
       r.schedule_info = ScheduleInfo{w.start, w.expiration};
       if (s.state == ScheduleState::kScheduled) r.status = RequestStatus::kGranted;

@@ -294,6 +294,19 @@ TEST_F(AuthorizationTest, PolicyActivationMaximumMustBeBetweenThirtyMinutesAndAD
             absl::Hours(8));
 }
 
+// An activation is always time-bound: no policy lets one be asked for without an end.
+TEST_F(AuthorizationTest, PolicyCannotSwitchOffTheActivationsExpiration) {
+  Policy policy = engine_->EffectivePolicy(Helpdesk());
+  policy.activation_expiration.is_expiration_required = false;
+  EXPECT_ERROR(engine_->UpdatePolicy(Caller::System(), policy), absl::StatusCode::kInvalidArgument,
+               code::kInvalidPolicy);
+  EXPECT_TRUE(engine_->EffectivePolicy(Helpdesk()).activation_expiration.is_expiration_required);
+  const PrincipalId user = AddUser("user");
+  ASSERT_TRUE(MakeEligible(user, Helpdesk()).ok());
+  EXPECT_ERROR(Self(RequestAction::kSelfActivate, user, Helpdesk(), Permanent()),
+               absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed);
+}
+
 TEST_F(AuthorizationTest, DirectoryChangesNeedAGlobalAdministrator) {
   Principal p;
   p.id = PrincipalId(NewId());

@@ -94,6 +94,24 @@ TEST_F(CancelTest, OnlyTheRequesterMayCancel) {
   EXPECT_EQ(approved->status, RequestStatus::kProvisioned);
 }
 
+// An administrator's future-dated assignment is the administrator's request: the assignee
+// cannot cancel it, its requester can.
+TEST_F(CancelTest, AnAdministratorsFutureAssignmentIsCanceledByTheAdministratorOnly) {
+  ASSERT_TRUE(MakeActive(carol_, PRA()).ok());
+  auto r = Admin(RequestAction::kAdminAssign, ScheduleKind::kAssignment, alice_, Reader(),
+                 For(absl::Hours(8)), T0() + absl::Hours(3), User(carol_));
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->status, RequestStatus::kGranted);
+  EXPECT_ERROR(CancelAs(alice_, r->id), absl::StatusCode::kPermissionDenied,
+               code::kAuthorizationFailed);
+  EXPECT_EQ(StoredStatus(r->id), RequestStatus::kGranted);
+  auto canceled = CancelAs(carol_, r->id);
+  ASSERT_TRUE(canceled.ok()) << canceled.status();
+  EXPECT_EQ(canceled->status, RequestStatus::kCanceled);
+  clock_.Advance(absl::Hours(4));
+  EXPECT_FALSE(Holds(alice_, Reader()));
+}
+
 TEST_F(CancelTest, ProvisionedRequestIsNotCancelable) {
   auto r = Activate(alice_, Reader());
   ASSERT_TRUE(r.ok()) << r.status();

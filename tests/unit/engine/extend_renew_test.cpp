@@ -501,6 +501,26 @@ TEST_F(ExtendRenewTest, AdminRenewWithinThirtyDaysProvisionsWithoutApproval) {
   EXPECT_TRUE(Holds(alice_, Helpdesk()));
 }
 
+// "Can't be removed within five minutes of it being assigned": a renewal assigns again.
+TEST_F(ExtendRenewTest, ARenewedAssignmentCannotBeRemovedWithinFiveMinutes) {
+  const absl::Time end = T0() + Days(10);
+  const ScheduleId id = EligibleUntil(alice_, Helpdesk(), end);
+  clock_.SetTime(end + Days(1));
+  ASSERT_TRUE(Admin(RequestAction::kAdminRenew, ScheduleKind::kEligibility, alice_, Helpdesk(),
+                    Until(clock_.Now() + Days(90)))
+                  .ok());
+  EXPECT_EQ(engine_->GetSchedule(id)->created, clock_.Now());
+  clock_.Advance(absl::Minutes(4));
+  EXPECT_ERROR(Admin(RequestAction::kAdminRemove, ScheduleKind::kEligibility, alice_, Helpdesk(),
+                     Expiration{}),
+               absl::StatusCode::kInvalidArgument, code::kActiveDurationTooShort);
+  EXPECT_EQ(StateOf(id), ScheduleState::kActive);
+  clock_.Advance(absl::Minutes(1));
+  EXPECT_TRUE(Admin(RequestAction::kAdminRemove, ScheduleKind::kEligibility, alice_, Helpdesk(),
+                    Expiration{})
+                  .ok());
+}
+
 TEST_F(ExtendRenewTest, AdminRenewBeforeTheEndIsRejectedAsExisting) {
   const absl::Time end = T0() + Days(10);
   EligibleUntil(alice_, Helpdesk(), end);

@@ -214,6 +214,27 @@ TEST_F(ArmRequestTest, ValidateReturnsTheWouldBeRequestAndChangesNothing) {
   EXPECT_EQ(ErrorCode(invalid), "RoleAssignmentExists");
 }
 
+// Validation of a request that would need an approval answers PendingEvaluation, and still
+// stores nothing: no pending request blocks the real one.
+TEST_F(ArmRequestTest, ValidateOfARequestNeedingApprovalIsPendingEvaluation) {
+  const PrincipalId approver = AddUser("Avery Approver");
+  ASSERT_TRUE(RequireApproval(*engine_, Contributor(), {Stage({UserApprover(approver)})}).ok());
+  EligibleOverArm(dana_);
+  const Revision before = engine_->revision();
+  const std::size_t requests = engine_->RequestsOf(dana_).size();
+  const std::string body =
+      Body(dana_, RoleId(kSub, role::kContributor), "SelfActivate", ForDuration("PT1H"));
+  auto r = Call(*arm_, User(dana_), "POST",
+                Url(kSub, Cat("roleAssignmentScheduleRequests/", NewId(), "/validate")), body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Str(Json(r).at("properties").at("status")), "PendingEvaluation");
+  EXPECT_EQ(engine_->revision(), before);
+  EXPECT_EQ(engine_->RequestsOf(dana_).size(), requests);
+  auto real = Put(User(dana_), kSub, "roleAssignmentScheduleRequests", NewId(), body);
+  ASSERT_EQ(real.status, 201) << real.body;
+  EXPECT_EQ(Str(Json(real).at("properties").at("status")), "PendingApproval");
+}
+
 TEST_F(ArmRequestTest, SelfDeactivateWithinFiveMinutesIsTooShortAndLaterRevokes) {
   EligibleOverArm(dana_);
   ASSERT_EQ(Put(User(dana_), kSub, "roleAssignmentScheduleRequests", NewId(),

@@ -354,6 +354,8 @@ TEST_F(GraphPolicyRoutesTest, MalformedRuleBodiesAreRejectedAndChangeNothing) {
       // Well-formed, but the engine's ValidatePolicy refuses it.
       {"activation maximum above 24h", "Expiration_EndUser_Assignment",
        "{" + exp + R"(, "maximumDuration": "PT25H"})", "InvalidRoleManagementPolicy"},
+      {"activation without expiration", "Expiration_EndUser_Assignment",
+       "{" + exp + R"(, "isExpirationRequired": false})", "InvalidRoleManagementPolicy"},
       {"approval required without stages", "Approval_EndUser_Assignment",
        R"({"@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule",
            "setting": {"isApprovalRequired": true, "approvalStages": []}})",
