@@ -199,6 +199,53 @@ bool TouchesAdministratorRoles(const State& state, const ChangeSet& changes) {
   return false;
 }
 
+std::vector<std::string> GroupsWithOwnersTouched(const ChangeSet& changes) {
+  std::vector<std::string> groups;
+  auto note = [&](const Entity& e) {
+    if (const auto* m = std::get_if<DirectMembership>(&e)) {
+      if (m->access == GroupAccess::kOwner) groups.push_back(m->group.str());
+    } else if (const auto* s = std::get_if<Schedule>(&e)) {
+      if (s->kind == ScheduleKind::kAssignment && s->target.kind == TargetKind::kGroup &&
+          s->target.access == GroupAccess::kOwner) {
+        groups.push_back(s->target.object_id);
+      }
+    }
+  };
+  for (const ChangeRecord& record : changes.records()) {
+    for (const Mutation& m : record.mutations) {
+      if (const auto* p = m.before ? std::get_if<Principal>(&*m.before) : nullptr) {
+        const auto* after = m.after ? std::get_if<Principal>(&*m.after) : nullptr;
+        if (p->enabled && (after == nullptr || !after->enabled)) return {};
+      }
+      if (m.before) note(*m.before);
+      if (m.after) note(*m.after);
+    }
+  }
+  std::sort(groups.begin(), groups.end());
+  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+  return groups;
+}
+
+absl::flat_hash_set<std::string> ActiveGroupOwners(const ChangeSet& view,
+                                                   const std::string& group) {
+  absl::flat_hash_set<std::string> owners;
+  auto add = [&](const PrincipalId& id) {
+    const Principal* p = view.FindPrincipal(id.str());
+    if (p != nullptr && p->enabled) owners.insert(id.str());
+  };
+  for (const DirectMembership* m : view.MembershipsOfGroup(group)) {
+    if (m->access == GroupAccess::kOwner) add(m->principal);
+  }
+  for (const Schedule* s :
+       view.SchedulesOfObject(GroupTarget(PrincipalId(group), GroupAccess::kOwner))) {
+    if (s->kind == ScheduleKind::kAssignment && s->state != ScheduleState::kExpired &&
+        s->CoversTime(view.at())) {
+      add(s->principal);
+    }
+  }
+  return owners;
+}
+
 AdminHolders ActiveAdminHolders(const ChangeSet& view, std::string_view role) {
   AdminHolders result;
   const absl::Time now = view.at();

@@ -97,11 +97,27 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
 }
 
 absl::Status Engine::CheckLockOut(ChangeSet& changes, bool enforce_last_admin) {
-  if (!internal::TouchesAdministratorRoles(WriterState(), changes)) return absl::OkStatus();
   // Judged on the state before and after the whole change. "Before" includes the instant just
   // before: a schedule ending now still counted a moment ago.
   const ChangeSet before_now(WriterState(), changes.at(), changes.actor());
   const ChangeSet before_then(WriterState(), changes.at() - absl::Nanoseconds(1), changes.actor());
+  // A group's last active owner (Entra refuses to remove one). An ownership that ends on time
+  // is never held up: the group is left to the administrators, with an alert.
+  for (const std::string& group : internal::GroupsWithOwnersTouched(changes)) {
+    if (!internal::ActiveGroupOwners(changes, group).empty() ||
+        (internal::ActiveGroupOwners(before_now, group).empty() &&
+         internal::ActiveGroupOwners(before_then, group).empty())) {
+      continue;
+    }
+    if (enforce_last_admin) {
+      return Error(absl::StatusCode::kFailedPrecondition, code::kLastGroupOwner,
+                   absl::StrCat("This change would leave group ", group,
+                                " without an active owner; add another owner first."));
+    }
+    changes.BeginRecord("alert.groupWithoutOwner",
+                        absl::StrCat("Group ", group, " has no active owner left."));
+  }
+  if (!internal::TouchesAdministratorRoles(WriterState(), changes)) return absl::OkStatus();
   for (const std::string_view role :
        {role::kGlobalAdministrator, role::kPrivilegedRoleAdministrator}) {
     auto before = internal::ActiveAdminHolders(before_now, role);

@@ -31,6 +31,7 @@ inline constexpr std::string_view kInvalidPolicy = "InvalidRoleManagementPolicy"
 inline constexpr std::string_view kBadRequest = "BadRequest";
 inline constexpr std::string_view kAuthorizationFailed = "AuthorizationFailed";
 inline constexpr std::string_view kLastAdministrator = "LastGlobalOrPrivilegedRoleAdministrator";
+inline constexpr std::string_view kLastGroupOwner = "LastGroupOwner";
 inline constexpr std::string_view kExtendWindow = "RoleAssignmentNotInExtensionWindow";
 inline constexpr std::string_view kRenewWindow = "RoleAssignmentNotInRenewalWindow";
 inline constexpr std::string_view kNoApprovers = "NoApproversAvailable";

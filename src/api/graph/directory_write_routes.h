@@ -25,7 +25,8 @@ namespace pim::api::graph {
 // Serves a non-GET request whose path segments `seg` start with "users", "groups" or
 // "servicePrincipals". Errors are statuses for GraphError: Request_BadRequest (400),
 // Request_ResourceNotFound (404), Authorization_RequestDenied (403), the engine's
-// LastGlobalOrPrivilegedRoleAdministrator (400); an unsupported method is a 405 response.
+// LastGlobalOrPrivilegedRoleAdministrator and LastGroupOwner (400); an unsupported method is a
+// 405 response.
 [[nodiscard]] absl::StatusOr<HttpResponse> HandleDirectoryWrite(
     const Route& route, const std::vector<std::string>& seg);
 

@@ -222,6 +222,8 @@ TEST_F(DirectoryAdminTest, GroupsAdministratorManagesGroupsThatAreNotRoleAssigna
   const PrincipalId alice = AddUser("alice");
   ASSERT_TRUE(Add(groups_admin, team.id, alice).ok());
   ASSERT_TRUE(Add(groups_admin, team.id, alice, GroupAccess::kOwner).ok());
+  // (Not the group's last owner: that one stays until another is added.)
+  ASSERT_TRUE(Add(groups_admin, team.id, AddUser("bob"), GroupAccess::kOwner).ok());
   ASSERT_TRUE(Remove(groups_admin, team.id, alice, GroupAccess::kOwner).ok());
   EXPECT_TRUE(HasMembership(team.id, alice));
   EXPECT_FALSE(HasMembership(team.id, alice, GroupAccess::kOwner));
@@ -257,6 +259,7 @@ TEST_F(DirectoryAdminTest, RoleAssignableGroupsNeedAPrivilegedRoleAdministrator)
   const PrincipalId alice = AddUser("alice");
   ASSERT_TRUE(Add(pra, tier0.id, alice).ok());
   ASSERT_TRUE(Add(pra, tier0.id, alice, GroupAccess::kOwner).ok());
+  ASSERT_TRUE(Add(pra, tier0.id, AddUser("bob"), GroupAccess::kOwner).ok());
   ASSERT_TRUE(Remove(pra, tier0.id, alice, GroupAccess::kOwner).ok());
   EXPECT_TRUE(HasMembership(tier0.id, alice));
   // It manages role-assignable groups, not the rest of the directory.

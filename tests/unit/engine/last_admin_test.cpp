@@ -1,6 +1,6 @@
-// Lock-out protection: the last active Global Administrator and the last active Privileged Role
-// Administrator cannot be removed or deactivated by any command; a scheduled expiry is never
-// blocked, and the change log raises an alert instead.
+// Lock-out protection: the last active Global Administrator, the last active Privileged Role
+// Administrator and a group's last active owner cannot be removed or deactivated by any
+// command; a scheduled expiry is never blocked, and the change log raises an alert instead.
 #include <algorithm>
 
 #include "engine_fixture.h"
@@ -137,6 +137,68 @@ TEST_F(LastAdminTest, RemovalWithinFiveMinutesOfAssignmentIsRejected) {
                code::kActiveDurationTooShort);
   clock_.Advance(absl::Minutes(1));
   EXPECT_TRUE(Remove(b, Helpdesk()).ok());
+}
+
+// ---- A group's last active owner ----
+
+TEST_F(LastAdminTest, RemovingAGroupsLastStandingOwnerIsRefused) {
+  const PrincipalId team = AddGroup("team");
+  const PrincipalId a = AddUser("a");
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {team, a, GroupAccess::kOwner}).ok());
+  EXPECT_ERROR(engine_->RemoveMembership(Caller::System(), {team, a, GroupAccess::kOwner}),
+               absl::StatusCode::kFailedPrecondition, code::kLastGroupOwner);
+  EXPECT_TRUE(Holds(a, GroupTarget(team, GroupAccess::kOwner)));
+  // With another active owner (here through PIM) it goes.
+  const PrincipalId b = AddUser("b");
+  ASSERT_TRUE(MakeActive(b, GroupTarget(team, GroupAccess::kOwner), For(absl::Hours(8))).ok());
+  EXPECT_TRUE(engine_->RemoveMembership(Caller::System(), {team, a, GroupAccess::kOwner}).ok());
+  // A group's members are not its owners: removing the last member is fine.
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {team, a, GroupAccess::kMember}).ok());
+  EXPECT_TRUE(engine_->RemoveMembership(Caller::System(), {team, a, GroupAccess::kMember}).ok());
+}
+
+TEST_F(LastAdminTest, DeactivatingOrRemovingAGroupsLastActiveOwnerIsRefused) {
+  const PrincipalId team = AddGroup("team");
+  const Target ownership = GroupTarget(team, GroupAccess::kOwner);
+  const PrincipalId a = AddUser("a");
+  ASSERT_TRUE(MakeEligible(a, ownership).ok());
+  ASSERT_TRUE(Activate(a, ownership, absl::Hours(2)).ok());
+  clock_.Advance(absl::Minutes(10));
+  EXPECT_ERROR(Deactivate(a, ownership), absl::StatusCode::kFailedPrecondition,
+               code::kLastGroupOwner);
+  EXPECT_ERROR(Remove(a, ownership), absl::StatusCode::kFailedPrecondition, code::kLastGroupOwner);
+  EXPECT_TRUE(Holds(a, ownership));
+  // An eligible owner is not an active one; a standing owner is.
+  const PrincipalId b = AddUser("b");
+  ASSERT_TRUE(MakeEligible(b, ownership).ok());
+  EXPECT_ERROR(Deactivate(a, ownership), absl::StatusCode::kFailedPrecondition,
+               code::kLastGroupOwner);
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {team, b, GroupAccess::kOwner}).ok());
+  EXPECT_TRUE(Deactivate(a, ownership).ok());
+  EXPECT_FALSE(Holds(a, ownership));
+}
+
+TEST_F(LastAdminTest, TheLastOwnersActivationEndsOnTimeWithAnAlert) {
+  const PrincipalId team = AddGroup("team");
+  const Target ownership = GroupTarget(team, GroupAccess::kOwner);
+  const PrincipalId a = AddUser("a");
+  ASSERT_TRUE(MakeEligible(a, ownership).ok());
+  ASSERT_TRUE(Activate(a, ownership, absl::Hours(1)).ok());
+  EXPECT_FALSE(LogHas("alert.groupWithoutOwner"));
+  clock_.Advance(absl::Hours(1));
+  EXPECT_FALSE(Holds(a, ownership));
+  EXPECT_TRUE(LogHas("alert.groupWithoutOwner"));
+}
+
+TEST_F(LastAdminTest, OffboardingTheLastOwnerIsNotHeldUp) {
+  const PrincipalId team = AddGroup("team");
+  const PrincipalId a = AddUser("a");
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {team, a, GroupAccess::kOwner}).ok());
+  EXPECT_TRUE(engine_->DeletePrincipal(Caller::System(), a).ok());
+  const PrincipalId b = AddUser("b");
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {team, b, GroupAccess::kOwner}).ok());
+  // Nor is deleting the group itself.
+  EXPECT_TRUE(engine_->DeletePrincipal(Caller::System(), team).ok());
 }
 
 }  // namespace

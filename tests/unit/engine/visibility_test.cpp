@@ -84,8 +84,11 @@ TEST_F(VisibilityTest, RequesterSeesTheRequestsTheyCreatedForOthers) {
   auto made = Admin(RequestAction::kAdminAssign, ScheduleKind::kEligibility, sam_, Member(),
                     Permanent(), std::nullopt, User(owner_));
   ASSERT_TRUE(made.ok()) << made.status();
-  // The owner made it; once they no longer own the group they still see the request they
-  // created, but not the schedule it made.
+  // The owner made it; once they no longer own the group (another owner takes over) they still
+  // see the request they created, but not the schedule it made.
+  ASSERT_TRUE(
+      engine_->AddMembership(Caller::System(), {group_, AddUser("next owner"), GroupAccess::kOwner})
+          .ok());
   ASSERT_TRUE(
       engine_->RemoveMembership(Caller::System(), {group_, owner_, GroupAccess::kOwner}).ok());
   EXPECT_TRUE(SeesRequest(owner_, made->id));

@@ -448,10 +448,18 @@ TEST_F(DirectoryAdminRoutesTest, AddAndRemoveMembersAndOwnersByReference) {
            Cat("/v1.0/groups/", group.str(), "/members/", bob.str(), "/$ref"));
   EXPECT_EQ(r.status, 404) << r.body;
   EXPECT_EQ(ErrorCode(r), "Request_ResourceNotFound");
-  r = Send(groups_admin, "DELETE",
-           Cat("/v1.0/groups/", group.str(), "/owners/", alice.str(), "/$ref"));
+  // A group's last owner stays until another is added.
+  const std::string alice_owner =
+      Cat("/v1.0/groups/", group.str(), "/owners/", alice.str(), "/$ref");
+  r = Send(groups_admin, "DELETE", alice_owner);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorCode(r), "LastGroupOwner");
+  EXPECT_EQ(MemberIds(group, "owners"), std::vector<std::string>{alice.str()});
+  r = Send(groups_admin, "POST", Cat("/v1.0/groups/", group.str(), "/owners/$ref"), Ref(bob.str()));
   ASSERT_EQ(r.status, 204) << r.body;
-  EXPECT_TRUE(MemberIds(group, "owners").empty());
+  r = Send(groups_admin, "DELETE", alice_owner);
+  ASSERT_EQ(r.status, 204) << r.body;
+  EXPECT_EQ(MemberIds(group, "owners"), std::vector<std::string>{bob.str()});
 }
 
 TEST_F(DirectoryAdminRoutesTest, ReferenceErrors) {
