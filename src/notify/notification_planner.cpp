@@ -51,7 +51,7 @@ class Planner {
   void PlanAlert() {
     Notification n = Base(EventType::kAlert, /*critical=*/true);
     n.summary = record_.detail;
-    AddPrincipalMails(AdminIds(std::nullopt), n.recipients);
+    AddPrincipalMails(AdminIds(std::nullopt, false), n.recipients);
     Finish(std::move(n));
   }
 
@@ -71,12 +71,15 @@ class Planner {
     }
     if (before != nullptr && before->status == r.status) return;
     switch (r.status) {
+      // The first decision wins, and every approver of the decided stage is told of it.
       case RequestStatus::kProvisioned:
       case RequestStatus::kGranted:
-        if (was_pending) Emit(EventType::kApproved, false, r, {.requestor = true}, nullptr);
+        if (was_pending) {
+          Emit(EventType::kApproved, false, r, {.requestor = true, .approvers = true}, before);
+        }
         break;
       case RequestStatus::kDenied:
-        Emit(EventType::kDenied, false, r, {.requestor = true}, nullptr);
+        Emit(EventType::kDenied, false, r, {.requestor = true, .approvers = was_pending}, before);
         break;
       case RequestStatus::kTimedOut:
         Emit(EventType::kApprovalTimedOut, false, r, {.requestor = true}, nullptr);
@@ -104,8 +107,13 @@ class Planner {
       return;
     }
     if (record_.event == "schedule.expired") {
+      // Resource administrators are told of expiries too; other targets' are not.
       Notification n = ForSchedule(EventType::kExpired, false, s);
-      Address(n, s.target, {.rule_event = rule, .requestor = true}, nullptr);
+      Address(n, s.target,
+              {.rule_event = rule,
+               .admins = s.target.kind == TargetKind::kResourceRole,
+               .requestor = true},
+              nullptr);
       Finish(std::move(n));
       return;
     }
@@ -213,7 +221,9 @@ class Planner {
         return;
       }
     };
-    if (audience.admins) apply(NotificationRecipient::kAdmin, AdminIds(target));
+    if (audience.admins) {
+      apply(NotificationRecipient::kAdmin, AdminIds(target, n.type == EventType::kActivated));
+    }
     if (audience.requestor) apply(NotificationRecipient::kRequestor, {n.principal});
     if (audience.approvers && approvers_of != nullptr) {
       apply(NotificationRecipient::kApprover,
@@ -221,20 +231,59 @@ class Planner {
     }
   }
 
-  // Global and Privileged Role Administrators, and the owners of `target` when it is a group.
-  std::vector<std::string> AdminIds(const std::optional<Target>& target) const {
-    std::vector<std::string> ids =
-        engine_.HoldersOf(DirectoryRoleTarget(role::kGlobalAdministrator));
-    for (std::string& id :
-         engine_.HoldersOf(DirectoryRoleTarget(role::kPrivilegedRoleAdministrator))) {
-      ids.push_back(std::move(id));
-    }
+  // Who gets the admin-side mail about `target`:
+  // - a directory role, or an alert (no target): Global and Privileged Role Administrators, and
+  //   for an activation also Security Administrators;
+  // - a resource role: Owners (active or eligible) and User Access Administrators at or above
+  //   its scope;
+  // - a group: its permanent owners only (standing, or active with no end).
+  std::vector<std::string> AdminIds(const std::optional<Target>& target, bool activation) const {
+    std::vector<std::string> ids;
+    auto add = [&](std::vector<std::string> more) {
+      for (std::string& id : more) ids.push_back(std::move(id));
+    };
     if (target && target->kind == TargetKind::kGroup) {
-      for (std::string& id :
-           engine_.HoldersOf(GroupTarget(PrincipalId(target->object_id), GroupAccess::kOwner))) {
-        ids.push_back(std::move(id));
-      }
+      engine_.Read([&](const State& state) {
+        for (const DirectMembership* m : state.MembershipsOfGroup(target->object_id)) {
+          if (m->access == GroupAccess::kOwner) ids.push_back(m->principal.str());
+        }
+        for (const Schedule* s : state.SchedulesOfObject(
+                 GroupTarget(PrincipalId(target->object_id), GroupAccess::kOwner))) {
+          if (s->kind == ScheduleKind::kAssignment && s->state != ScheduleState::kExpired &&
+              !s->End().has_value() && s->CoversTime(record_.at)) {
+            ids.push_back(s->principal.str());
+          }
+        }
+      });
+      return ids;
     }
+    if (target && target->kind == TargetKind::kResourceRole) {
+      add(engine_.HoldersOf(ResourceRoleTarget(role::kOwner, target->scope)));
+      add(engine_.HoldersOf(ResourceRoleTarget(role::kUserAccessAdministrator, target->scope)));
+      std::vector<std::string> eligible_groups;
+      engine_.Read([&](const State& state) {
+        for (const Schedule* s :
+             state.SchedulesOfObject(ResourceRoleTarget(role::kOwner, target->scope))) {
+          if (s->kind != ScheduleKind::kEligibility || s->state == ScheduleState::kExpired ||
+              !s->CoversTime(record_.at) || !state.ScopeWithin(target->scope, s->target.scope)) {
+            continue;
+          }
+          const Principal* p = state.FindPrincipal(s->principal.str());
+          if (p != nullptr && p->kind == PrincipalKind::kGroup) {
+            eligible_groups.push_back(s->principal.str());
+          } else {
+            ids.push_back(s->principal.str());
+          }
+        }
+      });
+      for (const std::string& group : eligible_groups) {
+        add(engine_.HoldersOf(GroupTarget(PrincipalId(group), GroupAccess::kMember)));
+      }
+      return ids;
+    }
+    add(engine_.HoldersOf(DirectoryRoleTarget(role::kGlobalAdministrator)));
+    add(engine_.HoldersOf(DirectoryRoleTarget(role::kPrivilegedRoleAdministrator)));
+    if (activation) add(engine_.HoldersOf(DirectoryRoleTarget(role::kSecurityAdministrator)));
     return ids;
   }
 

@@ -55,7 +55,8 @@ TEST_F(NotifyTest, ApprovalRequestGoesToTheApproversOnlyAndIsCritical) {
   // The activation and the approval are one change record.
   ASSERT_THAT(Types(ns), ElementsAre("activated", "approved"));
   EXPECT_EQ(ns[0].revision, ns[1].revision);
-  EXPECT_THAT(ns[1].recipients, ElementsAre("alice@example.com"));
+  // The requestor, and every approver of the decided stage (the first decision wins).
+  EXPECT_THAT(ns[1].recipients, ElementsAre("alice@example.com", "bob@example.com"));
 }
 
 TEST_F(NotifyTest, ParallelStagesAskEveryStagesApproversOnce) {
@@ -114,16 +115,89 @@ TEST_F(NotifyTest, EscalationAsksTheEscalationApproversOnly) {
   EXPECT_EQ(ns[0].request_id, request->id.str());
 }
 
-TEST_F(NotifyTest, DenialTellsTheRequestor) {
+TEST_F(NotifyTest, DenialTellsTheRequestorAndEveryApproverOfTheStage) {
+  const PrincipalId carol = AddPerson("Carol Approver", "carol@example.com");
   ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
-  ASSERT_TRUE(RequireApproval(*engine_, Helpdesk(), {Stage({UserApprover(bob_)})}).ok());
+  ASSERT_TRUE(
+      RequireApproval(*engine_, Helpdesk(), {Stage({UserApprover(bob_), UserApprover(carol)})})
+          .ok());
   auto request = Activate(alice_, Helpdesk());
   ASSERT_TRUE(request.ok());
   const Revision before = engine_->revision();
   ASSERT_TRUE(engine_->Decide(User(bob_), request->id, false, "not now").ok());
   const auto ns = PlannedSince(before);
   ASSERT_THAT(Types(ns), ElementsAre("denied"));
-  EXPECT_THAT(ns[0].recipients, ElementsAre("alice@example.com"));
+  EXPECT_THAT(ns[0].recipients,
+              ElementsAre("alice@example.com", "bob@example.com", "carol@example.com"));
+}
+
+// Admin-side mail goes to whoever administers the target: for a directory role its
+// administrators (and, for an activation, Security Administrators too); for a resource role
+// its Owners, active or eligible, and User Access Administrators at or above the scope; for a
+// group only its permanent owners.
+TEST_F(NotifyTest, SecurityAdministratorsAreToldOfDirectoryRoleActivations) {
+  const PrincipalId sam = AddPerson("Sam Security", "sam@example.com");
+  ASSERT_TRUE(MakeActive(sam, DirectoryRoleTarget(role::kSecurityAdministrator, "/")).ok());
+  Revision before = engine_->revision();
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
+  auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("eligibleAssigned"));
+  EXPECT_THAT(ns[0].recipients, ElementsAre("ada@example.com", "alice@example.com"));
+  before = engine_->revision();
+  ASSERT_TRUE(Activate(alice_, Helpdesk()).ok());
+  ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("activated"));
+  EXPECT_THAT(ns[0].recipients,
+              ElementsAre("ada@example.com", "alice@example.com", "sam@example.com"));
+}
+
+TEST_F(NotifyTest, ResourceRoleMailGoesToItsOwnersAndUserAccessAdministrators) {
+  const std::string sub = "/subscriptions/0d0d0d0d-0000-4000-8000-00000000d001";
+  const std::string rg = sub + "/resourcegroups/app";
+  ASSERT_TRUE(engine_->RegisterScope(Caller::System(), {sub, {}, "", "Sub"}).ok());
+  ASSERT_TRUE(engine_->RegisterScope(Caller::System(), {rg, {}, "", "RG"}).ok());
+  const PrincipalId olga = AddPerson("Olga Owner", "olga@example.com");
+  const PrincipalId eli = AddPerson("Eli Eligible Owner", "eli@example.com");
+  const PrincipalId una = AddPerson("Una UAA", "una@example.com");
+  const PrincipalId rita = AddPerson("Rita RG Owner Elsewhere", "rita@example.com");
+  ASSERT_TRUE(MakeActive(olga, ResourceRoleTarget(role::kOwner, sub)).ok());
+  ASSERT_TRUE(MakeEligible(eli, ResourceRoleTarget(role::kOwner, sub)).ok());
+  ASSERT_TRUE(MakeActive(una, ResourceRoleTarget(role::kUserAccessAdministrator, rg)).ok());
+  const std::string other_rg = sub + "/resourcegroups/other";
+  ASSERT_TRUE(engine_->RegisterScope(Caller::System(), {other_rg, {}, "", "Other"}).ok());
+  ASSERT_TRUE(MakeActive(rita, ResourceRoleTarget(role::kOwner, other_rg)).ok());
+  const Target reader = ResourceRoleTarget(role::kReader, rg);
+  Revision before = engine_->revision();
+  ASSERT_TRUE(MakeActive(alice_, reader, For(absl::Hours(2))).ok());
+  auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("activeAssigned"));
+  // Not the Global Administrator, nor an owner of another resource group.
+  EXPECT_THAT(ns[0].recipients, ElementsAre("alice@example.com", "eli@example.com",
+                                            "olga@example.com", "una@example.com"));
+  // They are told of its expiry too.
+  before = engine_->revision();
+  clock_.Advance(absl::Hours(2));
+  ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("expired"));
+  EXPECT_THAT(ns[0].recipients, ElementsAre("alice@example.com", "eli@example.com",
+                                            "olga@example.com", "una@example.com"));
+}
+
+TEST_F(NotifyTest, GroupMailGoesToItsPermanentOwnersOnly) {
+  const PrincipalId team = AddGroup("team");
+  const PrincipalId pat = AddPerson("Pat Permanent", "pat@example.com");
+  const PrincipalId tim = AddPerson("Tim Time-bound", "tim@example.com");
+  const PrincipalId sid = AddPerson("Sid Standing", "sid@example.com");
+  const Target ownership = GroupTarget(team, GroupAccess::kOwner);
+  ASSERT_TRUE(MakeActive(pat, ownership).ok());
+  ASSERT_TRUE(MakeActive(tim, ownership, For(absl::Hours(8))).ok());
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {team, sid, GroupAccess::kOwner}).ok());
+  const Revision before = engine_->revision();
+  ASSERT_TRUE(MakeEligible(alice_, GroupTarget(team, GroupAccess::kMember)).ok());
+  const auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("eligibleAssigned"));
+  EXPECT_THAT(ns[0].recipients,
+              ElementsAre("alice@example.com", "pat@example.com", "sid@example.com"));
 }
 
 TEST_F(NotifyTest, CancelingTellsTheApproversTheyNeedNotDecide) {
