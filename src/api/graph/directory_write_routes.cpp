@@ -298,12 +298,18 @@ absl::StatusOr<HttpResponse> RemoveReference(const Route& route, std::string_vie
   const absl::Status removed = route.engine.RemoveMembership(
       route.ctx.caller, DirectMembership{group->id, PrincipalId(member), access});
   if (removed.code() == absl::StatusCode::kNotFound) {
-    if (HoldsThroughPim(route, group->id, member, access)) {
-      return DirectoryBadRequest(
-          "This membership comes from an active PIM assignment; end it through PIM "
-          "(an adminRemove schedule request) instead.");
-    }
-    return DirectoryNotFound(member_key);
+    if (!HoldsThroughPim(route, group->id, member, access)) return DirectoryNotFound(member_key);
+    // As in Entra, the Groups API overrides PIM: the active assignment is ended by an
+    // adminRemove request in the caller's name, under that request's rules (the right to
+    // manage the group, the five-minute rule, the group's last owner), and is audited as one.
+    RequestInput remove;
+    remove.kind = ScheduleKind::kAssignment;
+    remove.action = RequestAction::kAdminRemove;
+    remove.principal = PrincipalId(member);
+    remove.target = GroupTarget(group->id, access);
+    remove.justification = "Removed through the Groups API.";
+    PIM_RETURN_IF_ERROR(route.engine.Submit(route.ctx.caller, remove).status());
+    return HttpResponse::Empty(204);
   }
   PIM_RETURN_IF_ERROR(removed);
   return HttpResponse::Empty(204);

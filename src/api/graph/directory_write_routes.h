@@ -26,7 +26,8 @@ namespace pim::api::graph {
 // "servicePrincipals". Errors are statuses for GraphError: Request_BadRequest (400),
 // Request_ResourceNotFound (404), Authorization_RequestDenied (403), the engine's
 // LastGlobalOrPrivilegedRoleAdministrator and LastGroupOwner (400); an unsupported method is a
-// 405 response.
+// 405 response. Removing a member or owner whose access is an active PIM assignment ends that
+// assignment through an adminRemove request, so that request's errors come back too.
 [[nodiscard]] absl::StatusOr<HttpResponse> HandleDirectoryWrite(
     const Route& route, const std::vector<std::string>& seg);
 

@@ -448,6 +448,13 @@ TEST_F(DirectoryAdminRoutesTest, AddAndRemoveMembersAndOwnersByReference) {
            Cat("/v1.0/groups/", group.str(), "/members/", bob.str(), "/$ref"));
   EXPECT_EQ(r.status, 404) << r.body;
   EXPECT_EQ(ErrorCode(r), "Request_ResourceNotFound");
+  // Owners are users or service principals, never groups.
+  const PrincipalId other_group = AddGroup("Other");
+  r = Send(groups_admin, "POST", Cat("/v1.0/groups/", group.str(), "/owners/$ref"),
+           Ref(other_group.str()));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorCode(r), "Request_BadRequest");
+  EXPECT_EQ(MemberIds(group, "owners"), std::vector<std::string>{alice.str()});
   // A group's last owner stays until another is added.
   const std::string alice_owner =
       Cat("/v1.0/groups/", group.str(), "/owners/", alice.str(), "/$ref");
@@ -503,16 +510,39 @@ TEST_F(DirectoryAdminRoutesTest, AGroupOwnerManagesMembersButNotOwners) {
   EXPECT_FALSE(HasMembership(group, alice, GroupAccess::kOwner));
 }
 
-TEST_F(DirectoryAdminRoutesTest, ActivePimMembershipIsNotRemovedThroughRef) {
+// As in Entra, removing a member through the Groups API ends an active PIM assignment too: an
+// adminRemove request in the caller's name, under its rules, in the audit trail.
+TEST_F(DirectoryAdminRoutesTest, AnActivePimMembershipIsEndedThroughRef) {
   const PrincipalId group = AddGroup("Ops");
   const PrincipalId alice = CreateUser("alice@contoso.test");
-  ASSERT_TRUE(
-      MakeActive(alice, GroupTarget(group, GroupAccess::kMember), For(absl::Hours(2))).ok());
-  const auto r = Send(Caller::System(), "DELETE",
-                      Cat("/v1.0/groups/", group.str(), "/members/", alice.str(), "/$ref"));
+  const PrincipalId owner = CreateUser("owner@contoso.test");
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {group, owner, GroupAccess::kOwner}).ok());
+  const Target member = GroupTarget(group, GroupAccess::kMember);
+  ASSERT_TRUE(MakeActive(alice, member, For(absl::Hours(2))).ok());
+  const std::string ref = Cat("/v1.0/groups/", group.str(), "/members/", alice.str(), "/$ref");
+  // Within five minutes of the assignment it may not be removed, by any path.
+  auto r = Send(User(owner), "DELETE", ref);
   EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_NE(ErrorMessage(r).find("PIM"), std::string::npos) << r.body;
-  EXPECT_TRUE(Holds(alice, GroupTarget(group, GroupAccess::kMember)));
+  EXPECT_EQ(ErrorCode(r), "ActiveDurationTooShort");
+  EXPECT_TRUE(Holds(alice, member));
+  clock_.Advance(absl::Minutes(10));
+  // Someone who may not manage the group's assignments may not end one this way either.
+  const PrincipalId mallory = CreateUser("mallory@contoso.test");
+  r = Send(User(mallory), "DELETE", ref);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_TRUE(Holds(alice, member));
+  r = Send(User(owner), "DELETE", ref);
+  EXPECT_EQ(r.status, 204) << r.body;
+  EXPECT_FALSE(Holds(alice, member));
+  bool recorded = false;
+  for (const ScheduleRequest& q : engine_->RequestsOf(alice)) {
+    recorded |= q.action == RequestAction::kAdminRemove && q.created_by == owner &&
+                q.status == RequestStatus::kRevoked;
+  }
+  EXPECT_TRUE(recorded);
+  // Gone now: a second removal finds nothing.
+  r = Send(User(owner), "DELETE", ref);
+  EXPECT_EQ(r.status, 404) << r.body;
 }
 
 // ---- Service principals ----
