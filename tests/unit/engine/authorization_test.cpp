@@ -271,6 +271,74 @@ TEST_F(AuthorizationTest, AGroupCannotOwnAGroup) {
   EXPECT_TRUE(MakeEligible(member, ownership).ok());
 }
 
+// "Role assignments for administrators should be scoped at directory level": a Groups
+// Administrator of an administrative unit manages no group's assignments.
+TEST_F(AuthorizationTest, AdministrativeUnitScopedGroupsAdministratorCannotManageGroups) {
+  ASSERT_TRUE(
+      engine_->RegisterScope(Caller::System(), {"/administrativeUnits/au1", {}, "", "AU 1"}).ok());
+  const PrincipalId scoped = AddUser("scoped");
+  ASSERT_TRUE(MakeActive(scoped, DirectoryRoleTarget(role::kGroupsAdministrator,
+                                                     "/administrativeUnits/au1"))
+                  .ok());
+  const PrincipalId team = AddGroup("team");
+  EXPECT_ERROR(AssignAs(scoped, GroupTarget(team, GroupAccess::kMember)),
+               absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+  EXPECT_TRUE(
+      AssignAs(AdminWith(role::kGroupsAdministrator), GroupTarget(team, GroupAccess::kMember))
+          .ok());
+}
+
+// Updating and removing a group's assignments need the same right as making them.
+TEST_F(AuthorizationTest, UpdatingOrRemovingAGroupsAssignmentsNeedsTheRightToManageIt) {
+  const PrincipalId team = AddGroup("team");
+  const Target member = GroupTarget(team, GroupAccess::kMember);
+  ASSERT_TRUE(MakeEligible(target_user_, member, For(absl::Hours(24 * 30))).ok());
+  clock_.Advance(absl::Minutes(10));
+  const PrincipalId helpdesk = AdminWith(role::kHelpdeskAdministrator);
+  for (const RequestAction action : {RequestAction::kAdminUpdate, RequestAction::kAdminRemove}) {
+    EXPECT_ERROR(Admin(action, ScheduleKind::kEligibility, target_user_, member,
+                       For(absl::Hours(24 * 60)), std::nullopt, User(helpdesk)),
+                 absl::StatusCode::kPermissionDenied, code::kAuthorizationFailed);
+  }
+  const PrincipalId groups_admin = AdminWith(role::kGroupsAdministrator);
+  EXPECT_TRUE(Admin(RequestAction::kAdminUpdate, ScheduleKind::kEligibility, target_user_, member,
+                    For(absl::Hours(24 * 60)), std::nullopt, User(groups_admin))
+                  .ok());
+  EXPECT_TRUE(Admin(RequestAction::kAdminRemove, ScheduleKind::kEligibility, target_user_, member,
+                    Expiration{}, std::nullopt, User(groups_admin))
+                  .ok());
+}
+
+// Entra routes a directory role's approval to its administrators when no approver is listed;
+// groups and Azure resources have no default approvers.
+TEST_F(AuthorizationTest, GroupsAndResourceRolesHaveNoDefaultApprovers) {
+  const PrincipalId team = AddGroup("team");
+  const std::string sub = "/subscriptions/0d0d0d0d-0000-4000-8000-00000000d001";
+  ASSERT_TRUE(engine_->RegisterScope(Caller::System(), {sub, {}, "", "Sub"}).ok());
+  ApprovalStageSettings no_one;
+  for (const Target& target :
+       {GroupTarget(team, GroupAccess::kMember), ResourceRoleTarget(role::kContributor, sub)}) {
+    Policy policy = engine_->EffectivePolicy(target);
+    policy.approval.is_approval_required = true;
+    policy.approval.mode = ApprovalMode::kSingleStage;
+    policy.approval.stages = {no_one};
+    EXPECT_ERROR(engine_->UpdatePolicy(Caller::System(), policy),
+                 absl::StatusCode::kInvalidArgument, code::kInvalidPolicy);
+  }
+  Policy policy = engine_->EffectivePolicy(Helpdesk());
+  policy.approval.is_approval_required = true;
+  policy.approval.mode = ApprovalMode::kSingleStage;
+  policy.approval.stages = {no_one};
+  ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
+  const PrincipalId pra = AdminWith(role::kPrivilegedRoleAdministrator);
+  ASSERT_TRUE(MakeEligible(target_user_, Helpdesk()).ok());
+  auto pending = Activate(target_user_, Helpdesk());
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  EXPECT_EQ(pending->status, RequestStatus::kPendingApproval);
+  EXPECT_TRUE(engine_->Decide(User(pra), pending->id, true, "ok").ok());
+  EXPECT_TRUE(Holds(target_user_, Helpdesk()));
+}
+
 TEST_F(AuthorizationTest, PolicyChangesNeedTheRightToManageTheTarget) {
   Policy p = engine_->EffectivePolicy(Helpdesk());
   p.activation_expiration.maximum_duration = absl::Hours(2);
