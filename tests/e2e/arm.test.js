@@ -162,6 +162,19 @@ async function danBecomesOwnerOfWebRg(p) {
   assert.equal(owner.allowed, true);
 }
 
+test("12c. ARM: eligibleChildResources lists where Ben may activate at a reduced scope", async (t) => {
+  const p = await freshPimd(t);
+  const ben = p.armClient(p.tokens.ben);
+  const groups = await collect(ben.eligibleChildResources.list(SCOPE, { filter: "resourceType eq 'resourcegroup'" }));
+  assert.ok(groups.length >= 1);
+  assert.ok(groups.every((c) => c.type === "resourcegroup"), JSON.stringify(groups));
+  const web = groups.find((c) => c.id.toLowerCase() === `/${RG_SCOPE}`.toLowerCase());
+  assert.ok(web, JSON.stringify(groups));
+  assert.equal(web.name, ids.resourceGroup);
+  // Eve holds no eligible assignment there: nothing to offer her.
+  assert.deepEqual(await collect(p.armClient(p.tokens.eve).eligibleChildResources.list(SCOPE)), []);
+});
+
 test("13. ARM role management policies: list, get, partial update, policy assignments", async (t) => {
   const p = await freshPimd(t);
   const ben = p.armClient(p.tokens.ben);

@@ -89,6 +89,7 @@ HttpResponse Dispatch(Engine& engine, const ApiOptions& options, const RequestCo
     return arm::HandleSchedules(route, ScheduleKind::kEligibility, true);
   }
   if (Same(c, "roleDefinitions")) return arm::HandleRoleDefinitions(route);
+  if (Same(c, "eligibleChildResources")) return arm::HandleEligibleChildResources(route);
   if (auto handled = arm::HandlePolicies(route)) return std::move(*handled);
   return arm::NotFound(code::kObjectNotFound, "resource type", c);
 }

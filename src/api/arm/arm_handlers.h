@@ -27,6 +27,8 @@ namespace pim::api::arm {
 [[nodiscard]] HttpResponse HandleApprovals(const Route& route);
 // roleDefinitions.
 [[nodiscard]] HttpResponse HandleRoleDefinitions(const Route& route);
+// eligibleChildResources: the resources below the scope where the caller is eligible.
+[[nodiscard]] HttpResponse HandleEligibleChildResources(const Route& route);
 // pim's own /pim/v1/resources admin API (see resource_routes.cpp).
 [[nodiscard]] HttpResponse HandleResources(Engine& engine, const ApiOptions& options,
                                            const RequestContext& ctx);
