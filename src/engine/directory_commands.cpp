@@ -482,4 +482,20 @@ absl::StatusOr<Policy> Engine::UpdatePolicy(const Caller& caller, const Policy& 
       });
 }
 
+absl::StatusOr<bool> Engine::ResetPolicy(const Caller& caller, const Target& target) {
+  return RunCommand<bool>(
+      caller, [&](const internal::Context& ctx, ChangeSet& changes) -> absl::StatusOr<bool> {
+        Target t = target;
+        if (t.kind == TargetKind::kDirectoryRole) t.scope = "/";
+        if (t.kind == TargetKind::kGroup) t.scope.clear();
+        PIM_RETURN_IF_ERROR(internal::ValidateTarget(ctx, t));
+        PIM_RETURN_IF_ERROR(RequireManage(ctx, caller, t));
+        const std::string id = internal::PolicyIdFor(ctx.options, t).str();
+        if (ctx.state.FindPolicy(id) == nullptr) return false;
+        changes.BeginRecord("policy.reset", id);
+        changes.Erase(EntityKind::kPolicy, id);
+        return true;
+      });
+}
+
 }  // namespace pim

@@ -128,6 +128,10 @@ class Engine {
   // right to manage the target. Errors: InvalidArgument (InvalidRoleManagementPolicy),
   // PermissionDenied, NotFound (unknown target).
   [[nodiscard]] absl::StatusOr<Policy> UpdatePolicy(const Caller& caller, const Policy& policy);
+  // Drops the policy stored for `target` itself, so that what governs it again is the default
+  // (for a resource role: the nearest policy stored above it). Returns whether one was stored.
+  // Needs the right to manage the target. Errors: PermissionDenied, NotFound (unknown target).
+  [[nodiscard]] absl::StatusOr<bool> ResetPolicy(const Caller& caller, const Target& target);
 
   // Directory changes. Who may change which principal or membership follows Entra's
   // delegation (directory_commands.cpp states each rule): the system caller and active Global

@@ -164,7 +164,13 @@ absl::StatusOr<HttpResponse> Policies(const Route& route) {
     PIM_RETURN_IF_ERROR(route.engine.UpdatePolicy(route.ctx.caller, policy).status());
     return JsonResponse(200, PolicyEntity(route.engine, target));
   }
-  return MethodNotAllowed(route.ctx, "GET, PATCH");
+  if (method == "DELETE") {
+    // Back to what governs the role here without a policy of its own (RoleManagementPolicies_
+    // Delete): 200 whether or not one was stored, for whoever may manage the role here.
+    PIM_RETURN_IF_ERROR(route.engine.ResetPolicy(route.ctx.caller, target).status());
+    return HttpResponse::Empty(200);
+  }
+  return MethodNotAllowed(route.ctx, "GET, PATCH, DELETE");
 }
 
 // PUT body check: whatever it names must be this assignment's scope, role and policy.

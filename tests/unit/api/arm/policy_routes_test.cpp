@@ -258,6 +258,38 @@ TEST_F(ArmPolicyRoutesTest, OnlyOwnersMayPatch) {
   EXPECT_EQ(del.status, 204);
 }
 
+// RoleManagementPolicies_Delete: the role's own settings at this scope are dropped, and what
+// governs it is again what would without them. Only an Owner (or User Access Administrator)
+// may.
+TEST_F(ArmPolicyRoutesTest, DeleteResetsThePolicyToWhatGovernsItWithoutOne) {
+  const Policy defaults = engine_->EffectivePolicy(Contributor());
+  const std::string name = ContributorPolicyName();
+  auto r = PatchPolicy(User(owner_), name, R"({"properties": {"rules": [
+    {"id": "Expiration_EndUser_Assignment", "ruleType": "RoleManagementPolicyExpirationRule",
+     "maximumDuration": "PT2H"}]}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(engine_->EffectivePolicy(Contributor()).activation_expiration.maximum_duration,
+            absl::Hours(2));
+  const std::string url = Url(kSub, "roleManagementPolicies/" + name);
+  r = Call(*arm_, User(dana_), "DELETE", url);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(engine_->EffectivePolicy(Contributor()).activation_expiration.maximum_duration,
+            absl::Hours(2));
+  r = Call(*arm_, User(owner_), "DELETE", url);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.body.empty()) << r.body;
+  EXPECT_EQ(engine_->EffectivePolicy(Contributor()).activation_expiration,
+            defaults.activation_expiration);
+  r = Get(User(owner_), url);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, ::testing::HasSubstr(R"("maximumDuration":"PT8H")"));
+  // Nothing stored any more: deleting again changes nothing and still answers 200.
+  const Revision before = engine_->revision();
+  r = Call(*arm_, User(owner_), "DELETE", url);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(engine_->revision(), before);
+}
+
 TEST_F(ArmPolicyRoutesTest, PolicyAssignments) {
   const std::string policy = ContributorPolicyName();
   const std::string name = Cat(policy, "_", role::kContributor);
