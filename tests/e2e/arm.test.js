@@ -293,8 +293,8 @@ test("13b. ARM approvals: Cara approves Ben's Contributor activation on web-rg, 
     { value: [], nextLink: null });
   const own = await approvalsCall(p, p.tokens.ben, "PATCH", `${APPROVALS}/${name}/stages/${name}`,
     { properties: { reviewResult: "Approve", justification: "trust me" } });
-  assert.equal(own.status, 404);
-  assert.equal(own.body.error.code, "ApprovalNotFound");
+  assert.equal(own.status, 403);
+  assert.equal(own.body.error.code, "NotAnApprover");
   assert.equal((await ben.roleAssignmentScheduleRequests.get(RG_SCOPE, name)).status, "PendingApproval");
 
   // Cara lists what she is asked to decide, reads the stage and approves it.

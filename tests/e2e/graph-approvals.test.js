@@ -61,9 +61,12 @@ for (const version of ["beta", "v1.0"]) {
     assert.equal(step.reviewResult, "NotReviewed");
     assert.equal(step.assignedToMe, true);
 
-    // The requester cannot approve his own request: to him the approval does not exist.
+    // The requester cannot approve his own request: he may not read the approval, and deciding
+    // it is refused as "not an approver".
+    await rejectsGraph(dan.api(`${DIR}/roleAssignmentApprovals/${req.approvalId}`).version(version).get(),
+      404, "ApprovalNotFound");
     await rejectsGraph(dan.api(`${DIR}/roleAssignmentApprovals/${req.approvalId}/steps/${step.id}`)
-      .version(version).patch({ reviewResult: "Approve", justification: "me" }), 404, "ApprovalNotFound");
+      .version(version).patch({ reviewResult: "Approve", justification: "me" }), 403, "NotAnApprover");
     assert.equal((await p.check(danSa)).allowed, false);
 
     const r = await cara.api(`${DIR}/roleAssignmentApprovals/${req.approvalId}/steps/${step.id}`)

@@ -6,7 +6,9 @@
 //   GET   {id}                   the approval with its stages; 404 ApprovalNotFound
 //   GET   {id}/stages            {value: [stages], nextLink: null}
 //   GET   {id}/stages/{stageId}  one stage; 404 ApprovalNotFound
-//   PATCH {id}/stages/{stageId}  an approver's decision; 200 with the stage as decided
+//   PATCH {id}/stages/{stageId}  an approver's decision; 200 with the stage as decided; 403
+//                                NotAnApprover for one who sees the approval or its request
+//                                (the requester) but may not decide
 //   PUT   {id}/stages/{stageId}  the same (the swagger declares both)
 //
 // The engine's approvals of resource-role activation requests, exactly as the Graph approval
@@ -52,13 +54,19 @@ struct Seen {
 // may see it (MaySeeApproval). With `to_decide`, also one the caller was asked to decide, so
 // that a decision that comes too late meets "already decided" (409) rather than "not found",
 // as on Graph. nullopt otherwise: what the caller may not see is answered as missing.
-std::optional<Seen> FindApproval(const Route& route, const std::string& id, bool to_decide) {
+// `sees_request`: whether, then, the caller may still see the request itself (its requester).
+std::optional<Seen> FindApproval(const Route& route, const std::string& id, bool to_decide,
+                                 bool* sees_request) {
   std::optional<Seen> seen;
+  *sees_request = false;
   route.engine.ReadAs(route.ctx.caller, [&](const State& state, const Visibility& v) {
     const ScheduleRequest* r = state.FindRequest(id);
     if (r == nullptr || !OnThisSurface(*r)) return;
     if (!InReach(state, r->target.scope, route.scope, Reach::kAll)) return;
-    if (!v.MaySeeApproval(*r) && !(to_decide && v.WasAskedToDecide(*r))) return;
+    if (!v.MaySeeApproval(*r) && !(to_decide && v.WasAskedToDecide(*r))) {
+      *sees_request = v.MaySee(*r);
+      return;
+    }
     seen = Seen{*r, v.StagesToDecide(*r)};
   });
   return seen;
@@ -146,7 +154,14 @@ HttpResponse HandleApprovals(const Route& route) {
     return MethodNotAllowed(route.ctx, "GET, PATCH, PUT");
   }
   const bool to_decide = method != "GET";
-  auto seen = FindApproval(route, id, to_decide);
+  bool sees_request = false;
+  auto seen = FindApproval(route, id, to_decide, &sees_request);
+  if (!seen && to_decide && one_stage && sees_request) {
+    // Its requester knows the request: told that they are not its approver, as on Graph.
+    return ArmError(Error(absl::StatusCode::kPermissionDenied, code::kNotAnApprover,
+                          "You are not an approver of this request; a requester never approves "
+                          "their own."));
+  }
   if (!seen) return ApprovalNotFound("role assignment approval", id);
   if (route.action.empty()) {
     boost::json::object body;

@@ -429,22 +429,34 @@ class Router {
   // requester). With `to_decide`, also one the caller was asked to decide, so that a decision
   // that comes too late meets "already decided" (409), as the reference has it, rather than
   // "not found". `assigned`: per stage, whether the caller may decide it now. Errors:
-  // NotFound (ApprovalNotFound) for a missing approval and for one the caller may not see alike.
+  // NotFound (ApprovalNotFound) for a missing approval and for one the caller may not see alike;
+  // with `to_decide`, PermissionDenied (NotAnApprover, 403, as the reference has it) for one
+  // whose request the caller may see but not decide, such as its requester.
   absl::StatusOr<ScheduleRequest> VisibleApproval(const std::string& id,
                                                   std::vector<bool>* assigned,
                                                   bool to_decide = false) const {
     std::optional<ScheduleRequest> request;
+    bool sees_request = false;
     route_.engine.ReadAs(ctx().caller, [&](const State& state, const Visibility& v) {
       const ScheduleRequest* r = state.FindRequest(id);
-      if (r != nullptr && r->target.kind == TargetKindOf(area_.area) &&
-          r->kind == ScheduleKind::kAssignment &&
-          (v.MaySeeApproval(*r) || (to_decide && v.WasAskedToDecide(*r)))) {
+      if (r == nullptr || r->target.kind != TargetKindOf(area_.area) ||
+          r->kind != ScheduleKind::kAssignment) {
+        return;
+      }
+      if (v.MaySeeApproval(*r) || (to_decide && v.WasAskedToDecide(*r))) {
         request = *r;
         *assigned = v.StagesToDecide(*r);
+      } else {
+        sees_request = r->approval.has_value() && v.MaySee(*r);
       }
     });
-    if (!request.has_value()) return NotFound(code::kApprovalNotFound, "The approval", id);
-    return *std::move(request);
+    if (request.has_value()) return *std::move(request);
+    if (to_decide && sees_request) {
+      return Error(absl::StatusCode::kPermissionDenied, code::kNotAnApprover,
+                   "You are not an approver of this request; a requester never approves their "
+                   "own.");
+    }
+    return NotFound(code::kApprovalNotFound, "The approval", id);
   }
 
   HttpResponse Approvals(const std::vector<std::string>& seg, const odata::Query& query) {

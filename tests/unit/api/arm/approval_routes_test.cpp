@@ -307,12 +307,14 @@ TEST_F(ArmApprovalTest, DenyingByPutWithTheSwaggerFlatBody) {
 }
 
 TEST_F(ArmApprovalTest, RequesterNeverDecidesTheirOwnRequest) {
-  // Not an approver: the approval does not exist for Dana.
+  // Dana cannot read the approval, but knows her request: deciding it is refused as "not an
+  // approver" (403), as Graph answers.
   const std::string name = PendingRequest();
   const std::string before = Snapshot(name);
+  EXPECT_EQ(Get(User(dana_), ApprovalsUrl("", name)).status, 404);
   ExpectRefused(Decide(User(dana_), "PATCH", name, name,
                        R"({"reviewResult": "Approve", "justification": "me"})"),
-                404, "ApprovalNotFound", name, before);
+                403, "NotAnApprover", name, before);
 }
 
 TEST_F(ArmApprovalTest, RequesterNamedAsApproverIsStillNotAskedToDecide) {
@@ -322,10 +324,10 @@ TEST_F(ArmApprovalTest, RequesterNamedAsApproverIsStillNotAskedToDecide) {
   EXPECT_EQ(get.status, 404) << get.body;
   ExpectRefused(Decide(User(dana_), "PATCH", name, name,
                        R"({"reviewResult": "Approve", "justification": "me"})"),
-                404, "ApprovalNotFound", name, before);
+                403, "NotAnApprover", name, before);
   ExpectRefused(Decide(User(dana_), "PUT", name, name,
                        R"({"reviewResult": "Approve", "justification": "me"})", kSub),
-                404, "ApprovalNotFound", name, before);
+                403, "NotAnApprover", name, before);
 }
 
 TEST_F(ArmApprovalTest, RefusalsChangeNothing) {

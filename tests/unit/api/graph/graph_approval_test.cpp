@@ -77,10 +77,15 @@ TEST_F(GraphApprovalTest, ApproverSeesPendingRequestAndApprovesIt) {
   EXPECT_EQ(Get(User(user_), G("/assignmentApprovals/" + id)).status, 404);
   EXPECT_EQ(Get(User(other_), G("/assignmentApprovals/" + id)).status, 404);
 
-  // A stranger cannot decide (there is nothing there for them); the approver can.
+  // A stranger cannot decide (there is nothing there for them); the requester, who knows the
+  // request, is told that they are not its approver (403, as Graph answers); the approver can.
   const std::string stage = G("/assignmentApprovals/" + id + "/stages/" + id);
   const auto denied = Patch(User(other_), stage, R"({"reviewResult":"Approve"})");
   EXPECT_EQ(denied.status, 404) << denied.body;
+  const auto self = Patch(User(user_), stage, R"({"reviewResult":"Approve"})");
+  EXPECT_EQ(self.status, 403) << self.body;
+  EXPECT_EQ(ErrorCode(self), "NotAnApprover");
+  EXPECT_EQ(RequestStatus(id), "PendingApproval");
   const auto ok =
       Patch(User(approver_), stage, R"({"reviewResult":"approve","justification":"CHG-1001"})");
   EXPECT_EQ(ok.status, 204) << ok.body;
