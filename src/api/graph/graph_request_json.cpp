@@ -274,7 +274,7 @@ boost::json::object ScheduleRequestToJson(const ScheduleRequest& r, PimArea area
     o["groupId"] = r.target.object_id;
   } else {
     o["roleDefinitionId"] = r.target.object_id;
-    o["directoryScopeId"] = r.target.scope;
+    o["directoryScopeId"] = DirectoryScopeId(r.target.scope);
     o["appScopeId"] = nullptr;
   }
   if (revoked || !r.target_schedule.has_value()) {

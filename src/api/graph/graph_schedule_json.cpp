@@ -18,7 +18,7 @@ void PutTarget(boost::json::object& o, const Schedule& s, PimArea area) {
     o["groupId"] = s.target.object_id;
   } else {
     o["roleDefinitionId"] = s.target.object_id;
-    o["directoryScopeId"] = s.target.scope;
+    o["directoryScopeId"] = DirectoryScopeId(s.target.scope);
     o["appScopeId"] = nullptr;
   }
 }

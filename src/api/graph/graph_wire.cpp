@@ -134,6 +134,14 @@ absl::StatusOr<std::optional<absl::Time>> ReadDateTime(const boost::json::object
   return std::optional<absl::Time>(*t);
 }
 
+std::string DirectoryScopeId(std::string_view canonical_scope) {
+  constexpr std::string_view kUnits = "/administrativeunits/";
+  if (canonical_scope.starts_with(kUnits)) {
+    return absl::StrCat("/administrativeUnits/", A(canonical_scope.substr(kUnits.size())));
+  }
+  return std::string(canonical_scope);
+}
+
 boost::json::value StringOrNull(std::string_view s) {
   if (s.empty()) return nullptr;
   return boost::json::string(s.data(), s.size());

@@ -60,6 +60,9 @@ namespace pim::api::graph {
                                                                      std::string_view path);
 
 // JSON helpers for output.
+// A directory scope as Graph spells it: "/" or "/administrativeUnits/{id}" (pim keys scopes
+// lower-cased).
+[[nodiscard]] std::string DirectoryScopeId(std::string_view canonical_scope);
 [[nodiscard]] boost::json::value StringOrNull(std::string_view s);
 [[nodiscard]] boost::json::value TimeOrNull(const std::optional<absl::Time>& t);
 

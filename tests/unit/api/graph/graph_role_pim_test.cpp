@@ -29,6 +29,25 @@ class GraphRolePimTest : public GraphPimTest {
   PrincipalId admin_;
 };
 
+// An administrative-unit scope keeps Graph's spelling on the wire, in requests and schedules
+// alike, and filters match it.
+TEST_F(GraphRolePimTest, AdministrativeUnitScopesAreSpelledAsGraphSpellsThem) {
+  const std::string unit = "/administrativeUnits/4f4f4f4f-0000-4000-8000-000000000a01";
+  ASSERT_TRUE(engine_->RegisterScope(Caller::System(), {unit, {}, "", "Sales"}).ok());
+  const std::string body =
+      Cat(R"({"action":"adminAssign","principalId":")", user_.str(), R"(","roleDefinitionId":")",
+          role::kUserAdministrator, R"(","directoryScopeId":")", unit,
+          R"(","justification":"AU admin","scheduleInfo":{"expiration":{"type":"noExpiration"}}})");
+  const auto created = Post(User(admin_), R("/roleEligibilityScheduleRequests"), body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(Str(Json(created), "directoryScopeId"), unit);
+  const auto listed = Get(
+      User(admin_), R(Cat("/roleEligibilitySchedules?$filter=directoryScopeId eq '", unit, "'")));
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(Value(Json(listed)).size(), 1u) << listed.body;
+  EXPECT_EQ(Str(Value(Json(listed))[0], "directoryScopeId"), unit);
+}
+
 TEST_F(GraphRolePimTest, ListsMyEligibleRolesWithoutRequiredFilter) {
   const auto mine =
       Get(User(user_), R("/roleEligibilitySchedules/filterByCurrentUser(on='principal')"));
