@@ -29,7 +29,11 @@ boost::json::object ApprovalStageToJson(const ScheduleRequest& request, std::siz
   const ApprovalDecision* last = stage.decisions.empty() ? nullptr : &stage.decisions.back();
   o["reviewedDateTime"] = last != nullptr ? TimeOrNull(last->at) : boost::json::value(nullptr);
   o["reviewResult"] = last == nullptr ? "NotReviewed" : (last->approved ? "Approve" : "Deny");
-  o["status"] = std::string(kStageStatusNames.Name(stage.status));
+  // Graph's stage statuses are InProgress, Initializing, Completed and Expired: a serial stage
+  // that has not started yet is Initializing there (ARM keeps NotStarted).
+  o["status"] = stage.status == StageStatus::kNotStarted
+                    ? std::string("Initializing")
+                    : std::string(kStageStatusNames.Name(stage.status));
   o["assignedToMe"] = assigned_to_me && stage.status == StageStatus::kInProgress;
   o["justification"] = last != nullptr ? last->justification : std::string();
   if (last != nullptr) {

@@ -159,6 +159,29 @@ TEST_F(GraphApprovalTest, ParallelStagesAreDecidedEachThroughItsOwnStage) {
   EXPECT_EQ(RequestStatus(id), "Provisioned");
 }
 
+// Serial stages: the second waits as Graph says it, "Initializing", until the first passes.
+TEST_F(GraphApprovalTest, ASerialStageNotYetStartedIsInitializing) {
+  const Target target = GroupTarget(group_, GroupAccess::kMember);
+  Policy policy = engine_->EffectivePolicy(target);
+  policy.approval.mode = ApprovalMode::kSerial;
+  policy.approval.stages.push_back(policy.approval.stages.at(0));
+  policy.approval.stages[1].primary_approvers = {
+      ApproverRef{ApproverKind::kUser, other_.str(), "Sam"}};
+  ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
+  const std::string id = Pending();
+  auto a = Json(Get(User(approver_), G("/assignmentApprovals/" + id)));
+  ASSERT_EQ(a.at("stages").as_array().size(), 2u);
+  EXPECT_EQ(Str(a.at("stages").at(0), "status"), "InProgress");
+  EXPECT_EQ(Str(a.at("stages").at(1), "status"), "Initializing");
+  ASSERT_EQ(Patch(User(approver_), G("/assignmentApprovals/" + id + "/stages/" + id),
+                  R"({"reviewResult":"Approve","justification":"ok"})")
+                .status,
+            204);
+  a = Json(Get(User(other_), G("/assignmentApprovals/" + id)));
+  EXPECT_EQ(Str(a.at("stages").at(0), "status"), "Completed");
+  EXPECT_EQ(Str(a.at("stages").at(1), "status"), "InProgress");
+}
+
 TEST_F(GraphApprovalTest, ReviewBodyAndStageAreValidated) {
   const std::string id = Pending();
   const std::string stage = G("/assignmentApprovals/" + id + "/stages/" + id);
