@@ -8,6 +8,7 @@
 #include "api/common/json_body.h"
 #include "api/graph/graph_schedule_json.h"
 #include "api/graph/graph_wire.h"
+#include "pim/domain/scope.h"
 
 namespace pim::api::graph {
 namespace {
@@ -17,6 +18,8 @@ constexpr std::string_view kGroup = "group";
 constexpr std::string_view kRoleDefinition = "roleDefinition";
 constexpr std::string_view kTargetSchedule = "targetSchedule";
 constexpr std::string_view kActivatedUsing = "activatedUsing";
+constexpr std::string_view kDirectoryScope = "directoryScope";
+constexpr std::string_view kAppScope = "appScope";
 
 using json_body::A;
 
@@ -25,6 +28,10 @@ std::vector<std::string_view> NavigationProperties(const EntityType& type) {
                                       type.area == PimArea::kGroup ? kGroup : kRoleDefinition};
   if (type.shape == EntityShape::kRequest) names.push_back(kTargetSchedule);
   if (type.kind == ScheduleKind::kAssignment) names.push_back(kActivatedUsing);
+  if (type.area != PimArea::kGroup) {
+    names.push_back(kDirectoryScope);
+    names.push_back(kAppScope);
+  }
   return names;
 }
 
@@ -70,6 +77,18 @@ boost::json::value RoleDefinitionToJson(const State& state, const std::string& i
   return o;
 }
 
+// The administrative unit a directory scope names; null for the tenant ("/"), which is no
+// directory object.
+boost::json::value DirectoryScopeToJson(const State& state, const std::string& scope_id) {
+  const ScopeNode* node = state.FindScope(CanonicalScope(scope_id));
+  if (node == nullptr || node->kind != ScopeKind::kAdministrativeUnit) return nullptr;
+  boost::json::object o;
+  o["@odata.type"] = "#microsoft.graph.administrativeUnit";
+  o["id"] = node->path.substr(node->path.rfind('/') + 1);
+  o["displayName"] = StringOrNull(node->display_name);
+  return o;
+}
+
 boost::json::value ScheduleJsonOrNull(const State& state, const std::string& id, PimArea area,
                                       bool as_instance) {
   const Schedule* s = id.empty() ? nullptr : state.FindSchedule(id);
@@ -111,6 +130,10 @@ boost::json::value Resolve(std::string_view name, const boost::json::object& ent
     return ScheduleJsonOrNull(state, StringField(entity, "targetScheduleId"), type.area,
                               /*as_instance=*/false);
   }
+  if (name == kDirectoryScope) {
+    return DirectoryScopeToJson(state, StringField(entity, "directoryScopeId"));
+  }
+  if (name == kAppScope) return nullptr;  // pim has no application scopes
   if (name == kActivatedUsing) {
     return ScheduleJsonOrNull(state, ActivatedUsingId(entity, type, state), type.area,
                               /*as_instance=*/type.shape == EntityShape::kInstance);

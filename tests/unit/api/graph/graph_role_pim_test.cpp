@@ -46,6 +46,35 @@ TEST_F(GraphRolePimTest, AdministrativeUnitScopesAreSpelledAsGraphSpellsThem) {
   ASSERT_EQ(listed.status, 200) << listed.body;
   ASSERT_EQ(Value(Json(listed)).size(), 1u) << listed.body;
   EXPECT_EQ(Str(Value(Json(listed))[0], "directoryScopeId"), unit);
+
+  // $expand=directoryScope gives the administrative unit (null for the tenant, "/"), and
+  // appScope is null: pim has no application scopes.
+  const auto expanded =
+      Get(User(admin_),
+          R("/roleEligibilitySchedules?$expand=directoryScope,appScope&$filter=principalId eq '" +
+            user_.str() + "'"));
+  ASSERT_EQ(expanded.status, 200) << expanded.body;
+  const boost::json::value page = Json(expanded);
+  ASSERT_EQ(Value(page).size(), 2u) << expanded.body;
+  int units = 0;
+  for (const boost::json::value& s : Value(page)) {
+    EXPECT_TRUE(s.at("appScope").is_null()) << s;
+    if (Str(s, "directoryScopeId") == "/") {
+      EXPECT_TRUE(s.at("directoryScope").is_null()) << s;
+      continue;
+    }
+    ++units;
+    EXPECT_EQ(Str(s.at("directoryScope"), "@odata.type"), "#microsoft.graph.administrativeUnit");
+    EXPECT_EQ(Str(s.at("directoryScope"), "id"), "4f4f4f4f-0000-4000-8000-000000000a01");
+    EXPECT_EQ(Str(s.at("directoryScope"), "displayName"), "Sales");
+  }
+  EXPECT_EQ(units, 1);
+  // Groups have neither.
+  EXPECT_EQ(Get(User(admin_), G("/eligibilitySchedules?$expand=directoryScope&$filter=principalId "
+                                "eq '" +
+                                user_.str() + "'"))
+                .status,
+            400);
 }
 
 TEST_F(GraphRolePimTest, ListsMyEligibleRolesWithoutRequiredFilter) {
