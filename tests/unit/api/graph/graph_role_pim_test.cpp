@@ -106,6 +106,25 @@ TEST_F(GraphRolePimTest, ListsMyEligibleRolesWithoutRequiredFilter) {
   EXPECT_EQ(Str(ga, "roleAssignmentScheduleId"), Str(ga, "id"));
 }
 
+// Reference 2.4 (observed): a selfActivate with a future start answers Granted, with
+// completedDateTime at the start; at the start it is Provisioned.
+TEST_F(GraphRolePimTest, FutureSelfActivationIsGrantedAndCompletesAtItsStart) {
+  const auto r = Post(User(user_), R("/roleAssignmentScheduleRequests"),
+                      RoleBody(user_, "selfActivate",
+                               R"({"startDateTime":"2026-01-05T11:00:00Z",)"
+                               R"("expiration":{"type":"AfterDuration","duration":"PT1H"}})"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto v = Json(r);
+  EXPECT_EQ(Str(v, "status"), "Granted");
+  EXPECT_EQ(Str(v, "completedDateTime"), "2026-01-05T11:00:00Z");
+  EXPECT_FALSE(Holds(user_, Helpdesk()));
+  clock_.Advance(absl::Hours(2));
+  EXPECT_TRUE(Holds(user_, Helpdesk()));
+  EXPECT_EQ(
+      Str(Json(Get(User(user_), R("/roleAssignmentScheduleRequests/" + Str(v, "id")))), "status"),
+      "Provisioned");
+}
+
 TEST_F(GraphRolePimTest, SelfActivateRoleReturnsRoleShape) {
   const auto r = Post(User(user_), R("/roleAssignmentScheduleRequests"),
                       RoleBody(user_, "selfActivate",
@@ -154,6 +173,7 @@ TEST_F(GraphRolePimTest, AdminRemoveIsRevokedWithoutSchedule) {
   EXPECT_EQ(Str(v, "action"), "adminRemove");
   EXPECT_EQ(Str(v, "scheduleInfo"), "<null>");
   EXPECT_EQ(Str(v, "targetScheduleId"), "<null>");
+  EXPECT_EQ(Str(v, "completedDateTime"), "<null>");  // as observed on Graph (reference 0.4)
   EXPECT_TRUE(Value(Json(Get(User(user_), R("/roleEligibilityScheduleInstances")))).empty());
 }
 
