@@ -83,6 +83,24 @@ TEST_F(GraphPolicyRoutesTest, ListsOnePolicyPerDirectoryRole) {
   EXPECT_TRUE(found) << r.body;
 }
 
+// Reference 3.1/3.2: the list also answers scopeType 'Directory' (so spelled back), and a
+// policy id may be written with the "Directory_" prefix.
+TEST_F(GraphPolicyRoutesTest, DirectoryIsAnAliasOfDirectoryRole) {
+  const auto r =
+      Get("/policies/roleManagementPolicies?$filter=scopeId%20eq%20'/'%20and%20scopeType%20eq%20"
+          "'Directory'");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json::value v = Json(r);
+  ASSERT_FALSE(v.at("value").as_array().empty()) << r.body;
+  for (const auto& p : v.at("value").as_array()) EXPECT_EQ(p.at("scopeType"), "Directory");
+  const std::string alias =
+      "Directory_" + HelpdeskPolicy().substr(std::string("DirectoryRole_").size());
+  const auto one = Get("/policies/roleManagementPolicies/" + alias);
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(Json(one).at("id"), J(HelpdeskPolicy()));
+  EXPECT_EQ(Get("/policies/roleManagementPolicies/Directory_nope").status, 404);
+}
+
 TEST_F(GraphPolicyRoutesTest, GetPolicyEntityShape) {
   const auto r = Get("/policies/roleManagementPolicies/" + HelpdeskPolicy());
   ASSERT_EQ(r.status, 200) << r.body;
