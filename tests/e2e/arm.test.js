@@ -238,6 +238,42 @@ test("13. ARM role management policies: list, get, partial update, policy assign
   const ok = await ben.roleAssignmentScheduleRequests.create(RG_SCOPE, randomUUID(), rgBody("PT1H"));
   assert.equal(ok.status, "Provisioned");
   assert.equal(ok.scope, `/${RG_SCOPE}`);
+
+  // Deleting web-rg's policy gives the role back what governs it without one (8 hours); Ben may
+  // not delete the subscription's.
+  await rejectsArm(ben.roleManagementPolicies.delete(SCOPE, policyName), 403, "AuthorizationFailed");
+  await dan.roleManagementPolicies.delete(RG_SCOPE, rgPolicyName);
+  assert.equal((await dan.roleManagementPolicies.get(RG_SCOPE, rgPolicyName)).rules
+    .find((r) => r.id === "Expiration_EndUser_Assignment").maximumDuration, "PT8H");
+});
+
+test("13c. ARM: an Owner makes an eligible assignment through the SDK; the assignee reads it back", async (t) => {
+  const p = await freshPimd(t);
+  await danBecomesOwnerOfWebRg(p);
+  const dan = p.armClient(p.tokens.dan);
+  const now = await p.now();
+  const name = randomUUID();
+  const created = await dan.roleEligibilityScheduleRequests.create(RG_SCOPE, name, {
+    principalId: ids.eve, roleDefinitionId: roleDef(RG_SCOPE, roles.contributor), requestType: "AdminAssign",
+    justification: "On-call rota", scheduleInfo: { startDateTime: now, expiration: { type: "AfterDuration", duration: "P30D" } },
+  });
+  assert.equal(created.status, "Provisioned");
+  assert.equal(created.name, name);
+  assert.equal(created.type, "Microsoft.Authorization/RoleEligibilityScheduleRequests");
+  assert.equal((await dan.roleEligibilityScheduleRequests.get(RG_SCOPE, name)).principalId, ids.eve);
+
+  const eve = p.armClient(p.tokens.eve);
+  const instances = await collect(eve.roleEligibilityScheduleInstances.listForScope(RG_SCOPE, { filter: "asTarget()" }));
+  assert.equal(instances.length, 1);
+  assert.equal(instances[0].roleDefinitionId, roleDef(RG_SCOPE, roles.contributor));
+  const schedule = await eve.roleEligibilitySchedules.get(RG_SCOPE, created.targetRoleEligibilityScheduleId.split("/").pop());
+  assert.equal(schedule.principalId, ids.eve);
+  assert.equal(schedule.memberType, "Direct");
+  // Eve may not make assignments herself.
+  await rejectsArm(eve.roleEligibilityScheduleRequests.create(RG_SCOPE, randomUUID(), {
+    principalId: ids.eve, roleDefinitionId: roleDef(RG_SCOPE, roles.owner), requestType: "AdminAssign",
+    scheduleInfo: { startDateTime: now, expiration: { type: "AfterDuration", duration: "P30D" } },
+  }), 403, "AuthorizationFailed");
 });
 
 // roleAssignmentApprovals (api-version 2021-01-01-preview). @azure/arm-authorization 9.0.0 has
