@@ -49,7 +49,9 @@ HttpResponse HandleEligibleChildResources(const Route& route) {
     collect(route.ctx.caller.id.str());
     for (const std::string& group : groups) collect(group);
     if (eligible_at.empty()) return;
-    for (const auto& [path, node] : state.scopes()) {
+    for (const auto& entry : state.scopes()) {
+      const std::string& path = entry.first;  // (clang cannot capture a structured binding)
+      const ScopeNode& node = entry.second;
       if (node.kind == ScopeKind::kTenant || node.kind == ScopeKind::kAdministrativeUnit ||
           path == route.scope || !state.ScopeWithin(path, route.scope)) {
         continue;
