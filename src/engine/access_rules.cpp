@@ -199,15 +199,15 @@ bool TouchesAdministratorRoles(const State& state, const ChangeSet& changes) {
   return false;
 }
 
-std::vector<std::string> GroupsWithOwnersTouched(const ChangeSet& changes) {
-  std::vector<std::string> groups;
+OwnersTouched GroupsWithOwnersTouched(const ChangeSet& changes) {
+  OwnersTouched out;
   auto note = [&](const Entity& e) {
     if (const auto* m = std::get_if<DirectMembership>(&e)) {
-      if (m->access == GroupAccess::kOwner) groups.push_back(m->group.str());
+      if (m->access == GroupAccess::kOwner) out.groups.push_back(m->group.str());
     } else if (const auto* s = std::get_if<Schedule>(&e)) {
       if (s->kind == ScheduleKind::kAssignment && s->target.kind == TargetKind::kGroup &&
           s->target.access == GroupAccess::kOwner) {
-        groups.push_back(s->target.object_id);
+        out.groups.push_back(s->target.object_id);
       }
     }
   };
@@ -215,23 +215,24 @@ std::vector<std::string> GroupsWithOwnersTouched(const ChangeSet& changes) {
     for (const Mutation& m : record.mutations) {
       if (const auto* p = m.before ? std::get_if<Principal>(&*m.before) : nullptr) {
         const auto* after = m.after ? std::get_if<Principal>(&*m.after) : nullptr;
-        if (p->enabled && (after == nullptr || !after->enabled)) return {};
+        if (p->enabled && (after == nullptr || !after->enabled)) out.offboarded.insert(p->id.str());
       }
       if (m.before) note(*m.before);
       if (m.after) note(*m.after);
     }
   }
-  std::sort(groups.begin(), groups.end());
-  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-  return groups;
+  std::sort(out.groups.begin(), out.groups.end());
+  out.groups.erase(std::unique(out.groups.begin(), out.groups.end()), out.groups.end());
+  return out;
 }
 
 absl::flat_hash_set<std::string> ActiveGroupOwners(const ChangeSet& view,
                                                    const std::string& group) {
   absl::flat_hash_set<std::string> owners;
   auto add = [&](const PrincipalId& id) {
+    // A group is no owner (only data stored before groups were refused can name one).
     const Principal* p = view.FindPrincipal(id.str());
-    if (p != nullptr && p->enabled) owners.insert(id.str());
+    if (p != nullptr && p->enabled && p->kind != PrincipalKind::kGroup) owners.insert(id.str());
   };
   for (const DirectMembership* m : view.MembershipsOfGroup(group)) {
     if (m->access == GroupAccess::kOwner) add(m->principal);

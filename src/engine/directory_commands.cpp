@@ -251,6 +251,28 @@ void EndActivationsThroughGroup(ChangeSet& changes, const PrincipalId& member,
   }
 }
 
+// Validates, authorises and stages the removal of standing membership `m`, ending the
+// activations that rested on it.
+absl::Status PlanRemoveMembership(const internal::Context& ctx, const Caller& caller,
+                                  ChangeSet& changes, const DirectMembership& m) {
+  if (ctx.state.FindMembership(m.Key()) == nullptr) {
+    return Error(absl::StatusCode::kNotFound, code::kObjectNotFound,
+                 "This membership does not exist.");
+  }
+  const Principal* group = ctx.state.FindPrincipal(m.group.str());
+  if (group == nullptr) {
+    return Error(absl::StatusCode::kNotFound, code::kObjectNotFound,
+                 absl::StrCat("Group ", m.group.str(), " does not exist."));
+  }
+  PIM_RETURN_IF_ERROR(AuthorizeMembership(ctx, caller, *group, m.access));
+  changes.BeginRecord("membership.removed", m.Key());
+  changes.Erase(EntityKind::kMembership, m.Key());
+  if (m.access == GroupAccess::kMember) {
+    EndActivationsThroughGroup(changes, m.principal, m.group.str());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Engine::PutPrincipal(const Caller& caller, const Principal& principal) {
@@ -362,20 +384,35 @@ absl::Status Engine::RemoveMembership(const Caller& caller, const DirectMembersh
   return RunCommand<bool>(
              caller,
              [&](const internal::Context& ctx, ChangeSet& changes) -> absl::StatusOr<bool> {
-               if (ctx.state.FindMembership(m.Key()) == nullptr) {
-                 return Error(absl::StatusCode::kNotFound, code::kObjectNotFound,
-                              "This membership does not exist.");
+               PIM_RETURN_IF_ERROR(PlanRemoveMembership(ctx, caller, changes, m));
+               return true;
+             })
+      .status();
+}
+
+absl::Status Engine::EndMembership(const Caller& caller, const DirectMembership& m) {
+  return RunCommand<bool>(
+             caller,
+             [&](const internal::Context& ctx, ChangeSet& changes) -> absl::StatusOr<bool> {
+               const Target target = GroupTarget(m.group, m.access);
+               bool through_pim = false;
+               for (const Schedule* s : ctx.state.SchedulesOfObject(target)) {
+                 through_pim |= s->principal == m.principal &&
+                                s->kind == ScheduleKind::kAssignment &&
+                                s->state != ScheduleState::kExpired && s->CoversTime(ctx.now);
                }
-               const Principal* group = ctx.state.FindPrincipal(m.group.str());
-               if (group == nullptr) {
-                 return Error(absl::StatusCode::kNotFound, code::kObjectNotFound,
-                              absl::StrCat("Group ", m.group.str(), " does not exist."));
+               const bool standing = ctx.state.FindMembership(m.Key()) != nullptr;
+               if (standing || !through_pim) {
+                 PIM_RETURN_IF_ERROR(PlanRemoveMembership(ctx, caller, changes, m));
                }
-               PIM_RETURN_IF_ERROR(AuthorizeMembership(ctx, caller, *group, m.access));
-               changes.BeginRecord("membership.removed", m.Key());
-               changes.Erase(EntityKind::kMembership, m.Key());
-               if (m.access == GroupAccess::kMember) {
-                 EndActivationsThroughGroup(changes, m.principal, m.group.str());
+               if (through_pim) {
+                 RequestInput remove;
+                 remove.kind = ScheduleKind::kAssignment;
+                 remove.action = RequestAction::kAdminRemove;
+                 remove.principal = m.principal;
+                 remove.target = target;
+                 remove.justification = "Removed through the Groups API.";
+                 PIM_RETURN_IF_ERROR(internal::PlanRequest(ctx, caller, remove, changes).status());
                }
                return true;
              })

@@ -1,5 +1,6 @@
 #include "pim/engine/engine.h"
 
+#include <algorithm>
 #include <deque>
 #include <utility>
 
@@ -102,14 +103,22 @@ absl::Status Engine::CheckLockOut(ChangeSet& changes, bool enforce_last_admin) {
   const ChangeSet before_now(WriterState(), changes.at(), changes.actor());
   const ChangeSet before_then(WriterState(), changes.at() - absl::Nanoseconds(1), changes.actor());
   // A group's last active owner (Entra refuses to remove one). An ownership that ends on time
-  // is never held up: the group is left to the administrators, with an alert.
-  for (const std::string& group : internal::GroupsWithOwnersTouched(changes)) {
-    if (!internal::ActiveGroupOwners(changes, group).empty() ||
-        (internal::ActiveGroupOwners(before_now, group).empty() &&
-         internal::ActiveGroupOwners(before_then, group).empty())) {
+  // is never held up, nor is offboarding its owners: the group is left to the administrators,
+  // with an alert.
+  const internal::OwnersTouched touched = internal::GroupsWithOwnersTouched(changes);
+  for (const std::string& group : touched.groups) {
+    if (touched.offboarded.contains(group) ||
+        !internal::ActiveGroupOwners(changes, group).empty()) {
       continue;
     }
-    if (enforce_last_admin) {
+    auto before = internal::ActiveGroupOwners(before_now, group);
+    const auto then = internal::ActiveGroupOwners(before_then, group);
+    before.insert(then.begin(), then.end());
+    if (before.empty()) continue;
+    const bool offboarding = std::all_of(before.begin(), before.end(), [&](const std::string& o) {
+      return touched.offboarded.contains(o);
+    });
+    if (enforce_last_admin && !offboarding) {
       return Error(absl::StatusCode::kFailedPrecondition, code::kLastGroupOwner,
                    absl::StrCat("This change would leave group ", group,
                                 " without an active owner; add another owner first."));

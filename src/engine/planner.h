@@ -94,9 +94,13 @@ struct AdminHolders {
 [[nodiscard]] bool TouchesAdministratorRoles(const State& state, const ChangeSet& changes);
 // Effective active holders of directory role `role` at "/" in the view at view.at().
 [[nodiscard]] AdminHolders ActiveAdminHolders(const ChangeSet& view, std::string_view role);
-// The groups whose owners `changes` touches (standing ownerships, owner assignments), unless
-// it also deletes or disables a principal: offboarding is never held up by the owner rule.
-[[nodiscard]] std::vector<std::string> GroupsWithOwnersTouched(const ChangeSet& changes);
+struct OwnersTouched {
+  std::vector<std::string> groups;              // whose owners the change touches, sorted
+  absl::flat_hash_set<std::string> offboarded;  // principals it deletes or disables
+};
+// The groups whose owners `changes` touches (standing ownerships, owner assignments), and the
+// principals it deletes or disables (offboarding, which the owner rule never holds up).
+[[nodiscard]] OwnersTouched GroupsWithOwnersTouched(const ChangeSet& changes);
 // The enabled principals that own `group` at view.at(): standing owners, and active owner
 // assignments.
 [[nodiscard]] absl::flat_hash_set<std::string> ActiveGroupOwners(const ChangeSet& view,

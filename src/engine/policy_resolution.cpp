@@ -27,7 +27,11 @@ PolicyId PolicyIdFor(const EngineOptions& options, const Target& target) {
   return PolicyId();
 }
 
-Policy EffectivePolicy(const State& state, const EngineOptions& options, const Target& target) {
+namespace {
+
+// The stored policy governing `target`, or the defaults.
+Policy StoredOrDefaultPolicy(const State& state, const EngineOptions& options,
+                             const Target& target) {
   Target policy_target = target;
   if (target.kind == TargetKind::kGroup) policy_target.scope.clear();
   if (target.kind == TargetKind::kDirectoryRole) policy_target.scope = "/";
@@ -44,6 +48,16 @@ Policy EffectivePolicy(const State& state, const EngineOptions& options, const T
   const PolicyId id = PolicyIdFor(options, policy_target);
   if (const Policy* p = state.FindPolicy(id.str())) return *p;
   return DefaultPolicy(id, policy_target);
+}
+
+}  // namespace
+
+Policy EffectivePolicy(const State& state, const EngineOptions& options, const Target& target) {
+  Policy policy = StoredOrDefaultPolicy(state, options, target);
+  // An activation always ends (ValidatePolicy refuses anything else); a policy stored before
+  // that rule is read as if it had it.
+  policy.activation_expiration.is_expiration_required = true;
+  return policy;
 }
 
 }  // namespace pim::internal

@@ -284,6 +284,9 @@ std::vector<Basis> EligibilityBases(const Context& ctx, const PrincipalId& princ
   for (const Schedule* s : ctx.state.SchedulesOfPrincipal(principal.str())) {
     if (Enables(ctx, *s, target, at)) bases.push_back(Basis{s, s->End()});
   }
+  // A group owns nothing (owners are users or service principals): an owner eligibility held
+  // by a group, stored before that was refused, gives its members nothing.
+  if (target.kind == TargetKind::kGroup && target.access == GroupAccess::kOwner) return bases;
   for (const auto& grant : ctx.index.GrantsOf(principal.str(), ctx.now)) {
     if (grant.target.kind != TargetKind::kGroup || grant.target.access != GroupAccess::kMember) {
       continue;

@@ -160,6 +160,12 @@ class Engine {
   // Removes one, ending the activations that rested on it. Errors: NotFound (ObjectNotFound),
   // plus the above.
   [[nodiscard]] absl::Status RemoveMembership(const Caller& caller, const DirectMembership& m);
+  // Ends `m` as the Graph Groups API does, which overrides PIM: the standing membership if there
+  // is one, and an active PIM assignment of the same access if there is one (as an adminRemove
+  // request in the caller's name, under that request's rules), in one command: both or
+  // neither. Errors: NotFound (ObjectNotFound) when neither exists, plus those of
+  // RemoveMembership and of the adminRemove request.
+  [[nodiscard]] absl::Status EndMembership(const Caller& caller, const DirectMembership& m);
 
   // One directory object as the Graph directory API and bulk import write it.
   struct DirectoryWrite {

@@ -64,7 +64,7 @@ std::optional<Seen> FindApproval(const Route& route, const std::string& id, bool
     if (r == nullptr || !OnThisSurface(*r)) return;
     if (!InReach(state, r->target.scope, route.scope, Reach::kAll)) return;
     if (!v.MaySeeApproval(*r) && !(to_decide && v.WasAskedToDecide(*r))) {
-      *sees_request = v.MaySee(*r);
+      *sees_request = r->approval.has_value() && v.MaySee(*r);
       return;
     }
     seen = Seen{*r, v.StagesToDecide(*r)};

@@ -273,21 +273,6 @@ absl::StatusOr<HttpResponse> AddReference(const Route& route, std::string_view g
   return HttpResponse::Empty(204);
 }
 
-// Whether `member` holds `access` of `group` through an active PIM assignment now.
-bool HoldsThroughPim(const Route& route, const PrincipalId& group, const std::string& member,
-                     GroupAccess access) {
-  bool found = false;
-  route.engine.Read([&](const State& state) {
-    for (const Schedule* s : state.SchedulesOfObject(GroupTarget(group, access))) {
-      if (s->principal.str() == member && s->kind == ScheduleKind::kAssignment &&
-          s->state != ScheduleState::kExpired && s->CoversTime(route.ctx.now)) {
-        found = true;
-      }
-    }
-  });
-  return found;
-}
-
 absl::StatusOr<HttpResponse> RemoveReference(const Route& route, std::string_view group_key,
                                              GroupAccess access, std::string_view member_key) {
   const std::optional<Principal> group =
@@ -295,21 +280,13 @@ absl::StatusOr<HttpResponse> RemoveReference(const Route& route, std::string_vie
   if (!group.has_value()) return DirectoryNotFound(group_key);
   if (!IsGuid(member_key)) return DirectoryNotFound(member_key);
   const std::string member = absl::AsciiStrToLower(A(member_key));
-  const absl::Status removed = route.engine.RemoveMembership(
+  // As in Entra, the Groups API overrides PIM: the standing membership and an active PIM
+  // assignment of it are ended together (EndMembership).
+  const absl::Status removed = route.engine.EndMembership(
       route.ctx.caller, DirectMembership{group->id, PrincipalId(member), access});
-  if (removed.code() == absl::StatusCode::kNotFound) {
-    if (!HoldsThroughPim(route, group->id, member, access)) return DirectoryNotFound(member_key);
-    // As in Entra, the Groups API overrides PIM: the active assignment is ended by an
-    // adminRemove request in the caller's name, under that request's rules (the right to
-    // manage the group, the five-minute rule, the group's last owner), and is audited as one.
-    RequestInput remove;
-    remove.kind = ScheduleKind::kAssignment;
-    remove.action = RequestAction::kAdminRemove;
-    remove.principal = PrincipalId(member);
-    remove.target = GroupTarget(group->id, access);
-    remove.justification = "Removed through the Groups API.";
-    PIM_RETURN_IF_ERROR(route.engine.Submit(route.ctx.caller, remove).status());
-    return HttpResponse::Empty(204);
+  if (removed.code() == absl::StatusCode::kNotFound &&
+      ErrorCodeOf(removed) == code::kObjectNotFound) {
+    return DirectoryNotFound(member_key);
   }
   PIM_RETURN_IF_ERROR(removed);
   return HttpResponse::Empty(204);

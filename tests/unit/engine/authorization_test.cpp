@@ -375,6 +375,51 @@ TEST_F(AuthorizationTest, PolicyCannotSwitchOffTheActivationsExpiration) {
                absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed);
 }
 
+// Data stored before today's rules held (written straight into the store, as an older pimd
+// could have): a policy whose activations need no end, and an owner eligibility held by a
+// group. Neither gives what the rules now refuse.
+TEST_F(AuthorizationTest, DataStoredBeforeTheRulesGivesNothingTheyRefuse) {
+  const PrincipalId user = AddUser("user");
+  ASSERT_TRUE(MakeEligible(user, Helpdesk()).ok());
+  const PrincipalId team = AddGroup("team");
+  const PrincipalId owners = AddGroup("owners");
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {owners, user, GroupAccess::kMember}).ok());
+  Policy lax = engine_->EffectivePolicy(Helpdesk());
+  lax.activation_expiration.is_expiration_required = false;
+  Schedule legacy;
+  legacy.id = ScheduleId(NewId());
+  legacy.kind = ScheduleKind::kEligibility;
+  legacy.principal = owners;
+  legacy.target = GroupTarget(team, GroupAccess::kOwner);
+  legacy.start = clock_.Now();
+  legacy.expiration = Permanent();
+  legacy.state = ScheduleState::kActive;
+  legacy.created_using = RequestId(NewId());
+  legacy.created = legacy.modified = clock_.Now();
+  ChangeRecord record;
+  record.revision = engine_->revision() + 1;
+  record.at = clock_.Now();
+  record.actor = PrincipalId("system");
+  record.event = "legacy";
+  for (const Entity& e : {Entity(lax), Entity(legacy)}) {
+    record.mutations.push_back(Mutation{KindOf(e), KeyOf(e), std::nullopt, e});
+  }
+  ASSERT_TRUE(store_->Commit(std::span<const ChangeRecord>(&record, 1)).ok());
+  Open();
+
+  // The activation still needs an end, whatever the stored flag says.
+  EXPECT_TRUE(engine_->EffectivePolicy(Helpdesk()).activation_expiration.is_expiration_required);
+  auto forever = Self(RequestAction::kSelfActivate, user, Helpdesk(), Permanent());
+  EXPECT_ERROR(forever, absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed);
+  auto unspecified = Self(RequestAction::kSelfActivate, user, Helpdesk(), Expiration{});
+  ASSERT_TRUE(unspecified.ok()) << unspecified.status();
+  EXPECT_EQ(engine_->Check(user.str(), Helpdesk()).until, clock_.Now() + absl::Hours(8));
+  // The group's owner eligibility makes none of its members an owner.
+  auto own = Self(RequestAction::kSelfActivate, user, GroupTarget(team, GroupAccess::kOwner));
+  EXPECT_ERROR(own, absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed);
+  EXPECT_NE(own.status().message().find("EligibilityRule"), std::string_view::npos);
+}
+
 TEST_F(AuthorizationTest, DirectoryChangesNeedAGlobalAdministrator) {
   Principal p;
   p.id = PrincipalId(NewId());

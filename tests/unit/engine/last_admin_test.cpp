@@ -190,11 +190,13 @@ TEST_F(LastAdminTest, TheLastOwnersActivationEndsOnTimeWithAnAlert) {
   EXPECT_TRUE(LogHas("alert.groupWithoutOwner"));
 }
 
-TEST_F(LastAdminTest, OffboardingTheLastOwnerIsNotHeldUp) {
+TEST_F(LastAdminTest, OffboardingTheLastOwnerIsNotHeldUpButAlerts) {
   const PrincipalId team = AddGroup("team");
   const PrincipalId a = AddUser("a");
   ASSERT_TRUE(engine_->AddMembership(Caller::System(), {team, a, GroupAccess::kOwner}).ok());
+  EXPECT_FALSE(LogHas("alert.groupWithoutOwner"));
   EXPECT_TRUE(engine_->DeletePrincipal(Caller::System(), a).ok());
+  EXPECT_TRUE(LogHas("alert.groupWithoutOwner"));
   const PrincipalId b = AddUser("b");
   ASSERT_TRUE(engine_->AddMembership(Caller::System(), {team, b, GroupAccess::kOwner}).ok());
   // Nor is deleting the group itself.

@@ -545,6 +545,42 @@ TEST_F(DirectoryAdminRoutesTest, AnActivePimMembershipIsEndedThroughRef) {
   EXPECT_EQ(r.status, 404) << r.body;
 }
 
+// A membership held both ways ends both ways, in one command: both or neither.
+TEST_F(DirectoryAdminRoutesTest, AStandingAndAPimMembershipEndTogetherOrNotAtAll) {
+  const PrincipalId group = AddGroup("Ops");
+  const PrincipalId alice = CreateUser("alice@contoso.test");
+  const Target member = GroupTarget(group, GroupAccess::kMember);
+  const Target ownership = GroupTarget(group, GroupAccess::kOwner);
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {group, alice, GroupAccess::kMember}).ok());
+  ASSERT_TRUE(MakeActive(alice, member, For(absl::Hours(8))).ok());
+  // Within five minutes of the assignment: refused, and the standing membership stays too.
+  const std::string ref = Cat("/v1.0/groups/", group.str(), "/members/", alice.str(), "/$ref");
+  auto r = Send(Caller::System(), "DELETE", ref);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorCode(r), "ActiveDurationTooShort");
+  EXPECT_TRUE(HasMembership(group, alice));
+  clock_.Advance(absl::Minutes(10));
+  r = Send(Caller::System(), "DELETE", ref);
+  EXPECT_EQ(r.status, 204) << r.body;
+  EXPECT_FALSE(HasMembership(group, alice));
+  EXPECT_FALSE(Holds(alice, member));
+
+  // The only owner, standing and through PIM: neither goes.
+  ASSERT_TRUE(engine_->AddMembership(Caller::System(), {group, alice, GroupAccess::kOwner}).ok());
+  ASSERT_TRUE(MakeActive(alice, ownership, For(absl::Hours(8))).ok());
+  clock_.Advance(absl::Minutes(10));
+  r = Send(Caller::System(), "DELETE",
+           Cat("/v1.0/groups/", group.str(), "/owners/", alice.str(), "/$ref"));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorCode(r), "LastGroupOwner");
+  EXPECT_TRUE(HasMembership(group, alice, GroupAccess::kOwner));
+  EXPECT_TRUE(Holds(alice, ownership));
+  for (const ScheduleRequest& q : engine_->RequestsOf(alice)) {
+    EXPECT_FALSE(q.target == ownership && q.action == RequestAction::kAdminRemove)
+        << "the PIM ownership was removed";
+  }
+}
+
 // ---- Service principals ----
 
 TEST_F(DirectoryAdminRoutesTest, ApplicationAdministratorManagesServicePrincipals) {
