@@ -317,6 +317,20 @@ TEST_F(ArmApprovalTest, RequesterNeverDecidesTheirOwnRequest) {
                 403, "NotAnApprover", name, before);
 }
 
+// A request that needed no approval has none to decide, whoever asks: 404, not 403.
+TEST_F(ArmApprovalTest, ARequestWithoutApprovalHasNoApprovalToDecide) {
+  EligibleOverArm(dana_, kRg);
+  const std::string name = NewId();
+  auto r = Put(User(dana_), kRg, "roleAssignmentScheduleRequests", name,
+               Body(dana_, RoleId(kRg, role::kContributor), "SelfActivate", ForDuration("PT1H")));
+  ASSERT_EQ(r.status, 201) << r.body;
+  ASSERT_EQ(Str(Json(r).at("properties").at("status")), "Provisioned");
+  const auto decided = Decide(User(dana_), "PATCH", name, name,
+                              R"({"reviewResult": "Approve", "justification": "me"})");
+  EXPECT_EQ(decided.status, 404) << decided.body;
+  EXPECT_EQ(ErrorCode(decided), "ApprovalNotFound");
+}
+
 TEST_F(ArmApprovalTest, RequesterNamedAsApproverIsStillNotAskedToDecide) {
   const std::string name = PendingRequest({UserApprover(approver_), UserApprover(dana_)});
   const std::string before = Snapshot(name);
