@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "api/arm/arm_routes.h"
+#include "boost/json/array.hpp"
 #include "boost/json/object.hpp"
 #include "pim/domain/schedule.h"
 
@@ -76,6 +77,8 @@ struct ListFilter {
 // query's $top/$skiptoken: {"value": [...], "nextLink": absolute URL or null}.
 [[nodiscard]] HttpResponse ListResponse(const Route& route, const ListFilter& filter,
                                         std::vector<boost::json::object> entities);
+// `items` (already filtered) paged with the query's $top/$skiptoken: {"value", "nextLink"}.
+[[nodiscard]] HttpResponse PageResponse(const Route& route, boost::json::array items);
 
 // The error for an entity that does not exist (or that the caller may not see).
 [[nodiscard]] HttpResponse NotFound(std::string_view code, std::string_view what,

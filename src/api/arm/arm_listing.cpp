@@ -137,8 +137,12 @@ HttpResponse ListResponse(const Route& route, const ListFilter& filter,
     }
     items.emplace_back(std::move(entity));
   }
+  return PageResponse(route, std::move(items));
+}
+
+HttpResponse PageResponse(const Route& route, boost::json::array items) {
   odata::Query paging = route.query;
-  paging.filter.reset();  // applied above, to `properties`
+  paging.filter.reset();  // the caller has applied it
   odata::Page page = odata::Paginate(std::move(items), paging, route.ctx.http.base_url,
                                      route.ctx.path, route.ctx.raw_query, route.options.page_size);
   boost::json::object body{{"value", std::move(page.value)}};

@@ -19,7 +19,6 @@
 #include "api/arm/arm_handlers.h"
 #include "api/arm/arm_json.h"
 #include "boost/json/array.hpp"
-#include "boost/json/serialize.hpp"
 #include "pim/api/api_error.h"
 #include "pim/domain/scope.h"
 #include "pim/domain/status.h"
@@ -76,14 +75,7 @@ HttpResponse HandleEligibleChildResources(const Route& route) {
   boost::json::array items;
   items.reserve(found.size());
   for (auto& [path, item] : found) items.emplace_back(std::move(item));
-  odata::Query paging = route.query;
-  paging.filter.reset();  // applied above
-  odata::Page page = odata::Paginate(std::move(items), paging, route.ctx.http.base_url,
-                                     route.ctx.path, route.ctx.raw_query, route.options.page_size);
-  boost::json::object body{{"value", std::move(page.value)}};
-  body["nextLink"] =
-      page.next_link ? boost::json::value(*page.next_link) : boost::json::value(nullptr);
-  return HttpResponse::Json(200, boost::json::serialize(body));
+  return PageResponse(route, std::move(items));
 }
 
 }  // namespace pim::api::arm

@@ -178,12 +178,7 @@ TEST_F(ActivationTest, AuthenticationContextIsRequiredWhenThePolicyNamesOne) {
   policy.authentication_context.is_enabled = true;
   policy.authentication_context.claim_value = "c1";
   ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
-  RequestInput in;
-  in.action = RequestAction::kSelfActivate;
-  in.principal = alice_;
-  in.target = Helpdesk();
-  in.schedule_info.expiration = For(absl::Hours(1));
-  in.justification = "incident INC-1";
+  const RequestInput in = SelfInput(RequestAction::kSelfActivate, alice_, Helpdesk());
   Caller caller = User(alice_);
   caller.authentication_contexts = {"c2"};
   auto refused = engine_->Submit(caller, in);
@@ -206,11 +201,7 @@ TEST_F(ActivationTest, ApprovalRuleCanRequireAJustification) {
   policy.activation_enablement.justification = false;
   policy.approval.is_requestor_justification_required = true;
   ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
-  RequestInput in;
-  in.action = RequestAction::kSelfActivate;
-  in.principal = alice_;
-  in.target = Helpdesk();
-  in.schedule_info.expiration = For(absl::Hours(1));
+  RequestInput in = SelfInput(RequestAction::kSelfActivate, alice_, Helpdesk());
   in.justification = "  ";
   auto r = engine_->Submit(User(alice_), in);
   EXPECT_ERROR(r, absl::StatusCode::kInvalidArgument, code::kPolicyValidationFailed);

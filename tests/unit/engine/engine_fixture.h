@@ -103,12 +103,11 @@ class EngineTest : public ::testing::Test {
     return Admin(RequestAction::kAdminAssign, ScheduleKind::kAssignment, who, target, expiration);
   }
 
-  // A self request by `who`, with MFA done just now and a justification.
-  absl::StatusOr<ScheduleRequest> Self(RequestAction action, const PrincipalId& who,
-                                       const Target& target,
-                                       Expiration expiration = For(absl::Hours(1)),
-                                       std::optional<absl::Time> start = std::nullopt,
-                                       ScheduleKind kind = ScheduleKind::kAssignment) {
+  // The input of a self request by `who`, with a justification.
+  static RequestInput SelfInput(RequestAction action, const PrincipalId& who, const Target& target,
+                                Expiration expiration = For(absl::Hours(1)),
+                                std::optional<absl::Time> start = std::nullopt,
+                                ScheduleKind kind = ScheduleKind::kAssignment) {
     RequestInput in;
     in.kind = kind;
     in.action = action;
@@ -116,7 +115,15 @@ class EngineTest : public ::testing::Test {
     in.target = target;
     in.schedule_info = ScheduleInfo{start, expiration};
     in.justification = "incident INC-1";
-    return engine_->Submit(User(who), in);
+    return in;
+  }
+  // A self request by `who`, with MFA done just now and a justification.
+  absl::StatusOr<ScheduleRequest> Self(RequestAction action, const PrincipalId& who,
+                                       const Target& target,
+                                       Expiration expiration = For(absl::Hours(1)),
+                                       std::optional<absl::Time> start = std::nullopt,
+                                       ScheduleKind kind = ScheduleKind::kAssignment) {
+    return engine_->Submit(User(who), SelfInput(action, who, target, expiration, start, kind));
   }
   absl::StatusOr<ScheduleRequest> Activate(const PrincipalId& who, const Target& target,
                                            absl::Duration d = absl::Hours(1),

@@ -32,6 +32,16 @@ class GraphApprovalTest : public GraphPimTest {
     EXPECT_EQ(Str(v, "approvalId"), Str(v, "id"));
     return Str(v, "id");
   }
+  // Adds a second stage, decided by `other_`, run in `mode` with the first.
+  void AddSecondStage(ApprovalMode mode) {
+    const Target target = GroupTarget(group_, GroupAccess::kMember);
+    Policy policy = engine_->EffectivePolicy(target);
+    policy.approval.mode = mode;
+    policy.approval.stages.push_back(policy.approval.stages.at(0));
+    policy.approval.stages[1].primary_approvers = {
+        ApproverRef{ApproverKind::kUser, other_.str(), "Sam"}};
+    ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
+  }
   std::string RequestStatus(const std::string& id) {
     return Str(Json(Get(User(user_), G("/assignmentScheduleRequests/" + id))), "status");
   }
@@ -122,13 +132,7 @@ TEST_F(GraphApprovalTest, DenyThroughStepsEndsDenied) {
 }
 
 TEST_F(GraphApprovalTest, ParallelStagesAreDecidedEachThroughItsOwnStage) {
-  const Target target = GroupTarget(group_, GroupAccess::kMember);
-  Policy policy = engine_->EffectivePolicy(target);
-  policy.approval.mode = ApprovalMode::kParallel;
-  policy.approval.stages.push_back(policy.approval.stages.at(0));
-  policy.approval.stages[1].primary_approvers = {
-      ApproverRef{ApproverKind::kUser, other_.str(), "Sam"}};
-  ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
+  AddSecondStage(ApprovalMode::kParallel);
   const std::string id = Pending();
   const std::string first = G("/assignmentApprovals/" + id + "/stages/" + id);
   const std::string second = G("/assignmentApprovals/" + id + "/stages/" + id + "-2");
@@ -161,13 +165,7 @@ TEST_F(GraphApprovalTest, ParallelStagesAreDecidedEachThroughItsOwnStage) {
 
 // Serial stages: the second waits as Graph says it, "Initializing", until the first passes.
 TEST_F(GraphApprovalTest, ASerialStageNotYetStartedIsInitializing) {
-  const Target target = GroupTarget(group_, GroupAccess::kMember);
-  Policy policy = engine_->EffectivePolicy(target);
-  policy.approval.mode = ApprovalMode::kSerial;
-  policy.approval.stages.push_back(policy.approval.stages.at(0));
-  policy.approval.stages[1].primary_approvers = {
-      ApproverRef{ApproverKind::kUser, other_.str(), "Sam"}};
-  ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
+  AddSecondStage(ApprovalMode::kSerial);
   const std::string id = Pending();
   auto a = Json(Get(User(approver_), G("/assignmentApprovals/" + id)));
   ASSERT_EQ(a.at("stages").as_array().size(), 2u);
