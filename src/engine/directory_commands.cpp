@@ -146,8 +146,6 @@ absl::Status AuthorizePrincipal(const internal::Context& ctx, const Caller& call
   return Denied("The caller is not allowed to change this principal.");
 }
 
-// Whether `caller` holds ownership of `group` itself (a standing ownership or an active PIM
-// assignment of it), not through membership of another group.
 // Whether `caller` may add or remove `access` relationships of `group`.
 absl::Status AuthorizeMembership(const internal::Context& ctx, const Caller& caller,
                                  const Principal& group, GroupAccess access) {
@@ -161,8 +159,9 @@ absl::Status AuthorizeMembership(const internal::Context& ctx, const Caller& cal
   if (HoldsAny(ctx, caller, {role::kGroupsAdministrator, role::kUserAdministrator})) {
     return absl::OkStatus();
   }
-  if (access == GroupAccess::kMember && internal::OwnsGroup(ctx, caller.id, group.id))
+  if (access == GroupAccess::kMember && internal::OwnsGroup(ctx, caller.id, group.id)) {
     return absl::OkStatus();
+  }
   return Denied(access == GroupAccess::kMember
                     ? "Only the group's owners, a Groups Administrator, User Administrator or "
                       "Global Administrator can change its members."
