@@ -26,6 +26,12 @@ TEST(ApiErrorTest, CatalogueCodesAreBadRequestWhateverTheirCanonicalKind) {
   EXPECT_EQ(HttpStatusFor(Error(absl::StatusCode::kAlreadyExists, code::kRoleAssignmentExists,
                                 "The Role assignment already exists.")),
             400);
+  // The legacy codes pim also returns, whatever kind the planners give them.
+  for (const std::string_view c :
+       {code::kPendingRequestExists, code::kRoleNotFound, code::kSubjectNotFound}) {
+    EXPECT_EQ(HttpStatusFor(Error(absl::StatusCode::kNotFound, c, "x")), 400) << c;
+    EXPECT_EQ(HttpStatusFor(Error(absl::StatusCode::kAlreadyExists, c, "x")), 400) << c;
+  }
   EXPECT_EQ(HttpStatusFor(Error(absl::StatusCode::kNotFound, code::kRequestNotFound, "x")), 404);
   EXPECT_EQ(HttpStatusFor(absl::PermissionDeniedError("no")), 403);
   EXPECT_EQ(HttpStatusFor(absl::ResourceExhaustedError("slow down")), 429);

@@ -105,6 +105,39 @@ TEST_F(ArmRequestTest, ActivatingWithoutEligibilityFailsThePolicy) {
                Body(dana_, RoleId(kSub, role::kContributor), "SelfActivate", ForDuration("PT1H")));
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(ErrorCode(r), "RoleAssignmentRequestPolicyValidationFailed");
+  EXPECT_EQ(Str(Json(r).at("error").at("message")),
+            R"(The following policy rules failed: ["EligibilityRule"])");
+}
+
+// The catalogue's errors over ARM, with their messages (reference 5.3): nothing to deactivate,
+// an activation that exists, and an authentication context the token lacks.
+TEST_F(ArmRequestTest, CatalogueErrorsCarryTheirCodesAndMessages) {
+  auto r = Put(User(dana_), kSub, "roleAssignmentScheduleRequests", NewId(),
+               Body(dana_, RoleId(kSub, role::kContributor), "SelfDeactivate", "null", ""));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorCode(r), "RoleAssignmentDoesNotExist");
+  EXPECT_EQ(Str(Json(r).at("error").at("message")), "The Role assignment does not exist.");
+
+  EligibleOverArm(dana_);
+  const std::string body =
+      Body(dana_, RoleId(kSub, role::kContributor), "SelfActivate", ForDuration("PT1H"));
+  Policy policy = engine_->EffectivePolicy(Contributor());
+  policy.authentication_context.is_enabled = true;
+  policy.authentication_context.claim_value = "c1";
+  ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
+  r = Put(User(dana_), kSub, "roleAssignmentScheduleRequests", NewId(), body);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorCode(r), "RoleAssignmentRequestAcrsValidationFailed");
+  EXPECT_EQ(Str(Json(r).at("error").at("message")),
+            "&claims=%7B%22access_token%22%3A%7B%22acrs%22%3A%7B%22essential%22%3Atrue%2C%20"
+            "%22value%22%3A%22c1%22%7D%7D%7D");
+  policy.authentication_context.is_enabled = false;
+  ASSERT_TRUE(engine_->UpdatePolicy(Caller::System(), policy).ok());
+  ASSERT_EQ(Put(User(dana_), kSub, "roleAssignmentScheduleRequests", NewId(), body).status, 201);
+  r = Put(User(dana_), kSub, "roleAssignmentScheduleRequests", NewId(), body);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorCode(r), "RoleAssignmentExists");
+  EXPECT_EQ(Str(Json(r).at("error").at("message")), "The Role assignment already exists.");
 }
 
 TEST_F(ArmRequestTest, AFutureStartMakesAScheduledActivation) {

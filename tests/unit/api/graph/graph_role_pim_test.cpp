@@ -125,6 +125,29 @@ TEST_F(GraphRolePimTest, FutureSelfActivationIsGrantedAndCompletesAtItsStart) {
       "Provisioned");
 }
 
+// The catalogue's errors over Graph, with their messages (reference 5.3): every failed rule is
+// named, and an activation that exists is RoleAssignmentExists.
+TEST_F(GraphRolePimTest, CatalogueErrorsCarryTheirCodesAndMessages) {
+  const std::string activation =
+      Cat(R"({"action":"selfActivate","principalId":")", user_.str(), R"(","roleDefinitionId":")",
+          role::kHelpdeskAdministrator,
+          R"(","directoryScopeId":"/","scheduleInfo":{"expiration":{"type":"AfterDuration",)"
+          R"("duration":"PT1H"}}})");
+  // No MFA in the token, no justification: both rules are named.
+  auto r = Post(Caller::User(user_.str()), R("/roleAssignmentScheduleRequests"), activation);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorCode(r), "RoleAssignmentRequestPolicyValidationFailed");
+  EXPECT_EQ(ErrorMessage(r),
+            R"(The following policy rules failed: ["MfaRule","JustificationRule"])");
+  const std::string body = RoleBody(user_, "selfActivate",
+                                    R"({"expiration":{"type":"AfterDuration","duration":"PT1H"}})");
+  ASSERT_EQ(Post(User(user_), R("/roleAssignmentScheduleRequests"), body).status, 201);
+  r = Post(User(user_), R("/roleAssignmentScheduleRequests"), body);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ErrorCode(r), "RoleAssignmentExists");
+  EXPECT_EQ(ErrorMessage(r), "The Role assignment already exists.");
+}
+
 TEST_F(GraphRolePimTest, SelfActivateRoleReturnsRoleShape) {
   const auto r = Post(User(user_), R("/roleAssignmentScheduleRequests"),
                       RoleBody(user_, "selfActivate",
