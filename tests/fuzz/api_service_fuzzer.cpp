@@ -131,9 +131,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   World& world = pim::fuzz::WorldRebuiltEvery<World>(kRounds);
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   std::string_view rest = input;
-  pim::api::HttpRequest request;
-  request.method = std::string(pim::fuzz::NextLine(rest));
-  request.target = std::string(pim::fuzz::NextLine(rest));
+  pim::api::HttpRequest request = pim::fuzz::RequestFromLines(rest);
   request.body = std::string(rest);
   request.base_url = "https://pim.test:8443";
   request.request_id = "fuzz-1";

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
+
+#include "pim/api/http.h"
 
 namespace pim::fuzz {
 
@@ -14,6 +17,15 @@ inline std::string_view NextLine(std::string_view& rest) {
   const std::string_view line = rest.substr(0, newline);
   rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
   return line;
+}
+
+// A request whose method and target are the first two lines of `rest`; `rest` moves past them
+// (what follows is each target's own: header lines, the body).
+inline pim::api::HttpRequest RequestFromLines(std::string_view& rest) {
+  pim::api::HttpRequest request;
+  request.method = std::string(NextLine(rest));
+  request.target = std::string(NextLine(rest));
+  return request;
 }
 
 // The process's World, built anew on the first call and after every `rounds` calls.

@@ -16,6 +16,13 @@ class LastAdminTest : public EngineTest {
     return std::any_of(changes->begin(), changes->end(),
                        [&](const ChangeRecord& r) { return r.event == event; });
   }
+  // A new user made eligible for `ownership` and activated for `d`.
+  PrincipalId ActivatedOwner(const Target& ownership, absl::Duration d) {
+    const PrincipalId owner = AddUser("owner");
+    EXPECT_TRUE(MakeEligible(owner, ownership).ok());
+    EXPECT_TRUE(Activate(owner, ownership, d).ok());
+    return owner;
+  }
   absl::StatusOr<ScheduleRequest> Remove(const PrincipalId& who, const Target& t,
                                          ScheduleKind kind = ScheduleKind::kAssignment) {
     return Admin(RequestAction::kAdminRemove, kind, who, t, Expiration{});
@@ -160,9 +167,7 @@ TEST_F(LastAdminTest, RemovingAGroupsLastStandingOwnerIsRefused) {
 TEST_F(LastAdminTest, DeactivatingOrRemovingAGroupsLastActiveOwnerIsRefused) {
   const PrincipalId team = AddGroup("team");
   const Target ownership = GroupTarget(team, GroupAccess::kOwner);
-  const PrincipalId a = AddUser("a");
-  ASSERT_TRUE(MakeEligible(a, ownership).ok());
-  ASSERT_TRUE(Activate(a, ownership, absl::Hours(2)).ok());
+  const PrincipalId a = ActivatedOwner(ownership, absl::Hours(2));
   clock_.Advance(absl::Minutes(10));
   EXPECT_ERROR(Deactivate(a, ownership), absl::StatusCode::kFailedPrecondition,
                code::kLastGroupOwner);
@@ -181,9 +186,7 @@ TEST_F(LastAdminTest, DeactivatingOrRemovingAGroupsLastActiveOwnerIsRefused) {
 TEST_F(LastAdminTest, TheLastOwnersActivationEndsOnTimeWithAnAlert) {
   const PrincipalId team = AddGroup("team");
   const Target ownership = GroupTarget(team, GroupAccess::kOwner);
-  const PrincipalId a = AddUser("a");
-  ASSERT_TRUE(MakeEligible(a, ownership).ok());
-  ASSERT_TRUE(Activate(a, ownership, absl::Hours(1)).ok());
+  const PrincipalId a = ActivatedOwner(ownership, absl::Hours(1));
   EXPECT_FALSE(LogHas("alert.groupWithoutOwner"));
   clock_.Advance(absl::Hours(1));
   EXPECT_FALSE(Holds(a, ownership));
