@@ -1,5 +1,6 @@
 #include "pim/domain/scope.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -37,6 +38,22 @@ std::string Prefix(std::string_view path, const std::vector<std::string_view>& s
   const auto length = static_cast<std::size_t>(last.data() - path.data()) + last.size();
   return std::string(path.substr(0, length));
 }
+
+// "microsoft.compute" -> "Microsoft.Compute"; a namespace with a capital stays as written.
+std::string Namespace(std::string_view ns) {
+  std::string out(ns);
+  if (std::any_of(out.begin(), out.end(), [](char c) { return absl::ascii_isupper(c); })) {
+    return out;
+  }
+  bool start = true;
+  for (char& c : out) {
+    if (start) c = absl::ascii_toupper(static_cast<unsigned char>(c));
+    start = c == '.';
+  }
+  return out;
+}
+
+std::string Lower(std::string_view text) { return absl::AsciiStrToLower(internal::ToAbsl(text)); }
 
 }  // namespace
 
@@ -102,6 +119,59 @@ absl::StatusOr<ScopeShape> ClassifyScope(std::string_view canonical_path) {
     }
   }
   return ScopeShape{ScopeKind::kResource, n == 8 ? Prefix(path, seg, 4) : Prefix(path, seg, n - 2)};
+}
+
+std::string SpellScope(std::string_view written, ScopeKind kind, std::string_view parent_spelling) {
+  const std::size_t first = written.find_first_not_of('/');
+  if (first == std::string_view::npos || kind == ScopeKind::kTenant) return "/";
+  const std::size_t last = written.find_last_not_of('/');
+  const std::string trimmed =
+      absl::StrCat("/", internal::ToAbsl(written.substr(first, last - first + 1)));
+  const std::vector<std::string_view> seg = Segments(trimmed);
+  const std::size_t n = seg.size();
+  auto at = [&](std::size_t i) { return i < n ? seg[i] : std::string_view(); };
+  switch (kind) {
+    case ScopeKind::kTenant:
+      return "/";
+    case ScopeKind::kAdministrativeUnit:
+      return absl::StrCat("/administrativeUnits/", Lower(at(1)));
+    case ScopeKind::kManagementGroup:
+      return absl::StrCat("/providers/Microsoft.Management/managementGroups/",
+                          internal::ToAbsl(at(3)));
+    case ScopeKind::kSubscription:
+      return absl::StrCat("/subscriptions/", Lower(at(1)));
+    case ScopeKind::kResourceGroup:
+      return absl::StrCat(internal::ToAbsl(parent_spelling), "/resourceGroups/",
+                          internal::ToAbsl(at(3)));
+    case ScopeKind::kResource:
+      if (n == 8) {
+        return absl::StrCat(internal::ToAbsl(parent_spelling), "/providers/", Namespace(at(5)), "/",
+                            internal::ToAbsl(at(6)), "/", internal::ToAbsl(at(7)));
+      }
+      return absl::StrCat(internal::ToAbsl(parent_spelling), "/", internal::ToAbsl(at(n - 2)), "/",
+                          internal::ToAbsl(at(n - 1)));
+  }
+  return GuessScopeSpelling(CanonicalScope(written));
+}
+
+std::string GuessScopeSpelling(std::string_view canonical_path) {
+  if (canonical_path.empty() || canonical_path == "/") return "/";
+  const std::vector<std::string_view> seg = Segments(canonical_path);
+  std::string out;
+  for (std::size_t i = 0; i < seg.size(); ++i) {
+    std::string s(seg[i]);
+    if (s == "resourcegroups") {
+      s = "resourceGroups";
+    } else if (s == "managementgroups") {
+      s = "managementGroups";
+    } else if (s == "administrativeunits" && i == 0) {
+      s = "administrativeUnits";
+    } else if (i > 0 && seg[i - 1] == "providers") {
+      s = Namespace(s);
+    }
+    absl::StrAppend(&out, "/", s);
+  }
+  return out;
 }
 
 bool IsDirectoryScopeKind(ScopeKind kind) {

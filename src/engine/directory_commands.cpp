@@ -458,6 +458,14 @@ absl::Status Engine::RegisterScope(const Caller& caller, const ScopeNode& node) 
                if (existing != nullptr && existing->parent != n.parent) {
                  return BadRequest("Moving a registered scope to another parent is not supported.");
                }
+               // A name keeps the case it was first registered with (as an Azure resource's does).
+               if (existing != nullptr && !existing->spelling.empty()) {
+                 n.spelling = existing->spelling;
+               } else {
+                 n.spelling = SpellScope(node.path, n.kind,
+                                         parent->spelling.empty() ? GuessScopeSpelling(parent->path)
+                                                                  : parent->spelling);
+               }
                changes.BeginRecord(existing ? "scope.updated" : "scope.registered", n.path);
                changes.Put(std::move(n));
                return true;

@@ -82,7 +82,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(Store& store, Clock& clock,
   ChangeSet seed(engine->WriterState(), now, kSystemActor);
   if (engine->WriterState().FindScope("/") == nullptr) {
     seed.BeginRecord("scope.registered", "tenant root");
-    seed.Put(ScopeNode{"/", ScopeKind::kTenant, "", "Tenant root"});
+    seed.Put(ScopeNode{"/", ScopeKind::kTenant, "", "Tenant root", "/"});
   }
   for (const RoleDefinition& role : BuiltInRoleDefinitions()) {
     if (engine->WriterState().FindRole(role.id.str()) == nullptr) {

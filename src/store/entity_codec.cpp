@@ -155,10 +155,12 @@ json::object ToJson(const DirectMembership& m) {
 }
 
 json::object ToJson(const ScopeNode& s) {
-  return {{"path", s.path},
-          {"kind", Name(kScopeKindNames, s.kind)},
-          {"parent", s.parent},
-          {"displayName", s.display_name}};
+  json::object o{{"path", s.path},
+                 {"kind", Name(kScopeKindNames, s.kind)},
+                 {"parent", s.parent},
+                 {"displayName", s.display_name}};
+  if (!s.spelling.empty()) o["spelling"] = s.spelling;
+  return o;
 }
 
 json::object ToJson(const RoleDefinition& r) {
@@ -562,6 +564,7 @@ ScopeNode ReadScope(Reader& r) {
   s.kind = r.Enumerator("kind", kScopeKindNames);
   s.parent = r.String("parent");
   s.display_name = r.String("displayName");
+  s.spelling = r.OptionalString("spelling");
   return s;
 }
 

@@ -30,11 +30,14 @@ inline constexpr auto kScopeKindNames = MakeEnumTable<ScopeKind>(
     std::pair{ScopeKind::kResource, std::string_view("resource")});
 
 // A registered scope. `path` is canonical (see CanonicalScope); `parent` is empty only for "/".
+// `spelling` is how the API shows the path (SpellScope): ARM names keep the case they were first
+// registered with, as Azure shows a resource's id. Empty for scopes stored before pim kept it.
 struct ScopeNode {
   std::string path;
   ScopeKind kind = ScopeKind::kTenant;
   std::string parent;
   std::string display_name;
+  std::string spelling{};  // (braces: aggregate initialisers may leave it out)
 
   friend bool operator==(const ScopeNode&, const ScopeNode&) = default;
 };
@@ -51,6 +54,17 @@ struct ScopeShape {
   std::optional<std::string> derived_parent;
 };
 [[nodiscard]] absl::StatusOr<ScopeShape> ClassifyScope(std::string_view canonical_path);
+
+// How a scope registered as `written` (any case and slashes, classified as `kind`) is shown:
+// ARM's keywords in ARM's spelling ("resourceGroups", "Microsoft.Management/managementGroups"),
+// GUIDs lower-case, names and resource types as written, a provider namespace as written unless
+// it was written all lower-case (then capitalised: "Microsoft.Compute"). A resource group or a
+// resource begins with `parent_spelling`, so that it agrees with the scopes above it.
+[[nodiscard]] std::string SpellScope(std::string_view written, ScopeKind kind,
+                                     std::string_view parent_spelling);
+// A best guess at the spelling of a canonical path whose registered spelling is unknown: ARM's
+// keywords and capitalised namespaces; names stay lower-case.
+[[nodiscard]] std::string GuessScopeSpelling(std::string_view canonical_path);
 
 // True for the directory scope space ("/" and administrative units).
 [[nodiscard]] bool IsDirectoryScopeKind(ScopeKind kind);

@@ -13,8 +13,9 @@
 namespace pim::api::arm {
 namespace {
 
-std::string ApprovalArmId(std::string_view canonical_scope, const ScheduleRequest& request) {
-  return ArmId(canonical_scope, "roleAssignmentApprovals", request.id.str());
+std::string ApprovalArmId(const State& state, std::string_view canonical_scope,
+                          const ScheduleRequest& request) {
+  return ArmId(state, canonical_scope, "roleAssignmentApprovals", request.id.str());
 }
 
 boost::json::value ActorIdentity(const State& state, const PrincipalId& who) {
@@ -56,7 +57,7 @@ boost::json::object ArmApprovalStageToJson(const State& state, std::string_view 
   p["reviewResult"] = last == nullptr ? "NotReviewed" : (last->approved ? "Approve" : "Deny");
   p["justification"] = last != nullptr ? last->justification : std::string();
   return boost::json::object{
-      {"id", absl::StrCat(ApprovalArmId(canonical_scope, request), "/stages/", stage_id)},
+      {"id", absl::StrCat(ApprovalArmId(state, canonical_scope, request), "/stages/", stage_id)},
       {"name", stage_id},
       {"type", kApprovalStageType},
       {"properties", std::move(p)}};
@@ -72,7 +73,7 @@ boost::json::object ArmApprovalToJson(const State& state, std::string_view canon
                                                  i < assigned.size() && assigned[i]));
     }
   }
-  return boost::json::object{{"id", ApprovalArmId(canonical_scope, request)},
+  return boost::json::object{{"id", ApprovalArmId(state, canonical_scope, request)},
                              {"name", request.id.str()},
                              {"type", kApprovalType},
                              {"properties", boost::json::object{{"stages", std::move(stages)}}}};

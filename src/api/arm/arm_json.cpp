@@ -20,55 +20,29 @@ namespace {
 
 using json_body::A;
 
-// "microsoft.compute" -> "Microsoft.Compute".
-std::string Namespace(std::string_view ns) {
-  std::string out(ns);
-  bool start = true;
-  for (char& c : out) {
-    if (start) c = absl::ascii_toupper(static_cast<unsigned char>(c));
-    start = c == '.';
-  }
-  return out;
-}
-
 constexpr std::string_view kRoleDefinitionsMarker =
     "/providers/microsoft.authorization/roledefinitions/";
 
 }  // namespace
 
-std::string DisplayScope(std::string_view canonical_scope) {
-  if (canonical_scope.empty() || canonical_scope == "/") return "/";
-  std::vector<std::string> segments;
-  std::size_t begin = 1;
-  while (begin <= canonical_scope.size()) {
-    std::size_t end = canonical_scope.find('/', begin);
-    if (end == std::string_view::npos) end = canonical_scope.size();
-    segments.emplace_back(canonical_scope.substr(begin, end - begin));
-    begin = end + 1;
+std::string DisplayScope(const State& state, std::string_view canonical_scope) {
+  if (const ScopeNode* node = state.FindScope(std::string(canonical_scope));
+      node != nullptr && !node->spelling.empty()) {
+    return node->spelling;
   }
-  std::string out;
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    std::string s = segments[i];
-    if (s == "resourcegroups") {
-      s = "resourceGroups";
-    } else if (s == "managementgroups") {
-      s = "managementGroups";
-    } else if (i > 0 && segments[i - 1] == "providers") {
-      s = Namespace(s);
-    }
-    absl::StrAppend(&out, "/", s);
-  }
-  return out;
+  return GuessScopeSpelling(canonical_scope);
 }
 
-std::string ArmId(std::string_view canonical_scope, std::string_view type, std::string_view name) {
-  std::string scope = DisplayScope(canonical_scope);
+std::string ArmId(const State& state, std::string_view canonical_scope, std::string_view type,
+                  std::string_view name) {
+  std::string scope = DisplayScope(state, canonical_scope);
   if (scope == "/") scope.clear();
   return absl::StrCat(scope, "/providers/Microsoft.Authorization/", A(type), "/", A(name));
 }
 
-std::string RoleDefinitionArmId(std::string_view canonical_scope, std::string_view role_guid) {
-  return ArmId(canonical_scope, "roleDefinitions", role_guid);
+std::string RoleDefinitionArmId(const State& state, std::string_view canonical_scope,
+                                std::string_view role_guid) {
+  return ArmId(state, canonical_scope, "roleDefinitions", role_guid);
 }
 
 std::optional<std::string> RoleGuidOf(std::string_view role_definition_id) {
@@ -94,7 +68,7 @@ boost::json::value PrincipalType(const State& state, const std::string& principa
 
 boost::json::object ExpandedProperties(const State& state, const Target& target,
                                        const std::string& principal) {
-  boost::json::object scope{{"id", DisplayScope(target.scope)}};
+  boost::json::object scope{{"id", DisplayScope(state, target.scope)}};
   if (const ScopeNode* node = state.FindScope(target.scope)) {
     scope["displayName"] = node->display_name;
     scope["type"] = std::string(kScopeKindNames.Name(node->kind));
@@ -102,7 +76,7 @@ boost::json::object ExpandedProperties(const State& state, const Target& target,
     scope["displayName"] = nullptr;
     scope["type"] = nullptr;
   }
-  boost::json::object role{{"id", RoleDefinitionArmId(target.scope, target.object_id)}};
+  boost::json::object role{{"id", RoleDefinitionArmId(state, target.scope, target.object_id)}};
   if (const RoleDefinition* r = state.FindRole(target.object_id)) {
     role["displayName"] = r->display_name;
     role["type"] = r->is_built_in ? "BuiltInRole" : "CustomRole";

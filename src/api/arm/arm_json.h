@@ -16,16 +16,16 @@
 
 namespace pim::api::arm {
 
-// A canonical (lower-case) scope as ARM spells it: "resourceGroups",
-// "Microsoft.Management/managementGroups", capitalised provider namespaces. "/" stays "/".
-[[nodiscard]] std::string DisplayScope(std::string_view canonical_scope);
+// A canonical (lower-case) scope as the API shows it: its registered spelling (names in the case
+// they were registered with), else GuessScopeSpelling. "/" stays "/".
+[[nodiscard]] std::string DisplayScope(const State& state, std::string_view canonical_scope);
 
 // "{scope}/providers/Microsoft.Authorization/{type}/{name}" with `scope` displayed; the tenant
 // scope yields "/providers/Microsoft.Authorization/...".
-[[nodiscard]] std::string ArmId(std::string_view canonical_scope, std::string_view type,
-                                std::string_view name);
+[[nodiscard]] std::string ArmId(const State& state, std::string_view canonical_scope,
+                                std::string_view type, std::string_view name);
 // The full role definition id of `role_guid` at `canonical_scope`.
-[[nodiscard]] std::string RoleDefinitionArmId(std::string_view canonical_scope,
+[[nodiscard]] std::string RoleDefinitionArmId(const State& state, std::string_view canonical_scope,
                                               std::string_view role_guid);
 
 // The lower-case GUID of a role definition given as a bare GUID or as a full id

@@ -162,7 +162,7 @@ std::optional<absl::Status> CheckScopeRegistered(const Engine& engine, const std
   engine.Read([&](const State& state) { found = state.FindScope(scope) != nullptr; });
   if (found) return std::nullopt;
   return Error(absl::StatusCode::kNotFound, code::kScopeNotFound,
-               absl::StrCat("The scope '", DisplayScope(scope), "' is not registered."));
+               absl::StrCat("The scope '", GuessScopeSpelling(scope), "' is not registered."));
 }
 
 }  // namespace pim::api::arm

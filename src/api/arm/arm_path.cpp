@@ -61,6 +61,19 @@ std::string NormaliseArmScope(std::string_view scope) {
   return canonical;
 }
 
+std::string DealiasArmScope(std::string_view scope) {
+  const std::size_t first = scope.find_first_not_of('/');
+  if (first == std::string_view::npos) return "/";
+  const std::size_t last = scope.find_last_not_of('/');
+  std::string trimmed =
+      absl::StrCat("/", absl::string_view(scope.data() + first, last - first + 1));
+  if (absl::StartsWith(Lower(trimmed), kSubscriptionAlias)) {
+    trimmed = absl::StrCat("/subscriptions/",
+                           absl::string_view(trimmed).substr(kSubscriptionAlias.size()));
+  }
+  return trimmed;
+}
+
 absl::StatusOr<ArmPath> ParseArmPath(std::string_view path) {
   const std::string lower = Lower(path);
   // The last marker that is a whole segment pair and is followed by 1-4 segments.

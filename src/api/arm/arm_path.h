@@ -40,6 +40,8 @@ struct ArmPath {
 // "/providers/Microsoft.Subscription/subscriptions/{id}" alias becomes "/subscriptions/{id}",
 // then CanonicalScope. No validation.
 [[nodiscard]] std::string NormaliseArmScope(std::string_view scope);
+// `scope` without the subscription alias, its case kept (what a registration spells).
+[[nodiscard]] std::string DealiasArmScope(std::string_view scope);
 
 // Checks `api-version` (absent = nullopt). Accepted: "YYYY-MM-DD" or "YYYY-MM-DD-preview" with a
 // real calendar date on or after 2020-10-01. Errors: InvalidArgument with

@@ -153,7 +153,7 @@ json::object PolicyToArmJson(const Policy& policy, const Target& target, const S
   const std::string name = PolicyNameFor(target.scope, target.object_id);
   const json::object expanded = ExpandedProperties(state, target, "");
   json::object properties;
-  properties["scope"] = DisplayScope(target.scope);
+  properties["scope"] = DisplayScope(state, target.scope);
   properties["displayName"] = "";
   properties["description"] = "";
   properties["isOrganizationDefault"] = false;
@@ -163,7 +163,7 @@ json::object PolicyToArmJson(const Policy& policy, const Target& target, const S
   // No wider policy is inherited (reference 4.7), so the effective rules are the rules.
   properties["effectiveRules"] = RulesToArmJson(policy);
   properties["policyProperties"] = json::object{{"scope", expanded.at("scope")}};
-  return json::object{{"id", ArmId(target.scope, "roleManagementPolicies", name)},
+  return json::object{{"id", ArmId(state, target.scope, "roleManagementPolicies", name)},
                       {"name", name},
                       {"type", "Microsoft.Authorization/RoleManagementPolicies"},
                       {"properties", std::move(properties)}};
@@ -173,11 +173,11 @@ json::object PolicyAssignmentToArmJson(const Policy& policy, const Target& targe
                                        const State& state) {
   const std::string policy_name = PolicyNameFor(target.scope, target.object_id);
   const std::string name = absl::StrCat(policy_name, "_", target.object_id);
-  const std::string policy_id = ArmId(target.scope, "roleManagementPolicies", policy_name);
+  const std::string policy_id = ArmId(state, target.scope, "roleManagementPolicies", policy_name);
   const json::object expanded = ExpandedProperties(state, target, "");
   json::object properties;
-  properties["scope"] = DisplayScope(target.scope);
-  properties["roleDefinitionId"] = RoleDefinitionArmId(target.scope, target.object_id);
+  properties["scope"] = DisplayScope(state, target.scope);
+  properties["roleDefinitionId"] = RoleDefinitionArmId(state, target.scope, target.object_id);
   properties["policyId"] = policy_id;
   properties["effectiveRules"] = RulesToArmJson(policy);
   properties["policyAssignmentProperties"] = json::object{
@@ -186,7 +186,7 @@ json::object PolicyAssignmentToArmJson(const Policy& policy, const Target& targe
       {"policy", json::object{{"id", policy_id},
                               {"lastModifiedBy", LastModifiedBy(policy, state)},
                               {"lastModifiedDateTime", LastModifiedDateTime(policy)}}}};
-  return json::object{{"id", ArmId(target.scope, "roleManagementPolicyAssignments", name)},
+  return json::object{{"id", ArmId(state, target.scope, "roleManagementPolicyAssignments", name)},
                       {"name", name},
                       {"type", "Microsoft.Authorization/RoleManagementPolicyAssignment"},
                       {"properties", std::move(properties)}};

@@ -295,8 +295,8 @@ boost::json::object RequestToJson(const State& state, const ScheduleRequest& r,
     p["targetRoleEligibilityScheduleId"] = StringOrNull(target_schedule);
     p["targetRoleEligibilityScheduleInstanceId"] = nullptr;
   }
-  p["scope"] = DisplayScope(r.target.scope);
-  p["roleDefinitionId"] = RoleDefinitionArmId(r.target.scope, r.target.object_id);
+  p["scope"] = DisplayScope(state, r.target.scope);
+  p["roleDefinitionId"] = RoleDefinitionArmId(state, r.target.scope, r.target.object_id);
   p["principalId"] = r.principal.str();
   p["principalType"] = PrincipalType(state, r.principal.str());
   p["requestType"] = Pascal(kRequestActionNames.Name(r.action));
@@ -332,7 +332,7 @@ boost::json::object RequestToJson(const State& state, const ScheduleRequest& r,
   return boost::json::object{
       {"properties", std::move(p)},
       {"name", r.id.str()},
-      {"id", ArmId(r.target.scope, segment, r.id.str())},
+      {"id", ArmId(state, r.target.scope, segment, r.id.str())},
       {"type", absl::StrCat("Microsoft.Authorization/",
                             absl::string_view(segment.data(), segment.size()))}};
 }

@@ -14,7 +14,7 @@ boost::json::value ScheduleArmId(const State& state, ScheduleKind kind, const st
                                  const std::string& fallback_scope, bool instance) {
   if (id.empty()) return nullptr;
   const Schedule* s = state.FindSchedule(id);
-  return boost::json::value(ArmId(s != nullptr ? s->target.scope : fallback_scope,
+  return boost::json::value(ArmId(state, s != nullptr ? s->target.scope : fallback_scope,
                                   ScheduleTypeSegment(kind, instance), id));
 }
 
@@ -32,21 +32,21 @@ boost::json::object ScheduleToJson(const State& state, const Schedule& s, bool i
   const bool assignment = s.kind == ScheduleKind::kAssignment;
   const std::string& scope = s.target.scope;
   boost::json::object p;
-  p["scope"] = DisplayScope(scope);
-  p["roleDefinitionId"] = RoleDefinitionArmId(scope, s.target.object_id);
+  p["scope"] = DisplayScope(state, scope);
+  p["roleDefinitionId"] = RoleDefinitionArmId(state, scope, s.target.object_id);
   p["principalId"] = s.principal.str();
   p["principalType"] = PrincipalType(state, s.principal.str());
   if (instance) {
     p[assignment ? "roleAssignmentScheduleId" : "roleEligibilityScheduleId"] =
-        ArmId(scope, ScheduleTypeSegment(s.kind, false), s.id.str());
+        ArmId(state, scope, ScheduleTypeSegment(s.kind, false), s.id.str());
     if (assignment) {
-      p["originRoleAssignmentId"] = ArmId(scope, "roleAssignments", s.id.str());
+      p["originRoleAssignmentId"] = ArmId(state, scope, "roleAssignments", s.id.str());
     }
   } else {
     p[assignment ? "roleAssignmentScheduleRequestId" : "roleEligibilityScheduleRequestId"] =
-        s.created_using.empty()
-            ? boost::json::value(nullptr)
-            : boost::json::value(ArmId(scope, RequestTypeSegment(s.kind), s.created_using.str()));
+        s.created_using.empty() ? boost::json::value(nullptr)
+                                : boost::json::value(ArmId(state, scope, RequestTypeSegment(s.kind),
+                                                           s.created_using.str()));
   }
   if (assignment) {
     const std::string linked = s.activated_using ? s.activated_using->str() : "";
@@ -71,7 +71,7 @@ boost::json::object ScheduleToJson(const State& state, const Schedule& s, bool i
   return boost::json::object{
       {"properties", std::move(p)},
       {"name", s.id.str()},
-      {"id", ArmId(scope, segment, s.id.str())},
+      {"id", ArmId(state, scope, segment, s.id.str())},
       {"type", absl::StrCat("Microsoft.Authorization/",
                             absl::string_view(segment.data(), segment.size()))}};
 }

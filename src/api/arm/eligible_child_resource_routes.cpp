@@ -59,7 +59,7 @@ HttpResponse HandleEligibleChildResources(const Route& route) {
           std::any_of(eligible_at.begin(), eligible_at.end(),
                       [&](const std::string& at) { return state.ScopeWithin(path, at); });
       if (!eligible) continue;
-      const std::string id = DisplayScope(path);
+      const std::string id = DisplayScope(state, path);
       boost::json::object item{{"id", id},
                                {"name", id.substr(id.rfind('/') + 1)},
                                {"type", std::string(kScopeKindNames.Name(node.kind))}};

@@ -24,7 +24,7 @@
 //               "parent": "/subscriptions/{id}"}                    "/" for top-level ones
 //
 // {scope} may use the "/providers/Microsoft.Subscription/subscriptions/{id}" alias; matching is
-// case-insensitive. api-version is accepted but not required (the path carries the version).
+// case-insensitive. Names keep the case of the first registration in every id the APIs show. api-version is accepted but not required (the path carries the version).
 // Errors use ARM's {"error": {"code", "message"}} body.
 #include <algorithm>
 
@@ -45,22 +45,23 @@ namespace {
 
 constexpr std::string_view kPrefix = "/pim/v1/resources";
 
-boost::json::object ResourceToJson(const ScopeNode& node) {
-  return boost::json::object{{"id", DisplayScope(node.path)},
+boost::json::object ResourceToJson(const State& state, const ScopeNode& node) {
+  return boost::json::object{{"id", DisplayScope(state, node.path)},
                              {"type", std::string(kScopeKindNames.Name(node.kind))},
                              {"displayName", node.display_name},
-                             {"parent", DisplayScope(node.parent)}};
+                             {"parent", DisplayScope(state, node.parent)}};
 }
 
 bool IsArmResource(const ScopeNode& node) {
   return node.kind != ScopeKind::kTenant && node.kind != ScopeKind::kAdministrativeUnit;
 }
 
-std::optional<ScopeNode> Lookup(const Engine& engine, const std::string& scope) {
-  std::optional<ScopeNode> out;
+// The registered ARM resource `scope`, as the API shows it.
+std::optional<boost::json::object> Lookup(const Engine& engine, const std::string& scope) {
+  std::optional<boost::json::object> out;
   engine.Read([&](const State& state) {
     if (const ScopeNode* node = state.FindScope(scope); node != nullptr && IsArmResource(*node)) {
-      out = *node;
+      out = ResourceToJson(state, *node);
     }
   });
   return out;
@@ -73,17 +74,17 @@ HttpResponse List(const Engine& engine, const ApiOptions& options, const Request
     return ArmError(Error(absl::StatusCode::kInvalidArgument, code::kBadRequest,
                           "Filter functions are not supported on resources."));
   }
-  std::vector<ScopeNode> nodes;
+  std::vector<std::pair<std::string, boost::json::object>> nodes;  // by canonical path
   engine.Read([&](const State& state) {
     for (const auto& [path, node] : state.scopes()) {
-      if (IsArmResource(node)) nodes.push_back(node);
+      if (IsArmResource(node)) nodes.emplace_back(path, ResourceToJson(state, node));
     }
   });
   std::sort(nodes.begin(), nodes.end(),
-            [](const ScopeNode& a, const ScopeNode& b) { return a.path < b.path; });
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   boost::json::array items;
   items.reserve(nodes.size());
-  for (const ScopeNode& node : nodes) items.emplace_back(ResourceToJson(node));
+  for (auto& node : nodes) items.emplace_back(std::move(node.second));
   odata::Page page = odata::Paginate(std::move(items), *query, ctx.http.base_url, ctx.path,
                                      ctx.raw_query, options.page_size);
   boost::json::object body{{"value", std::move(page.value)}};
@@ -109,16 +110,16 @@ HttpResponse Put(Engine& engine, const RequestContext& ctx, const std::string& s
   if (!parent.ok()) return ArmError(parent.status());
 
   ScopeNode node;
-  node.path = scope;
+  node.path = DealiasArmScope(written);  // the engine keys it canonically, shows it as written
   node.display_name = display_name->value_or(LastSegment(written));
   if (parent->has_value()) node.parent = NormaliseArmScope(**parent);
   const bool existed = Lookup(engine, scope).has_value();
   if (absl::Status s = engine.RegisterScope(ctx.caller, node); !s.ok()) return ArmError(s);
-  const std::optional<ScopeNode> stored = Lookup(engine, scope);
+  const std::optional<boost::json::object> stored = Lookup(engine, scope);
   if (!stored) {
     return ArmError(Error(absl::StatusCode::kInternal, code::kInternal, "scope not stored"));
   }
-  return HttpResponse::Json(existed ? 200 : 201, boost::json::serialize(ResourceToJson(*stored)));
+  return HttpResponse::Json(existed ? 200 : 201, boost::json::serialize(*stored));
 }
 
 }  // namespace
@@ -136,14 +137,14 @@ HttpResponse HandleResources(Engine& engine, const ApiOptions& options, const Re
       shape->kind == ScopeKind::kAdministrativeUnit) {
     return ArmError(Error(
         absl::StatusCode::kInvalidArgument, code::kBadRequest,
-        absl::StrCat("'", DisplayScope(scope),
+        absl::StrCat("'", DealiasArmScope(written),
                      "' is not a management group, subscription, resource group or resource.")));
   }
   if (method == "GET") {
     if (auto node = Lookup(engine, scope)) {
-      return HttpResponse::Json(200, boost::json::serialize(ResourceToJson(*node)));
+      return HttpResponse::Json(200, boost::json::serialize(*node));
     }
-    return NotFound(code::kObjectNotFound, "resource", DisplayScope(scope));
+    return NotFound(code::kObjectNotFound, "resource", DealiasArmScope(written));
   }
   if (method == "PUT") return Put(engine, ctx, scope, written);
   return MethodNotAllowed(ctx, "GET, PUT");

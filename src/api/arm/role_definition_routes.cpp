@@ -16,7 +16,8 @@
 namespace pim::api::arm {
 namespace {
 
-boost::json::object RoleToJson(const RoleDefinition& role, const std::string& scope) {
+boost::json::object RoleToJson(const State& state, const RoleDefinition& role,
+                               const std::string& scope) {
   boost::json::object p{{"roleName", role.display_name},
                         {"type", role.is_built_in ? "BuiltInRole" : "CustomRole"},
                         {"description", role.description},
@@ -27,7 +28,7 @@ boost::json::object RoleToJson(const RoleDefinition& role, const std::string& sc
                         {"createdBy", nullptr},
                         {"updatedBy", nullptr}};
   return boost::json::object{{"properties", std::move(p)},
-                             {"id", RoleDefinitionArmId(scope, role.id.str())},
+                             {"id", RoleDefinitionArmId(state, scope, role.id.str())},
                              {"type", "Microsoft.Authorization/roleDefinitions"},
                              {"name", role.id.str()}};
 }
@@ -44,7 +45,7 @@ HttpResponse HandleRoleDefinitions(const Route& route) {
     route.engine.Read([&](const State& state) {
       const RoleDefinition* role = state.FindRole(guid);
       if (role != nullptr && role->kind == RoleKind::kResource)
-        body = RoleToJson(*role, route.scope);
+        body = RoleToJson(state, *role, route.scope);
     });
     if (!body) return NotFound(code::kObjectNotFound, "role definition", route.name);
     return HttpResponse::Json(200, boost::json::serialize(*body));
@@ -60,7 +61,8 @@ HttpResponse HandleRoleDefinitions(const Route& route) {
     std::sort(roles.begin(), roles.end(), [](const RoleDefinition* a, const RoleDefinition* b) {
       return a->display_name != b->display_name ? a->display_name < b->display_name : a->id < b->id;
     });
-    for (const RoleDefinition* role : roles) entities.push_back(RoleToJson(*role, route.scope));
+    for (const RoleDefinition* role : roles)
+      entities.push_back(RoleToJson(state, *role, route.scope));
   });
   return ListResponse(route, *filter, std::move(entities));
 }

@@ -42,6 +42,46 @@ TEST(CanonicalScopeTest, NormalisesSlashesAndCase) {
   }
 }
 
+TEST(SpellScopeTest, KeepsNamesAsWrittenAndSpellsArmKeywords) {
+  const std::string sub = "/subscriptions/0d0d0d0d-0000-4000-8000-00000000d001";
+  EXPECT_EQ(SpellScope("/", ScopeKind::kTenant, ""), "/");
+  EXPECT_EQ(SpellScope("administrativeunits/AU-1/", ScopeKind::kAdministrativeUnit, "/"),
+            "/administrativeUnits/au-1");
+  EXPECT_EQ(SpellScope("/providers/microsoft.management/managementgroups/Contoso-MG",
+                       ScopeKind::kManagementGroup, "/"),
+            "/providers/Microsoft.Management/managementGroups/Contoso-MG");
+  EXPECT_EQ(SpellScope("//SUBSCRIPTIONS/0D0D0D0D-0000-4000-8000-00000000D001/",
+                       ScopeKind::kSubscription, "/"),
+            sub);
+  // The parent's spelling comes first, whatever case the child's path gives it.
+  EXPECT_EQ(
+      SpellScope("/subscriptions/0d0d0d0d-0000-4000-8000-00000000d001/RESOURCEGROUPS/MyApp-RG",
+                 ScopeKind::kResourceGroup, sub),
+      sub + "/resourceGroups/MyApp-RG");
+  const std::string rg = sub + "/resourceGroups/Web";
+  EXPECT_EQ(SpellScope(sub + "/resourcegroups/web/providers/microsoft.compute/virtualMachines/VM1",
+                       ScopeKind::kResource, rg),
+            rg + "/providers/Microsoft.Compute/virtualMachines/VM1");
+  EXPECT_EQ(SpellScope(sub + "/resourcegroups/web/PROVIDERS/Microsoft.Sql/servers/S1/databases/Db",
+                       ScopeKind::kResource, rg + "/providers/Microsoft.Sql/servers/S1"),
+            rg + "/providers/Microsoft.Sql/servers/S1/databases/Db");
+  // A namespace written with a capital stays as written.
+  EXPECT_EQ(SpellScope(sub + "/resourcegroups/web/providers/Contoso.IoT/hubs/h",
+                       ScopeKind::kResource, rg),
+            rg + "/providers/Contoso.IoT/hubs/h");
+}
+
+TEST(SpellScopeTest, GuessesArmKeywordsForAnUnknownSpelling) {
+  EXPECT_EQ(GuessScopeSpelling("/"), "/");
+  EXPECT_EQ(GuessScopeSpelling(""), "/");
+  EXPECT_EQ(GuessScopeSpelling(kVm),
+            "/subscriptions/0d0d0d0d-0000-4000-8000-00000000d001/resourceGroups/rg1/providers/"
+            "Microsoft.Compute/virtualmachines/vm1");
+  EXPECT_EQ(GuessScopeSpelling("/providers/microsoft.management/managementgroups/mg"),
+            "/providers/Microsoft.Management/managementGroups/mg");
+  EXPECT_EQ(GuessScopeSpelling("/administrativeunits/au1"), "/administrativeUnits/au1");
+}
+
 struct ShapeCase {
   std::string path;
   ScopeKind kind;

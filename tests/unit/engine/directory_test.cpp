@@ -50,6 +50,36 @@ TEST_F(DirectoryTest, ScopesNeedARegisteredParentOfTheRightKind) {
                absl::StatusCode::kInvalidArgument, code::kBadRequest);
 }
 
+TEST_F(DirectoryTest, AScopeKeepsTheSpellingItWasFirstRegisteredWith) {
+  const std::string sub = "/subscriptions/0d0d0d0d-0000-4000-8000-00000000d001";
+  ASSERT_TRUE(engine_->RegisterScope(Caller::System(), {sub, {}, "", "Sub"}).ok());
+  ASSERT_TRUE(
+      engine_->RegisterScope(Caller::System(), {sub + "/resourceGroups/MyRG", {}, "", "RG"}).ok());
+  // Registered again in another case (a new display name): the first spelling stays.
+  ASSERT_TRUE(
+      engine_->RegisterScope(Caller::System(), {sub + "/RESOURCEGROUPS/myrg", {}, "", "Renamed"})
+          .ok());
+  // A child spelled in lower case still shows its resource group as registered.
+  ASSERT_TRUE(engine_
+                  ->RegisterScope(Caller::System(), {sub + "/resourcegroups/myrg/providers/"
+                                                           "microsoft.web/sites/Shop",
+                                                     {},
+                                                     "",
+                                                     "Shop"})
+                  .ok());
+  engine_->Read([&](const State& s) {
+    const ScopeNode* rg = s.FindScope(sub + "/resourcegroups/myrg");
+    ASSERT_NE(rg, nullptr);
+    EXPECT_EQ(rg->spelling, sub + "/resourceGroups/MyRG");
+    EXPECT_EQ(rg->display_name, "Renamed");
+    const ScopeNode* site =
+        s.FindScope(sub + "/resourcegroups/myrg/providers/microsoft.web/sites/shop");
+    ASSERT_NE(site, nullptr);
+    EXPECT_EQ(site->spelling, sub + "/resourceGroups/MyRG/providers/Microsoft.Web/sites/Shop");
+    EXPECT_EQ(s.FindScope("/")->spelling, "/");
+  });
+}
+
 TEST_F(DirectoryTest, PrincipalKindAndRoleAssignabilityAreImmutable) {
   const PrincipalId group = AddGroup("team", /*assignable=*/false);
   Principal changed;

@@ -78,6 +78,7 @@ ScopeNode SampleScope(int n) {
   s.kind = ScopeKind::kResourceGroup;
   s.parent = absl::StrCat("/subscriptions/", Guid(n, '5'));
   s.display_name = absl::StrCat("rg", n);
+  s.spelling = absl::StrCat("/subscriptions/", Guid(n, '5'), "/resourceGroups/Rg", n);
   return s;
 }
 

@@ -2,6 +2,7 @@
 // lists, schedules and instances, paging, role definitions and the /pim/v1/resources admin API.
 #include <string>
 
+#include "absl/strings/match.h"
 #include "arm_test_base.h"
 #include "gmock/gmock.h"
 
@@ -229,6 +230,29 @@ TEST_F(ArmSurfaceTest, ResourcesAdminApiRegistersAndListsTheHierarchy) {
       Call(*arm_, Caller::System(), "PUT", Cat("/pim/v1/resources", kSub), R"({"colour": 1})");
   EXPECT_EQ(unknown_member.status, 400);
   EXPECT_EQ(Call(*arm_, Caller::System(), "DELETE", Cat("/pim/v1/resources", kSub)).status, 405);
+}
+
+TEST_F(ArmSurfaceTest, IdsShowNamesInTheCaseTheyWereRegisteredWith) {
+  const std::string rg = Cat(kSub, "/resourceGroups/Web-RG");
+  ASSERT_EQ(Call(*arm_, Caller::System(), "PUT", Cat("/pim/v1/resources", rg), "{}").status, 201);
+  const std::string lower = Cat(kSub, "/resourcegroups/web-rg");
+  auto r =
+      Call(*arm_, User(owner_), "PUT", Url(lower, Cat("roleEligibilityScheduleRequests/", NewId())),
+           Body(dana_, RoleId(lower, role::kContributor), "AdminAssign", ForDuration("P30D")));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto v = Json(r);
+  EXPECT_TRUE(absl::StartsWith(Str(v.at("id")), Cat(rg, kAuth, "/"))) << r.body;
+  EXPECT_EQ(Str(v.at("properties").at("scope")), rg);
+  EXPECT_EQ(Str(v.at("properties").at("roleDefinitionId")), RoleId(rg, role::kContributor));
+  EXPECT_EQ(Str(v.at("properties").at("expandedProperties").at("scope").at("id")), rg);
+  auto resource = Get(User(dana_), Cat("/pim/v1/resources", lower));
+  ASSERT_EQ(resource.status, 200) << resource.body;
+  EXPECT_EQ(Str(Json(resource).at("id")), rg);
+  EXPECT_EQ(Str(Json(resource).at("displayName")), "Web-RG");
+  // Errors about a scope nobody registered echo it as the client wrote it.
+  auto missing = Get(User(dana_), Cat("/pim/v1/resources", kSub, "/resourceGroups/No-Such-RG"));
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_THAT(missing.body, ::testing::HasSubstr("/resourceGroups/No-Such-RG")) << missing.body;
 }
 
 }  // namespace
