@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "boost/json.hpp"
+#include "pim/accounts/token_service.h"
 #include "pim/domain/status.h"
 #include "pim/identity/base32.h"
 #include "pim/identity/base64url.h"
@@ -440,6 +441,9 @@ absl::Status AccountService::CheckNewPassword(const Principal& user,
 absl::Status AccountService::SetPassword(const PrincipalId& user, std::string_view password,
                                          bool force_change) {
   PIM_ASSIGN_OR_RETURN(std::string hash, identity::HashPassword(password, options_.hash_params));
+  // Every session ends first: should the write below fail, the old password still works but
+  // no refresh token issued before this call does.
+  PIM_RETURN_IF_ERROR(TokenService::RevokeAllIn(store_, user));
   bool require_totp = false;
   if (auto text = store_.Get(kPassword, user.str()); text.ok() && text->has_value()) {
     if (auto old = ParseRecord(**text)) require_totp = BoolField(*old, "requireTotp");

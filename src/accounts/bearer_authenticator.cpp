@@ -22,26 +22,6 @@ absl::Status Unauthenticated(std::string_view why) {
   return Error(absl::StatusCode::kUnauthenticated, api::kInvalidAuthenticationToken, why);
 }
 
-// A string member of the unverified header (`part` 0) or payload (1) of a compact JWT, only
-// to choose which keys to verify it with.
-std::optional<std::string> PeekString(std::string_view token, int part, std::string_view name) {
-  const size_t first = token.find('.');
-  if (first == std::string_view::npos) return std::nullopt;
-  const size_t second = token.find('.', first + 1);
-  if (second == std::string_view::npos) return std::nullopt;
-  const auto decoded = identity::Base64UrlDecode(
-      part == 0 ? token.substr(0, first) : token.substr(first + 1, second - first - 1));
-  if (!decoded) return std::nullopt;
-  boost::json::parse_options options;
-  options.max_depth = 16;
-  boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(*decoded, ec, {}, options);
-  if (ec || !v.is_object()) return std::nullopt;
-  const auto* member = v.as_object().if_contains(name);
-  if (member == nullptr || !member->is_string()) return std::nullopt;
-  return std::string(member->as_string());
-}
-
 // Whether `keys` cannot verify a token whose header names key `kid` (nullopt: names none).
 bool LacksKey(const std::vector<identity::VerificationKey>& keys,
               const std::optional<std::string>& kid) {
@@ -106,7 +86,7 @@ absl::StatusOr<Caller> BearerAuthenticator::Authenticate(const api::HttpRequest&
   // Our own token, verified on an earlier request: known by its digest, nothing to decode.
   std::optional<absl::StatusOr<Caller>> caller = tokens_.RecallAccessToken(token);
   if (!caller) {
-    const std::optional<std::string> iss = PeekString(token, 1, "iss");
+    const std::optional<std::string> iss = identity::PeekJwtString(token, 1, "iss");
     if (!iss) return Unauthenticated("Access token is malformed.");
     if (*iss == tokens_.options().issuer) {
       caller = tokens_.VerifyAccessToken(token);
@@ -148,7 +128,8 @@ absl::StatusOr<Caller> BearerAuthenticator::AuthenticateExternal(const Trusted& 
   std::shared_ptr<const RemoteJwks::KeySet> keys = issuer.remote->keys();
   // A key id the set lacks is how a provider's key rotation shows; RemoteJwks rate-limits the
   // fetches this can cause, so made-up key ids cannot turn into a flood of requests.
-  if (LacksKey(*keys, PeekString(token, 0, "kid"))) keys = issuer.remote->RefreshForUnknownKey();
+  if (LacksKey(*keys, identity::PeekJwtString(token, 0, "kid")))
+    keys = issuer.remote->RefreshForUnknownKey();
   if (keys->empty()) return Unauthenticated("The issuer's signing keys are not available yet.");
   return MapExternal(issuer.config, *keys, token);
 }
@@ -169,8 +150,9 @@ absl::StatusOr<Caller> BearerAuthenticator::MapExternal(
   std::optional<PrincipalId> id;
   engine_.Read([&](const State& state) {
     if (issuer.match == ExternalIssuer::Match::kObjectId) {
+      // A group is never a caller: signing in as one would act with the group's own roles.
       const Principal* p = state.FindPrincipal(wanted);
-      if (p != nullptr && p->enabled) id = p->id;
+      if (p != nullptr && p->enabled && p->kind != PrincipalKind::kGroup) id = p->id;
       return;
     }
     for (const auto& [key, p] : state.principals()) {
@@ -186,8 +168,10 @@ absl::StatusOr<Caller> BearerAuthenticator::MapExternal(
   if (const auto* amr = claims->if_contains("amr"); amr != nullptr && amr->is_array()) {
     for (const auto& m : amr->as_array()) mfa = mfa || (m.is_string() && m.as_string() == "mfa");
   }
-  // Conditional Access authentication contexts the issuer says were satisfied.
-  if (const auto* acrs = claims->if_contains("acrs"); acrs != nullptr && acrs->is_array()) {
+  // Conditional Access authentication contexts the issuer says were satisfied: trusted, like its
+  // MFA, only with trustMfa.
+  if (const auto* acrs = claims->if_contains("acrs");
+      issuer.trust_mfa && acrs != nullptr && acrs->is_array()) {
     for (const auto& c : acrs->as_array()) {
       if (c.is_string() && c.as_string().size() <= 64) {
         caller.authentication_contexts.emplace_back(c.as_string());

@@ -164,4 +164,22 @@ absl::StatusOr<boost::json::object> DecodeAndVerifyJwt(std::string_view token,
   return std::move(*claims);
 }
 
+std::optional<std::string> PeekJwtString(std::string_view token, int part, std::string_view name) {
+  const size_t first = token.find('.');
+  if (first == std::string_view::npos) return std::nullopt;
+  const size_t second = token.find('.', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  const auto decoded = Base64UrlDecode(part == 0 ? token.substr(0, first)
+                                                 : token.substr(first + 1, second - first - 1));
+  if (!decoded) return std::nullopt;
+  boost::json::parse_options options;
+  options.max_depth = 16;
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(*decoded, ec, {}, options);
+  if (ec || !v.is_object()) return std::nullopt;
+  const auto* member = v.as_object().if_contains(name);
+  if (member == nullptr || !member->is_string()) return std::nullopt;
+  return std::string(member->as_string());
+}
+
 }  // namespace pim::identity

@@ -234,6 +234,13 @@ std::vector<VerificationKey> SigningKeyRing::VerificationKeys(
   return keys;
 }
 
+std::optional<absl::Time> SigningKeyRing::RetiredAt(std::string_view kid) const {
+  for (const Entry& e : entries_) {
+    if (e.key.kid() == kid) return e.retired;
+  }
+  return std::nullopt;
+}
+
 absl::Status SigningKeyRing::Prune(absl::Time now, absl::Duration max_token_lifetime) {
   std::vector<std::string> expired;
   // Unpublished keys verify nothing any more, so they may leave memory before the files go.

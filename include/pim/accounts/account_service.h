@@ -183,6 +183,7 @@ class AccountService final : public api::AccountAdmin {
 
   // api::AccountAdmin
   absl::Status CheckNewPassword(const Principal& user, std::string_view password) const override;
+  // (Also ends every session of `user`: its refresh tokens are revoked.)
   absl::Status SetPassword(const PrincipalId& user, std::string_view password,
                            bool force_change) override;
   absl::Status ForgetPrincipal(const PrincipalId& id) override;

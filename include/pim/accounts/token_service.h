@@ -69,7 +69,13 @@ class TokenService {
   // Revokes the refresh token's family (RFC 7009: unknown tokens are not an error).
   [[nodiscard]] absl::Status Revoke(std::string_view refresh_token);
   // Revokes every refresh token of `principal` (disable, password reset, sign-out everywhere).
-  [[nodiscard]] absl::Status RevokeAll(const PrincipalId& principal);
+  [[nodiscard]] absl::Status RevokeAll(const PrincipalId& principal) {
+    return RevokeAllIn(store_, principal);
+  }
+  // RevokeAll on the store the tokens live in, for AccountService, which ends every session
+  // when a password is set (a reset must lock out whoever holds a stolen refresh token).
+  [[nodiscard]] static absl::Status RevokeAllIn(CredentialStore& store,
+                                                const PrincipalId& principal);
 
   // The caller one of our access tokens proves: signature, issuer, audience and lifetime
   // checked, and its principal still exists and is enabled. Unauthenticated otherwise. A token

@@ -5,6 +5,7 @@
 // key can never act as a shared secret. All functions are thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,5 +51,10 @@ struct JwtExpectations {
 [[nodiscard]] absl::StatusOr<boost::json::object> DecodeAndVerifyJwt(
     std::string_view token, const std::vector<VerificationKey>& keys,
     const JwtExpectations& expected, absl::Time now);
+
+// A string member of the unverified header (`part` 0) or payload (1) of a compact JWT: only to
+// choose keys, never to trust. nullopt when absent or unreadable.
+[[nodiscard]] std::optional<std::string> PeekJwtString(std::string_view token, int part,
+                                                       std::string_view name);
 
 }  // namespace pim::identity

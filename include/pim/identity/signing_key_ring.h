@@ -53,6 +53,9 @@ class SigningKeyRing {
   [[nodiscard]] std::vector<VerificationKey> VerificationKeys(
       absl::Time now, absl::Duration max_token_lifetime) const;
 
+  // When the key `kid` stopped signing; nullopt for the current key or a key not in the ring.
+  [[nodiscard]] std::optional<absl::Time> RetiredAt(std::string_view kid) const;
+
   // Forgets the retired keys whose window has passed and deletes their files. Errors:
   // Unavailable when keyring.json cannot be written or a key file cannot be deleted.
   [[nodiscard]] absl::Status Prune(absl::Time now, absl::Duration max_token_lifetime);

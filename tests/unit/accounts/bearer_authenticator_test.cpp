@@ -106,6 +106,38 @@ TEST_F(BearerAuthenticatorTest, RefusesWhatItCannotTrust) {
                api::kInvalidAuthenticationToken);
 }
 
+TEST_F(BearerAuthenticatorTest, AnObjectIdMatchNeverSignsInAsAGroupAndTrustMfaGatesAcrs) {
+  auto issuers = accounts::LoadExternalIssuers(
+      boost::json::serialize(boost::json::array{boost::json::object{{"issuer", kExternal},
+                                                                    {"audience", "pim"},
+                                                                    {"jwksFile", "idp.jwks"},
+                                                                    {"trustMfa", false}}}),
+      dir_.path());
+  ASSERT_TRUE(issuers.ok()) << issuers.status();
+  accounts::BearerAuthenticator by_oid(*tokens_, std::move(*issuers), *engine_, clock_,
+                                       accounts_.get());
+  auto with = [&](const boost::json::object& claims) {
+    api::HttpRequest r;
+    r.method = "GET";
+    r.remote_address = "10.0.0.9";
+    r.headers.emplace_back("authorization", "Bearer " + identity::EncodeJwt(idp_key_, claims));
+    return by_oid.Authenticate(r);
+  };
+  auto as_ada = ExternalClaims();
+  as_ada["oid"] = ada_.str();
+  auto caller = with(as_ada);
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->id, ada_);
+  EXPECT_FALSE(caller->mfa_at.has_value());
+  EXPECT_TRUE(caller->authentication_contexts.empty());  // "acrs" is not trusted either
+
+  const PrincipalId admins = AddGroup("Admins", /*assignable=*/true);
+  auto as_group = ExternalClaims();
+  as_group["oid"] = admins.str();
+  EXPECT_ERROR(with(as_group), absl::StatusCode::kUnauthenticated,
+               api::kInvalidAuthenticationToken);
+}
+
 TEST_F(BearerAuthenticatorTest, UnsignedTokensAreRefused) {
   const std::string header = identity::Base64UrlEncode(R"({"alg":"none","typ":"JWT"})");
   const std::string payload = identity::Base64UrlEncode(boost::json::serialize(ExternalClaims()));

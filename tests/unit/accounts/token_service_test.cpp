@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "boost/json.hpp"
+#include "pim/api/authenticator.h"
 #include "pim/identity/base64url.h"
+#include "pim/identity/jwt.h"
 #include "unit/accounts/accounts_fixture.h"
 
 namespace pim::testing {
@@ -183,6 +185,19 @@ TEST_F(TokenServiceTest, RevokedAndExpiredRefreshTokensAreRefused) {
   EXPECT_FALSE(tokens_->Refresh(all->refresh_token, "pimctl").ok());
 }
 
+TEST_F(TokenServiceTest, SettingAPasswordEndsEverySessionOfThatUserOnly) {
+  const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
+  const PrincipalId bob = AddAccount("Bob Builder", "bob@contoso.test");
+  auto ada_session = tokens_->IssueForUser(SignedIn(ada, false), Pimctl());
+  auto bob_session = tokens_->IssueForUser(SignedIn(bob, false), Pimctl());
+  ASSERT_TRUE(ada_session.ok() && bob_session.ok());
+  // An administrator's reset (Graph's passwordProfile) and the user's own change both end here.
+  ASSERT_TRUE(accounts_->SetPassword(ada, "Correct-Horse-Battery-42", /*force_change=*/true).ok());
+  EXPECT_ERROR(tokens_->Refresh(ada_session->refresh_token, "pimctl"),
+               absl::StatusCode::kUnauthenticated, kInvalidGrant);
+  EXPECT_TRUE(tokens_->Refresh(bob_session->refresh_token, "pimctl").ok());
+}
+
 TEST_F(TokenServiceTest, IdTokensAnswerOpenIdRequests) {
   const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
   accounts::UserTokenRequest r = Pimctl();
@@ -226,6 +241,34 @@ TEST_F(TokenServiceTest, TokensOfARotatedKeyVerifyUntilTheyExpire) {
   clock_.Advance(absl::Minutes(16));
   ASSERT_TRUE(tokens_->PruneKeys().ok());
   EXPECT_EQ(boost::json::parse(tokens_->Jwks()).as_object().at("keys").as_array().size(), 1u);
+}
+
+TEST_F(TokenServiceTest, ARetiredKeyVerifiesNothingSignedAfterItsRetirement) {
+  const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
+  auto before = tokens_->IssueForUser(SignedIn(ada, false), Pimctl());
+  ASSERT_TRUE(before.ok());
+  // Someone copied the key that is about to be retired.
+  auto leaked = identity::SigningKey::FromPem(keys_->current().PrivatePem());
+  ASSERT_TRUE(leaked.ok());
+  clock_.Advance(absl::Seconds(5));
+  ASSERT_TRUE(tokens_->RotateKeys().ok());
+  clock_.Advance(absl::Minutes(5));  // within the old key's window: it still verifies...
+  EXPECT_TRUE(tokens_->VerifyAccessToken(before->access_token).ok());
+  // ...but only what it signed while it was current: a token minted with it now is forged.
+  auto forged = Claims(before->access_token);
+  const int64_t now = absl::ToUnixSeconds(clock_.Now());
+  forged["iat"] = now;
+  forged["nbf"] = now;
+  forged["exp"] = now + 600;
+  forged["jti"] = "forged";
+  EXPECT_ERROR(tokens_->VerifyAccessToken(identity::EncodeJwt(*leaked, forged)),
+               absl::StatusCode::kUnauthenticated, api::kInvalidAuthenticationToken);
+  forged["iat"] = static_cast<double>(now);  // the same as a JSON double
+  forged["jti"] = "forged-double";
+  EXPECT_FALSE(tokens_->VerifyAccessToken(identity::EncodeJwt(*leaked, forged)).ok());
+  forged.erase("iat");
+  forged["jti"] = "forged-no-iat";
+  EXPECT_FALSE(tokens_->VerifyAccessToken(identity::EncodeJwt(*leaked, forged)).ok());
 }
 
 }  // namespace
