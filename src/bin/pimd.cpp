@@ -392,6 +392,12 @@ int main(int argc, char** argv) {
   if (!ca_file.empty()) std::printf("pimd: TLS CA certificate (trust this): %s\n", ca_file.c_str());
   std::printf("pimd: sign in at %s/oauth2/authorize (OpenID issuer %s)\n", url.c_str(),
               config.issuer.c_str());
+  if (config.test_clock) {
+    std::printf(
+        "pimd: *** TEST CLOCK MODE: time moves only through POST %s/pim/v1/test/clock. "
+        "Never use this in production. ***\n",
+        url.c_str());
+  }
   if (config.demo) {
     const char* ca = ca_file.empty() ? "<ca.pem>" : ca_file.c_str();
     std::printf("pimd: demo tenant (passwords in %s):\n%s", demo_logins.c_str(),

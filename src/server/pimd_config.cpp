@@ -1,8 +1,13 @@
 #include "pim/server/pimd_config.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio/ip/address.hpp"
 
@@ -13,6 +18,23 @@ bool IsLoopback(const std::string& address) {
   boost::system::error_code ec;
   const auto a = boost::asio::ip::make_address(address, ec);
   return !ec && a.is_loopback();
+}
+
+// argv, plus "--name=value" for every option whose environment variable is set and that the
+// command line does not give.
+std::vector<std::string> WithEnvironment(const CLI::App& app, int argc, const char* const* argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  for (const CLI::Option* option : app.get_options()) {
+    const std::string& variable = option->get_envname();
+    const char* value = variable.empty() ? nullptr : std::getenv(variable.c_str());
+    if (value == nullptr || option->get_lnames().empty()) continue;
+    const std::string name = "--" + option->get_lnames().front();
+    const bool given = std::any_of(args.begin() + 1, args.end(), [&](const std::string& a) {
+      return a == name || absl::StartsWith(a, name + "=");
+    });
+    if (!given) args.push_back(absl::StrCat(name, "=", value));
+  }
+  return args;
 }
 
 }  // namespace
@@ -95,10 +117,11 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
   app.add_flag("--init-only", c.init_only,
                "Prepare the data directory (databases, keys, TLS files, break-glass account, demo "
                "tenant), then exit");
+  // Only ever on the command line: no environment variable or file can switch it on.
   app.add_flag("--test-clock", c.test_clock,
                "TESTS ONLY: a clock that moves only through POST /pim/v1/test/clock "
-               "(loopback addresses only)")
-      ->envname("PIMD_TEST_CLOCK");
+               "(loopback addresses only; command line only)")
+      ->configurable(false);
   app.add_option("--test-clock-start", c.test_clock_start,
                  "Start time of the test clock (ISO 8601; default: now)")
       ->envname("PIMD_TEST_CLOCK_START");
@@ -142,7 +165,7 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
       ->envname("PIMD_AUTH_FAILURE_BURST")
       ->capture_default_str();
   app.add_option("--access-log", c.server.access_log,
-                 "Log one line per request (errors are always logged)")
+                 "Log one line per request (5xx answers are logged even without it)")
       ->envname("PIMD_ACCESS_LOG")
       ->capture_default_str();
   app.add_option("--max-watch-streams", c.server.max_watch_streams, "Open watch streams at most")
@@ -164,8 +187,11 @@ ParsedCommandLine ParsePimdCommandLine(int argc, const char* const* argv) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   app.set_version_flag("--version", "pimd 0.1.0");
+  const std::vector<std::string> args = WithEnvironment(app, argc, argv);
   try {
-    app.parse(argc, argv);
+    // CLI11 fills options from the file before the environment; given as arguments, the
+    // environment's values come before the file's, and the command line's before both.
+    app.parse(std::vector<std::string>(args.rbegin(), args.rend() - 1));
   } catch (const CLI::ParseError& e) {
     std::ostringstream out_stream;
     std::ostringstream err_stream;

@@ -70,6 +70,47 @@ TEST(PimdConfigTest, AConfigFileSetsOptionsAndFlagsWinOverIt) {
   EXPECT_EQ(p.config.server.port, 8000);
 }
 
+TEST(PimdConfigTest, TheEnvironmentWinsOverTheFileAndTheCommandLineOverBoth) {
+  pim::testing::TempDir dir;
+  const std::string file = dir.path() + "/pimd.toml";
+  {
+    std::ofstream out(file);
+    out << "port = 9443\nmax-connections = 10\n";
+  }
+  ::setenv("PIMD_PORT", "7443", 1);
+  ::setenv("PIMD_DEMO", "true", 1);
+  ::setenv("PIMD_TLS_HOSTNAMES", "a.test,b.test", 1);
+  const ParsedCommandLine from_env = Parse({"--config", file.c_str()});
+  const ParsedCommandLine from_flag = Parse({"--config", file.c_str(), "--port=8000"});
+  ::unsetenv("PIMD_PORT");
+  ::unsetenv("PIMD_DEMO");
+  ::unsetenv("PIMD_TLS_HOSTNAMES");
+  ASSERT_TRUE(from_env.run) << from_env.message;
+  EXPECT_EQ(from_env.config.server.port, 7443);
+  EXPECT_EQ(from_env.config.server.max_connections, 10);  // only in the file
+  EXPECT_TRUE(from_env.config.demo);
+  EXPECT_EQ(from_env.config.tls_hostnames, (std::vector<std::string>{"a.test", "b.test"}));
+  ASSERT_TRUE(from_flag.run) << from_flag.message;
+  EXPECT_EQ(from_flag.config.server.port, 8000);
+}
+
+TEST(PimdConfigTest, OnlyTheCommandLineTurnsTheTestClockOn) {
+  ::setenv("PIMD_TEST_CLOCK", "true", 1);
+  const ParsedCommandLine from_env = Parse({});
+  ::unsetenv("PIMD_TEST_CLOCK");
+  ASSERT_TRUE(from_env.run) << from_env.message;
+  EXPECT_FALSE(from_env.config.test_clock);
+  pim::testing::TempDir dir;
+  const std::string file = dir.path() + "/pimd.toml";
+  {
+    std::ofstream out(file);
+    out << "test-clock = true\n";
+  }
+  const ParsedCommandLine from_file = Parse({"--config", file.c_str()});
+  EXPECT_FALSE(from_file.run && from_file.config.test_clock) << from_file.message;
+  EXPECT_TRUE(Parse({"--test-clock"}).config.test_clock);
+}
+
 TEST(PimdConfigTest, HelpDocumentsEverySettingAndExitsZero) {
   const ParsedCommandLine p = Parse({"--help"});
   EXPECT_FALSE(p.run);
