@@ -96,6 +96,32 @@ bool CheckpointSignatureValid(const Checkpoint& c, const identity::VerificationK
          key.Verify(CanonicalCheckpoint(c), *signature);
 }
 
+std::string CanonicalAnchor(const Checkpoint& c) {
+  return CanonicalJson(boost::json::object{{"purpose", "retentionAnchor"},
+                                           {"seq", c.seq},
+                                           {"hash", c.hash},
+                                           {"at", FormatAuditTime(c.at)},
+                                           {"keyId", c.key_id}})
+      .value_or(std::string());
+}
+
+Checkpoint SignAnchor(std::int64_t seq, std::string hash, absl::Time at,
+                      const identity::SigningKey& key) {
+  Checkpoint c;
+  c.seq = seq;
+  c.hash = std::move(hash);
+  c.at = absl::FromUnixMicros(absl::ToUnixMicros(at));
+  c.key_id = key.kid();
+  c.signature = identity::Base64UrlEncode(key.Sign(CanonicalAnchor(c)));
+  return c;
+}
+
+bool AnchorSignatureValid(const Checkpoint& c, const identity::VerificationKey& key) {
+  const std::optional<std::string> signature = identity::Base64UrlDecode(c.signature);
+  return signature.has_value() && key.alg() == "EdDSA" &&
+         key.Verify(CanonicalAnchor(c), *signature);
+}
+
 boost::json::object CheckpointToJson(const Checkpoint& c) {
   return boost::json::object{{"type", "checkpoint"}, {"seq", c.seq},
                              {"hash", c.hash},       {"at", FormatAuditTime(c.at)},

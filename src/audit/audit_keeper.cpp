@@ -66,10 +66,13 @@ Checkpoint AuditKeeper::Sign(std::int64_t seq, const std::string& hash, absl::Ti
   return SignCheckpoint(seq, hash, at, keys_.current());
 }
 
-bool AuditKeeper::SignedByTrustedKey(const Checkpoint& checkpoint) const {
+bool AuditKeeper::SignedByTrustedKey(const Checkpoint& checkpoint, bool as_anchor) const {
   for (const identity::VerificationKey& key :
        keys_.VerificationKeys(clock_.Now(), absl::InfiniteDuration())) {
-    if (key.kid() == checkpoint.key_id) return CheckpointSignatureValid(checkpoint, key);
+    if (key.kid() == checkpoint.key_id) {
+      return as_anchor ? AnchorSignatureValid(checkpoint, key)
+                       : CheckpointSignatureValid(checkpoint, key);
+    }
   }
   return false;
 }
@@ -93,11 +96,11 @@ absl::StatusOr<ChainStatus> AuditKeeper::CheckAtStartup() {
   if (anchor.revision > 0) {
     const Checkpoint signed_anchor{anchor.revision, anchor.chain_hash, anchor.at, anchor.key_id,
                                    anchor.signature};
-    if (!IsHashHex(anchor.chain_hash) || !SignedByTrustedKey(signed_anchor)) {
+    if (!IsHashHex(anchor.chain_hash) || !SignedByTrustedKey(signed_anchor, /*as_anchor=*/true)) {
       mismatch(anchor.revision,
                absl::StrCat("the retention anchor at seq ", anchor.revision,
-                            " is not signed by an audit key: the start of the change log was "
-                            "moved or altered"));
+                            " is not signed as an anchor by an audit key: the start of the change "
+                            "log was moved or altered"));
     }
   }
 
@@ -115,7 +118,7 @@ absl::StatusOr<ChainStatus> AuditKeeper::CheckAtStartup() {
                                      " no longer matches the checkpoint sealed at seq ", p.seq,
                                      ": an entry after seq ", matched, " and up to seq ", p.seq,
                                      " was edited, inserted or deleted in the database"));
-      } else if (!SignedByTrustedKey(sealed[next])) {
+      } else if (!SignedByTrustedKey(sealed[next], /*as_anchor=*/false)) {
         mismatch(p.seq, absl::StrCat("the checkpoint sealed at seq ", p.seq,
                                      " is not signed by an audit key"));
       } else {
@@ -233,7 +236,8 @@ absl::StatusOr<RetentionResult> AuditKeeper::ApplyRetention(absl::Time now,
     if (batch.size() < size) stop = true;
     if (taken == 0) break;
     const Checkpoint c = Sign(q.seq, q.hash, q.at);
-    const ChangeLogAnchor next{c.seq, c.at, c.hash, c.key_id, c.signature};
+    const Checkpoint a = SignAnchor(q.seq, q.hash, q.at, keys_.current());
+    const ChangeLogAnchor next{a.seq, a.at, a.hash, a.key_id, a.signature};
     PIM_RETURN_IF_ERROR(store_.DeleteChangesThrough(next));
     p = q;
     result.deleted += taken;

@@ -47,6 +47,15 @@ namespace pim::audit {
 [[nodiscard]] bool CheckpointSignatureValid(const Checkpoint& checkpoint,
                                             const identity::VerificationKey& key);
 
+// A retention anchor ({seq, hash, at, keyId} where the retained log starts) is signed over
+// {"purpose":"retentionAnchor", ...} instead: apart from checkpoints, so that no checkpoint,
+// sealed or exported, can be passed off as an anchor to hide deleted history.
+[[nodiscard]] std::string CanonicalAnchor(const Checkpoint& anchor);
+[[nodiscard]] Checkpoint SignAnchor(std::int64_t seq, std::string hash, absl::Time at,
+                                    const identity::SigningKey& key);
+[[nodiscard]] bool AnchorSignatureValid(const Checkpoint& anchor,
+                                        const identity::VerificationKey& key);
+
 // The checkpoint's export line object: {"type":"checkpoint","seq",...,"signature"}.
 [[nodiscard]] boost::json::object CheckpointToJson(const Checkpoint& checkpoint);
 

@@ -73,7 +73,8 @@ class AuditKeeper {
 
  private:
   [[nodiscard]] absl::Status SealLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  [[nodiscard]] bool SignedByTrustedKey(const Checkpoint& checkpoint) const;
+  // Whether a key of the ring signed `checkpoint`, as a checkpoint or as a retention anchor.
+  [[nodiscard]] bool SignedByTrustedKey(const Checkpoint& checkpoint, bool as_anchor) const;
   [[nodiscard]] Checkpoint Sign(std::int64_t seq, const std::string& hash, absl::Time at) const;
 
   Store& store_;

@@ -5,11 +5,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "pim/store/sqlite_checkpoint_store.h"
 #include "pim/store/sqlite_store.h"
 #include "unit/audit/audit_fixture.h"
@@ -91,13 +93,14 @@ TEST_F(AuditKeeperTest, RetentionDeletesOldRecordsAndTheExportVerifiesFromTheAnc
   const std::vector<ChangeRecord> log = Log();
   ASSERT_EQ(log.size(), 4u);
   EXPECT_EQ(log.front().revision, old_revision + 1);
-  // The anchor is a checkpoint signed by the audit key, and sealed.
+  // The anchor is signed by the audit key, as an anchor (not as a checkpoint), and the
+  // checkpoint at the same seq is sealed.
   const ChangeLogAnchor anchor = *store_->ReadAnchor();
   EXPECT_EQ(anchor.revision, old_revision);
-  EXPECT_TRUE(
-      audit::CheckpointSignatureValid(audit::Checkpoint{anchor.revision, anchor.chain_hash,
-                                                        anchor.at, anchor.key_id, anchor.signature},
-                                      Trusted().front()));
+  const audit::Checkpoint signed_anchor{anchor.revision, anchor.chain_hash, anchor.at,
+                                        anchor.key_id, anchor.signature};
+  EXPECT_TRUE(audit::AnchorSignatureValid(signed_anchor, Trusted().front()));
+  EXPECT_FALSE(audit::CheckpointSignatureValid(signed_anchor, Trusted().front()));
   EXPECT_EQ(sealed_.List(0)->front().seq, old_revision);
 
   const std::vector<std::string> lines = Lines(Export({}, options));
@@ -267,6 +270,24 @@ TEST_F(AuditKeeperTamperTest, ForgedAnchorIsFound) {
   auto keeper = Start();
   EXPECT_FALSE(keeper->status().intact);
   EXPECT_EQ(keeper->status().mismatch_seq, 6);
+  EXPECT_TRUE(absl::StrContains(keeper->status().message, "anchor")) << keeper->status().message;
+}
+
+TEST_F(AuditKeeperTamperTest, ACheckpointPassedOffAsTheAnchorIsFound) {
+  // Without the key, someone deletes the head of the log and copies the checkpoint sealed at 5
+  // (or one from any export) into the anchor: its signature is genuine, but not an anchor's.
+  const std::vector<audit::Checkpoint> sealed = *sealed_.List(0);
+  const auto at_five = std::find_if(sealed.begin(), sealed.end(),
+                                    [](const audit::Checkpoint& c) { return c.seq == 5; });
+  ASSERT_NE(at_five, sealed.end());
+  RawExec(Db(), absl::StrCat("DELETE FROM changes WHERE revision <= 5; INSERT INTO "
+                             "change_log_anchor (id, revision, at_ns, chain_hash, key_id, "
+                             "signature) VALUES (1, 5, ",
+                             absl::ToUnixNanos(at_five->at), ", '", at_five->hash, "', '",
+                             at_five->key_id, "', '", at_five->signature, "')"));
+  auto keeper = Start();
+  EXPECT_FALSE(keeper->status().intact);
+  EXPECT_EQ(keeper->status().mismatch_seq, 5);
   EXPECT_TRUE(absl::StrContains(keeper->status().message, "anchor")) << keeper->status().message;
 }
 
