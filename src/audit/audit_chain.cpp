@@ -122,6 +122,25 @@ bool AnchorSignatureValid(const Checkpoint& c, const identity::VerificationKey& 
          key.Verify(CanonicalAnchor(c), *signature);
 }
 
+void SignHeader(boost::json::object& header, const identity::SigningKey& key) {
+  header.erase("signature");
+  header["keyId"] = key.kid();
+  const std::string canonical = CanonicalJson(header).value_or(std::string());
+  header["signature"] = identity::Base64UrlEncode(key.Sign(canonical));
+}
+
+bool HeaderSignatureValid(const boost::json::object& header, const identity::VerificationKey& key) {
+  const boost::json::value* signature = header.if_contains("signature");
+  if (signature == nullptr || !signature->is_string()) return false;
+  const std::optional<std::string> raw = identity::Base64UrlDecode(
+      std::string_view(signature->get_string().data(), signature->get_string().size()));
+  boost::json::object rest = header;
+  rest.erase("signature");
+  const std::optional<std::string> canonical = CanonicalJson(rest);
+  return raw.has_value() && canonical.has_value() && key.alg() == "EdDSA" &&
+         key.Verify(*canonical, *raw);
+}
+
 boost::json::object CheckpointToJson(const Checkpoint& c) {
   return boost::json::object{{"type", "checkpoint"}, {"seq", c.seq},
                              {"hash", c.hash},       {"at", FormatAuditTime(c.at)},

@@ -121,7 +121,7 @@ std::string CsvLine(const AuditEntry& e, const std::string& prev_hash, const std
 }
 
 std::string HeaderLine(const AuditQuery& q, const AuditOptions& o, const ChangeLogAnchor& anchor,
-                       const ChainStatus& chain) {
+                       const ChainStatus& chain, const identity::SigningKey& key) {
   boost::json::object query{
       {"after", q.after}, {"actor", q.actor}, {"target", q.target}, {"activity", q.activity}};
   if (q.from) query["from"] = FormatAuditTime(*q.from);
@@ -142,6 +142,7 @@ std::string HeaderLine(const AuditQuery& q, const AuditOptions& o, const ChangeL
     header["chainAltered"] =
         boost::json::object{{"seq", chain.mismatch_seq}, {"message", chain.message}};
   }
+  SignHeader(header, key);
   return boost::json::serialize(header) + "\n";
 }
 
@@ -237,7 +238,8 @@ absl::StatusOr<ExportResult> AuditLog::Export(const AuditQuery& query, const Lab
   };
 
   if (jsonl) {
-    write(HeaderLine(query, options_, *retained, chain_status_ ? chain_status_() : ChainStatus{}));
+    write(HeaderLine(query, options_, *retained, chain_status_ ? chain_status_() : ChainStatus{},
+                     key));
   } else {
     std::vector<std::string> header(CsvColumns().begin(), CsvColumns().end());
     write(CsvRow(header));

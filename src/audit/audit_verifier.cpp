@@ -154,11 +154,13 @@ class Verifier {
         filtered == nullptr || !filtered->is_bool()) {
       return Malformed(number, "the header is not a pim-audit-export/1 header");
     }
+    CheckHeaderSignature(number, o);
     if (seen_header_ && header_line_ > 0) {
       // Pages of one export concatenated: each starts with its own header.
       if (*interval != interval_ || filtered->get_bool() != report_.filtered) {
         Malformed(number, "this header disagrees with the first one");
       }
+      ExpectStart(o);
       return;
     }
     seen_header_ = true;
@@ -175,12 +177,74 @@ class Verifier {
       report_.anchor_seq = *seq;
       anchor_hash_ = std::string(Sv(*hash));
     }
+    ExpectStart(o);
     if (const boost::json::value* altered = o.if_contains("chainAltered")) {
       const boost::json::object* a = altered->if_object();
       const std::int64_t seq = a != nullptr ? IntField(*a, "seq").value_or(0) : 0;
       Add(FindingKind::kServerChainAltered, number, seq,
           absl::StrCat("the server reports that its change log was altered at seq ", seq,
                        " since it sealed it: this export is re-derived from the altered log"));
+    }
+  }
+
+  // What the header says is trusted only when an audit key signed it: an unsigned "filtered"
+  // would excuse every deletion, an unsigned query or anchor would hide a cut-off start.
+  void CheckHeaderSignature(std::int64_t number, const boost::json::object& o) {
+    const boost::json::string* key_id = StringField(o, "keyId");
+    const auto key = key_id == nullptr
+                         ? keys_.end()
+                         : std::find_if(keys_.begin(), keys_.end(),
+                                        [&](const auto& k) { return k.kid() == Sv(*key_id); });
+    if (key == keys_.end() || !HeaderSignatureValid(o, *key)) {
+      Add(FindingKind::kHeaderNotSigned, number, 0,
+          "the header is not signed by a trusted audit key: what it says (filtered, checkpoint "
+          "interval, retention anchor, query) cannot be trusted");
+    }
+  }
+
+  // Where the lines after this header must begin, when the header pins it down: a complete
+  // export without a start time begins at the chain's start (its first entry), or, after
+  // `query.after` or a retention anchor, with the signed checkpoint there.
+  void ExpectStart(const boost::json::object& o) {
+    expected_start_.reset();
+    const boost::json::value* query = o.if_contains("query");
+    const boost::json::object* q = query != nullptr ? query->if_object() : nullptr;
+    if (report_.filtered) return;
+    if (q != nullptr && q->contains("from")) {
+      if (!noted_time_range_) {
+        noted_time_range_ = true;
+        report_.notes.push_back(
+            "the export starts at a time: entries cut from its start cannot be seen in the file "
+            "alone (compare its first seq with an export that starts earlier)");
+      }
+      return;
+    }
+    const std::int64_t after = q != nullptr ? IntField(*q, "after").value_or(0) : 0;
+    expected_start_ = std::max(after, report_.anchor_seq);
+  }
+
+  // The first entry or checkpoint after a header: is it where the header says the export
+  // starts?
+  void CheckStart(std::int64_t number, bool checkpoint, std::int64_t seq) {
+    if (!expected_start_) return;
+    const std::int64_t start = *expected_start_;
+    expected_start_.reset();
+    if (start == 0 && checkpoint && seq > 0) {
+      Add(FindingKind::kEntryDeleted, number, 1,
+          absl::StrCat("the export should begin with the chain's first entry, but begins at a "
+                       "checkpoint at seq ",
+                       seq, ": entries seq 1..", seq, " are missing"),
+          seq);
+    } else if (start > 0 && !checkpoint) {
+      Add(FindingKind::kCheckpointMissing, number, start,
+          absl::StrCat("the export should begin with the signed checkpoint at seq ", start,
+                       " (where the header says it starts)"));
+    } else if (start > 0 && seq > start) {
+      Add(FindingKind::kEntryDeleted, number, start + 1,
+          absl::StrCat("the export should begin at seq ", start,
+                       ", but begins at a checkpoint at seq ", seq, ": entries seq ", start + 1,
+                       "..", seq, " are missing"),
+          seq);
     }
   }
 
@@ -201,6 +265,7 @@ class Verifier {
     }
     const std::optional<std::string> canonical = CanonicalJson(*entry);
     if (!canonical) return Malformed(number, "the entry holds values outside the encoding");
+    CheckStart(number, /*checkpoint=*/false, seq);
 
     Link e{number, seq, std::string(Sv(*prev)), std::string(Sv(*hash)), 0};
     ++report_.entries;
@@ -357,6 +422,7 @@ class Verifier {
     ++report_.checkpoints;
     last_line_checkpoint_ = true;
     const std::string c_hash(Sv(*hash));
+    CheckStart(number, /*checkpoint=*/true, *seq);
 
     bool signed_ok = false;
     const auto key = std::find_if(keys_.begin(), keys_.end(),
@@ -441,7 +507,9 @@ class Verifier {
 
   bool seen_header_ = false;
   std::int64_t header_line_ = 0;
-  std::string anchor_hash_;  // the header's retention anchor, if it names one
+  std::string anchor_hash_;                     // the header's retention anchor, if it names one
+  std::optional<std::int64_t> expected_start_;  // ExpectStart, until the next line checks it
+  bool noted_time_range_ = false;
   std::int64_t interval_ = kDefaultInterval;
   bool truncated_ = false;
   std::int64_t last_line_ = 0;
@@ -489,6 +557,8 @@ std::string_view FindingKindName(FindingKind kind) {
       return "notComplete";
     case FindingKind::kServerChainAltered:
       return "serverChainAltered";
+    case FindingKind::kHeaderNotSigned:
+      return "headerNotSigned";
   }
   return "unknown";
 }

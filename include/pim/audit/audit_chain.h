@@ -56,6 +56,15 @@ namespace pim::audit {
 [[nodiscard]] bool AnchorSignatureValid(const Checkpoint& anchor,
                                         const identity::VerificationKey& key);
 
+// An export's header line says what the export holds (its query, whether it is filtered, the
+// checkpoint interval, the retention anchor): SignHeader adds "keyId" and "signature" over the
+// canonical encoding of the rest, so that a verifier can trust it. Its "type":"header" keeps
+// these bytes apart from checkpoints' and anchors'.
+void SignHeader(boost::json::object& header, const identity::SigningKey& key);
+// Whether `key` made the header's "signature" (its "keyId" is not compared here).
+[[nodiscard]] bool HeaderSignatureValid(const boost::json::object& header,
+                                        const identity::VerificationKey& key);
+
 // The checkpoint's export line object: {"type":"checkpoint","seq",...,"signature"}.
 [[nodiscard]] boost::json::object CheckpointToJson(const Checkpoint& checkpoint);
 

@@ -39,6 +39,7 @@ enum class FindingKind {
   kCheckpointMissing,           // a checkpoint due after an entry, or at the end, is absent
   kNotComplete,                 // a filtered export where a complete one was required
   kServerChainAltered,          // the header says pimd found its log altered since it sealed it
+  kHeaderNotSigned,             // the header (what the export claims to hold) is not signed
 };
 
 // "malformedLine", "entryEdited", ... (stable; for tools and JSON output).

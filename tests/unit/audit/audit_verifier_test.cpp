@@ -271,8 +271,38 @@ TEST_F(AuditVerifierTest, AnUntrustedKeyCannotAuthenticate) {
   std::istringstream in(text_);
   const audit::VerificationReport report = audit::VerifyAuditExport(in, {});
   ASSERT_FALSE(report.findings.empty());
-  for (const auto& f : report.findings) EXPECT_EQ(f.kind, FindingKind::kCheckpointUnknownKey);
+  for (const auto& f : report.findings) {
+    EXPECT_TRUE(f.kind == FindingKind::kCheckpointUnknownKey ||
+                (f.kind == FindingKind::kHeaderNotSigned && f.line == 1))
+        << f.message;
+  }
   EXPECT_EQ(report.valid_checkpoints, 0u);
+}
+
+// The header says what the export holds; unsigned, a tamperer could claim "filtered" (which
+// excuses deletions) or cut the start off and let a later checkpoint anchor what is left.
+TEST_F(AuditVerifierTest, AHeaderEditedToClaimFilteredIsFound) {
+  std::vector<std::string> lines = Lines(text_);
+  auto header = boost::json::parse(lines[0]).as_object();
+  header["filtered"] = true;
+  lines[0] = boost::json::serialize(header);
+  lines.erase(lines.begin() + 3);  // an entry deleted, which "filtered" would excuse
+  const audit::VerificationReport report = Verify(Join(lines));
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.findings.front().kind, FindingKind::kHeaderNotSigned);
+}
+
+TEST_F(AuditVerifierTest, EntriesCutFromTheStartAreFoundEvenWhenACheckpointFollows) {
+  std::vector<std::string> lines = Lines(text_);
+  // Everything after the header up to the first checkpoint line goes.
+  std::size_t first_checkpoint = 1;
+  while (TypeOf(lines[first_checkpoint]) != "checkpoint") ++first_checkpoint;
+  lines.erase(lines.begin() + 1, lines.begin() + static_cast<std::ptrdiff_t>(first_checkpoint));
+  const audit::VerificationReport report = Verify(Join(lines));
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.findings.front().kind, FindingKind::kEntryDeleted)
+      << report.findings.front().message;
+  EXPECT_EQ(report.findings.front().seq, 1);
 }
 
 }  // namespace

@@ -160,9 +160,12 @@ class AuditCommandsTest : public ::testing::Test {
 
   // One page of JSON lines as pimd writes it: entries after..last, anchored by checkpoints.
   std::string JsonlPage(std::int64_t after, std::int64_t last) const {
-    std::string out = R"({"type":"header","format":"pim-audit-export/1","checkpointInterval":3,)"
-                      R"("filtered":false,"retentionDays":0,"query":{}})"
-                      "\n";
+    boost::json::object header{
+        {"type", "header"},        {"format", "pim-audit-export/1"},
+        {"checkpointInterval", 3}, {"filtered", false},
+        {"retentionDays", 0},      {"query", boost::json::object{{"after", after}}}};
+    audit::SignHeader(header, key_);
+    std::string out = boost::json::serialize(header) + "\n";
     if (after > 0) out += Checkpoint(after);
     for (std::int64_t seq = after + 1; seq <= last; ++seq) {
       const auto i = static_cast<std::size_t>(seq);
