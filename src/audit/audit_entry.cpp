@@ -211,7 +211,9 @@ void Describe(const ChangeRecord& record, const Touched& t, AuditEntry& e) {
     e.activity = ScheduleActivity(event, s);
     return;
   }
-  if (event == "policy.updated" && t.policy != nullptr) {
+  // A reset (back to the defaults) erases the stored policy: it changes the role's settings
+  // just as much, so it is filed under the same activity, with its target.
+  if ((event == "policy.updated" || event == "policy.reset") && t.policy != nullptr) {
     e.target = TargetOf(t.policy->target, PrincipalId());
     e.category = Category(t.policy->target);
     e.activity = "Update role setting in PIM";  // Entra's name for groups too

@@ -195,6 +195,13 @@ TEST(AuditActivityTest, PoliciesDirectoryAndAlerts) {
   Policy group_policy = role_policy;
   group_policy.target = kGroupMember;
   EXPECT_EQ(ActivityOf("policy.updated", {group_policy}), "Update role setting in PIM");
+  // A reset erases the stored policy: only the state before is left.
+  ChangeRecord reset = RecordOf("policy.reset", {});
+  reset.mutations.push_back(Mutation{EntityKind::kPolicy, "pol-1", role_policy, std::nullopt});
+  const audit::AuditEntry reset_entry = audit::AuditEntryFor(reset);
+  EXPECT_EQ(reset_entry.activity, "Update role setting in PIM");
+  EXPECT_EQ(reset_entry.category, "RoleManagement");
+  EXPECT_EQ(reset_entry.target.id, std::string(role::kHelpdeskAdministrator));
 
   Principal user{PrincipalId("u-1"), PrincipalKind::kUser, "Alice", "alice@contoso.com"};
   Principal group{PrincipalId("g-1"), PrincipalKind::kGroup, "Ops", ""};
