@@ -36,7 +36,13 @@ class Planner {
       return std::move(out_);
     }
     for (const Mutation& m : record_.mutations) {
-      if (!m.after) continue;
+      if (!m.after) {
+        // An activation that ends is erased rather than kept as expired: its expiry is told
+        // from the state before.
+        const auto* ended = m.before ? std::get_if<Schedule>(&*m.before) : nullptr;
+        if (ended != nullptr && record_.event == "schedule.expired") PlanSchedule(true, *ended);
+        continue;
+      }
       if (const auto* r = std::get_if<ScheduleRequest>(&*m.after)) {
         const auto* before = m.before ? std::get_if<ScheduleRequest>(&*m.before) : nullptr;
         PlanRequest(before, *r);

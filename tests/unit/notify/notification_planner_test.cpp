@@ -212,6 +212,16 @@ TEST_F(NotifyTest, CancelingTellsTheApproversTheyNeedNotDecide) {
   EXPECT_THAT(ns[0].recipients, ElementsAre("bob@example.com"));
 }
 
+TEST_F(NotifyTest, AnActivationThatEndsIsToldToo) {
+  ASSERT_TRUE(MakeEligible(alice_, Helpdesk()).ok());
+  ASSERT_TRUE(Activate(alice_, Helpdesk()).ok());
+  const Revision before = engine_->revision();
+  clock_.Advance(absl::Hours(8));  // the default activation ends
+  const auto ns = PlannedSince(before);
+  ASSERT_THAT(Types(ns), ElementsAre("expired"));
+  EXPECT_THAT(ns[0].recipients, ::testing::Contains("alice@example.com"));
+}
+
 TEST_F(NotifyTest, ExpiryNoticesAndExpiryComeFromTheScheduler) {
   ASSERT_TRUE(MakeEligible(alice_, Helpdesk(), Until(clock_.Now() + absl::Hours(24 * 30))).ok());
   const Revision before = engine_->revision();
