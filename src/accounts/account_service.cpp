@@ -159,7 +159,8 @@ std::optional<Principal> AccountService::FindUser(std::string_view login) const 
   return found;
 }
 
-absl::Status AccountService::CheckNotLocked(std::string_view login, std::string_view address) {
+absl::Status AccountService::CheckNotLocked(std::string_view login, std::string_view address,
+                                            bool per_account) {
   const absl::Time now = clock_.Now();
   {
     absl::MutexLock lock(&address_mu_);
@@ -170,6 +171,7 @@ absl::Status AccountService::CheckNotLocked(std::string_view login, std::string_
                    "Too many failed sign-ins from this address; try again later.");
     }
   }
+  if (!per_account) return absl::OkStatus();
   PIM_ASSIGN_OR_RETURN(std::optional<std::string> record,
                        store_.Get(kFailures, NormaliseLogin(login)));
   if (!record) return absl::OkStatus();
@@ -194,7 +196,7 @@ void AccountService::PruneAddresses(absl::Time now) {
 }
 
 absl::Status AccountService::Fail(std::string_view login, std::string_view address,
-                                  std::string_view code) {
+                                  std::string_view code, bool per_account) {
   const absl::Time now = clock_.Now();
   {
     absl::MutexLock lock(&address_mu_);
@@ -202,6 +204,9 @@ absl::Status AccountService::Fail(std::string_view login, std::string_view addre
     if (now - f.window_start >= options_.address_window) f = AddressFailures{0, now};
     ++f.count;
     if (address_failures_.size() > options_.max_tracked_addresses) PruneAddresses(now);
+  }
+  if (!per_account) {
+    return Error(absl::StatusCode::kUnauthenticated, kInvalidCredentials, kBadCredentials);
   }
   const std::string key = NormaliseLogin(login);
   int64_t failures = 0;
@@ -278,8 +283,11 @@ absl::StatusOr<SignInResult> AccountService::SignIn(std::string_view login,
                                                     std::string_view source_address) {
   const std::optional<Principal> user = FindUser(login);
   // Failures count per account, whichever of its names was typed (mail in any case, object
-  // id), so that switching names buys no extra guesses; unknown names count per name.
-  const std::string counter = user ? user->id.str() : std::string(login);
+  // id), so that switching names buys no extra guesses; unknown names count per name too (so
+  // that lockouts do not tell which names exist), kept as a digest: a fixed-size row, however
+  // long the name.
+  const std::string counter =
+      user ? user->id.str() : absl::StrCat("unknown:", identity::Sha256Hex(NormaliseLogin(login)));
   PIM_RETURN_IF_ERROR(CheckNotLocked(counter, source_address));
   std::optional<std::string> record;
   if (user) {
@@ -504,7 +512,9 @@ absl::Status AccountService::RemoveClientSecret(const PrincipalId& sp, std::stri
 absl::StatusOr<PrincipalId> AccountService::VerifyClientSecret(std::string_view client_id,
                                                                std::string_view secret,
                                                                std::string_view source_address) {
-  PIM_RETURN_IF_ERROR(CheckNotLocked(client_id, source_address));
+  // A client secret is random (over 150 bits): counting failures per client protects nothing
+  // and would let anyone lock a service principal out. Failures count per address only.
+  PIM_RETURN_IF_ERROR(CheckNotLocked(client_id, source_address, /*per_account=*/false));
   const std::string id = NormaliseLogin(client_id);
   bool match = false;
   if (IsServicePrincipal(id, /*any_state=*/false)) {
@@ -518,8 +528,7 @@ absl::StatusOr<PrincipalId> AccountService::VerifyClientSecret(std::string_view 
       match = (same && clock_.Now() < FromUnixNanos(*o, "expires")) || match;
     }
   }
-  if (!match) return Fail(client_id, source_address, kInvalidCredentials);
-  ClearFailures(client_id);
+  if (!match) return Fail(client_id, source_address, kInvalidCredentials, /*per_account=*/false);
   return PrincipalId(id);
 }
 
@@ -671,7 +680,8 @@ absl::Status AccountService::RemoveClientKey(const PrincipalId& sp, std::string_
 absl::StatusOr<PrincipalId> AccountService::VerifyClientAssertion(
     std::string_view client_id, std::string_view assertion, std::vector<std::string> audiences,
     std::string_view source_address) {
-  PIM_RETURN_IF_ERROR(CheckNotLocked(client_id, source_address));
+  // A signature cannot be guessed: as for client secrets, failures count per address only.
+  PIM_RETURN_IF_ERROR(CheckNotLocked(client_id, source_address, /*per_account=*/false));
   const std::string id = NormaliseLogin(client_id);
   const std::optional<boost::json::object> header = JoseHeader(assertion);
   // A header with a thumbprint names a certificate: only that certificate may have signed it.
@@ -711,12 +721,12 @@ absl::StatusOr<PrincipalId> AccountService::VerifyClientAssertion(
   auto claims = keys.empty() ? absl::StatusOr<boost::json::object>(absl::UnauthenticatedError(""))
                              : identity::DecodeAndVerifyJwt(assertion, keys, expect, now);
   if (!claims.ok() || StringField(*claims, "sub") != id) {
-    return Fail(client_id, source_address, kInvalidCredentials);
+    return Fail(client_id, source_address, kInvalidCredentials, /*per_account=*/false);
   }
   if (certificate && !certificate->ValidAt(now)) {
     // Only the holder of the certificate's private key gets this far: telling it why helps it
     // renew, and tells nobody else anything.
-    Fail(client_id, source_address, kInvalidCredentials).IgnoreError();
+    Fail(client_id, source_address, kInvalidCredentials, /*per_account=*/false).IgnoreError();
     const bool expired = now > certificate->not_after();
     const std::string when = absl::FormatTime(
         "%Y-%m-%dT%H:%M:%SZ", expired ? certificate->not_after() : certificate->not_before(),
@@ -727,20 +737,21 @@ absl::StatusOr<PrincipalId> AccountService::VerifyClientAssertion(
                               expired ? " expired at " : " is not valid before ", when, "."));
   }
   const std::string jti = StringField(*claims, "jti");
-  if (jti.empty() || jti.size() > 256) return Fail(client_id, source_address, kInvalidCredentials);
+  if (jti.empty() || jti.size() > 256)
+    return Fail(client_id, source_address, kInvalidCredentials, /*per_account=*/false);
   // Each assertion works once: remember its jti until it has expired (pruned as we go).
   PIM_ASSIGN_OR_RETURN(auto seen, store_.List(kAssertionId, id));
   std::string jti_key = id;
   jti_key.append("/").append(jti);
   for (const auto& [k, value] : seen) {
-    if (k == jti_key) return Fail(client_id, source_address, kInvalidCredentials);
+    if (k == jti_key)
+      return Fail(client_id, source_address, kInvalidCredentials, /*per_account=*/false);
     if (const auto o = ParseRecord(value); !o || FromUnixNanos(*o, "expires") < now) {
       store_.Delete(kAssertionId, k).IgnoreError();
     }
   }
   PIM_RETURN_IF_ERROR(
       store_.Put(kAssertionId, jti_key, id, Json({{"expires", Nanos(now + absl::Minutes(12))}})));
-  ClearFailures(client_id);
   return PrincipalId(id);
 }
 

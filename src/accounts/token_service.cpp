@@ -162,6 +162,15 @@ absl::StatusOr<IssuedTokens> TokenService::Issue(const Principal& principal,
                                                               {"expires", Seconds(expires)},
                                                               {"sessionEnd", Seconds(session_end)},
                                                               {"used", false}})));
+    // Spent tokens are kept to catch their reuse, until they expire: then they go, as the
+    // principal's new ones come, so that the table does not grow with every refresh.
+    PIM_ASSIGN_OR_RETURN(auto held, store_.List(kRefresh, principal.id.str()));
+    for (const auto& [key, value] : held) {
+      const auto record = ParseObject(value);
+      if (record && now >= absl::FromUnixSeconds(Int(*record, "expires"))) {
+        PIM_RETURN_IF_ERROR(store_.Delete(kRefresh, key));
+      }
+    }
   }
   return out;
 }

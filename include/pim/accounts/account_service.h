@@ -204,9 +204,12 @@ class AccountService final : public api::AccountAdmin {
   // The principal a login names, when it is an enabled user.
   [[nodiscard]] std::optional<Principal> FindUser(std::string_view login) const;
   // ResourceExhausted while `login` or `address` is locked out.
-  [[nodiscard]] absl::Status CheckNotLocked(std::string_view login, std::string_view address);
+  // `per_account` false: only the address's failures count (credentials that cannot be guessed).
+  [[nodiscard]] absl::Status CheckNotLocked(std::string_view login, std::string_view address,
+                                            bool per_account = true);
   // Counts one failure against both and returns the uniform credentials error.
-  absl::Status Fail(std::string_view login, std::string_view address, std::string_view code);
+  absl::Status Fail(std::string_view login, std::string_view address, std::string_view code,
+                    bool per_account = true);
   void ClearFailures(std::string_view login);
   // Verifies a TOTP code (advancing the last used step) or consumes a recovery code.
   [[nodiscard]] absl::StatusOr<bool> CheckSecondFactor(const PrincipalId& user,

@@ -289,6 +289,30 @@ TEST_F(AccountServiceTest, ClientSecretsVerifyUntilExpiryOrRemoval) {
   EXPECT_FALSE(accounts_->VerifyClientSecret(app.str(), second->secret_text, "a").ok());
 }
 
+TEST_F(AccountServiceTest, NobodyCanLockAServicePrincipalOutByFailingOnPurpose) {
+  const PrincipalId app = AddPrincipal(PrincipalKind::kServicePrincipal, "deploy-bot");
+  auto secret = accounts_->AddClientSecret(app, absl::Hours(1));
+  ASSERT_TRUE(secret.ok()) << secret.status();
+  // Many wrong secrets from several addresses (each under its own budget)...
+  for (int i = 0; i < 30; ++i) {
+    EXPECT_ERROR(accounts_->VerifyClientSecret(app.str(), "wrong", "10.0.0." + std::to_string(i)),
+                 absl::StatusCode::kUnauthenticated, kInvalidCredentials);
+  }
+  // ...do not stop the real client, and leave no per-client counter behind.
+  EXPECT_TRUE(accounts_->VerifyClientSecret(app.str(), secret->secret_text, "10.9.9.9").ok());
+  EXPECT_TRUE(credentials_->List("signinFailures", app.str())->empty());
+}
+
+TEST_F(AccountServiceTest, AFailedSignInWithAHugeUnknownNameStoresAFixedSizeCounter) {
+  const std::string name(100 * 1024, 'x');
+  EXPECT_ERROR(accounts_->SignIn(name, "x", "", "a"), absl::StatusCode::kUnauthenticated,
+               kInvalidCredentials);
+  EXPECT_FALSE(credentials_->Get("signinFailures", name)->has_value());
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(accounts_->SignIn(name, "x", "", "a").ok());
+  EXPECT_ERROR(accounts_->SignIn(name, "x", "", "a"), absl::StatusCode::kResourceExhausted,
+               kAccountLocked);  // still counted, per name
+}
+
 TEST_F(AccountServiceTest, ClientAssertionsSignedByARegisteredKeyWorkOnce) {
   const PrincipalId app = AddPrincipal(PrincipalKind::kServicePrincipal, "deploy-bot");
   const identity::SigningKey key = identity::SigningKey::Generate();

@@ -198,6 +198,20 @@ TEST_F(TokenServiceTest, SettingAPasswordEndsEverySessionOfThatUserOnly) {
   EXPECT_TRUE(tokens_->Refresh(bob_session->refresh_token, "pimctl").ok());
 }
 
+TEST_F(TokenServiceTest, ExpiredRefreshTokensAreDroppedAsNewOnesAreIssued) {
+  const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
+  auto t = tokens_->IssueForUser(SignedIn(ada, false), Pimctl());
+  ASSERT_TRUE(t.ok());
+  for (int i = 0; i < 5; ++i) {
+    t = tokens_->Refresh(t->refresh_token, "pimctl");
+    ASSERT_TRUE(t.ok()) << t.status();
+  }
+  EXPECT_EQ(credentials_->List("refreshToken", ada.str())->size(), 6u);  // 5 spent, 1 live
+  clock_.Advance(absl::Hours(24 * 15));  // every one of them expired
+  ASSERT_TRUE(tokens_->IssueForUser(SignedIn(ada, false), Pimctl()).ok());
+  EXPECT_EQ(credentials_->List("refreshToken", ada.str())->size(), 1u);
+}
+
 TEST_F(TokenServiceTest, IdTokensAnswerOpenIdRequests) {
   const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
   accounts::UserTokenRequest r = Pimctl();
