@@ -201,9 +201,10 @@ std::pair<std::int64_t, AuditLog::Anchor> AuditLog::AnchorAtOrBefore(std::int64_
   return *it;
 }
 
-void AuditLog::Remember(std::int64_t seq, const std::string& hash, absl::Time at) {
+bool AuditLog::Remember(std::int64_t seq, const std::string& hash, absl::Time at) {
   absl::MutexLock lock(&mu_);
-  anchors_.try_emplace(seq, Anchor{hash, at});
+  const auto [it, added] = anchors_.try_emplace(seq, Anchor{hash, at});
+  return added || it->second.hash == hash;
 }
 
 absl::StatusOr<ExportResult> AuditLog::Export(const AuditQuery& query, const LabelLookup& labels,
@@ -264,7 +265,12 @@ absl::StatusOr<ExportResult> AuditLog::Export(const AuditQuery& query, const Lab
       const std::string canonical = CanonicalEntry(entry);
       std::string hash = ChainHash(prev_hash, canonical);
       const bool crossing = entry.seq / interval > prev_seq / interval;
-      if (crossing) Remember(entry.seq, hash, entry.at);
+      // An export never signs a chain that hashes differently from what an earlier one found.
+      if (crossing && !Remember(entry.seq, hash, entry.at)) {
+        return absl::DataLossError(
+            absl::StrCat("the change log was altered behind pimd's back: the chain up to seq ",
+                         entry.seq, " no longer hashes as it did when it was last exported"));
+      }
       if (!started) {
         const bool before_range = entry.seq <= query.after || (lower && entry.at < *lower);
         if (!before_range && query.to && entry.at > *query.to) {

@@ -126,7 +126,9 @@ class AuditLog {
   };
   // The nearest known (seq, anchor) at or before `seq`; (0, genesis) when none.
   std::pair<std::int64_t, Anchor> AnchorAtOrBefore(std::int64_t seq) const;
-  void Remember(std::int64_t seq, const std::string& hash, absl::Time at);
+  // Records the chain's hash at a checkpoint seq; false when an earlier export found another
+  // one there (the log was altered since, behind pimd's back).
+  [[nodiscard]] bool Remember(std::int64_t seq, const std::string& hash, absl::Time at);
 
   Store& store_;
   const identity::SigningKeyRing& keys_;

@@ -246,6 +246,18 @@ TEST_F(AuditKeeperTamperTest, EditedRecordIsFoundAtTheNextCheckpoint) {
   EXPECT_EQ(report.findings[0].seq, status.mismatch_seq);
 }
 
+TEST_F(AuditKeeperTamperTest, AnExportNeverSignsARecordEditedWhilePimdRuns) {
+  audit::AuditLog log(*store_, *keys_, clock_, SmallChain());
+  const auto discard = [](std::string_view) {};
+  ASSERT_TRUE(log.Export({}, {}, discard).ok());
+  // Edited in the running server's database, after the last start-up check.
+  RawExec(Db(),
+          "UPDATE changes SET body = replace(body, '\"detail\":\"', '\"detail\":\"edited ') "
+          "WHERE revision = 7");
+  const auto again = log.Export({}, {}, discard);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kDataLoss) << again.status();
+}
+
 TEST_F(AuditKeeperTamperTest, RecordDeletedFromTheEndIsFound) {
   RawExec(Db(), "DELETE FROM changes WHERE revision = " + std::to_string(revision_));
   auto keeper = Start();
