@@ -211,9 +211,10 @@ void Describe(const ChangeRecord& record, const Touched& t, AuditEntry& e) {
     e.activity = ScheduleActivity(event, s);
     return;
   }
-  // A reset (back to the defaults) erases the stored policy: it changes the role's settings
-  // just as much, so it is filed under the same activity, with its target.
-  if ((event == "policy.updated" || event == "policy.reset") && t.policy != nullptr) {
+  // (A reset back to the defaults is a policy.updated that erases the stored policy: the
+  // policy comes from the state before. Records of the older event "policy.reset" keep the
+  // entry they were hashed with.)
+  if (event == "policy.updated" && t.policy != nullptr) {
     e.target = TargetOf(t.policy->target, PrincipalId());
     e.category = Category(t.policy->target);
     e.activity = "Update role setting in PIM";  // Entra's name for groups too

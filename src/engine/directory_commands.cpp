@@ -536,7 +536,7 @@ absl::StatusOr<bool> Engine::ResetPolicy(const Caller& caller, const Target& tar
         PIM_RETURN_IF_ERROR(RequireManage(ctx, caller, t));
         const std::string id = internal::PolicyIdFor(ctx.options, t).str();
         if (ctx.state.FindPolicy(id) == nullptr) return false;
-        changes.BeginRecord("policy.reset", id);
+        changes.BeginRecord("policy.updated", id);  // back to the defaults
         changes.Erase(EntityKind::kPolicy, id);
         return true;
       });

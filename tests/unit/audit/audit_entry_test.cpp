@@ -196,7 +196,7 @@ TEST(AuditActivityTest, PoliciesDirectoryAndAlerts) {
   group_policy.target = kGroupMember;
   EXPECT_EQ(ActivityOf("policy.updated", {group_policy}), "Update role setting in PIM");
   // A reset erases the stored policy: only the state before is left.
-  ChangeRecord reset = RecordOf("policy.reset", {});
+  ChangeRecord reset = RecordOf("policy.updated", {});
   reset.mutations.push_back(Mutation{EntityKind::kPolicy, "pol-1", role_policy, std::nullopt});
   const audit::AuditEntry reset_entry = audit::AuditEntryFor(reset);
   EXPECT_EQ(reset_entry.activity, "Update role setting in PIM");

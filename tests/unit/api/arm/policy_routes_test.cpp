@@ -280,6 +280,10 @@ TEST_F(ArmPolicyRoutesTest, DeleteResetsThePolicyToWhatGovernsItWithoutOne) {
   EXPECT_TRUE(r.body.empty()) << r.body;
   EXPECT_EQ(engine_->EffectivePolicy(Contributor()).activation_expiration,
             defaults.activation_expiration);
+  // Recorded as a change of the role's settings (the audit's "Update role setting in PIM").
+  const auto log = store_->ReadChanges(engine_->revision() - 1, 1);
+  ASSERT_TRUE(log.ok() && log->size() == 1u);
+  EXPECT_EQ(log->front().event, "policy.updated");
   r = Get(User(owner_), url);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_THAT(r.body, ::testing::HasSubstr(R"("maximumDuration":"PT8H")"));
