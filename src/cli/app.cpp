@@ -4,19 +4,36 @@
 #include "pim/cli/app.h"
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <exception>
 #include <memory>
 #include <ostream>
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "boost/json/serialize.hpp"
 #include "cli/command_context.h"
 #include "pim/cli/audit_commands.h"
 #include "pim/cli/exit_code.h"
+#include "pim/cli/output.h"
 #include "pim/cli/server_error.h"
 
 namespace pim::cli {
 namespace {
+
+// A number of seconds a timeout can be: finite, and at least a millisecond (curl counts in
+// milliseconds and reads 0 as "no timeout").
+CLI::Validator PositiveSeconds() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double seconds = 0;
+        if (!absl::SimpleAtod(text, &seconds) || !std::isfinite(seconds) || seconds < 0.001) {
+          return "must be a positive number of seconds (at least 0.001)";
+        }
+        return "";
+      },
+      "SECONDS>0");
+}
 
 // The whole tree, in the order of `pimctl --help`. `audit` and `shell` hold options CLI11
 // parses into: both outlive the parse.
@@ -31,7 +48,8 @@ void BuildTree(CLI::App& app, Globals& globals, std::unique_ptr<AuditCommands>& 
   app.add_option("-o,--output", globals.output, "Output format: table (default) or json")
       ->check(CLI::IsMember({"table", "json"}));
   app.add_option("--http-timeout", globals.http_timeout_seconds,
-                 "Seconds to wait for each HTTP answer (default 60)");
+                 "Seconds to wait for each HTTP answer (default 60)")
+      ->check(PositiveSeconds());
 
   RegisterSignInCommands(app, ctx, actions);
   RegisterEndUserCommands(app, ctx, actions);
@@ -110,7 +128,8 @@ int Run(int argc, const char* const* argv, Environment& env) {
     }
     *env.err << boost::json::serialize(boost::json::object{{"error", std::move(error)}}) << "\n";
   } else {
-    *env.err << "pimctl: error: " << RenderError(status) << "\n";
+    // The server's message may quote what others wrote (names, justifications).
+    *env.err << "pimctl: error: " << Printable(RenderError(status)) << "\n";
   }
   return ToInt(code);
 }

@@ -23,6 +23,9 @@
 namespace pim::cli {
 namespace {
 
+// The options that tell apart the roles a name matches.
+constexpr std::string_view kTargetOptions = "--scope, --group or --access";
+
 struct RolesOptions {
   bool eligible = false;
   bool active = false;
@@ -65,10 +68,11 @@ absl::Status Roles(Context& ctx, const RolesOptions& o) {
 }
 
 // The one entry of `roles` that `o` names. Errors: NotFound (exit 4) for none; InvalidArgument
-// (exit 2) listing the choices when several match.
+// (exit 2) listing the choices, and the options that tell them apart (`options`), when several
+// match.
 absl::StatusOr<RoleEntry> PickTarget(const std::vector<RoleEntry>& roles, const TargetOptions& o,
                                      const std::function<bool(const RoleEntry&)>& wanted,
-                                     std::string_view what) {
+                                     std::string_view what, std::string_view options) {
   std::vector<RoleEntry> matches;
   for (const RoleEntry& r : roles) {
     if (!wanted(r)) continue;
@@ -110,12 +114,13 @@ absl::StatusOr<RoleEntry> PickTarget(const std::vector<RoleEntry>& roles, const 
     std::vector<std::string> choices;
     choices.reserve(matches.size());
     for (const RoleEntry& r : matches) {
-      choices.push_back(absl::StrCat(AreaName(r.area), " ", r.name, " ", ScopeText(r)));
+      choices.push_back(absl::StrCat(
+          r.state, " ", AreaName(r.area), " ", r.name, " ", ScopeText(r),
+          r.end == absl::InfiniteFuture() ? "" : absl::StrCat(" until ", ShortTime(r.end))));
     }
-    return absl::InvalidArgumentError(absl::StrCat("'", o.role,
-                                                   "' is ambiguous; add --scope, "
-                                                   "--group or --access. Matches: ",
-                                                   absl::StrJoin(choices, "; ")));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", o.role, "' is ambiguous; add ", absl::string_view(options.data(), options.size()),
+        ". Matches: ", absl::StrJoin(choices, "; ")));
   }
   RoleEntry picked = matches.front();
   if (!o.scope.empty() && picked.area != Area::kGroup) picked.scope = o.scope;
@@ -135,12 +140,13 @@ absl::StatusOr<RequestEntry> WaitFor(Context& ctx, PimClient& client, RequestEnt
     if (live) {
       const absl::Duration waited = absl::Trunc(ctx.env().clock->Now() - begin, absl::Seconds(1));
       ctx.err() << "\r\x1b[2K"
-                << "waiting for " << (r.name.empty() ? r.target_id : r.name) << ": " << r.status
-                << " (" << absl::FormatDuration(waited) << ")";
+                << "waiting for " << Printable(r.name.empty() ? r.target_id : r.name) << ": "
+                << Printable(r.status) << " (" << absl::FormatDuration(waited) << ")";
       if (final) ctx.err() << "\n";
       ctx.err() << std::flush;
     } else if (r.status != last_status) {
-      ctx.err() << "request " << r.id << ": " << r.status << "\n" << std::flush;
+      ctx.err() << "request " << Printable(r.id) << ": " << Printable(r.status) << "\n"
+                << std::flush;
     }
     last_status = r.status;
   };
@@ -164,7 +170,7 @@ absl::StatusOr<RequestEntry> WaitFor(Context& ctx, PimClient& client, RequestEnt
     }
     // The last poll falls on the deadline rather than after it.
     ctx.env().sleep(std::min(NextPollDelay(attempt++, retry_after), timeout - waited));
-    auto next = client.GetRequest(request.area, request.id, request.scope);
+    auto next = client.GetRequest(request.area, request.id, request.scope, request.eligibility);
     if (!next.ok()) {
       auto e = ServerErrorOf(next.status());
       if (!e.has_value() || e->http_status != 429) return next.status();
@@ -207,7 +213,7 @@ absl::Status Activate(Context& ctx, const RequestOptions& o) {
       RoleEntry target,
       PickTarget(
           roles, o.target, [](const RoleEntry& r) { return r.state == "eligible"; },
-          "eligible role"));
+          "eligible role", kTargetOptions));
   return SubmitAndReport(ctx, client, target, o, std::move(spec));
 }
 
@@ -223,7 +229,7 @@ absl::Status Deactivate(Context& ctx, const RequestOptions& o) {
                                                       r.assignment_type == "Activated" &&
                                                       r.member_type != "Group";
                                              },
-                                             "activated role"));
+                                             "activated role", kTargetOptions));
   return SubmitAndReport(ctx, client, target, o, std::move(spec));
 }
 
@@ -237,20 +243,31 @@ absl::Status ExtendOrRenew(Context& ctx, const RequestOptions& o, bool extend) {
   RoleEntry target;
   if (extend) {
     PIM_ASSIGN_OR_RETURN(std::vector<RoleEntry> roles, client.Roles());
+    // What can be extended: a time-bound eligibility or active assignment of one's own; never
+    // an activation (activate again) nor access held through a group.
     PIM_ASSIGN_OR_RETURN(target, PickTarget(
                                      roles, o.target,
-                                     [](const RoleEntry& r) {
-                                       return r.state != "eligible" ||
-                                              r.end != absl::InfiniteFuture();
+                                     [&o](const RoleEntry& r) {
+                                       if (o.eligible && !r.eligibility) return false;
+                                       if (o.active && r.eligibility) return false;
+                                       return r.end != absl::InfiniteFuture() &&
+                                              r.assignment_type != "Activated" &&
+                                              r.member_type != "Group";
                                      },
-                                     "time-bound assignment"));
+                                     "time-bound assignment",
+                                     "--eligible or --active, --scope, --group or --access"));
   } else {
     // Expired access is no longer listed: name the role (or group) itself.
     const Area area = AreaOf(o.target);
     PIM_ASSIGN_OR_RETURN(
         target, client.ResolveDefinition(area, o.target.role, o.target.scope,
                                          o.target.access.empty() ? "member" : o.target.access));
+    // Nothing says which of the two expired: an active assignment unless --eligible.
+    target.eligibility = o.eligible;
   }
+  // An eligibility is extended or renewed through the eligibility requests (Graph
+  // role/eligibilityScheduleRequests, ARM roleEligibilityScheduleRequests).
+  spec.eligibility = target.eligibility;
   return SubmitAndReport(ctx, client, target, o, std::move(spec));
 }
 
@@ -276,8 +293,8 @@ absl::Status Cancel(Context& ctx, const std::string& id) {
   PimClient client(*session);
   PIM_ASSIGN_OR_RETURN(RequestEntry request, client.FindOwnRequest(id));
   PIM_RETURN_IF_ERROR(client.Cancel(request));
-  PIM_ASSIGN_OR_RETURN(RequestEntry after,
-                       client.GetRequest(request.area, request.id, request.scope));
+  PIM_ASSIGN_OR_RETURN(RequestEntry after, client.GetRequest(request.area, request.id,
+                                                             request.scope, request.eligibility));
   if (after.name.empty()) after.name = request.name;
   PrintRequest(ctx, after);
   return absl::OkStatus();
@@ -307,6 +324,7 @@ void RegisterEndUserCommands(CLI::App& app, Context& ctx, Actions& actions) {
       "extend", "Ask to extend an assignment that ends within 14 days (needs approval)");
   AddRequestOptions(extend, *extend_options, true, true);
   extend->add_option("--until", extend_options->until, "New end: ISO 8601 date-time");
+  AddKindOptions(extend, *extend_options);
   actions[extend] = [&ctx, extend_options] { return ExtendOrRenew(ctx, *extend_options, true); };
 
   auto renew_options = std::make_shared<RequestOptions>();
@@ -314,6 +332,7 @@ void RegisterEndUserCommands(CLI::App& app, Context& ctx, Actions& actions) {
       "renew", "Ask to renew an assignment that expired within 30 days (needs approval)");
   AddRequestOptions(renew, *renew_options, true, true);
   renew->add_option("--until", renew_options->until, "New end: ISO 8601 date-time");
+  AddKindOptions(renew, *renew_options);
   actions[renew] = [&ctx, renew_options] { return ExtendOrRenew(ctx, *renew_options, false); };
 
   auto requests_options = std::make_shared<RequestsOptions>();

@@ -1,6 +1,7 @@
 #include "pim/cli/output.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "absl/strings/match.h"
@@ -59,7 +60,62 @@ std::size_t DisplayWidth(std::string_view text) {
   return n;
 }
 
+std::string Printable(std::string_view text) {
+  static constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80U) {
+      if (c < 0x20U || c == 0x7FU) {
+        out += kReplacement;
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    // A UTF-8 sequence: its length from the lead byte, then continuation bytes, shortest form.
+    std::size_t length = 0;
+    std::uint32_t cp = 0;
+    if (c >= 0xC2U && c <= 0xDFU) {
+      length = 2;
+      cp = c & 0x1FU;
+    } else if (c >= 0xE0U && c <= 0xEFU) {
+      length = 3;
+      cp = c & 0x0FU;
+    } else if (c >= 0xF0U && c <= 0xF4U) {
+      length = 4;
+      cp = c & 0x07U;
+    }
+    bool valid = length != 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0U) != 0x80U) valid = false;
+      cp = (cp << 6U) | (cc & 0x3FU);
+    }
+    if (valid) {
+      valid = !(length == 3 && (cp < 0x800U || (cp >= 0xD800U && cp <= 0xDFFFU))) &&
+              !(length == 4 && (cp < 0x10000U || cp > 0x10FFFFU));
+    }
+    if (!valid) {
+      out += kReplacement;  // one for the offending byte; the next byte starts afresh
+      ++i;
+      continue;
+    }
+    if (cp >= 0x80U && cp <= 0x9FU) {
+      out += kReplacement;  // C1: U+009B is CSI to many terminals
+    } else {
+      out.append(text.data() + i, length);
+    }
+    i += length;
+  }
+  return out;
+}
+
 void Table::AddRow(std::vector<std::string> cells) {
+  for (std::string& cell : cells) cell = Printable(cell);
   cells.resize(headers_.size());
   rows_.push_back(std::move(cells));
   tones_.emplace_back(headers_.size(), Tone::kPlain);

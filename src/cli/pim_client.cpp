@@ -1,10 +1,12 @@
 #include "pim/cli/pim_client.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "cli/json_fields.h"
 #include "pim/cli/exit_code.h"
 #include "pim/cli/server_error.h"
@@ -216,6 +218,7 @@ RoleEntry RoleFromGraphSchedule(const boost::json::object& o, Area area, bool el
   RoleEntry r;
   r.area = area;
   r.schedule_id = Str(o, "id");
+  r.eligibility = eligibility;
   r.member_type = Str(o, "memberType");
   if (!eligibility) r.assignment_type = Str(o, "assignmentType");
   if (area == Area::kGroup) {
@@ -242,6 +245,7 @@ RoleEntry RoleFromArmSchedule(const boost::json::object& o, bool eligibility) {
   RoleEntry r;
   r.area = Area::kAzureResource;
   r.schedule_id = Str(o, "name");
+  r.eligibility = eligibility;
   const boost::json::object* p = Obj(o, "properties");
   if (p == nullptr) return r;
   r.target_id = LastSegment(Str(*p, "roleDefinitionId"));
@@ -414,6 +418,7 @@ absl::StatusOr<RequestEntry> PimClient::Submit(const RoleEntry& target, const Re
     PIM_ASSIGN_OR_RETURN(ApiResult result, session_.Call(call));
     if (!result.json.is_object()) return absl::DataLossError("the server answered no request");
     RequestEntry r = RequestFromArm(result.json.get_object());
+    r.eligibility = spec.eligibility;
     if (r.name.empty()) r.name = target.name;
     return r;
   }
@@ -436,31 +441,34 @@ absl::StatusOr<RequestEntry> PimClient::Submit(const RoleEntry& target, const Re
   PIM_ASSIGN_OR_RETURN(ApiResult result, session_.Call(call));
   if (!result.json.is_object()) return absl::DataLossError("the server answered no request");
   RequestEntry r = RequestFromGraph(result.json.get_object(), target.area);
+  r.eligibility = spec.eligibility;
   if (r.name.empty()) r.name = target.name;
   return r;
 }
 
 absl::StatusOr<RequestEntry> PimClient::GetRequest(Area area, const std::string& id,
-                                                   const std::string& scope) {
+                                                   const std::string& scope, bool eligibility) {
+  const std::string_view set = RequestSet(area, eligibility);
   ApiCall call;
   switch (area) {
     case Area::kDirectoryRole:
-      call.path = absl::StrCat(Sv(kDir), "/roleAssignmentScheduleRequests/", PercentEncode(id),
-                               "?$expand=roleDefinition");
+      call.path =
+          absl::StrCat(Sv(kDir), "/", Sv(set), "/", PercentEncode(id), "?$expand=roleDefinition");
       break;
     case Area::kGroup:
-      call.path = absl::StrCat(Sv(kGroup), "/assignmentScheduleRequests/", PercentEncode(id),
-                               "?$expand=group");
+      call.path = absl::StrCat(Sv(kGroup), "/", Sv(set), "/", PercentEncode(id), "?$expand=group");
       break;
     case Area::kAzureResource:
-      call.path = absl::StrCat(ArmScopePath(scope), Sv(kAuth), "/roleAssignmentScheduleRequests/",
-                               PercentEncode(id), "?api-version=", kArmApiVersion);
+      call.path = absl::StrCat(ArmScopePath(scope), Sv(kAuth), "/", Sv(set), "/", PercentEncode(id),
+                               "?api-version=", kArmApiVersion);
       break;
   }
   PIM_ASSIGN_OR_RETURN(ApiResult result, session_.Call(call));
   if (!result.json.is_object()) return absl::DataLossError("the server answered no request");
-  return area == Area::kAzureResource ? RequestFromArm(result.json.get_object())
-                                      : RequestFromGraph(result.json.get_object(), area);
+  RequestEntry r = area == Area::kAzureResource ? RequestFromArm(result.json.get_object())
+                                                : RequestFromGraph(result.json.get_object(), area);
+  r.eligibility = eligibility;
+  return r;
 }
 
 absl::StatusOr<RequestEntry> PimClient::FindOwnRequest(const std::string& id) {
@@ -593,8 +601,9 @@ absl::StatusOr<std::string> PimClient::ResolvePrincipal(const std::string& name)
                         ExitCode::kNotFound);
   }
   if (found.size() > 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", name, "' names several users or groups; give the object id"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", name,
+        "' names several users or groups; give the object id: ", absl::StrJoin(found, ", ")));
   }
   return found.front();
 }
@@ -620,6 +629,9 @@ absl::StatusOr<RoleEntry> PimClient::ResolveDefinition(Area area, const std::str
       break;
   }
   PIM_ASSIGN_OR_RETURN(boost::json::array items, session_.ListAll(path));
+  // An id names one; a display name may name several (two groups called "Ops"), and picking
+  // the first would act on whichever the server happened to list first.
+  std::vector<std::pair<std::string, std::string>> by_name;  // id, display name
   for (const boost::json::value& v : items) {
     if (!v.is_object()) continue;
     const boost::json::object& o = v.get_object();
@@ -628,11 +640,27 @@ absl::StatusOr<RoleEntry> PimClient::ResolveDefinition(Area area, const std::str
     if (area == Area::kAzureResource) {
       if (const boost::json::object* p = Obj(o, "properties")) display = Str(*p, "roleName");
     }
-    if (absl::EqualsIgnoreCase(id, name) || absl::EqualsIgnoreCase(display, name)) {
+    if (absl::EqualsIgnoreCase(id, name)) {
       r.target_id = id;
       r.name = display.empty() ? id : display;
       return r;
     }
+    if (absl::EqualsIgnoreCase(display, name)) by_name.emplace_back(id, display);
+  }
+  if (by_name.size() > 1) {
+    std::vector<std::string> ids;
+    ids.reserve(by_name.size());
+    for (const auto& [id, display] : by_name) ids.push_back(id);
+    const char* what = area == Area::kGroup           ? "groups"
+                       : area == Area::kAzureResource ? "Azure resource roles"
+                                                      : "directory roles";
+    return absl::InvalidArgumentError(absl::StrCat("'", name, "' names several ", what,
+                                                   "; give the id: ", absl::StrJoin(ids, ", ")));
+  }
+  if (by_name.size() == 1) {
+    r.target_id = by_name.front().first;
+    r.name = by_name.front().second;
+    return r;
   }
   return WithExitCode(
       absl::NotFoundError(absl::StrCat("no ", AreaName(area), " named '", name, "'")),

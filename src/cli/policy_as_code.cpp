@@ -1,12 +1,17 @@
 #include "pim/cli/policy_as_code.h"
 
+#include <string_view>
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "boost/json/serialize.hpp"
 #include "cli/json_fields.h"
 #include "pim/cli/exit_code.h"
+#include "pim/cli/output.h"
 #include "pim/cli/pim_client.h"
 #include "pim/cli/url_encoding.h"
 #include "pim/domain/status.h"
@@ -17,6 +22,19 @@ namespace {
 constexpr char kAssignments[] = "/v1.0/policies/roleManagementPolicyAssignments";
 constexpr char kPolicies[] = "/v1.0/policies/roleManagementPolicies";
 constexpr char kAuthorization[] = "/providers/Microsoft.Authorization";
+
+// InvalidArgument (exit 2) listing the ids when the display name `name` matched several
+// `candidates` (id, name): a policy changed on a guess would be the wrong one half the time.
+absl::Status RefuseAmbiguous(const std::string& name, std::string_view what,
+                             const std::vector<std::pair<std::string, std::string>>& candidates) {
+  if (candidates.size() <= 1) return absl::OkStatus();
+  std::vector<std::string> ids;
+  ids.reserve(candidates.size());
+  for (const auto& [id, display] : candidates) ids.push_back(id);
+  return absl::InvalidArgumentError(absl::StrCat("'", name, "' names several ",
+                                                 absl::string_view(what.data(), what.size()),
+                                                 "; give the id: ", absl::StrJoin(ids, ", ")));
+}
 
 bool SameValue(const boost::json::value& a, const boost::json::value& b) {
   if (a.is_string() && b.is_string()) {
@@ -152,39 +170,54 @@ absl::StatusOr<PolicyTarget> PolicyClient::Resolve(const std::string& name_or_id
     const std::string wanted = LastSegment(name_or_id);
     PIM_ASSIGN_OR_RETURN(boost::json::array items,
                          session_.ListAll(ArmPath(t.scope, "roleDefinitions")));
+    std::vector<std::pair<std::string, std::string>> candidates;  // id, name
     for (const boost::json::value& v : items) {
       if (!v.is_object()) continue;
       const std::string id = Str(v.get_object(), "name");
       const boost::json::object* props = Obj(v.get_object(), "properties");
       const std::string name = props == nullptr ? "" : Str(*props, "roleName");
-      if (absl::EqualsIgnoreCase(id, wanted) || absl::EqualsIgnoreCase(name, name_or_id)) {
-        t.id = id;
-        t.name = name.empty() ? id : name;
-        return t;
+      if (absl::EqualsIgnoreCase(id, wanted)) {
+        candidates = {{id, name.empty() ? id : name}};
+        break;
       }
+      if (absl::EqualsIgnoreCase(name, name_or_id)) candidates.emplace_back(id, name);
     }
-    return WithExitCode(
-        absl::NotFoundError(absl::StrCat("no Azure resource role '", name_or_id, "' at ", t.scope)),
-        ExitCode::kNotFound);
+    if (candidates.empty()) {
+      return WithExitCode(absl::NotFoundError(absl::StrCat("no Azure resource role '", name_or_id,
+                                                           "' at ", t.scope)),
+                          ExitCode::kNotFound);
+    }
+    PIM_RETURN_IF_ERROR(RefuseAmbiguous(name_or_id, "Azure resource roles", candidates));
+    t.id = candidates.front().first;
+    t.name = candidates.front().second;
+    return t;
   }
   t.kind = group ? "group" : "directoryRole";
   if (group) t.access = access.empty() ? "member" : access;
   PIM_ASSIGN_OR_RETURN(
       boost::json::array items,
       session_.ListAll(group ? "/v1.0/groups" : "/v1.0/roleManagement/directory/roleDefinitions"));
+  std::vector<std::pair<std::string, std::string>> candidates;  // id, name
   for (const boost::json::value& v : items) {
     if (!v.is_object()) continue;
     const std::string id = Str(v.get_object(), "id");
     const std::string name = Str(v.get_object(), "displayName");
-    if (absl::EqualsIgnoreCase(id, name_or_id) || absl::EqualsIgnoreCase(name, name_or_id)) {
-      t.id = id;
-      t.name = name;
-      return t;
+    if (absl::EqualsIgnoreCase(id, name_or_id)) {
+      candidates = {{id, name}};
+      break;
     }
+    if (absl::EqualsIgnoreCase(name, name_or_id)) candidates.emplace_back(id, name);
   }
-  return WithExitCode(absl::NotFoundError(absl::StrCat("no ", group ? "group" : "directory role",
-                                                       " '", name_or_id, "'")),
-                      ExitCode::kNotFound);
+  if (candidates.empty()) {
+    return WithExitCode(absl::NotFoundError(absl::StrCat("no ", group ? "group" : "directory role",
+                                                         " '", name_or_id, "'")),
+                        ExitCode::kNotFound);
+  }
+  PIM_RETURN_IF_ERROR(
+      RefuseAmbiguous(name_or_id, group ? "groups" : "directory roles", candidates));
+  t.id = candidates.front().first;
+  t.name = candidates.front().second;
+  return t;
 }
 
 absl::StatusOr<boost::json::object> PolicyClient::Get(const PolicyTarget& target) {
@@ -431,10 +464,12 @@ std::string PlanToText(const std::vector<RulePlan>& plan) {
                      p.target.access.empty() ? "" : absl::StrCat(" (", p.target.access, ")"),
                      p.target.scope.empty() ? "" : absl::StrCat(" at ", p.target.scope),
                      " [policy ", p.policy_id, "]");
-    if (head != last) absl::StrAppend(&out, head, "\n");
+    // Names and ids come from the server: no control characters reach the terminal.
+    if (head != last) absl::StrAppend(&out, Printable(head), "\n");
     last = head;
     for (const SettingChange& c : p.changes) {
-      absl::StrAppend(&out, "  ", p.rule_id, ": ", DescribeChange(c), "\n");
+      absl::StrAppend(&out, "  ", Printable(absl::StrCat(p.rule_id, ": ", DescribeChange(c))),
+                      "\n");
     }
   }
   return out;

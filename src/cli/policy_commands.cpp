@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "boost/json/parse.hpp"
@@ -87,10 +88,12 @@ absl::Status PolicyShow(Context& ctx, const PolicyOptions& o) {
     ctx.PrintJson(boost::json::object{{"policy", policy}});
     return absl::OkStatus();
   }
-  ctx.out() << target.kind << " " << target.name
-            << (target.access.empty() ? "" : " (" + target.access + ")")
-            << (target.scope.empty() ? "" : " at " + target.scope) << ", policy "
-            << boost::json::serialize(boost::json::value(PolicyIdOf(policy))) << "\n";
+  ctx.out() << Printable(
+                   absl::StrCat(target.kind, " ", target.name,
+                                target.access.empty() ? "" : " (" + target.access + ")",
+                                target.scope.empty() ? "" : " at " + target.scope, ", policy ",
+                                boost::json::serialize(boost::json::value(PolicyIdOf(policy)))))
+            << "\n";
   Table table({"RULE", "SETTINGS"});
   if (const boost::json::array* rules = RulesOf(policy); rules != nullptr) {
     for (const boost::json::value& r : *rules) {

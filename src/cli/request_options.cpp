@@ -41,6 +41,15 @@ void AddRequestOptions(CLI::App* cmd, RequestOptions& o, bool schedule, bool wai
   }
 }
 
+void AddKindOptions(CLI::App* cmd, RequestOptions& o) {
+  CLI::Option* eligible = cmd->add_flag("--eligible", o.eligible,
+                                        "Your eligibility for the role, not an active assignment");
+  CLI::Option* active =
+      cmd->add_flag("--active", o.active,
+                    "Your active assignment of the role, not an eligibility (renew: the default)");
+  eligible->excludes(active);
+}
+
 Area AreaOf(const TargetOptions& t) {
   if (t.group) return Area::kGroup;
   if (!t.scope.empty() && t.scope != "/" && !absl::StartsWith(t.scope, "/administrativeUnits")) {
@@ -135,9 +144,9 @@ void PrintRequest(Context& ctx, const RequestEntry& r) {
     ctx.PrintJson(boost::json::object{{"request", ToJson(r)}});
     return;
   }
-  ctx.out() << r.action << " " << (r.name.empty() ? r.target_id : r.name) << ": "
-            << Paint(r.status, ToneOfStatus(r.status), ctx.colour()) << " (request " << r.id
-            << ")\n";
+  ctx.out() << Printable(r.action) << " " << Printable(r.name.empty() ? r.target_id : r.name)
+            << ": " << Paint(Printable(r.status), ToneOfStatus(r.status), ctx.colour())
+            << " (request " << Printable(r.id) << ")\n";
 }
 
 }  // namespace pim::cli

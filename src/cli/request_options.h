@@ -34,6 +34,9 @@ struct RequestOptions {
   std::string otp;
   bool wait = false;
   std::string timeout = "1h";
+  // extend and renew: the eligibility, or the active assignment, of the role (AddKindOptions).
+  bool eligible = false;
+  bool active = false;
 };
 
 // Adds ROLE, --scope, --group and --access to `cmd`.
@@ -42,6 +45,10 @@ void AddTargetOptions(CLI::App* cmd, TargetOptions& t);
 // Adds the target options, --reason, the ticket and --otp; with `schedule` --duration and
 // --start; with `wait` --wait and --timeout.
 void AddRequestOptions(CLI::App* cmd, RequestOptions& o, bool schedule, bool wait);
+
+// Adds --eligible and --active (each excludes the other) to `cmd`: which of the caller's
+// assignments of the role an extension or renewal is for.
+void AddKindOptions(CLI::App* cmd, RequestOptions& o);
 
 // The area a scope names: a group with --group, an Azure resource role at an ARM scope, else a
 // directory role (at "/" or an administrative unit).

@@ -7,6 +7,7 @@
 #include "pim/cli/exit_code.h"
 #include "pim/cli/oauth_client.h"
 #include "pim/cli/server_error.h"
+#include "pim/domain/status.h"
 
 namespace pim::cli {
 namespace {
@@ -38,15 +39,32 @@ absl::Status Session::EnsureSignIn() {
 }
 
 absl::Status Session::RefreshNow() {
+  // Refresh tokens rotate and the server ends the whole session when a spent one comes back, so
+  // concurrent pimctl processes take turns: under the lock, the file says whether another one
+  // refreshed while this one waited (or since it loaded the sign-in).
+  PIM_ASSIGN_OR_RETURN(SignInLock lock, cache_.Lock(server_));
+  auto stored = cache_.Load(server_);
+  if (!stored.ok()) {
+    if (absl::IsNotFound(stored.status())) return NotSignedIn(server_, "signed out");
+    return stored.status();
+  }
+  if (!stored->refresh_token.Equals(sign_in_->refresh_token) ||
+      !stored->access_token.Equals(sign_in_->access_token)) {
+    sign_in_ = *std::move(stored);
+    if (clock_.Now() + kExpirySlack < sign_in_->access_expires) return absl::OkStatus();
+  }
   if (sign_in_->refresh_token.empty()) return NotSignedIn(server_, "the sign-in has expired");
   OAuthClient oauth(http_, server_);
   auto tokens = oauth.Refresh(sign_in_->refresh_token);
   if (!tokens.ok()) {
-    if (ServerErrorOf(tokens.status()).has_value()) {
+    const std::optional<ServerError> e = ServerErrorOf(tokens.status());
+    if (e.has_value() && (e->http_status == 400 || e->http_status == 401) &&
+        e->code == "invalid_grant") {
       // The session ended (expired, revoked, replayed): forget it.
       static_cast<void>(cache_.Remove(server_));
       return NotSignedIn(server_, absl::StrCat("refresh refused: ", RenderError(tokens.status())));
     }
+    // Anything else (5xx, 429, no answer) may pass: the sign-in stays for the next command.
     return tokens.status();
   }
   sign_in_->access_token = tokens->access_token;

@@ -55,7 +55,13 @@ absl::Status FinishSignIn(Context& ctx, const std::string& server, const TokenRe
     }
   }
   PIM_ASSIGN_OR_RETURN(TokenCache * cache, ctx.Cache());
-  PIM_RETURN_IF_ERROR(cache->Save(sign_in));
+  {
+    // Not in the middle of another process's refresh, which would save the old sign-in last.
+    PIM_ASSIGN_OR_RETURN(SignInLock lock, cache->Lock(server));
+    PIM_RETURN_IF_ERROR(cache->Save(sign_in));
+  }
+  // Only a sign-in chooses the default server (a refresh saves the sign-in too).
+  PIM_RETURN_IF_ERROR(cache->SetDefaultServer(server));
   if (ctx.json()) {
     ctx.PrintJson(boost::json::object{
         {"server", server}, {"userId", sign_in.user_id}, {"userName", sign_in.user_name}});
@@ -123,6 +129,8 @@ absl::Status Login(Context& ctx, const LoginOptions& o) {
 absl::Status Logout(Context& ctx) {
   PIM_ASSIGN_OR_RETURN(const std::string server, ctx.Server());
   PIM_ASSIGN_OR_RETURN(TokenCache * cache, ctx.Cache());
+  // The sign-in as it is after any refresh under way in another process.
+  PIM_ASSIGN_OR_RETURN(SignInLock lock, cache->Lock(server));
   auto sign_in = cache->Load(server);
   if (absl::IsNotFound(sign_in.status())) {
     ctx.out() << "Not signed in to " << server << "\n";

@@ -1,6 +1,7 @@
 #include "pim/cli/token_cache.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -163,11 +164,29 @@ absl::Status TokenCache::Save(const CachedSignIn& sign_in) const {
   o["accessExpires"] = absl::ToUnixSeconds(sign_in.access_expires);
   o["userId"] = sign_in.user_id;
   o["userName"] = sign_in.user_name;
-  if (absl::Status s = WriteAtomically(PathFor(sign_in.server), boost::json::serialize(o));
-      !s.ok()) {
-    return s;
+  return WriteAtomically(PathFor(sign_in.server), boost::json::serialize(o));
+}
+
+absl::Status TokenCache::SetDefaultServer(const std::string& server) const {
+  if (absl::Status s = EnsureDirectory(); !s.ok()) return s;
+  return WriteAtomically(absl::StrCat(directory_, "/", kDefaultServerFile), server + "\n");
+}
+
+absl::StatusOr<SignInLock> TokenCache::Lock(const std::string& server) const {
+  if (absl::Status s = EnsureDirectory(); !s.ok()) return s;
+  std::string path = PathFor(server);
+  path.replace(path.size() - std::strlen(".json"), std::string::npos, ".lock");
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return Errno("cannot open", path);
+  SignInLock lock(fd);
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno != EINTR) return Errno("cannot lock", path);
   }
-  return WriteAtomically(absl::StrCat(directory_, "/", kDefaultServerFile), sign_in.server + "\n");
+  return lock;
+}
+
+SignInLock::~SignInLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
 }
 
 absl::Status TokenCache::Remove(const std::string& server) const {

@@ -22,6 +22,13 @@ enum class Tone { kPlain, kGood, kWarn, kBad, kDim };
 // The tone of a request/schedule status ("Provisioned" good, "PendingApproval" warn, ...).
 [[nodiscard]] Tone ToneOfStatus(std::string_view status);
 
+// `text` safe to write to a terminal: every control character (C0 including CR, LF, TAB and
+// ESC; DEL; C1, U+0080..U+009F) and every byte that is not valid UTF-8 becomes U+FFFD, so that
+// text from other people (a justification, a display name) cannot move the cursor, rewrite
+// the screen or start an escape sequence. Other text is unchanged. For table and text output
+// only; JSON output escapes control characters itself.
+[[nodiscard]] std::string Printable(std::string_view text);
+
 // A table of text cells. Columns are as wide as their widest cell (counted in code points, so
 // names with accents stay aligned), separated by two spaces; the last column is not padded.
 // Thread-compatible.
@@ -29,7 +36,7 @@ class Table {
  public:
   explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
 
-  // Adds a row; missing cells are empty, extra cells are dropped.
+  // Adds a row; missing cells are empty, extra cells are dropped. Cells are made Printable.
   void AddRow(std::vector<std::string> cells);
   // Optional tone per cell of the last row added (same length as the headers).
   void SetRowTones(std::vector<Tone> tones);

@@ -43,6 +43,7 @@ struct RoleEntry {
   std::string assignment_type;  // active: "Activated" / "Assigned"
   std::string member_type;      // "Direct", "Group", "Inherited"
   std::string schedule_id;
+  bool eligibility = false;  // an eligibility schedule (its requests go to role*Eligibility…)
   absl::Time start = absl::InfinitePast();
   absl::Time end = absl::InfiniteFuture();  // InfiniteFuture: permanent
 };
@@ -60,6 +61,7 @@ struct RequestEntry {
   std::string principal_id;
   std::string justification;
   std::string approval_id;
+  bool eligibility = false;  // a role*EligibilityScheduleRequest (else an assignment request)
   absl::Time created = absl::InfinitePast();
   absl::Time start = absl::InfinitePast();
   std::string expiration;  // "PT2H", an end date-time, or "" when none
@@ -109,13 +111,15 @@ class PimClient {
   [[nodiscard]] absl::StatusOr<std::vector<RequestEntry>> PendingApprovals();
 
   // Submits `spec` for `target` (an entry from Roles(), or one built for a renewal) and returns
-  // the request the server created. Errors: the server's.
+  // the request the server created: to the eligibility request collection of the target's area
+  // when `spec.eligibility`, else to the assignment one. Errors: the server's.
   [[nodiscard]] absl::StatusOr<RequestEntry> Submit(const RoleEntry& target,
                                                     const RequestSpec& spec);
 
-  // Reads request `id` of `area` (ARM: `scope` needed). Errors: NotFound, the server's.
+  // Reads request `id` of `area` (ARM: `scope` needed), an eligibility request when
+  // `eligibility`. Errors: NotFound, the server's.
   [[nodiscard]] absl::StatusOr<RequestEntry> GetRequest(Area area, const std::string& id,
-                                                        const std::string& scope);
+                                                        const std::string& scope, bool eligibility);
 
   // Finds request `id` among the caller's own requests in every area. Errors: NotFound.
   [[nodiscard]] absl::StatusOr<RequestEntry> FindOwnRequest(const std::string& id);

@@ -1,7 +1,9 @@
 // Authenticated calls to one pimd: attaches the cached access token, refreshes it silently
 // with the refresh token when it has expired or the server answers 401 (the refresh token
 // rotates: the new one is saved atomically before it is used), and turns error answers into
-// statuses (ServerError). Thread-compatible.
+// statuses (ServerError). A refresh holds the sign-in's lock (TokenCache::Lock) and first reads
+// the file again: when another process refreshed meanwhile, its tokens are used, so that no two
+// processes present the same (spent) refresh token. Thread-compatible.
 #pragma once
 
 #include <optional>
@@ -39,8 +41,10 @@ class Session {
       : http_(http), cache_(cache), clock_(clock), server_(std::move(server)) {}
 
   // Sends `call` signed in. Errors: Unauthenticated (exit code 3) when there is no sign-in for
-  // this server or it cannot be refreshed; the server's error (ToStatus) for a non-2xx answer;
-  // Unavailable when unreachable; DataLoss when a 2xx body is not JSON.
+  // this server or the token endpoint refuses the refresh (400/401 invalid_grant: the sign-in
+  // is deleted then); any other error of the token endpoint as it is, the sign-in kept; the
+  // server's error (ToStatus) for a non-2xx answer; Unavailable when unreachable; DataLoss when
+  // a 2xx body is not JSON.
   [[nodiscard]] absl::StatusOr<ApiResult> Call(const ApiCall& call);
 
   // GET `path` and every page after it (@odata.nextLink / nextLink); the items of "value".

@@ -949,5 +949,328 @@ TEST_F(AppTest, EligibleAssignmentOfAnAzureRoleIsAnEligibilityRequest) {
   EXPECT_EQ(body.at("properties").at("principalId"), "u-1");
 }
 
+// A 5xx or 429 from the token endpoint says nothing about the sign-in: it stays, and the
+// command fails with the exit code of that error rather than "not signed in".
+TEST_F(AppTest, ATransientTokenEndpointErrorKeepsTheSignIn) {
+  SignedIn(absl::ZeroDuration());
+  handler_ = [](const HttpRequest& r) {
+    if (absl::EndsWith(r.url, "/oauth2/token")) {
+      return Json(503, R"({"error":{"code":"ServiceUnavailable","message":"try again"}})");
+    }
+    return Json(500, "");
+  };
+  EXPECT_EQ(Run({"roles"}), 1) << err_.str();
+  EXPECT_NE(err_.str().find("ServiceUnavailable"), std::string::npos) << err_.str();
+  auto cached = TokenCache(dir_ + "/cfg").Load(kServer);
+  ASSERT_TRUE(cached.ok()) << cached.status();
+  EXPECT_EQ(cached->refresh_token.reveal(), "refresh-old");
+}
+
+// Only a sign-in chooses the default server; refreshing another server's sign-in does not.
+TEST_F(AppTest, ARefreshDoesNotChangeTheDefaultServer) {
+  handler_ = [](const HttpRequest& r) {
+    if (absl::EndsWith(r.url, "/oauth2/token")) {
+      return Json(200, R"({"access_token":"AT","refresh_token":"RT","expires_in":900})");
+    }
+    if (absl::EndsWith(r.url, "/v1.0/me")) return Json(200, R"({"id":"u-1","mail":"ben@x"})");
+    if (r.method == "GET" && absl::StrContains(r.url, "/providers/")) {
+      return Json(200, R"({"value":[]})");
+    }
+    if (r.method == "GET") return Json(200, kEmptyList);
+    return Json(404, "");
+  };
+  in_.str("pw\n");
+  ASSERT_EQ(Run({"login", "--username", "ben@x", "--password-stdin"}), 0) << err_.str();
+  const TokenCache cache(dir_ + "/cfg");
+  ASSERT_EQ(cache.DefaultServer(), kServer);
+  CachedSignIn other;
+  other.server = "https://other.test";
+  other.access_token = Secret("access-other");
+  other.refresh_token = Secret("refresh-other");
+  other.access_expires = clock_.Now();  // expired: the next command refreshes it
+  other.user_id = "u-1";
+  ASSERT_TRUE(cache.Save(other).ok());
+  ASSERT_EQ(Run({"--server", "https://other.test", "roles"}), 0) << err_.str();
+  EXPECT_EQ(cache.Load("https://other.test")->refresh_token.reveal(), "RT");
+  EXPECT_EQ(cache.DefaultServer(), kServer);
+}
+
+TEST_F(AppTest, HttpTimeoutMustBeAPositiveNumberOfSeconds) {
+  SignedIn();
+  handler_ = [this](const HttpRequest& r) { return BenServer(r); };
+  for (const char* bad : {"0", "-1", "--http-timeout=-5", "0.0000001", "nan", "inf", "soon"}) {
+    err_.str("");
+    const bool joined = absl::StartsWith(bad, "--");
+    std::vector<const char*> args = joined
+                                        ? std::vector<const char*>{bad, "roles"}
+                                        : std::vector<const char*>{"--http-timeout", bad, "roles"};
+    EXPECT_EQ(Run(args), 2) << bad;
+    EXPECT_NE(err_.str().find("http-timeout"), std::string::npos) << bad << ": " << err_.str();
+  }
+  EXPECT_TRUE(requests_.empty());
+  EXPECT_EQ(Run({"--http-timeout", "0.5", "roles"}), 0) << err_.str();
+}
+
+TEST_F(AppTest, DirectoryImportAsJsonStillExitsOneWhenARowWasRejected) {
+  SignedIn();
+  const std::string file = dir_ + "/users.json";
+  FILE* f = std::fopen(file.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(R"({"users":[{"userPrincipalName":"a@x"},{"userPrincipalName":""}]})", f);
+  std::fclose(f);
+  const std::string answer =
+      R"({"imported":1,"unchanged":0,"rejected":1,"rows":[{"row":1,"status":"imported","id":"u-1"},)"
+      R"({"row":2,"status":"rejected","code":"InvalidUserPrincipalName","message":"empty"}]})";
+  handler_ = [&answer](const HttpRequest& r) {
+    if (r.method == "POST" && absl::EndsWith(r.url, "/pim/v1/directory/import")) {
+      return Json(200, answer);
+    }
+    return Json(404, "");
+  };
+  EXPECT_EQ(Run({"-o", "json", "directory", "import", file.c_str()}), 1) << err_.str();
+  EXPECT_EQ(boost::json::parse(out_.str()), boost::json::parse(answer));
+  out_.str("");
+  EXPECT_EQ(Run({"directory", "import", file.c_str()}), 1);
+  EXPECT_NE(out_.str().find("rejected 1"), std::string::npos) << out_.str();
+  // Nothing rejected: exit 0 in both formats.
+  handler_ = [](const HttpRequest&) {
+    return Json(200, R"({"imported":2,"unchanged":0,"rejected":0,"rows":[]})");
+  };
+  EXPECT_EQ(Run({"-o", "json", "directory", "import", file.c_str()}), 0) << err_.str();
+  EXPECT_EQ(Run({"directory", "import", file.c_str()}), 0) << err_.str();
+}
+
+// A justification (or name) is written by the requester; shown to an approver in a table it
+// must not be able to clear the screen or overwrite what the table says.
+TEST_F(AppTest, RequesterTextReachesTablesWithoutControlCharacters) {
+  SignedIn();
+  const std::string evil = "\x1b[2Jx\rY\b\x7f\xc2\x9b";
+  handler_ = [this](const HttpRequest& r) {
+    if (absl::StrContains(r.url, "/roleAssignmentScheduleRequests/filterByCurrentUser")) {
+      return Json(200,
+                  R"({"value":[{"id":"req-7","status":"PendingApproval","action":"selfActivate",
+        "principalId":"u-eve","approvalId":"req-7","justification":"\u001b[2Jx\rY\b\u007f\u009b",
+        "roleDefinitionId":"fe93","directoryScopeId":"/",
+        "roleDefinition":{"displayName":"Global\u001b]0;owned\u0007 Administrator"}}]})");
+    }
+    return BenServer(r);
+  };
+  for (const char* cmd : {"approvals", "requests"}) {
+    out_.str("");
+    ASSERT_EQ(Run({cmd}), 0) << err_.str();
+    const std::string out = out_.str();
+    for (const char bad : {'\x1b', '\r', '\b', '\x7f', '\x07'}) {
+      EXPECT_EQ(out.find(bad), std::string::npos) << cmd << ": " << static_cast<int>(bad);
+    }
+    EXPECT_EQ(out.find("\xc2\x9b"), std::string::npos) << cmd;
+    EXPECT_NE(out.find("\xef\xbf\xbd[2Jx\xef\xbf\xbdY"), std::string::npos) << out;
+  }
+  // JSON stays exact: the text as it was sent.
+  out_.str("");
+  ASSERT_EQ(Run({"-o", "json", "approvals"}), 0) << err_.str();
+  EXPECT_EQ(boost::json::parse(out_.str()).at("approvals").at(0).at("justification").as_string(),
+            evil);
+}
+
+// The eligibilities and assignments of Ben used by the extend and renew tests: a time-bound
+// eligibility for User Administrator and, when `assigned`, also a time-bound active assignment
+// of it and an activation (which cannot be extended).
+class ExtendTest : public AppTest {
+ protected:
+  void Serve(bool assigned) {
+    assigned_ = assigned;
+    handler_ = [this](const HttpRequest& r) {
+      const std::string p = PathOf(r);
+      const std::string info =
+          R"("scheduleInfo":{"startDateTime":"2026-01-01T00:00:00Z","expiration":{"type":"afterDateTime","endDateTime":"2026-01-12T00:00:00Z"}},
+             "roleDefinition":{"displayName":"User Administrator"})";
+      if (absl::StartsWith(p, "/v1.0/roleManagement/directory/roleEligibilitySchedules")) {
+        return Json(200, absl::StrCat(R"({"value":[{"id":"e1","roleDefinitionId":"fe93",
+          "directoryScopeId":"/","memberType":"Direct","status":"Provisioned",)",
+                                      info, "}]}"));
+      }
+      if (assigned_ &&
+          absl::StartsWith(p, "/v1.0/roleManagement/directory/roleAssignmentSchedules")) {
+        return Json(200, absl::StrCat(R"({"value":[{"id":"a1","roleDefinitionId":"fe93",
+          "directoryScopeId":"/","memberType":"Direct","assignmentType":"Assigned",
+          "status":"Provisioned",)",
+                                      info, R"(},{"id":"a2","roleDefinitionId":"fe93",
+          "directoryScopeId":"/","memberType":"Direct","assignmentType":"Activated",
+          "status":"Provisioned",)",
+                                      info, "}]}"));
+      }
+      if (r.method == "POST") {
+        const boost::json::value body = boost::json::parse(r.body);
+        return Json(201, absl::StrCat(R"({"id":"req-x","status":"PendingApproval","action":")",
+                                      std::string(body.at("action").as_string()),
+                                      R"(","roleDefinitionId":"fe93","directoryScopeId":"/"})"));
+      }
+      if (absl::StartsWith(
+              p, "/v1.0/roleManagement/directory/roleEligibilityScheduleRequests/req-x")) {
+        return Json(200, R"({"id":"req-x","status":"Provisioned","action":"selfExtend"})");
+      }
+      return BenServer(r);
+    };
+  }
+  std::vector<HttpRequest> Posts() const {
+    std::vector<HttpRequest> out;
+    for (const HttpRequest& r : requests_) {
+      if (r.method == "POST") out.push_back(r);
+    }
+    return out;
+  }
+  bool assigned_ = false;
+};
+
+TEST_F(ExtendTest, ATimeBoundEligibilityIsExtendedThroughTheEligibilityRequests) {
+  SignedIn();
+  Serve(/*assigned=*/false);
+  ASSERT_EQ(Run({"extend", "User Administrator", "--until", "2026-03-01T00:00:00Z", "--reason",
+                 "Still on call", "--wait"}),
+            0)
+      << err_.str();
+  const std::vector<HttpRequest> posts = Posts();
+  ASSERT_EQ(posts.size(), 1U);
+  EXPECT_EQ(PathOf(posts[0]), "/v1.0/roleManagement/directory/roleEligibilityScheduleRequests");
+  const boost::json::value body = boost::json::parse(posts[0].body);
+  EXPECT_EQ(body.at("action"), "selfExtend");
+  EXPECT_EQ(body.at("roleDefinitionId"), "fe93");
+  EXPECT_EQ(body.at("scheduleInfo").at("expiration").at("endDateTime"), "2026-03-01T00:00:00Z");
+  // --wait follows the request where it is: among the eligibility requests.
+  EXPECT_EQ(PathOf(requests_.back()),
+            "/v1.0/roleManagement/directory/roleEligibilityScheduleRequests/"
+            "req-x?$expand=roleDefinition");
+  EXPECT_NE(out_.str().find("Provisioned"), std::string::npos);
+}
+
+TEST_F(ExtendTest, AnEligibilityAndAnAssignmentOfOneRoleAreToldApartByEligibleOrActive) {
+  SignedIn();
+  Serve(/*assigned=*/true);
+  EXPECT_EQ(Run({"extend", "User Administrator", "--duration", "P30D"}), 2);
+  EXPECT_NE(err_.str().find("--eligible or --active"), std::string::npos) << err_.str();
+  // The two to choose from; not the activation, which cannot be extended.
+  EXPECT_TRUE(absl::EndsWith(err_.str(),
+                             "Matches: eligible directoryRole User Administrator / until "
+                             "2026-01-12 00:00Z; active directoryRole User Administrator / until "
+                             "2026-01-12 00:00Z\n"))
+      << err_.str();
+  EXPECT_TRUE(Posts().empty());
+
+  ASSERT_EQ(Run({"extend", "User Administrator", "--duration", "P30D", "--eligible"}), 0)
+      << err_.str();
+  ASSERT_EQ(Run({"extend", "User Administrator", "--duration", "P30D", "--active"}), 0)
+      << err_.str();
+  const std::vector<HttpRequest> posts = Posts();
+  ASSERT_EQ(posts.size(), 2U);
+  EXPECT_EQ(PathOf(posts[0]), "/v1.0/roleManagement/directory/roleEligibilityScheduleRequests");
+  EXPECT_EQ(PathOf(posts[1]), "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests");
+  for (const HttpRequest& post : posts) {
+    EXPECT_EQ(boost::json::parse(post.body).at("action"), "selfExtend");
+  }
+  EXPECT_EQ(Run({"extend", "User Administrator", "--duration", "P30D", "--eligible", "--active"}),
+            2);
+}
+
+TEST_F(AppTest, RenewEligibleGoesToTheEligibilityRequestsOfTheArea) {
+  SignedIn();
+  handler_ = [](const HttpRequest& r) {
+    if (absl::EndsWith(r.url, "/v1.0/groups")) {
+      return Json(200, R"({"value":[{"id":"g-1","displayName":"Prod Operators"}]})");
+    }
+    if (r.method == "POST") {
+      return Json(201, R"({"id":"req-g","status":"PendingApproval","action":"selfRenew",
+        "groupId":"g-1","accessId":"member"})");
+    }
+    return Json(404, R"({"error":{"code":"NotFound","message":"no route"}})");
+  };
+  ASSERT_EQ(Run({"renew", "Prod Operators", "--group", "--eligible", "--duration", "P30D"}), 0)
+      << err_.str();
+  ASSERT_EQ(Run({"renew", "Prod Operators", "--group", "--duration", "P30D"}), 0) << err_.str();
+  std::vector<HttpRequest> posts;
+  for (const HttpRequest& r : requests_) {
+    if (r.method == "POST") posts.push_back(r);
+  }
+  ASSERT_EQ(posts.size(), 2U);
+  EXPECT_EQ(PathOf(posts[0]),
+            "/v1.0/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests");
+  EXPECT_EQ(PathOf(posts[1]),
+            "/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests");
+  for (const HttpRequest& post : posts) {
+    const boost::json::value body = boost::json::parse(post.body);
+    EXPECT_EQ(body.at("action"), "selfRenew");
+    EXPECT_EQ(body.at("groupId"), "g-1");
+    EXPECT_EQ(body.at("accessId"), "member");
+  }
+}
+
+TEST_F(AppTest, ExtendOfAnAzureEligibilityIsARoleEligibilityScheduleRequest) {
+  SignedIn();
+  handler_ = [](const HttpRequest& r) {
+    const std::string p = PathOf(r);
+    if (absl::StartsWith(p, "/providers/Microsoft.Authorization/roleEligibilitySchedules?")) {
+      return Json(200, R"({"value":[{"name":"e9","properties":{"scope":"/subscriptions/s1",
+        "roleDefinitionId":"/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions/r-1",
+        "memberType":"Direct","status":"Provisioned","startDateTime":"2026-01-01T00:00:00Z",
+        "endDateTime":"2026-01-12T00:00:00Z",
+        "expandedProperties":{"roleDefinition":{"displayName":"Contributor"}}}}]})");
+    }
+    if (absl::StartsWith(p, "/providers/")) return Json(200, R"({"value":[]})");
+    if (r.method == "GET") return Json(200, kEmptyList);
+    if (r.method == "PUT") {
+      return Json(201, R"({"name":"q-2","properties":{"requestType":"SelfExtend",
+        "status":"PendingApproval","scope":"/subscriptions/s1"}})");
+    }
+    return Json(404, R"({"error":{"code":"NotFound","message":"no route"}})");
+  };
+  ASSERT_EQ(Run({"extend", "Contributor", "--duration", "P30D", "--reason", "project"}), 0)
+      << err_.str();
+  ASSERT_EQ(requests_.back().method, "PUT");
+  EXPECT_TRUE(absl::StartsWith(
+      PathOf(requests_.back()),
+      "/subscriptions/s1/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/"))
+      << requests_.back().url;
+  const auto body = boost::json::parse(requests_.back().body);
+  EXPECT_EQ(body.at("properties").at("requestType"), "SelfExtend");
+  EXPECT_EQ(body.at("properties").at("roleDefinitionId"),
+            "/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions/r-1");
+}
+
+// Two groups (or roles) may share a display name: acting on the first one listed would be a
+// guess. Like principals, they are refused, naming the ids to choose from.
+TEST_F(AppTest, AnAmbiguousDisplayNameIsRefusedListingTheIds) {
+  SignedIn();
+  handler_ = [](const HttpRequest& r) {
+    if (absl::EndsWith(r.url, "/v1.0/groups")) {
+      return Json(200, R"({"value":[{"id":"g-1","displayName":"Ops"},
+                                    {"id":"g-2","displayName":"ops"}]})");
+    }
+    if (absl::StrContains(r.url,
+                          "/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions?")) {
+      return Json(200, R"({"value":[{"name":"r-1","properties":{"roleName":"Reader"}},
+                                    {"name":"r-2","properties":{"roleName":"Reader"}}]})");
+    }
+    if (r.method == "POST") {
+      return Json(201, R"({"id":"req-g","status":"PendingApproval","action":"selfRenew",
+        "groupId":"g-2","accessId":"member"})");
+    }
+    return Json(404, R"({"error":{"code":"NotFound","message":"no route"}})");
+  };
+  for (std::vector<const char*> cmd : std::vector<std::vector<const char*>>{
+           {"renew", "Ops", "--group", "--duration", "P7D"},
+           {"policy", "show", "Ops", "--group"},
+           {"policy", "set", "Ops", "--group", "--max-duration", "4h", "--dry-run"}}) {
+    err_.str("");
+    EXPECT_EQ(Run(cmd), 2) << cmd[0] << " " << cmd[1];
+    EXPECT_NE(err_.str().find("g-1, g-2"), std::string::npos) << err_.str();
+  }
+  err_.str("");
+  EXPECT_EQ(Run({"policy", "show", "Reader", "--scope", "/subscriptions/s1"}), 2);
+  EXPECT_NE(err_.str().find("r-1, r-2"), std::string::npos) << err_.str();
+  for (const HttpRequest& r : requests_) EXPECT_EQ(r.method, "GET") << r.url;
+  // The id is never ambiguous.
+  ASSERT_EQ(Run({"renew", "g-2", "--group", "--duration", "P7D"}), 0) << err_.str();
+  EXPECT_EQ(boost::json::parse(requests_.back().body).at("groupId"), "g-2");
+}
+
 }  // namespace
 }  // namespace pim::cli

@@ -19,6 +19,7 @@ TEST(RoleEntryTest, GraphScheduleEndsAfterItsDuration) {
               "roleDefinition":{"displayName":"User Administrator"}})"),
       Area::kDirectoryRole, /*eligibility=*/false);
   EXPECT_EQ(r.state, "active");
+  EXPECT_FALSE(r.eligibility);
   EXPECT_EQ(r.name, "User Administrator");
   EXPECT_EQ(r.assignment_type, "Activated");
   EXPECT_EQ(FormatDateTime(r.end), "2026-01-05T11:00:00Z");
@@ -47,6 +48,7 @@ TEST(RoleEntryTest, ArmScheduleUsesExpandedNamesAndRoleGuid) {
                                     "scope":{"displayName":"Production"}}}})"),
                           /*eligibility=*/true);
   EXPECT_EQ(r.state, "eligible");
+  EXPECT_TRUE(r.eligibility);
   EXPECT_EQ(r.target_id, "b24988ac");
   EXPECT_EQ(r.scope_name, "Production");
   EXPECT_EQ(r.member_type, "Group");

@@ -3,10 +3,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +69,7 @@ class TokenCacheTest : public ::testing::Test {
 TEST_F(TokenCacheTest, CreatesTheDirectory0700AndFiles0600) {
   TokenCache cache(dir_);
   ASSERT_TRUE(cache.Save(SignIn("refresh-1")).ok());
+  ASSERT_TRUE(cache.SetDefaultServer("https://localhost:8443").ok());
   EXPECT_EQ(ModeOf(root_ + "/config"), 0700U);
   EXPECT_EQ(ModeOf(dir_), 0700U);
   EXPECT_EQ(ModeOf(cache.PathFor("https://localhost:8443")), 0600U);
@@ -75,6 +79,7 @@ TEST_F(TokenCacheTest, CreatesTheDirectory0700AndFiles0600) {
 TEST_F(TokenCacheTest, RoundTripsASignIn) {
   TokenCache cache(dir_);
   ASSERT_TRUE(cache.Save(SignIn("refresh-1")).ok());
+  ASSERT_TRUE(cache.SetDefaultServer("https://localhost:8443").ok());
   auto loaded = cache.Load("https://localhost:8443");
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(loaded->access_token.reveal(), "access-1");
@@ -130,6 +135,40 @@ TEST_F(TokenCacheTest, FileNamesDoNotCollideAcrossServers) {
   TokenCache cache(dir_);
   EXPECT_NE(cache.PathFor("https://a:1/b"), cache.PathFor("https://a_1_b"));
   EXPECT_EQ(cache.PathFor("https://a").find('/', dir_.size() + 1), std::string::npos);
+}
+
+// A refresh saves the sign-in of whichever server a command used: that must not become the
+// server of the next command (only a sign-in chooses it).
+TEST_F(TokenCacheTest, SaveLeavesTheDefaultServerAlone) {
+  TokenCache cache(dir_);
+  ASSERT_TRUE(cache.Save(SignIn("refresh-1")).ok());
+  EXPECT_EQ(cache.DefaultServer(), std::nullopt);
+  ASSERT_TRUE(cache.SetDefaultServer("https://a.example").ok());
+  ASSERT_TRUE(cache.Save(SignIn("refresh-2")).ok());
+  EXPECT_EQ(cache.DefaultServer(), "https://a.example");
+}
+
+TEST_F(TokenCacheTest, LockIsExclusiveOnA0600FileBesideTheSignIn) {
+  TokenCache cache(dir_);
+  const std::string server = "https://localhost:8443";
+  std::string lock_path = cache.PathFor(server);
+  lock_path.replace(lock_path.size() - 5, 5, ".lock");
+  {
+    auto lock = cache.Lock(server);
+    ASSERT_TRUE(lock.ok()) << lock.status();
+    EXPECT_EQ(ModeOf(dir_), 0700U);
+    EXPECT_EQ(ModeOf(lock_path), 0600U);
+    // Another open file description (another process, or another Session) must wait.
+    const int fd = ::open(lock_path.c_str(), O_RDWR);
+    ASSERT_GE(fd, 0);
+    EXPECT_NE(::flock(fd, LOCK_EX | LOCK_NB), 0);
+    EXPECT_EQ(errno, EWOULDBLOCK);
+    ::close(fd);
+  }
+  const int fd = ::open(lock_path.c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0) << "released when the lock is destroyed";
+  ::close(fd);
 }
 
 TEST(ConfigDirectoryTest, PrefersPimctlConfigDirThenXdgThenHome) {
