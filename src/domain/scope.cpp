@@ -42,7 +42,8 @@ std::string Prefix(std::string_view path, const std::vector<std::string_view>& s
 // "microsoft.compute" -> "Microsoft.Compute"; a namespace with a capital stays as written.
 std::string Namespace(std::string_view ns) {
   std::string out(ns);
-  if (std::any_of(out.begin(), out.end(), [](char c) { return absl::ascii_isupper(c); })) {
+  if (std::any_of(out.begin(), out.end(),
+                  [](char c) { return absl::ascii_isupper(static_cast<unsigned char>(c)); })) {
     return out;
   }
   bool start = true;

@@ -24,8 +24,9 @@
 //               "parent": "/subscriptions/{id}"}                    "/" for top-level ones
 //
 // {scope} may use the "/providers/Microsoft.Subscription/subscriptions/{id}" alias; matching is
-// case-insensitive. Names keep the case of the first registration in every id the APIs show. api-version is accepted but not required (the path carries the version).
-// Errors use ARM's {"error": {"code", "message"}} body.
+// case-insensitive. Names keep the case of the first registration in every id the APIs show.
+// api-version is accepted but not required (the path carries the version). Errors use ARM's
+// {"error": {"code", "message"}} body.
 #include <algorithm>
 
 #include "absl/strings/match.h"
