@@ -281,6 +281,13 @@ absl::StatusOr<SignInResult> AccountService::SignIn(std::string_view login,
                                                     std::string_view password,
                                                     std::string_view second_factor,
                                                     std::string_view source_address) {
+  return SignIn(login, password, second_factor, source_address, nullptr);
+}
+
+absl::StatusOr<SignInResult> AccountService::SignIn(
+    std::string_view login, std::string_view password, std::string_view second_factor,
+    std::string_view source_address,
+    const std::function<absl::Status(const Principal&)>& before_second_factor) {
   const std::optional<Principal> user = FindUser(login);
   // Failures count per account, whichever of its names was typed (mail in any case, object
   // id), so that switching names buys no extra guesses; unknown names count per name too (so
@@ -308,6 +315,8 @@ absl::StatusOr<SignInResult> AccountService::SignIn(std::string_view login,
   result.must_change_password = BoolField(*password_record, "mustChange");
   PIM_ASSIGN_OR_RETURN(const bool has_totp, HasTotp(user->id));
   result.must_enrol_totp = !has_totp && BoolField(*password_record, "requireTotp");
+  // Checks of what the caller wants to do run before a one-time code is spent on it.
+  if (before_second_factor) PIM_RETURN_IF_ERROR(before_second_factor(*user));
   if (has_totp) {
     if (second_factor.empty()) {
       return Error(absl::StatusCode::kUnauthenticated, kSecondFactorRequired,
@@ -333,16 +342,18 @@ absl::Status AccountService::ChangePassword(std::string_view login,
                                             std::string_view second_factor,
                                             std::string_view new_password,
                                             std::string_view source_address) {
+  // The new password is checked once the current one is known to be right, and before the
+  // second factor is spent: a refused change must not cost a recovery code.
+  const auto acceptable = [&](const Principal& user) -> absl::Status {
+    if (new_password == current_password) {
+      return Error(absl::StatusCode::kInvalidArgument, identity::kPasswordPolicyViolation,
+                   "The new password must differ from the current one.");
+    }
+    return CheckNewPassword(user, new_password);
+  };
   PIM_ASSIGN_OR_RETURN(SignInResult who,
-                       SignIn(login, current_password, second_factor, source_address));
-  const std::optional<Principal> user = FindUser(who.principal.str());
-  if (!user) return Fail(login, source_address, kInvalidCredentials);
-  if (new_password == current_password) {
-    return Error(absl::StatusCode::kInvalidArgument, identity::kPasswordPolicyViolation,
-                 "The new password must differ from the current one.");
-  }
-  PIM_RETURN_IF_ERROR(CheckNewPassword(*user, new_password));
-  return SetPassword(user->id, new_password, /*force_change=*/false);
+                       SignIn(login, current_password, second_factor, source_address, acceptable));
+  return SetPassword(who.principal, new_password, /*force_change=*/false);
 }
 
 absl::Status AccountService::ReplacePassword(const PrincipalId& user, std::string_view password) {

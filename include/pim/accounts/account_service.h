@@ -7,6 +7,7 @@
 // is the engine's.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -193,6 +194,12 @@ class AccountService final : public api::AccountAdmin {
   absl::Status RemoveKeyCredential(const PrincipalId& sp, std::string_view key_id) override;
 
  private:
+  // SignIn, running `before_second_factor` (when set) once the password is right and before a
+  // one-time code is spent; its error is returned as is.
+  [[nodiscard]] absl::StatusOr<SignInResult> SignIn(
+      std::string_view login, std::string_view password, std::string_view second_factor,
+      std::string_view source_address,
+      const std::function<absl::Status(const Principal&)>& before_second_factor);
   struct AddressFailures {
     int count = 0;
     absl::Time window_start;

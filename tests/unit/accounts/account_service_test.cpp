@@ -224,6 +224,24 @@ TEST_F(AccountServiceTest, EnrolmentNeedsAValidCodeAndCannotBeRepeated) {
                "TotpAlreadyEnrolled");
 }
 
+TEST_F(AccountServiceTest, ARefusedPasswordChangeDoesNotSpendTheRecoveryCode) {
+  const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
+  const auto [key, recovery] = EnrolTotp(ada);
+  EXPECT_ERROR(
+      accounts_->ChangePassword("ada@contoso.test", kGoodPassword, recovery[0], "short", "a"),
+      absl::StatusCode::kInvalidArgument, identity::kPasswordPolicyViolation);
+  EXPECT_ERROR(
+      accounts_->ChangePassword("ada@contoso.test", kGoodPassword, recovery[0], kGoodPassword, "a"),
+      absl::StatusCode::kInvalidArgument, identity::kPasswordPolicyViolation);
+  // The same code still works for the change that is accepted, and only once.
+  EXPECT_TRUE(accounts_
+                  ->ChangePassword("ada@contoso.test", kGoodPassword, recovery[0],
+                                   "a much better secret", "a")
+                  .ok());
+  EXPECT_FALSE(
+      accounts_->SignIn("ada@contoso.test", "a much better secret", recovery[0], "a").ok());
+}
+
 TEST_F(AccountServiceTest, ForcedChangeAndPasswordPolicy) {
   const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
   ASSERT_TRUE(accounts_->SetPassword(ada, "temporary password 1", true).ok());
