@@ -124,13 +124,35 @@ EmailContent ComposeEmail(const Notification& n, const std::string& portal_url) 
   return c;
 }
 
+// <{key}.{digest}@{the sender's domain}>: the same for every retry of one message (so a
+// receiver drops a repeat), and unlike any other deployment's, whose events differ in time or
+// content even where the keys ("{revision}.{n}/{recipient}") repeat.
+std::string MessageId(const Notification& n, const std::string& from, const std::string& key,
+                      const std::string& text) {
+  std::uint64_t digest = 14695981039346656037ULL;  // FNV-1a: stable across processes
+  for (const std::string_view part :
+       {std::string_view(key), std::string_view(n.id), std::string_view(text)}) {
+    for (const char c : part) {
+      digest = (digest ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    }
+  }
+  digest ^= static_cast<std::uint64_t>(absl::ToUnixNanos(n.at));
+  const std::size_t at = from.rfind('@');
+  std::string domain = at == std::string::npos ? std::string() : OneLine(from.substr(at + 1));
+  domain.erase(std::remove_if(domain.begin(), domain.end(),
+                              [](char c) { return c == '<' || c == '>' || c == ' '; }),
+               domain.end());
+  if (domain.empty()) domain = "pim.notifications";
+  return absl::StrCat("<", absl::WebSafeBase64Escape(key), ".", absl::Hex(digest, absl::kZeroPad16),
+                      "@", domain, ">");
+}
+
 std::string RenderEmail(const Notification& n, const std::string& from,
                         const std::string& recipient, const std::string& key,
                         const std::string& portal_url) {
   const EmailContent c = ComposeEmail(n, portal_url);
   const std::string boundary = absl::StrCat("pim-", absl::WebSafeBase64Escape(key));
-  const std::string message_id =
-      absl::StrCat("<", absl::WebSafeBase64Escape(key), "@pim.notifications>");
+  const std::string message_id = MessageId(n, from, key, c.text);
   std::string m;
   absl::StrAppend(&m, "From: PIM <", OneLine(from), ">\r\n");
   absl::StrAppend(&m, "To: <", OneLine(recipient), ">\r\n");

@@ -111,6 +111,24 @@ TEST(EmailTest, HeadersCannotBeInjectedAndBodiesAreEscaped) {
   EXPECT_THAT(c.text, HasSubstr("Portal: https://pim.example.com"));
 }
 
+TEST(EmailTest, TheMessageIdIsStableForOneMessageAndDiffersBetweenEvents) {
+  auto message_id = [](const std::string& mail) {
+    const std::size_t at = mail.find("Message-ID: ");
+    return mail.substr(at, mail.find("\r\n", at) - at);
+  };
+  const std::string key = "42.0/ada@example.com";
+  const std::string first = message_id(
+      RenderEmail(Sample(), "pim@contoso.com", "ada@example.com", key, "https://pim.example.com"));
+  EXPECT_EQ(first, message_id(RenderEmail(Sample(), "pim@contoso.com", "ada@example.com", key,
+                                          "https://pim.example.com")));  // a retry
+  EXPECT_THAT(first, ::testing::EndsWith("@contoso.com>"));
+  // Another deployment whose change log reached the same revision: the same key, another event.
+  Notification other = Sample();
+  other.at += absl::Seconds(1);
+  EXPECT_NE(first, message_id(RenderEmail(other, "pim@contoso.com", "ada@example.com", key,
+                                          "https://pim.example.com")));
+}
+
 TEST(EmailTest, NonAsciiSubjectsAreEncoded) {
   Notification n = Sample();
   n.principal_name = "Zoë";
