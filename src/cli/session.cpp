@@ -1,9 +1,11 @@
 #include "pim/cli/session.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "boost/url/parse.hpp"
 #include "pim/cli/exit_code.h"
 #include "pim/cli/oauth_client.h"
 #include "pim/cli/server_error.h"
@@ -124,6 +126,37 @@ absl::StatusOr<ApiResult> Session::Call(const ApiCall& call) {
   }
 }
 
+namespace {
+
+// The path and query of `link` when it is on the same origin (scheme, host, port; case and
+// default ports aside) as `server`, which may carry a path prefix that `link` must keep.
+std::optional<std::string> SameOriginPath(const std::string& server, const std::string& link) {
+  if (absl::StartsWith(link, "/")) return link;
+  const auto a = boost::urls::parse_absolute_uri(server);
+  const auto b = boost::urls::parse_absolute_uri(link);
+  if (!a || !b || !a->has_authority() || !b->has_authority()) return std::nullopt;
+  const auto port = [](const boost::urls::url_view& u) -> std::string {
+    if (u.has_port()) return std::string(u.port());
+    return absl::AsciiStrToLower(std::string(u.scheme())) == "http" ? "80" : "443";
+  };
+  const auto lower = [](boost::core::string_view v) {
+    return absl::AsciiStrToLower(std::string(v.data(), v.size()));
+  };
+  if (lower(a->scheme()) != lower(b->scheme()) ||
+      lower(a->encoded_host()) != lower(b->encoded_host()) || port(*a) != port(*b)) {
+    return std::nullopt;
+  }
+  std::string prefix(a->encoded_path().data(), a->encoded_path().size());
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  std::string rest(b->encoded_path().data(), b->encoded_path().size());
+  if (!absl::StartsWith(rest, prefix + "/")) return std::nullopt;
+  rest = rest.substr(prefix.size());
+  if (b->has_query()) rest.append("?").append(b->encoded_query().data(), b->encoded_query().size());
+  return rest;
+}
+
+}  // namespace
+
 absl::StatusOr<boost::json::array> Session::ListAll(const std::string& path) {
   boost::json::array out;
   std::string next = path;
@@ -143,10 +176,16 @@ absl::StatusOr<boost::json::array> Session::ListAll(const std::string& path) {
         next = std::string(n->get_string());
       }
     }
-    // The token goes only to this server: a next page elsewhere is not followed.
-    if (!next.empty() && !absl::StartsWith(next, server_ + "/")) {
-      return absl::DataLossError(
-          absl::StrCat("the server's next page link leaves ", server_, "; not following it"));
+    // The token goes only to this server: a next page elsewhere is not followed. Its link may
+    // spell this server differently (case, a default port, the name behind a proxy's
+    // --public-url being the same): only the origin counts, and the page is asked of server_.
+    if (!next.empty()) {
+      std::optional<std::string> here = SameOriginPath(server_, next);
+      if (!here) {
+        return absl::DataLossError(
+            absl::StrCat("the server's next page link leaves ", server_, "; not following it"));
+      }
+      next = *std::move(here);
     }
   }
   return out;
