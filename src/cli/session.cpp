@@ -177,8 +177,8 @@ absl::StatusOr<boost::json::array> Session::ListAll(const std::string& path) {
       }
     }
     // The token goes only to this server: a next page elsewhere is not followed. Its link may
-    // spell this server differently (case, a default port, the name behind a proxy's
-    // --public-url being the same): only the origin counts, and the page is asked of server_.
+    // spell this server's origin differently (case, a default port): the page is then asked of
+    // server_ itself.
     if (!next.empty()) {
       std::optional<std::string> here = SameOriginPath(server_, next);
       if (!here) {
