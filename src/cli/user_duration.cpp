@@ -69,6 +69,17 @@ absl::StatusOr<absl::Time> ParseUserTime(std::string_view text) {
         absl::StrCat("'", absl::string_view(text.data(), text.size()),
                      "' is not a date-time; use ISO 8601, e.g. 2026-01-05T09:00:00Z"));
   }
+  // Without a zone the server reads UTC, which is rarely what a person at a terminal meant.
+  const std::size_t time_part = text.find_first_of("Tt");
+  const bool zoned =
+      !text.empty() && (text.back() == 'Z' || text.back() == 'z' ||
+                        (time_part != std::string_view::npos &&
+                         text.find_first_of("+-", time_part) != std::string_view::npos));
+  if (!zoned) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", absl::string_view(text.data(), text.size()),
+                     "' has no time zone; add Z for UTC or an offset such as +01:00"));
+  }
   return *t;
 }
 

@@ -36,6 +36,13 @@ TEST(UserDurationTest, ParsesDateTimesAndFormatsShortTimes) {
   EXPECT_EQ(ShortTime(*t), "2026-01-05 09:00Z");
   EXPECT_EQ(ShortTime(absl::InfiniteFuture()), "-");
   EXPECT_EQ(ParseUserTime("tomorrow").status().code(), absl::StatusCode::kInvalidArgument);
+  // A time without a zone would be read as UTC: refused, asking for one.
+  const auto zoneless = ParseUserTime("2026-01-05T09:00");
+  EXPECT_EQ(zoneless.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(zoneless.status().message().find("time zone"), std::string::npos);
+  auto offset = ParseUserTime("2026-01-05T10:00:00+01:00");
+  ASSERT_TRUE(offset.ok()) << offset.status();
+  EXPECT_EQ(*offset, *t);
 }
 
 }  // namespace
