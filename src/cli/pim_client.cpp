@@ -133,24 +133,47 @@ absl::Status AppendAll(Session& session, const std::string& path, const Parse& p
   return absl::OkStatus();
 }
 
-// The schedule requests of Graph's two request collections (directory roles, then groups)
-// that `function` (filterByCurrentUser(on='principal'|'approver')) and `filter` select.
+// The schedule requests of Graph's four request collections (directory roles, then groups;
+// assignment requests, then eligibility requests such as an eligibility's extension) that
+// `function` (filterByCurrentUser(on='principal'|'approver')) and `filter` select.
 absl::Status AppendGraphRequests(Session& session, std::string_view function,
                                  std::string_view filter, std::vector<RequestEntry>& out) {
   struct Collection {
     std::string_view base;
-    std::string_view name;
-    std::string_view expand;
     Area area;
+    std::string_view expand;
+    bool eligibility;
   };
-  for (const Collection& c :
-       {Collection{kDir, "roleAssignmentScheduleRequests", "roleDefinition", Area::kDirectoryRole},
-        Collection{kGroup, "assignmentScheduleRequests", "group", Area::kGroup}}) {
+  for (const Collection& c : {Collection{kDir, Area::kDirectoryRole, "roleDefinition", false},
+                              Collection{kDir, Area::kDirectoryRole, "roleDefinition", true},
+                              Collection{kGroup, Area::kGroup, "group", false},
+                              Collection{kGroup, Area::kGroup, "group", true}}) {
     const std::string path = absl::StrCat(
-        Sv(c.base), "/", Sv(c.name), "/", Sv(function), "?",
+        Sv(c.base), "/", Sv(RequestSet(c.area, c.eligibility)), "/", Sv(function), "?",
         filter.empty() ? "" : absl::StrCat(GraphFilter(filter), "&"), "$expand=", Sv(c.expand));
     PIM_RETURN_IF_ERROR(AppendAll(
-        session, path, [&c](const boost::json::object& o) { return RequestFromGraph(o, c.area); },
+        session, path,
+        [&c](const boost::json::object& o) {
+          RequestEntry r = RequestFromGraph(o, c.area);
+          r.eligibility = c.eligibility;
+          return r;
+        },
+        out));
+  }
+  return absl::OkStatus();
+}
+
+// The same for ARM's two request collections, with `filter` (asRequestor(), asApprover()...).
+absl::Status AppendArmRequests(Session& session, std::string_view filter,
+                               std::vector<RequestEntry>& out) {
+  for (const bool eligibility : {false, true}) {
+    PIM_RETURN_IF_ERROR(AppendAll(
+        session, ArmCollection("/", RequestSet(Area::kAzureResource, eligibility), filter),
+        [eligibility](const boost::json::object& o) {
+          RequestEntry r = RequestFromArm(o);
+          r.eligibility = eligibility;
+          return r;
+        },
         out));
   }
   return absl::OkStatus();
@@ -354,9 +377,7 @@ absl::StatusOr<std::vector<RequestEntry>> PimClient::Requests() {
   std::vector<RequestEntry> out;
   PIM_RETURN_IF_ERROR(
       AppendGraphRequests(session_, "filterByCurrentUser(on='principal')", "", out));
-  PIM_RETURN_IF_ERROR(AppendAll(
-      session_, ArmCollection("/", "roleAssignmentScheduleRequests", "asRequestor()"),
-      [](const boost::json::object& o) { return RequestFromArm(o); }, out));
+  PIM_RETURN_IF_ERROR(AppendArmRequests(session_, "asRequestor()", out));
   std::stable_sort(out.begin(), out.end(), [](const RequestEntry& a, const RequestEntry& b) {
     return a.created < b.created;
   });
@@ -369,11 +390,8 @@ absl::StatusOr<std::vector<RequestEntry>> PimClient::PendingApprovals() {
                                           "status eq 'PendingApproval'", out));
   // Azure resource roles: the requests the caller may decide, as Microsoft's approval sample
   // lists them (the request's approvalId is the roleAssignmentApprovals id Decide uses).
-  PIM_RETURN_IF_ERROR(AppendAll(
-      session_,
-      ArmCollection("/", "roleAssignmentScheduleRequests",
-                    "asApprover() and status eq 'PendingApproval'"),
-      [](const boost::json::object& o) { return RequestFromArm(o); }, out));
+  PIM_RETURN_IF_ERROR(
+      AppendArmRequests(session_, "asApprover() and status eq 'PendingApproval'", out));
   return out;
 }
 
@@ -485,17 +503,17 @@ absl::Status PimClient::Cancel(const RequestEntry& request) {
   call.method = "POST";
   switch (request.area) {
     case Area::kDirectoryRole:
-      call.path = absl::StrCat(Sv(kDir), "/roleAssignmentScheduleRequests/",
-                               PercentEncode(request.id), "/cancel");
+      call.path = absl::StrCat(Sv(kDir), "/", Sv(RequestSet(request.area, request.eligibility)),
+                               "/", PercentEncode(request.id), "/cancel");
       break;
     case Area::kGroup:
-      call.path = absl::StrCat(Sv(kGroup), "/assignmentScheduleRequests/",
-                               PercentEncode(request.id), "/cancel");
+      call.path = absl::StrCat(Sv(kGroup), "/", Sv(RequestSet(request.area, request.eligibility)),
+                               "/", PercentEncode(request.id), "/cancel");
       break;
     case Area::kAzureResource:
-      call.path =
-          absl::StrCat(ArmScopePath(request.scope), Sv(kAuth), "/roleAssignmentScheduleRequests/",
-                       PercentEncode(request.id), "/cancel?api-version=", kArmApiVersion);
+      call.path = absl::StrCat(ArmScopePath(request.scope), Sv(kAuth), "/",
+                               Sv(RequestSet(request.area, request.eligibility)), "/",
+                               PercentEncode(request.id), "/cancel?api-version=", kArmApiVersion);
       break;
   }
   return session_.Call(call).status();

@@ -536,23 +536,60 @@ TEST_F(AppTest, RequestsAndApprovalsReadEveryCollectionTheyCover) {
   ASSERT_EQ(Run({"approvals"}), 0) << err_.str();
   std::vector<std::string> paths;
   for (const HttpRequest& r : requests_) paths.push_back(PathOf(r));
+  // Assignment and eligibility requests (an eligibility's extension or renewal is one).
   const std::string dir = "/v1.0/roleManagement/directory/roleAssignmentScheduleRequests/";
+  const std::string dir_e = "/v1.0/roleManagement/directory/roleEligibilityScheduleRequests/";
   const std::string group =
       "/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/";
+  const std::string group_e =
+      "/v1.0/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/";
+  const std::string arm = "/providers/Microsoft.Authorization/roleAssignmentScheduleRequests";
+  const std::string arm_e = "/providers/Microsoft.Authorization/roleEligibilityScheduleRequests";
+  const std::string mine = "?api-version=2020-10-01&$filter=asRequestor%28%29";
+  const std::string to_decide =
+      "?api-version=2020-10-01&$filter=asApprover%28%29%20and%20status%20eq%20%27PendingApproval%"
+      "27";
   const std::string pending = "?$filter=status%20eq%20%27PendingApproval%27&";
   EXPECT_EQ(
       paths,
       (std::vector<std::string>{
           absl::StrCat(dir, "filterByCurrentUser(on='principal')?$expand=roleDefinition"),
+          absl::StrCat(dir_e, "filterByCurrentUser(on='principal')?$expand=roleDefinition"),
           absl::StrCat(group, "filterByCurrentUser(on='principal')?$expand=group"),
-          absl::StrCat("/providers/Microsoft.Authorization/roleAssignmentScheduleRequests",
-                       "?api-version=2020-10-01&$filter=asRequestor%28%29"),
+          absl::StrCat(group_e, "filterByCurrentUser(on='principal')?$expand=group"), arm + mine,
+          arm_e + mine,
           absl::StrCat(dir, "filterByCurrentUser(on='approver')", pending,
                        "$expand=roleDefinition"),
+          absl::StrCat(dir_e, "filterByCurrentUser(on='approver')", pending,
+                       "$expand=roleDefinition"),
           absl::StrCat(group, "filterByCurrentUser(on='approver')", pending, "$expand=group"),
-          absl::StrCat("/providers/Microsoft.Authorization/roleAssignmentScheduleRequests",
-                       "?api-version=2020-10-01&$filter=asApprover%28%29%20and%20status%20eq%20",
-                       "%27PendingApproval%27")}));
+          absl::StrCat(group_e, "filterByCurrentUser(on='approver')", pending, "$expand=group"),
+          arm + to_decide, arm_e + to_decide}));
+}
+
+TEST_F(AppTest, CancelOfAnEligibilityRequestGoesToTheEligibilityRequests) {
+  SignedIn();
+  const std::string eligibility_requests =
+      "/v1.0/roleManagement/directory/roleEligibilityScheduleRequests";
+  constexpr char kRequest[] = R"({"id":"x1","action":"selfExtend","status":"PendingApproval",
+      "principalId":"d0000000-0000-4000-8000-00000000000b","createdDateTime":"2026-01-05T09:00:00Z",
+      "roleDefinitionId":"fe930be7-5e62-47db-91af-98c3a49a38b1","directoryScopeId":"/",
+      "roleDefinition":{"displayName":"User Administrator"}})";
+  handler_ = [&](const HttpRequest& r) {
+    const std::string p = PathOf(r);
+    if (absl::StartsWith(p, eligibility_requests + "/filterByCurrentUser")) {
+      return Json(200, absl::StrCat(R"({"value":[)", kRequest, "]}"));
+    }
+    if (p == eligibility_requests + "/x1/cancel" && r.method == "POST") return Json(204, "");
+    if (p == eligibility_requests + "/x1" || absl::StartsWith(p, eligibility_requests + "/x1?")) {
+      std::string canceled = kRequest;
+      canceled.replace(canceled.find("PendingApproval"), 15, "Canceled");
+      return Json(200, canceled);
+    }
+    return BenServer(r);
+  };
+  ASSERT_EQ(Run({"cancel", "x1"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("Canceled"), std::string::npos) << out_.str();
 }
 
 TEST_F(AppTest, ApprovalsListAzureResourceRequestsWaitingForTheCaller) {
