@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "boost/json/parse.hpp"
 #include "cli/command_context.h"
+#include "cli/request_options.h"
 #include "pim/cli/output.h"
 #include "pim/cli/policy_as_code.h"
 #include "pim/cli/user_duration.h"
@@ -246,7 +247,8 @@ void RegisterPolicyCommands(CLI::App& app, Context& ctx, Actions& actions) {
                     "resource role: name or id")
         ->required();
     cmd->add_option("--scope", p.scope,
-                    "An Azure scope (/subscriptions/…): the policy of the resource role there");
+                    "An Azure scope (/subscriptions/…): the policy of the resource role there")
+        ->transform(ScopeOption());
     cmd->add_flag("--group", p.group, "The name is a group");
     cmd->add_option("--access", p.access, "Group policy: member (default) or owner")
         ->check(CLI::IsMember({"member", "owner"}));
@@ -275,7 +277,8 @@ void RegisterPolicyCommands(CLI::App& app, Context& ctx, Actions& actions) {
       "Print every directory role's policy (and groups', resource roles') as a policy file");
   exp->add_flag("--groups", export_options->groups, "Include every group's member/owner policies");
   exp->add_option("--scope", export_options->scopes,
-                  "Include every Azure resource role's policy at this scope (repeat for several)");
+                  "Include every Azure resource role's policy at this scope (repeat for several)")
+      ->transform(ScopeOption());
   actions[exp] = [&ctx, export_options] { return PolicyExport(ctx, *export_options); };
 
   auto import_options = std::make_shared<PolicyOptions>();

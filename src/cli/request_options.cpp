@@ -11,12 +11,27 @@
 
 namespace pim::cli {
 
+CLI::Validator ScopeOption() {
+  return CLI::Validator(
+      [](std::string& scope) {
+        if (scope.empty() || scope.front() != '/') {
+          return std::string(
+              "a scope must begin with / (/, /administrativeUnits/…, /subscriptions/…, "
+              "/providers/Microsoft.Management/…)");
+        }
+        while (scope.size() > 1 && scope.back() == '/') scope.pop_back();
+        return std::string();
+      },
+      "SCOPE");
+}
+
 void AddTargetOptions(CLI::App* cmd, TargetOptions& t) {
   cmd->add_option("role", t.role, "Role or group: display name, role definition id or group id")
       ->required();
   cmd->add_option("--scope", t.scope,
                   "Scope: a directory scope (/ or /administrativeUnits/…) or an ARM scope "
-                  "(/subscriptions/…); a scope below an eligible one activates a reduced scope");
+                  "(/subscriptions/…); a scope below an eligible one activates a reduced scope")
+      ->transform(ScopeOption());
   cmd->add_flag("--group", t.group, "The name is a group (PIM for Groups)");
   cmd->add_option("--access", t.access, "Group access: member (default) or owner")
       ->check(CLI::IsMember({"member", "owner"}));

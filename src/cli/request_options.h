@@ -15,6 +15,9 @@
 
 namespace pim::cli {
 
+// Checks a --scope: it must begin with "/" (a directory or ARM scope); trailing slashes go.
+[[nodiscard]] CLI::Validator ScopeOption();
+
 // The role, group or resource role a command names.
 struct TargetOptions {
   std::string role;

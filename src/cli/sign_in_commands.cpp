@@ -133,7 +133,11 @@ absl::Status Logout(Context& ctx) {
   PIM_ASSIGN_OR_RETURN(SignInLock lock, cache->Lock(server));
   auto sign_in = cache->Load(server);
   if (absl::IsNotFound(sign_in.status())) {
-    ctx.out() << "Not signed in to " << server << "\n";
+    if (ctx.json()) {
+      ctx.PrintJson(boost::json::object{{"server", server}, {"signedOut", false}});
+    } else {
+      ctx.out() << "Not signed in to " << server << "\n";
+    }
     return absl::OkStatus();
   }
   absl::Status revoked = absl::OkStatus();
@@ -147,7 +151,11 @@ absl::Status Logout(Context& ctx) {
     ctx.err() << "pimctl: warning: the server did not confirm the sign-out: "
               << RenderError(revoked) << "\n";
   }
-  if (!ctx.json()) ctx.out() << "Signed out of " << server << "\n";
+  if (ctx.json()) {
+    ctx.PrintJson(boost::json::object{{"server", server}, {"signedOut", true}});
+  } else {
+    ctx.out() << "Signed out of " << server << "\n";
+  }
   return absl::OkStatus();
 }
 

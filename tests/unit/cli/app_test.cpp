@@ -567,6 +567,22 @@ TEST_F(AppTest, RequestsAndApprovalsReadEveryCollectionTheyCover) {
           arm + to_decide, arm_e + to_decide}));
 }
 
+TEST_F(AppTest, AScopeMustBeginWithASlashAndLosesTrailingSlashes) {
+  SignedIn();
+  handler_ = [this](const HttpRequest& r) { return BenServer(r); };
+  EXPECT_EQ(Run({"activate", "User Administrator", "--scope", "subscriptions/x", "--reason", "r"}),
+            2);
+  EXPECT_NE(err_.str().find("must begin with /"), std::string::npos) << err_.str();
+  EXPECT_TRUE(requests_.empty());
+  EXPECT_EQ(Run({"policy", "show", "Reader", "--scope", "providers/x"}), 2);
+}
+
+TEST_F(AppTest, LogoutAnswersJsonWhenAskedTo) {
+  EXPECT_EQ(Run({"-o", "json", "logout"}), 0) << err_.str();
+  const auto v = boost::json::parse(out_.str());
+  EXPECT_EQ(v.at("signedOut"), false);
+}
+
 TEST_F(AppTest, CancelOfAnEligibilityRequestGoesToTheEligibilityRequests) {
   SignedIn();
   const std::string eligibility_requests =
