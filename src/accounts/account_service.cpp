@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -159,6 +160,10 @@ std::optional<Principal> AccountService::FindUser(std::string_view login) const 
   return found;
 }
 
+absl::Mutex& AccountService::AttemptLock(std::string_view account) const {
+  return attempt_locks_[absl::Hash<std::string_view>{}(account) % attempt_locks_.size()];
+}
+
 absl::Status AccountService::CheckNotLocked(std::string_view login, std::string_view address,
                                             bool per_account) {
   const absl::Time now = clock_.Now();
@@ -295,6 +300,7 @@ absl::StatusOr<SignInResult> AccountService::SignIn(
   // long the name.
   const std::string counter =
       user ? user->id.str() : absl::StrCat("unknown:", identity::Sha256Hex(NormaliseLogin(login)));
+  absl::MutexLock attempt(&AttemptLock(counter));
   PIM_RETURN_IF_ERROR(CheckNotLocked(counter, source_address));
   std::optional<std::string> record;
   if (user) {
@@ -434,6 +440,7 @@ absl::StatusOr<std::vector<std::string>> AccountService::ConfirmTotpEnrolment(
 absl::StatusOr<absl::Time> AccountService::VerifySecondFactor(const PrincipalId& user,
                                                               std::string_view code,
                                                               std::string_view source_address) {
+  absl::MutexLock attempt(&AttemptLock(user.str()));
   PIM_RETURN_IF_ERROR(CheckNotLocked(user.str(), source_address));
   PIM_ASSIGN_OR_RETURN(const bool ok, CheckSecondFactor(user, code));
   if (!ok) return Fail(user.str(), source_address, kInvalidTotpCode);

@@ -7,6 +7,7 @@
 // is the engine's.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -226,6 +227,11 @@ class AccountService final : public api::AccountAdmin {
   const Engine& engine_;
   const Clock& clock_;
   const AccountOptions options_;
+  // Attempts on one account (the check, the verification and the count of a failure) run one at
+  // a time, so that concurrent guesses cannot all pass the lockout check before any is counted.
+  // Striped by account: contention between accounts is rare, and no entry is ever left behind.
+  [[nodiscard]] absl::Mutex& AttemptLock(std::string_view account) const;
+  mutable std::array<absl::Mutex, 64> attempt_locks_;
   absl::Mutex address_mu_;
   absl::flat_hash_map<std::string, AddressFailures> address_failures_ ABSL_GUARDED_BY(address_mu_);
 };

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "boost/json.hpp"
 #include "pim/identity/jwt.h"
 #include "pim/identity/signing_key.h"
@@ -195,6 +198,26 @@ TEST_F(AccountServiceTest, TotpBruteForceRunsIntoTheLockout) {
   }
   EXPECT_ERROR(accounts_->VerifySecondFactor(ada, right, "a"), absl::StatusCode::kResourceExhausted,
                kAccountLocked);
+}
+
+TEST_F(AccountServiceTest, ConcurrentGuessesOnOneAccountAreCountedOneAtATime) {
+  const PrincipalId ada = AddAccount("Ada Lovelace", "ada@contoso.test");
+  const auto [key, recovery] = EnrolTotp(ada);
+  const std::string right = CodeAt(key, clock_.Now());
+  const std::string wrong = right == "000000" ? "111111" : "000000";
+  std::atomic<int> verified{0};
+  std::atomic<int> locked{0};
+  std::vector<std::thread> guessers;
+  for (int i = 0; i < 16; ++i) {
+    guessers.emplace_back([&, i] {
+      const auto r = accounts_->VerifySecondFactor(ada, wrong, "10.0.0." + std::to_string(i));
+      (r.status().code() == absl::StatusCode::kResourceExhausted ? locked : verified)++;
+    });
+  }
+  for (std::thread& t : guessers) t.join();
+  // The fifth failure locks the account: no more than five guesses were ever checked.
+  EXPECT_EQ(verified.load(), 5);
+  EXPECT_EQ(locked.load(), 11);
 }
 
 TEST_F(AccountServiceTest, StepUpVerifiesAndSpendsTheCode) {
