@@ -757,7 +757,10 @@ absl::StatusOr<PrincipalId> AccountService::VerifyClientAssertion(
   const std::string jti = StringField(*claims, "jti");
   if (jti.empty() || jti.size() > 256)
     return Fail(client_id, source_address, kInvalidCredentials, /*per_account=*/false);
-  // Each assertion works once: remember its jti until it has expired (pruned as we go).
+  // Each assertion works once: remember its jti until it has expired (pruned as we go). One
+  // client's assertions are redeemed one at a time, so two requests racing with the same one
+  // cannot both find it unused.
+  absl::MutexLock redeeming(&AttemptLock(id));
   PIM_ASSIGN_OR_RETURN(auto seen, store_.List(kAssertionId, id));
   std::string jti_key = id;
   jti_key.append("/").append(jti);

@@ -394,6 +394,17 @@ TEST_F(AccountServiceTest, ClientAssertionsSignedByARegisteredKeyWorkOnce) {
                                                                           {"jti", "four"}}),
                                            aud, "b")
                    .ok());
+  // The same assertion sent by several requests at once works for one of them only.
+  const std::string raced = assertion("six");
+  std::atomic<int> accepted{0};
+  std::vector<std::thread> senders;
+  for (int i = 0; i < 8; ++i) {
+    senders.emplace_back([&] {
+      if (accounts_->VerifyClientAssertion(app.str(), raced, aud, "d").ok()) ++accepted;
+    });
+  }
+  for (std::thread& t : senders) t.join();
+  EXPECT_EQ(accepted.load(), 1);
   ASSERT_TRUE(accounts_->RemoveClientKey(app, *kid).ok());
   EXPECT_FALSE(accounts_->VerifyClientAssertion(app.str(), assertion("five"), aud, "c").ok());
 }
