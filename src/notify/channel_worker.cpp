@@ -11,6 +11,9 @@ namespace {
 
 // How long the thread waits for a new revision before looking at `stopping_` again.
 constexpr absl::Duration kIdleWait = absl::Milliseconds(200);
+// How many queued messages a step looks through for one whose recipient is not waiting; while
+// that many wait, nothing more is planned.
+constexpr std::size_t kWindow = 64;
 
 }  // namespace
 
@@ -57,46 +60,68 @@ absl::StatusOr<bool> ChannelWorker::PlanNext() {
 
 ChannelWorker::Progress ChannelWorker::Step(absl::Time now) {
   Progress progress;
-  auto head = deliveries_.Head(channel_.name());
-  if (!head.ok()) {
-    log_("notify.storeError", channel_.name(), std::string(head.status().message()));
+  auto pending = deliveries_.Pending(channel_.name(), kWindow);
+  if (!pending.ok()) {
+    log_("notify.storeError", channel_.name(), std::string(pending.status().message()));
     return progress;
   }
-  if (!head->has_value()) {
-    retry_at_.reset();
-    auto planned = PlanNext();
-    if (!planned.ok()) {
-      log_("notify.storeError", channel_.name(), std::string(planned.status().message()));
-      return progress;
+  absl::erase_if(waiting_, [now](const auto& wait) { return wait.second <= now; });
+  // The oldest message whose recipient is not waiting to retry. A recipient's messages go in
+  // order: once one of them waits, those behind it wait too, while other recipients' go on.
+  const QueuedMessage* next = nullptr;
+  std::optional<absl::Time> earliest;
+  for (const QueuedMessage& m : *pending) {
+    const auto wait = waiting_.find(m.message.recipient);
+    if (wait == waiting_.end()) {
+      next = &m;
+      break;
     }
-    progress.worked = *planned;
+    earliest = earliest ? std::min(*earliest, wait->second) : wait->second;
+  }
+  if (next == nullptr) {
+    // Nothing to send now: plan the next change record, whose messages may go to others (as
+    // long as the outbox window has room).
+    progress.retry_at = earliest;
+    if (pending->size() < kWindow) {
+      auto planned = PlanNext();
+      if (!planned.ok()) {
+        log_("notify.storeError", channel_.name(), std::string(planned.status().message()));
+        return progress;
+      }
+      progress.worked = *planned;
+    }
     return progress;
   }
-  const QueuedMessage& m = **head;
-  if (retry_at_ && now < *retry_at_) {
-    progress.retry_at = retry_at_;
-    return progress;
-  }
+  const QueuedMessage& m = *next;
   progress.worked = true;
   const SendResult result = channel_.Send(m.message);
   absl::Status status;
   if (result.kind == SendResult::Kind::kSent) {
-    retry_at_.reset();
     status = deliveries_.MarkSent(channel_.name(), m.seq);
   } else if (result.kind == SendResult::Kind::kReject || m.attempts + 1 >= retry_.max_attempts) {
-    retry_at_.reset();
     log_("notify.deadLetter", channel_.name(), absl::StrCat(m.message.key, ": ", result.error));
     status = deliveries_.Bury(channel_.name(), m.seq, result.error, now);
   } else {
     absl::Duration delay = retry_.first_delay;
     for (int i = 0; i < m.attempts && delay < retry_.max_delay; ++i) delay *= 2;
     delay = std::min(delay, retry_.max_delay);
-    retry_at_ = now + delay;
-    progress.worked = false;
-    progress.retry_at = retry_at_;
+    waiting_[m.message.recipient] = now + delay;
     log_("notify.retry", channel_.name(),
          absl::StrCat(m.message.key, " attempt ", m.attempts + 1, ": ", result.error));
     status = deliveries_.RecordFailure(channel_.name(), m.seq, result.error);
+    // Go on at once if another recipient's message is ready or more may be planned; else say
+    // when to come back.
+    progress.worked = pending->size() < kWindow;
+    for (const QueuedMessage& other : *pending) {
+      const auto wait = waiting_.find(other.message.recipient);
+      if (wait == waiting_.end()) {
+        progress.worked = true;
+        break;
+      }
+      progress.retry_at =
+          progress.retry_at ? std::min(*progress.retry_at, wait->second) : wait->second;
+    }
+    if (progress.worked) progress.retry_at.reset();
   }
   if (!status.ok()) log_("notify.storeError", channel_.name(), std::string(status.message()));
   return progress;

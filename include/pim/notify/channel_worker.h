@@ -1,8 +1,9 @@
 // Follows the change log for one channel: plans each change record into the channel's outbox
-// (advancing its durable cursor in the same transaction), then sends the outbox in order. A
-// failed message is retried with exponential backoff and blocks those behind it (order per
-// recipient is kept); after `max_attempts`, or at once when the receiver refuses it for good,
-// it becomes a dead letter and the channel moves on. A channel that is down delays only
+// (advancing its durable cursor in the same transaction), then sends the outbox in order per
+// recipient. A failed message is retried with exponential backoff and holds back the messages
+// behind it *to the same recipient* (a webhook has one: all of them), while other recipients'
+// messages go on; after `max_attempts`, or at once when the receiver refuses it for good, it
+// becomes a dead letter and its recipient's messages move on. A channel that is down delays only
 // itself: every channel has its own worker, cursor and outbox.
 #pragma once
 
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "pim/engine/engine.h"
@@ -47,10 +49,11 @@ class ChannelWorker {
   // What Step() did and when to call it again.
   struct Progress {
     bool worked = false;                 // planned a record or attempted a send: call again now
-    std::optional<absl::Time> retry_at;  // the head message waits for its next attempt
+    std::optional<absl::Time> retry_at;  // the earliest a waiting message may be tried again
   };
-  // One unit of work at (steady) time `now`: send the head of the outbox if it is due, else plan
-  // the next change record. Store errors are logged and reported as no progress.
+  // One unit of work at (steady) time `now`: send the oldest message whose recipient is not
+  // waiting to retry, else plan the next change record. Store errors are logged and reported
+  // as no progress.
   Progress Step(absl::Time now);
 
   // Runs Step() on a thread, waking for new revisions and retry times, until Stop().
@@ -67,8 +70,10 @@ class ChannelWorker {
   Store& change_log_;
   const RetryPolicy retry_;
   const WorkerLog log_;
-  std::optional<Revision> cursor_;      // loaded on first use
-  std::optional<absl::Time> retry_at_;  // when the failed head may be tried again
+  std::optional<Revision> cursor_;  // loaded on first use
+  // Recipients whose last attempt failed, and when they may be tried again. Kept in memory: a
+  // restarted worker tries at once (each message's attempts are durable).
+  absl::flat_hash_map<std::string, absl::Time> waiting_;
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

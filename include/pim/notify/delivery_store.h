@@ -51,12 +51,19 @@ class DeliveryStore {
   // Appends `messages` to the channel's outbox and sets its cursor to `revision`, atomically.
   [[nodiscard]] virtual absl::Status Enqueue(const std::string& channel, Revision revision,
                                              const std::vector<Outgoing>& messages) = 0;
+  // The oldest `limit` undelivered messages of `channel`, in order.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<QueuedMessage>> Pending(
+      const std::string& channel, std::size_t limit) = 0;
   // The oldest undelivered message of `channel`, if any.
-  [[nodiscard]] virtual absl::StatusOr<std::optional<QueuedMessage>> Head(
-      const std::string& channel) = 0;
+  [[nodiscard]] absl::StatusOr<std::optional<QueuedMessage>> Head(const std::string& channel) {
+    auto first = Pending(channel, 1);
+    if (!first.ok()) return first.status();
+    if (first->empty()) return std::optional<QueuedMessage>();
+    return std::optional<QueuedMessage>(std::move(first->front()));
+  }
   // The message was delivered: removes it.
   [[nodiscard]] virtual absl::Status MarkSent(const std::string& channel, std::int64_t seq) = 0;
-  // A failed attempt; the message stays at the head.
+  // A failed attempt; the message stays where it is in the outbox.
   [[nodiscard]] virtual absl::Status RecordFailure(const std::string& channel, std::int64_t seq,
                                                    const std::string& error) = 0;
   // Gives up on the message: moves it to the dead letters.

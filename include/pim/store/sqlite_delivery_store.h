@@ -26,7 +26,8 @@ class SqliteDeliveryStore final : public notify::DeliveryStore {
   absl::StatusOr<std::optional<Revision>> Cursor(const std::string& channel) override;
   absl::Status Enqueue(const std::string& channel, Revision revision,
                        const std::vector<notify::Outgoing>& messages) override;
-  absl::StatusOr<std::optional<notify::QueuedMessage>> Head(const std::string& channel) override;
+  absl::StatusOr<std::vector<notify::QueuedMessage>> Pending(const std::string& channel,
+                                                             std::size_t limit) override;
   absl::Status MarkSent(const std::string& channel, std::int64_t seq) override;
   absl::Status RecordFailure(const std::string& channel, std::int64_t seq,
                              const std::string& error) override;

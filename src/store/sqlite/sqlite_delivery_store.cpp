@@ -1,5 +1,7 @@
 #include "pim/store/sqlite_delivery_store.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "pim/domain/status.h"
@@ -24,9 +26,9 @@ constexpr std::string_view kSetCursorSql =
     "ON CONFLICT (channel) DO UPDATE SET revision = excluded.revision";
 constexpr std::string_view kEnqueueSql =
     "INSERT INTO outbox (channel, key, recipient, body, attempts) VALUES (?1, ?2, ?3, ?4, ?5)";
-constexpr std::string_view kHeadSql =
+constexpr std::string_view kPendingSql =
     "SELECT seq, key, recipient, body, attempts, last_error FROM outbox WHERE channel = ?1 "
-    "ORDER BY seq LIMIT 1";
+    "ORDER BY seq LIMIT ?2";
 constexpr std::string_view kRowSql =
     "SELECT seq, key, recipient, body, attempts, last_error FROM outbox "
     "WHERE channel = ?1 AND seq = ?2";
@@ -99,21 +101,25 @@ absl::Status SqliteDeliveryStore::Enqueue(const std::string& channel, Revision r
   });
 }
 
-absl::StatusOr<std::optional<notify::QueuedMessage>> SqliteDeliveryStore::Head(
-    const std::string& channel) {
+absl::StatusOr<std::vector<notify::QueuedMessage>> SqliteDeliveryStore::Pending(
+    const std::string& channel, std::size_t limit) {
   absl::MutexLock lock(&mu_);
-  PIM_ASSIGN_OR_RETURN(sqlite::Statement head, db_->Prepare(kHeadSql, "read outbox"));
-  head.BindText(1, channel);
-  PIM_ASSIGN_OR_RETURN(bool row, head.Step());
-  if (!row) return std::optional<notify::QueuedMessage>();
-  notify::QueuedMessage m;
-  m.seq = head.ColumnInt64(0);
-  m.message.key = std::string(head.ColumnText(1));
-  m.message.recipient = std::string(head.ColumnText(2));
-  m.message.body = std::string(head.ColumnText(3));
-  m.attempts = static_cast<int>(head.ColumnInt64(4));
-  m.last_error = std::string(head.ColumnText(5));
-  return std::optional<notify::QueuedMessage>(std::move(m));
+  PIM_ASSIGN_OR_RETURN(sqlite::Statement pending, db_->Prepare(kPendingSql, "read outbox"));
+  pending.BindText(1, channel);
+  pending.BindInt64(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+  std::vector<notify::QueuedMessage> out;
+  while (true) {
+    PIM_ASSIGN_OR_RETURN(bool row, pending.Step());
+    if (!row) return out;
+    notify::QueuedMessage m;
+    m.seq = pending.ColumnInt64(0);
+    m.message.key = std::string(pending.ColumnText(1));
+    m.message.recipient = std::string(pending.ColumnText(2));
+    m.message.body = std::string(pending.ColumnText(3));
+    m.attempts = static_cast<int>(pending.ColumnInt64(4));
+    m.last_error = std::string(pending.ColumnText(5));
+    out.push_back(std::move(m));
+  }
 }
 
 absl::Status SqliteDeliveryStore::MarkSent(const std::string& channel, std::int64_t seq) {

@@ -23,7 +23,8 @@ class FakeChannel final : public notify::Channel {
  public:
   const std::string& name() const override { return name_; }
   std::vector<notify::Outgoing> Render(const notify::Notification& n) const override {
-    return {notify::Outgoing{n.id, "", std::string(notify::kEventTypeNames.Name(n.type))}};
+    const std::string body(notify::kEventTypeNames.Name(n.type));
+    return {notify::Outgoing{n.id, per_recipient ? body : "", body}};
   }
   SendResult Send(const notify::Outgoing& m) override {
     attempts.push_back(m.body);
@@ -38,6 +39,7 @@ class FakeChannel final : public notify::Channel {
   }
 
   std::string name_ = "fake";
+  bool per_recipient = false;  // each message goes to its own recipient (its event type)
   std::deque<SendResult> script;
   std::vector<std::string> attempts;
   std::vector<std::string> delivered;
@@ -122,6 +124,19 @@ TEST_F(ChannelWorkerTest, AFailureBlocksWhatFollowsAndIsRetriedWithBackoff) {
   Drain();
   EXPECT_THAT(channel_.delivered, ElementsAre("eligibleAssigned", "activated"));
   EXPECT_EQ(std::count(logged_.begin(), logged_.end(), "notify.retry"), 3);
+}
+
+TEST_F(ChannelWorkerTest, ARetryHoldsBackOnlyItsOwnRecipient) {
+  channel_.per_recipient = true;  // like e-mail: one recipient per message
+  channel_.script = {SendResult::Retry("450 mailbox busy")};
+  ASSERT_TRUE(MakeEligible(bob_, Helpdesk()).ok());
+  ASSERT_TRUE(Activate(alice_, Helpdesk()).ok());
+  Drain();
+  // The first message waits to be retried; the next one, to someone else, went out at once.
+  EXPECT_THAT(channel_.delivered, ElementsAre("activated"));
+  now_ += absl::Seconds(1);
+  Drain();
+  EXPECT_THAT(channel_.delivered, ElementsAre("activated", "eligibleAssigned"));
 }
 
 TEST_F(ChannelWorkerTest, ARefusedMessageIsADeadLetterAndCanBeReplayed) {
