@@ -234,6 +234,7 @@ boost::json::object ToJson(const RequestEntry& r) {
   o["created"] = TimeJson(r.created);
   o["start"] = TimeJson(r.start);
   o["expiration"] = StrOrNull(r.expiration);
+  o["eligibility"] = r.eligibility;
   return o;
 }
 

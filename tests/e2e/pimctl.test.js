@@ -278,8 +278,12 @@ test("pimctl: password sign-in, roles, activation with MFA step-up, deactivate, 
   assert.equal(after[0].assignmentType, "Activated");
   assert.equal(new Date(after[0].end).getTime(), now.getTime() + 2 * HOUR);
 
+  // Ben's own activation, and the administrator's request that made him eligible (he is its
+  // principal).
   const { requests } = await ben.json("requests");
-  assert.deepEqual(requests.map((r) => [r.id, r.status]), [[activated.request.id, "Provisioned"]]);
+  assert.deepEqual(requests.filter((r) => !r.eligibility).map((r) => [r.id, r.status]),
+    [[activated.request.id, "Provisioned"]]);
+  assert.ok(requests.some((r) => r.eligibility && r.action === "adminAssign"), JSON.stringify(requests));
 
   // Resource role through ARM, at a reduced scope below the eligible one.
   const rg = `/subscriptions/${ids.subscription}/resourceGroups/${ids.resourceGroup}`;
