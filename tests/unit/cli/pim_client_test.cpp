@@ -76,7 +76,7 @@ TEST(JsonShapeTest, RoleAndRequestShapesAreStable) {
       R"({"id":"n1","kind":"azureResource","action":"selfActivate","status":"PendingApproval",)"
       R"("name":null,"targetId":"c","access":null,"scope":"/subscriptions/s","principalId":"p",)"
       R"("justification":null,"approvalId":"a1","created":"2026-01-05T09:00:00Z",)"
-      R"("start":"2026-01-05T09:00:00Z","expiration":"PT1H"})");
+      R"("start":"2026-01-05T09:00:00Z","expiration":"PT1H","eligibility":false})");
 }
 
 TEST(StatusTest, FinalStatuses) {
