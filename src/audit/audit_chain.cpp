@@ -79,21 +79,35 @@ std::string CanonicalCheckpoint(const Checkpoint& c) {
   return CanonicalCheckpoint(c.seq, c.hash, FormatAuditTime(c.at), c.key_id);
 }
 
-Checkpoint SignCheckpoint(std::int64_t seq, std::string hash, absl::Time at,
-                          const identity::SigningKey& key) {
+namespace {
+
+// {seq, hash, at (to the microsecond), keyId} signed over canonical(...) of it.
+Checkpoint SignOver(std::string (*canonical)(const Checkpoint&), std::int64_t seq, std::string hash,
+                    absl::Time at, const identity::SigningKey& key) {
   Checkpoint c;
   c.seq = seq;
   c.hash = std::move(hash);
   c.at = absl::FromUnixMicros(absl::ToUnixMicros(at));
   c.key_id = key.kid();
-  c.signature = identity::Base64UrlEncode(key.Sign(CanonicalCheckpoint(c)));
+  c.signature = identity::Base64UrlEncode(key.Sign(canonical(c)));
   return c;
 }
 
-bool CheckpointSignatureValid(const Checkpoint& c, const identity::VerificationKey& key) {
+bool SignedOver(std::string (*canonical)(const Checkpoint&), const Checkpoint& c,
+                const identity::VerificationKey& key) {
   const std::optional<std::string> signature = identity::Base64UrlDecode(c.signature);
-  return signature.has_value() && key.alg() == "EdDSA" &&
-         key.Verify(CanonicalCheckpoint(c), *signature);
+  return signature.has_value() && key.alg() == "EdDSA" && key.Verify(canonical(c), *signature);
+}
+
+}  // namespace
+
+Checkpoint SignCheckpoint(std::int64_t seq, std::string hash, absl::Time at,
+                          const identity::SigningKey& key) {
+  return SignOver(CanonicalCheckpoint, seq, std::move(hash), at, key);
+}
+
+bool CheckpointSignatureValid(const Checkpoint& c, const identity::VerificationKey& key) {
+  return SignedOver(CanonicalCheckpoint, c, key);
 }
 
 std::string CanonicalAnchor(const Checkpoint& c) {
@@ -107,19 +121,11 @@ std::string CanonicalAnchor(const Checkpoint& c) {
 
 Checkpoint SignAnchor(std::int64_t seq, std::string hash, absl::Time at,
                       const identity::SigningKey& key) {
-  Checkpoint c;
-  c.seq = seq;
-  c.hash = std::move(hash);
-  c.at = absl::FromUnixMicros(absl::ToUnixMicros(at));
-  c.key_id = key.kid();
-  c.signature = identity::Base64UrlEncode(key.Sign(CanonicalAnchor(c)));
-  return c;
+  return SignOver(CanonicalAnchor, seq, std::move(hash), at, key);
 }
 
 bool AnchorSignatureValid(const Checkpoint& c, const identity::VerificationKey& key) {
-  const std::optional<std::string> signature = identity::Base64UrlDecode(c.signature);
-  return signature.has_value() && key.alg() == "EdDSA" &&
-         key.Verify(CanonicalAnchor(c), *signature);
+  return SignedOver(CanonicalAnchor, c, key);
 }
 
 void SignHeader(boost::json::object& header, const identity::SigningKey& key) {

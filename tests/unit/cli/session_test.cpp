@@ -17,6 +17,7 @@
 #include "pim/cli/exit_code.h"
 #include "pim/cli/token_cache.h"
 #include "unit/cli/cli_test_util.h"
+#include "unit/store/temp_dir.h"
 
 namespace pim::cli {
 namespace {
@@ -63,9 +64,6 @@ class FakeTokenServer {
 class SessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pimctl-session-test.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     CachedSignIn s;
     s.server = kServer;
     s.access_token = Secret("access-0");
@@ -74,10 +72,6 @@ class SessionTest : public ::testing::Test {
     s.user_id = "d0000000-0000-4000-8000-00000000000b";
     ASSERT_TRUE(TokenCache(dir_).Save(s).ok());
   }
-  void TearDown() override {
-    const std::string cmd = "rm -rf -- '" + dir_ + "'";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-  }
 
   static ApiCall Me() {
     ApiCall call;
@@ -85,7 +79,8 @@ class SessionTest : public ::testing::Test {
     return call;
   }
 
-  std::string dir_;
+  pim::testing::TempDir temp_;
+  const std::string dir_ = temp_.path();
   FakeClock clock_;
   FakeTokenServer server_;
   std::vector<HttpRequest> log_a_;
