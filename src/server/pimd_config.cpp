@@ -24,10 +24,12 @@ bool IsLoopback(const std::string& address) {
 // command line does not give.
 std::vector<std::string> WithEnvironment(const CLI::App& app, int argc, const char* const* argv) {
   std::vector<std::string> args(argv, argv + argc);
+  if (args.empty()) args.emplace_back("pimd");
   for (const CLI::Option* option : app.get_options()) {
     const std::string& variable = option->get_envname();
     const char* value = variable.empty() ? nullptr : std::getenv(variable.c_str());
-    if (value == nullptr || option->get_lnames().empty()) continue;
+    // (An empty variable is unset, as CLI11 itself reads the environment.)
+    if (value == nullptr || *value == '\0' || option->get_lnames().empty()) continue;
     const std::string name = "--" + option->get_lnames().front();
     const bool given = std::any_of(args.begin() + 1, args.end(), [&](const std::string& a) {
       return a == name || absl::StartsWith(a, name + "=");
