@@ -305,8 +305,9 @@ absl::Status Cancel(Context& ctx, const std::string& id) {
 void RegisterEndUserCommands(CLI::App& app, Context& ctx, Actions& actions) {
   auto roles_options = std::make_shared<RolesOptions>();
   CLI::App* roles = app.add_subcommand("roles", "Your eligible, active and scheduled roles");
-  roles->add_flag("--eligible", roles_options->eligible, "Only eligible ones");
-  roles->add_flag("--active", roles_options->active, "Only active and scheduled ones");
+  roles->add_flag("--eligible", roles_options->eligible, "Only eligible ones")
+      ->excludes(
+          roles->add_flag("--active", roles_options->active, "Only active and scheduled ones"));
   actions[roles] = [&ctx, roles_options] { return Roles(ctx, *roles_options); };
 
   auto activate_options = std::make_shared<RequestOptions>();

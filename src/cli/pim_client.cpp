@@ -194,8 +194,10 @@ const char* AreaName(Area area) {
 }
 
 bool IsFinalStatus(std::string_view status) {
-  for (std::string_view s : {"Provisioned", "Denied", "Canceled", "Failed", "TimedOut", "Revoked",
-                             "AdminDenied", "Invalid"}) {
+  // As the server's schedule_request.cpp has them: every status but the pending ones.
+  for (std::string_view s :
+       {"Provisioned", "Denied", "Canceled", "Failed", "TimedOut", "Revoked", "AdminDenied",
+        "Invalid", "FailedAsResourceIsLocked", "ScheduleCreated"}) {
     if (status == s) return true;
   }
   return false;

@@ -577,6 +577,13 @@ TEST_F(AppTest, AScopeMustBeginWithASlashAndLosesTrailingSlashes) {
   EXPECT_EQ(Run({"policy", "show", "Reader", "--scope", "providers/x"}), 2);
 }
 
+TEST_F(AppTest, RolesTakesEligibleOrActiveNotBoth) {
+  SignedIn();
+  handler_ = [this](const HttpRequest& r) { return BenServer(r); };
+  EXPECT_EQ(Run({"roles", "--eligible", "--active"}), 2);
+  EXPECT_TRUE(requests_.empty());
+}
+
 TEST_F(AppTest, LogoutAnswersJsonWhenAskedTo) {
   EXPECT_EQ(Run({"-o", "json", "logout"}), 0) << err_.str();
   const auto v = boost::json::parse(out_.str());

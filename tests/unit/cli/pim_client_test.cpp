@@ -80,7 +80,8 @@ TEST(JsonShapeTest, RoleAndRequestShapesAreStable) {
 }
 
 TEST(StatusTest, FinalStatuses) {
-  for (const char* s : {"Provisioned", "Denied", "Canceled", "Failed", "TimedOut", "Revoked"}) {
+  for (const char* s : {"Provisioned", "Denied", "Canceled", "Failed", "TimedOut", "Revoked",
+                        "FailedAsResourceIsLocked", "ScheduleCreated"}) {
     EXPECT_TRUE(IsFinalStatus(s)) << s;
   }
   for (const char* s : {"PendingApproval", "Granted", "PendingProvisioning"}) {
