@@ -64,14 +64,9 @@ class AppTest : public ::testing::Test {
   }
 
   void SignedIn(absl::Duration valid_for = absl::Minutes(15)) {
-    CachedSignIn s;
-    s.server = kServer;
-    s.access_token = Secret("access-old");
-    s.refresh_token = Secret("refresh-old");
-    s.access_expires = clock_.Now() + valid_for;
-    s.user_id = kBen;
-    s.user_name = "ben@demo.pim";
-    ASSERT_TRUE(TokenCache(dir_ + "/cfg").Save(s).ok());
+    ASSERT_TRUE(TokenCache(dir_ + "/cfg")
+                    .Save(TestSignIn(clock_.Now() + valid_for, kBen, "ben@demo.pim"))
+                    .ok());
   }
 
   int Run(std::vector<const char*> args) {

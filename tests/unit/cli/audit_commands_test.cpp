@@ -114,14 +114,10 @@ class AuditCommandsTest : public ::testing::Test {
   }
 
   void SignIn() {
-    CachedSignIn s;
-    s.server = kServer;
-    s.access_token = Secret("access-old");
-    s.refresh_token = Secret("refresh-old");
-    s.access_expires = clock_.Now() + absl::Minutes(15);
-    s.user_id = "d0000000-0000-4000-8000-00000000000a";
-    s.user_name = "ada@demo.pim";
-    ASSERT_TRUE(TokenCache(dir_ + "/cfg").Save(s).ok());
+    ASSERT_TRUE(TokenCache(dir_ + "/cfg")
+                    .Save(TestSignIn(clock_.Now() + absl::Minutes(15),
+                                     "d0000000-0000-4000-8000-00000000000a", "ada@demo.pim"))
+                    .ok());
   }
 
   int Run(std::vector<const char*> args) {

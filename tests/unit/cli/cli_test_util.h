@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "boost/json/object.hpp"
 #include "boost/json/parse.hpp"
 #include "pim/cli/http_client.h"
+#include "pim/cli/token_cache.h"
 #include "pim/engine/clock.h"
 
 namespace pim::cli {
@@ -26,6 +28,21 @@ class FakeClock final : public Clock {
  private:
   absl::Time now_ = absl::FromUnixSeconds(1'767'603'600);  // 2026-01-05T09:00Z
 };
+
+// A sign-in to kServer as the token cache keeps it: tokens "access-{tokens}" and
+// "refresh-{tokens}", the access token valid until `expires`.
+inline CachedSignIn TestSignIn(absl::Time expires, const std::string& user_id,
+                               const std::string& user_name = "",
+                               const std::string& tokens = "old") {
+  CachedSignIn s;
+  s.server = kServer;
+  s.access_token = Secret("access-" + tokens);
+  s.refresh_token = Secret("refresh-" + tokens);
+  s.access_expires = expires;
+  s.user_id = user_id;
+  s.user_name = user_name;
+  return s;
+}
 
 // Appends each request to `log`, then answers it with `handler`.
 class FakeHttp final : public HttpClient {

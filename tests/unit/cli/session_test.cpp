@@ -64,13 +64,10 @@ class FakeTokenServer {
 class SessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CachedSignIn s;
-    s.server = kServer;
-    s.access_token = Secret("access-0");
-    s.refresh_token = Secret("refresh-0");
-    s.access_expires = clock_.Now() + absl::Minutes(15);
-    s.user_id = "d0000000-0000-4000-8000-00000000000b";
-    ASSERT_TRUE(TokenCache(dir_).Save(s).ok());
+    ASSERT_TRUE(TokenCache(dir_)
+                    .Save(TestSignIn(clock_.Now() + absl::Minutes(15),
+                                     "d0000000-0000-4000-8000-00000000000b", "", "0"))
+                    .ok());
   }
 
   static ApiCall Me() {
